@@ -1,0 +1,120 @@
+# tagcascade — build, test, demo, benchmark, install.
+#
+#   make            build build/tagcascade (serial HDF5)
+#   make check      install missing Debian packages, build, run the whole test suite
+#   make demo       install missing Debian packages, build, run the default scenario
+#                   and draw its figure (out/macronleaks.h5, out/macronleaks.png)
+#   make bench      timings: wall time, edges per second, peak memory, cores
+#   make asan       the same program with AddressSanitizer + UBSan, in build-asan/
+#   make install    PREFIX=/usr/local DESTDIR= (binary, scripts, scenarios)
+#   make deps       only the Debian packages (apt-get, as root or through sudo)
+#
+# Flags come from pkg-config; HDF5 is named by flavour (hdf5-serial) because on
+# Debian plain `hdf5` becomes the MPI build once that is installed.
+
+PREFIX  ?= /usr/local
+PY      := /usr/bin/python3
+BUILD   ?= build
+HDF5PKG := hdf5-serial
+PKGS    := igraph gsl $(HDF5PKG) yaml-0.1
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter
+ifdef CI
+WARN    += -Werror
+endif
+# Required flags come after the user's CFLAGS so that they cannot be dropped.
+# -ffp-contract=off: no fused multiply-add, so results do not change with the
+# compiler's choice of instructions.
+REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(PKG_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lm
+
+SIM_SRC    := $(filter-out sim/cli.c,$(wildcard sim/*.c))
+MODELS_SRC := $(wildcard models/*.c)
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC))
+LIB        := $(BUILD)/libtagcascade.a
+BIN        := $(BUILD)/tagcascade
+TEST_SRC   := $(wildcard tests/unit/*.c)
+TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+.PHONY: all check demo bench asan install clean deps test-run demo-run bench-run tests
+all: $(BIN) $(TEST_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(REQ_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/sim/cli.o $(LIB)
+	$(CC) $(CFLAGS) -fopenmp -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fopenmp -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+tests: $(BIN) $(TEST_BIN)
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d $(patsubst %.c,$(BUILD)/%.d,$(TEST_SRC))
+
+# ---------------------------------------------------------------- packages
+DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
+            libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends $$missing; \
+	fi
+
+# ---------------------------------------------------------------- the two commands
+check: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: tests
+	@BUILD=$(BUILD) PY=$(PY) sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BIN)
+	@mkdir -p out
+	$(BIN) run scenarios/macronleaks.yaml -o out/macronleaks.h5
+	$(PY) analysis/plot_series.py out/macronleaks.h5 -o out/macronleaks.png
+	@echo
+	@echo "HDF5 output: $(CURDIR)/out/macronleaks.h5"
+	@echo "figure:      $(CURDIR)/out/macronleaks.png"
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: $(BIN)
+	@BUILD=$(BUILD) sh tests/bench.sh
+
+# ---------------------------------------------------------------- variants
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" all
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tagcascade/analysis \
+	  $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios $(DESTDIR)$(PREFIX)/share/doc/tagcascade
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tagcascade
+	install -m 755 analysis/*.py $(DESTDIR)$(PREFIX)/share/tagcascade/analysis/
+	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/
+	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tagcascade/
+
+clean:
+	rm -rf build build-asan out

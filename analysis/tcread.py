@@ -1,0 +1,116 @@
+# Reader for tagcascade run files (HDF5, schema_version 1, see docs/hdf5.md).
+# open_run() loads one file into plain Python/numpy objects; clock_axis() formats
+# a matplotlib time axis as local clock time in the run's time zone.
+import os
+from datetime import datetime, timedelta, timezone
+
+import h5py
+import numpy as np
+
+SCHEMA_VERSION = 1
+
+
+def _text(v):
+    """Decode a bytes/str scalar (h5py may return either) to str."""
+    if isinstance(v, (bytes, np.bytes_)):
+        return v.decode("utf-8")
+    return str(v)
+
+
+def _value(v):
+    """Attribute value as a plain Python value (str, int, float) where possible."""
+    if isinstance(v, np.ndarray) and v.size == 1:
+        v = v.reshape(-1)[0]
+    if isinstance(v, (bytes, np.bytes_, str)):
+        return _text(v)
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _strings(ds):
+    """A 1-D string dataset as a list of str."""
+    return [_text(x) for x in ds[()]]
+
+
+class Run:
+    """One run file, fully loaded into memory (the HDF5 file is closed)."""
+
+    def __init__(self, path, f):
+        self.path = path
+        self.schema_version = int(_value(f.attrs["schema_version"]))
+        self.meta = {k: _value(v) for k, v in f["meta"].attrs.items()}
+        m = f["meta"]
+        self.communities = _strings(m["communities"]) if "communities" in m else []
+        for name in ("scenario", "resolved"):
+            if name in m:
+                self.meta[name] = _text(m[name][()])
+
+        self.events = []
+        if "events" in m:
+            g = m["events"]
+            ts = g["t"][()]
+            kinds, accounts, labels = _strings(g["kind"]), _strings(g["account"]), _strings(g["label"])
+            for i in range(len(ts)):
+                self.events.append({"t": float(ts[i]), "kind": kinds[i],
+                                    "account": accounts[i], "label": labels[i]})
+
+        self.series = {k: ds[()] for k, ds in f["series"].items()
+                       if isinstance(ds, h5py.Dataset)}
+        self.summary = {}
+        if "summary" in f:
+            for k, ds in f["summary"].items():
+                if isinstance(ds, h5py.Dataset) and ds.shape == ():
+                    self.summary[k] = _value(ds[()])
+
+        self.tz = timezone(timedelta(seconds=int(self.meta["utc_offset_s"])))
+        self.start = datetime.fromisoformat(self.meta["start"]).astimezone(self.tz)
+        self.times = self.to_clock(self.series["t"])
+        s = self.series
+        self.volume_human = s["posts_human"] + s["reshares_human"]
+        self.volume_bot = s["posts_bot"] + s["reshares_bot"]
+
+    def to_clock(self, seconds):
+        """Simulated seconds since start -> numpy array of tz-aware datetimes."""
+        return np.array([self.start + timedelta(seconds=float(x)) for x in seconds],
+                        dtype=object)
+
+
+def open_run(path):
+    """Open a tagcascade run file read-only and return a Run.
+
+    Raises SystemExit (with a message naming the file) if the file is missing,
+    not HDF5, or not a schema_version 1 tagcascade run."""
+    if not os.path.isfile(path):
+        raise SystemExit(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise SystemExit(f"{path}: not an HDF5 file ({e})")
+    with f:
+        if "schema_version" not in f.attrs:
+            raise SystemExit(f"{path}: not a tagcascade run (no schema_version attribute)")
+        version = _value(f.attrs["schema_version"])
+        if version != SCHEMA_VERSION:
+            raise SystemExit(f"{path}: unsupported schema_version {version} "
+                             f"(this reader handles {SCHEMA_VERSION})")
+        kind = _value(f.attrs.get("kind", ""))
+        if kind != "run":
+            raise SystemExit(f"{path}: not a tagcascade run (kind={kind!r})")
+        try:
+            return Run(path, f)
+        except KeyError as e:
+            raise SystemExit(f"{path}: malformed tagcascade run (missing {e})")
+
+
+def tz_label(tz):
+    """'UTC+02:00' style name for a fixed-offset timezone ('UTC' for zero)."""
+    return tz.tzname(None)
+
+
+def clock_axis(ax, tz, fmt="%a %H:%M"):
+    """Show a datetime x axis as local clock time in tz, labelled with the offset."""
+    import matplotlib.dates as mdates
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(tz=tz))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=tz))
+    ax.set_xlabel(f"time ({tz_label(tz)})")

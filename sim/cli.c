@@ -1,0 +1,334 @@
+/* The tagcascade command: run, validate, models. Parses arguments, reports errors
+ * with exit codes 0 ok, 1 runtime failure, 2 bad input, shows progress. */
+#include <getopt.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../models/model.h"
+#include "err.h"
+#include "h5out.h"
+#include "run.h"
+#include "scenario.h"
+#include "version.h"
+
+/* Set by SIGINT/SIGTERM; the run loop checks it between steps and stops cleanly. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void usage_main(FILE *f)
+{
+    fprintf(f,
+            "usage: tagcascade COMMAND [options]\n"
+            "\n"
+            "Replays how a hashtag spreads across a follower graph of human and bot\n"
+            "accounts, and writes what happened per output interval to HDF5.\n"
+            "\n"
+            "commands:\n"
+            "  run SCENARIO       simulate the scenario and write an HDF5 file\n"
+            "  validate SCENARIO  check a scenario file and print it resolved\n"
+            "  models             list the adoption rules and their parameters\n"
+            "\n"
+            "`tagcascade COMMAND --help` describes each command.\n"
+            "Exit codes: 0 ok, 1 runtime failure, 2 bad input.\n");
+}
+
+static void usage_run(FILE *f)
+{
+    fprintf(f,
+            "usage: tagcascade run SCENARIO [-o OUT.h5] [--seed S] [--threads N]\n"
+            "                      [--set KEY=VALUE]... [--quiet]\n"
+            "\n"
+            "  -o, --output PATH   output file (default: the scenario's output.path)\n"
+            "  --seed S            override the scenario's seed (same as --set seed=S)\n"
+            "  -t, --threads N     OpenMP threads (default: OMP_NUM_THREADS or all cores);\n"
+            "                      the output does not depend on it\n"
+            "  --set KEY=VALUE     override a scenario key, e.g. --set model.p=0.05 or\n"
+            "                      --set population.bots.fraction=0.2 (repeatable)\n"
+            "  -q, --quiet         no progress bar and no report\n"
+            "  -h, --help          this help\n");
+}
+
+static void usage_validate(FILE *f)
+{
+    fprintf(f,
+            "usage: tagcascade validate SCENARIO [--set KEY=VALUE]... [--quiet]\n"
+            "\n"
+            "Checks the scenario (keys, types, ranges, files, and the graph it builds)\n"
+            "and prints every resolved parameter as YAML. Exit 0 if valid, 2 if not.\n");
+}
+
+typedef struct {
+    const char **sets;
+    int nsets;
+    const char *output;
+    int threads;
+    int quiet;
+    int help;
+    const char *scenario;
+} options;
+
+static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*usage)(FILE *))
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, 0, 'o'}, {"seed", required_argument, 0, 'S'},
+        {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 's'},
+        {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    int c;
+    o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': o->help = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 's': o->sets[o->nsets++] = optarg; break;
+        case 'o':
+        case 'S':
+        case 't':
+            if (!allow_run_opts) goto bad;
+            if (c == 'o') o->output = optarg;
+            else if (c == 't') {
+                char *end;
+                long v = strtol(optarg, &end, 10);
+                if (*end || v < 1 || v > 4096) {
+                    fprintf(stderr, "tagcascade: --threads: expected an integer in [1, 4096], got '%s'\n",
+                            optarg);
+                    return TC_EINPUT;
+                }
+                o->threads = (int)v;
+            } else {
+                size_t n = strlen(optarg) + 6;
+                char *s = malloc(n);
+                snprintf(s, n, "seed=%s", optarg);
+                o->sets[o->nsets++] = s; /* lives until exit */
+            }
+            break;
+        default:
+        bad:
+            fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return TC_EINPUT;
+        }
+    }
+    if (o->help) {
+        usage(stdout);
+        return -1;
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "tagcascade: expected exactly one SCENARIO file\n");
+        usage(stderr);
+        return TC_EINPUT;
+    }
+    o->scenario = argv[optind];
+    return TC_OK;
+}
+
+typedef struct {
+    int show;
+    double last, t0;
+    const tc_scenario *sc;
+} progress_ctx;
+
+static int progress(void *vctx, const tc_engine *e)
+{
+    progress_ctx *p = vctx;
+    if (stop_requested) return 1;
+    if (!p->show) return 0;
+    double now = now_s();
+    if (now - p->last < 0.2) return 0;
+    p->last = now;
+    double frac = e->nbuckets ? (double)e->cur / (double)e->nbuckets : 1;
+    if (frac > 1) frac = 1;
+    char clock[40];
+    tc_datetime_format(p->sc->time.start_epoch + (int64_t)(e->cur * e->dt),
+                       p->sc->time.utc_offset_s, clock, sizeof clock);
+    int w = 30, k = (int)(frac * w);
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %.16s  reshares %lld  %.0fs ", k,
+            "##############################", w - k, "", (int)(frac * 100), clock,
+            (long long)e->nlog + 0, now - p->t0);
+    fflush(stderr);
+    return 0;
+}
+
+static int report(int rc, const tc_err *err)
+{
+    if (rc) fprintf(stderr, "tagcascade: %s\n", err->msg);
+    return rc;
+}
+
+static char *join_args(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
+    char *s = tc_xcalloc(n, 1);
+    for (int i = 0; i < argc; i++) {
+        if (i) strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static int cmd_run(int argc, char **argv, char *command)
+{
+    options o = {0};
+    tc_err errv = {0}, *err = &errv;
+    tc_scenario sc;
+    tc_world w;
+    tc_engine e;
+    tc_recorder rec;
+    tc_summary sum;
+    int rc, have_sc = 0, have_w = 0;
+    memset(&e, 0, sizeof e);
+    memset(&rec, 0, sizeof rec);
+    memset(&sum, 0, sizeof sum);
+
+    rc = parse(argc, argv, &o, 1, usage_run);
+    if (rc) {
+        free(o.sets);
+        return rc < 0 ? 0 : rc;
+    }
+    TC_TRY(tc_scenario_load(&sc, o.scenario, o.sets, o.nsets, err));
+    have_sc = 1;
+    if (o.output) {
+        free(sc.output.path);
+        sc.output.path = tc_xstrdup(o.output);
+    }
+    TC_TRY(tc_h5out_check_dest(sc.output.path, err));
+    int threads = o.threads ? o.threads : omp_get_max_threads();
+    double t0 = now_s();
+    if (!o.quiet) fprintf(stderr, "tagcascade: building the graph of '%s'\n", sc.name);
+    TC_TRY(tc_world_build(&w, &sc, err));
+    have_w = 1;
+    double t1 = now_s();
+    if (!o.quiet)
+        fprintf(stderr, "tagcascade: %d accounts (%lld bots), %lld audience edges in %.2fs\n",
+                w.net.n, (long long)w.pop.nbots, (long long)w.net.m, t1 - t0);
+    progress_ctx pc = {.show = !o.quiet && isatty(2), .t0 = t1, .sc = &sc};
+    sc.output.cascade |= 0;
+    rc = tc_run_simulate(&w, &sc, tc_run_key(sc.seed, 0), threads, &e, &rec, &sum, progress,
+                         &pc, err);
+    if (pc.show) fprintf(stderr, "\n");
+    if (rc) goto cleanup;
+    double t2 = now_s();
+    tc_run_info ri = {.sc = &sc, .net = &w.net, .pop = &w.pop, .tl = &w.tl, .rec = &rec,
+                      .sum = &sum, .engine = &e, .threads = threads, .ranks = 1,
+                      .wall_s = t2 - t0, .command = command};
+    TC_TRY(tc_h5out_write_run(sc.output.path, &ri, err));
+    if (!o.quiet) {
+        fprintf(stderr,
+                "tagcascade: simulated in %.2fs on %d thread%s: %lld posts, %lld reshares "
+                "(%.1f%% by bots), reach %lld, exposed %lld\n",
+                t2 - t1, threads, threads == 1 ? "" : "s", (long long)sum.posts,
+                (long long)sum.reshares, 100.0 * sum.bot_share_volume, (long long)sum.reach,
+                (long long)sum.exposed);
+        printf("%s\n", sc.output.path);
+    }
+cleanup:
+    if (stop_requested && rc) rc = TC_ERUNTIME;
+    report(rc, err);
+    tc_summary_destroy(&sum);
+    tc_engine_destroy(&e);
+    tc_recorder_destroy(&rec);
+    if (have_w) tc_world_destroy(&w);
+    if (have_sc) tc_scenario_destroy(&sc);
+    free(o.sets);
+    return rc;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    options o = {0};
+    tc_err errv = {0}, *err = &errv;
+    tc_scenario sc;
+    tc_world w;
+    int rc, have_sc = 0;
+    rc = parse(argc, argv, &o, 0, usage_validate);
+    if (rc) {
+        free(o.sets);
+        return rc < 0 ? 0 : rc;
+    }
+    TC_TRY(tc_scenario_load(&sc, o.scenario, o.sets, o.nsets, err));
+    have_sc = 1;
+    TC_TRY(tc_world_build(&w, &sc, err));
+    if (!o.quiet) {
+        tc_scenario_dump(&sc, stdout);
+        printf("# graph: %d accounts, %lld bots, %lld audience edges (%lld self-loops and "
+               "%lld duplicates dropped)\n", w.net.n, (long long)w.pop.nbots, (long long)w.net.m,
+               (long long)w.net.self_loops_dropped, (long long)w.net.duplicates_dropped);
+    }
+    tc_world_destroy(&w);
+cleanup:
+    report(rc, err);
+    if (have_sc) tc_scenario_destroy(&sc);
+    free(o.sets);
+    return rc;
+}
+
+static int cmd_models(void)
+{
+    for (int i = 0; tc_model_table[i]; i++) {
+        const tc_model_type *m = tc_model_table[i];
+        printf("%s — %s\n  reference: %s\n", m->name, m->summary, m->reference);
+        for (int j = 0; j < m->nparams; j++) {
+            const tc_param_spec *p = &m->params[j];
+            printf("  %-14s %s, default %g, range [%g, %g]%s%s: %s\n", p->name,
+                   p->kind == TC_PARAM_INT ? "integer" : "real", p->def, p->min, p->max,
+                   *p->unit ? ", unit " : "", p->unit, p->help);
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    tc_lib_errors_off();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    if (argc < 2) {
+        usage_main(stderr);
+        return TC_EINPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage_main(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("tagcascade %s\n", TC_VERSION);
+        return 0;
+    }
+    char *command = join_args(argc, argv);
+    int rc;
+    if (!strcmp(cmd, "run")) rc = cmd_run(argc - 1, argv + 1, command);
+    else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "models")) rc = cmd_models();
+    else {
+        fprintf(stderr, "tagcascade: unknown command '%s'\n", cmd);
+        usage_main(stderr);
+        rc = TC_EINPUT;
+    }
+    free(command);
+    return rc;
+}

@@ -1,0 +1,79 @@
+/* Error records and the boundary with third-party error handlers. */
+#include "err.h"
+
+#include <gsl/gsl_errno.h>
+#include <hdf5.h>
+#include <igraph.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tc_err_set(tc_err *err, int code, const char *fmt, ...)
+{
+    if (!err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    err->code = code;
+}
+
+static void oom(size_t size)
+{
+    fprintf(stderr, "tagcascade: out of memory (asked for %zu bytes)\n", size);
+    abort();
+}
+
+void *tc_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p) oom(size);
+    return p;
+}
+
+void *tc_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) oom(n * size);
+    return p;
+}
+
+void *tc_xrealloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q) oom(size);
+    return q;
+}
+
+char *tc_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = tc_xmalloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+/* igraph reports errors through a handler; this is the one place its message is
+ * kept, per thread, so that the caller can add it to a message with context. */
+static _Thread_local char igraph_msg[512];
+
+static void igraph_keep(const char *reason, const char *file, int line,
+                        igraph_error_t code)
+{
+    (void)file;
+    (void)line;
+    snprintf(igraph_msg, sizeof igraph_msg, "%s (%s)", reason,
+             igraph_strerror(code));
+    IGRAPH_FINALLY_FREE();
+}
+
+const char *tc_lib_last_error(void) { return igraph_msg; }
+
+void tc_lib_errors_off(void)
+{
+    igraph_set_error_handler(igraph_keep);
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}

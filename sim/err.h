@@ -1,0 +1,51 @@
+/* Error records, the TC_FAIL/TC_TRY idiom, checked allocation, and the single place
+ * where third-party error handlers (igraph, GSL, HDF5) are turned off and translated. */
+#ifndef TC_SIM_ERR_H
+#define TC_SIM_ERR_H
+
+#include <stddef.h>
+
+/* Exit codes double as error codes: 0 ok, 1 runtime failure, 2 bad input. */
+enum { TC_OK = 0, TC_ERUNTIME = 1, TC_EINPUT = 2 };
+
+typedef struct tc_err {
+    int code;        /* TC_OK, TC_ERUNTIME or TC_EINPUT */
+    char msg[1536];  /* one line, no trailing newline */
+} tc_err;
+
+/* Record a failure in `err` (a tc_err * in scope) and jump to the function's
+ * `cleanup:` label with `rc` (an int in scope) set to `code`. */
+#define TC_FAIL(code, ...)                                   \
+    do {                                                     \
+        tc_err_set(err, (code), __VA_ARGS__);                \
+        rc = (code);                                         \
+        goto cleanup;                                        \
+    } while (0)
+
+/* Evaluate `expr` (returning an error code); on failure jump to `cleanup:`. */
+#define TC_TRY(expr)                                         \
+    do {                                                     \
+        rc = (expr);                                         \
+        if (rc != TC_OK) goto cleanup;                       \
+    } while (0)
+
+/* Set err->code and err->msg (printf format). err may be NULL (then nothing). */
+void tc_err_set(tc_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Allocation that never returns NULL: on failure prints the size asked and aborts.
+ * A zero size returns a valid unique pointer. */
+void *tc_xmalloc(size_t size);
+void *tc_xcalloc(size_t n, size_t size);
+void *tc_xrealloc(void *p, size_t size);
+char *tc_xstrdup(const char *s);
+
+/* Turn off the default (aborting or printing) error handlers of igraph, GSL and
+ * HDF5 once at program start; their failures then come back as return codes.
+ * The igraph handler keeps the last message per thread for tc_lib_last_error(). */
+void tc_lib_errors_off(void);
+
+/* Last message reported by igraph on this thread ("" if none). */
+const char *tc_lib_last_error(void);
+
+#endif

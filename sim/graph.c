@@ -1,0 +1,435 @@
+/* igraph in, flat edge list out. Every igraph call lives here, on one thread. */
+#include "graph.h"
+
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <igraph.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+void tc_graph_add(tc_edges *g, int32_t src, int32_t dst)
+{
+    if (g->m == g->cap) {
+        g->cap = g->cap ? g->cap + g->cap / 2 : 1024;
+        g->src = tc_xrealloc(g->src, (size_t)g->cap * sizeof *g->src);
+        g->dst = tc_xrealloc(g->dst, (size_t)g->cap * sizeof *g->dst);
+    }
+    g->src[g->m] = src;
+    g->dst[g->m] = dst;
+    g->m++;
+}
+
+void tc_graph_destroy(tc_edges *g)
+{
+    if (!g) return;
+    free(g->src);
+    free(g->dst);
+    free(g->comm);
+    free(g->comm_names);
+    memset(g, 0, sizeof *g);
+}
+
+/* Append igraph's edges. igraph's generators and "follows" files give (follower,
+ * followee): posts flow the other way. Undirected edges are mutual follows. */
+static void take_edges(tc_edges *g, const igraph_t *ig, int32_t offset, int follows)
+{
+    igraph_integer_t m = igraph_ecount(ig);
+    int directed = igraph_is_directed(ig);
+    for (igraph_integer_t e = 0; e < m; e++) {
+        int32_t a = (int32_t)IGRAPH_FROM(ig, e) + offset;
+        int32_t b = (int32_t)IGRAPH_TO(ig, e) + offset;
+        if (!directed) {
+            tc_graph_add(g, a, b);
+            tc_graph_add(g, b, a);
+        } else if (follows) {
+            tc_graph_add(g, b, a);
+        } else {
+            tc_graph_add(g, a, b);
+        }
+    }
+}
+
+static int igraph_fail(tc_err *err, const char *what)
+{
+    tc_err_set(err, TC_ERUNTIME, "%s failed: %s", what, tc_lib_last_error());
+    return TC_ERUNTIME;
+}
+
+static int generate(tc_edges *g, const tc_scenario *sc, tc_err *err)
+{
+    int rc = TC_OK;
+    int nc = sc->graph.ncomm;
+    igraph_t ig;
+    int have = 0;
+    igraph_matrix_t pref;
+    igraph_vector_int_t sizes;
+    int mat = 0;
+
+    g->ncomm = nc;
+    g->comm_names = tc_xcalloc((size_t)nc, sizeof *g->comm_names);
+    for (int c = 0; c < nc; c++) memcpy(g->comm_names[c], sc->graph.comm[c].name, TC_NAME_MAX);
+    g->nbase = (int32_t)sc->graph.n;
+    g->comm = tc_xcalloc((size_t)sc->graph.n + (size_t)sc->nhubs, sizeof *g->comm);
+
+    /* community sizes: rounded shares, the last takes the remainder */
+    int64_t *size = tc_xcalloc((size_t)nc, sizeof *size), used = 0;
+    for (int c = 0; c < nc; c++) {
+        size[c] = c == nc - 1 ? sc->graph.n - used : llround(sc->graph.n * sc->graph.comm[c].share);
+        if (size[c] < 1) {
+            free(size);
+            tc_err_set(err, TC_EINPUT,
+                       "%s: graph.communities: community '%s' would have no accounts with "
+                       "n = %lld; raise n or its share", sc->path, sc->graph.comm[c].name,
+                       (long long)sc->graph.n);
+            return TC_EINPUT;
+        }
+        used += size[c];
+    }
+    int64_t off = 0;
+    for (int c = 0; c < nc; c++)
+        for (int64_t i = 0; i < size[c]; i++) g->comm[off++] = (uint16_t)c;
+
+    if (sc->graph.generator == TC_GEN_SBM) {
+        if (igraph_matrix_init(&pref, nc, nc) || igraph_vector_int_init(&sizes, nc)) {
+            rc = igraph_fail(err, "allocating the block model");
+            goto cleanup;
+        }
+        mat = 1;
+        for (int a = 0; a < nc; a++) {
+            VECTOR(sizes)[a] = size[a];
+            for (int b = 0; b < nc; b++)
+                MATRIX(pref, a, b) = a == b ? sc->graph.p_in : sc->graph.p_out;
+        }
+        if (igraph_sbm_game(&ig, sc->graph.n, &pref, &sizes, 1, 0)) {
+            rc = igraph_fail(err, "igraph_sbm_game");
+            goto cleanup;
+        }
+        take_edges(g, &ig, 0, 1);
+        igraph_destroy(&ig);
+        goto cleanup;
+    }
+
+    off = 0;
+    for (int c = 0; c < nc; c++) {
+        igraph_error_t e = IGRAPH_SUCCESS;
+        switch (sc->graph.generator) {
+        case TC_GEN_BA:
+            e = igraph_barabasi_game(&ig, size[c], sc->graph.power, sc->graph.m, NULL, 1, 1.0,
+                                     1, IGRAPH_BARABASI_PSUMTREE, NULL);
+            break;
+        case TC_GEN_ER: {
+            int64_t me = llround((double)sc->graph.edges * sc->graph.comm[c].share);
+            double maxe = (double)size[c] * (double)(size[c] - 1);
+            if ((double)me > maxe) me = (int64_t)maxe;
+            e = igraph_erdos_renyi_game_gnm(&ig, size[c], me, 1, 0);
+            break;
+        }
+        case TC_GEN_FF:
+            e = igraph_forest_fire_game(&ig, size[c], sc->graph.fw_prob, sc->graph.bw_factor,
+                                        sc->graph.ambs, 1);
+            break;
+        default: break;
+        }
+        if (e) {
+            rc = igraph_fail(err, "the igraph generator");
+            goto cleanup;
+        }
+        have = 1;
+        take_edges(g, &ig, (int32_t)off, 1);
+        igraph_destroy(&ig);
+        have = 0;
+        off += size[c];
+    }
+cleanup:
+    if (have) igraph_destroy(&ig);
+    if (mat) {
+        igraph_matrix_destroy(&pref);
+        igraph_vector_int_destroy(&sizes);
+    }
+    free(size);
+    return rc;
+}
+
+/* Communities from a vertex attribute of a GraphML/GML file, numbered by first
+ * appearance. */
+static int communities_from_attribute(tc_edges *g, const igraph_t *ig, const tc_scenario *sc,
+                                      tc_err *err)
+{
+    const char *attr = sc->graph.community_attribute;
+    igraph_attribute_type_t type;
+    if (!igraph_cattribute_has_attr(ig, IGRAPH_ATTRIBUTE_VERTEX, attr)) {
+        tc_err_set(err, TC_EINPUT, "%s: the graph file has no vertex attribute '%s' "
+                   "(named by graph.community_attribute)", sc->graph.file, attr);
+        return TC_EINPUT;
+    }
+    igraph_cattribute_table.gettype((igraph_t *)ig, &type, IGRAPH_ATTRIBUTE_VERTEX, attr);
+    g->ncomm = 0;
+    for (int32_t v = 0; v < g->nbase; v++) {
+        char buf[TC_NAME_MAX];
+        if (type == IGRAPH_ATTRIBUTE_STRING)
+            snprintf(buf, sizeof buf, "%s", VAS(ig, attr, v));
+        else if (type == IGRAPH_ATTRIBUTE_NUMERIC)
+            snprintf(buf, sizeof buf, "%g", VAN(ig, attr, v));
+        else {
+            tc_err_set(err, TC_EINPUT, "%s: vertex attribute '%s' must be text or a number",
+                       sc->graph.file, attr);
+            return TC_EINPUT;
+        }
+        int c;
+        for (c = 0; c < g->ncomm; c++)
+            if (!strcmp(g->comm_names[c], buf)) break;
+        if (c == g->ncomm) {
+            if (g->ncomm == TC_MAX_COMMUNITIES) {
+                tc_err_set(err, TC_EINPUT, "%s: attribute '%s' has more than %d values",
+                           sc->graph.file, attr, TC_MAX_COMMUNITIES);
+                return TC_EINPUT;
+            }
+            g->comm_names = tc_xrealloc(g->comm_names, (size_t)(c + 1) * sizeof *g->comm_names);
+            memcpy(g->comm_names[c], buf, TC_NAME_MAX);
+            g->ncomm++;
+        }
+        g->comm[v] = (uint16_t)c;
+    }
+    return TC_OK;
+}
+
+/* SNAP-style edge lists put comments after '#'; igraph's reader does not accept
+ * them, so they are blanked out (line numbers stay the same) in a memory copy. */
+static FILE *open_edgelist(const char *path, char **buf, tc_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    size_t len = 0, cap = 0;
+    if (!f) {
+        tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    *buf = NULL;
+    for (;;) {
+        if (cap - len < 65536) {
+            cap = cap ? 2 * cap : 65536;
+            *buf = tc_xrealloc(*buf, cap);
+        }
+        size_t got = fread(*buf + len, 1, cap - len, f);
+        if (!got) break;
+        len += got;
+    }
+    fclose(f);
+    int comment = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = (*buf)[i];
+        if (c == '\n') comment = 0;
+        else if (c == '#') comment = 1;
+        if (comment) (*buf)[i] = ' ';
+    }
+    FILE *mf = fmemopen(*buf, len ? len : 1, "r");
+    if (!mf) tc_err_set(err, TC_ERUNTIME, "%s: cannot read: %s", path, strerror(errno));
+    if (mf && !len) fgetc(mf); /* empty file: consume the placeholder byte */
+    return mf;
+}
+
+static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
+{
+    int rc = TC_OK;
+    igraph_t ig;
+    int have = 0;
+    char *buf = NULL;
+    FILE *f = NULL;
+    igraph_error_t e;
+
+    igraph_set_attribute_table(&igraph_cattribute_table);
+    if (sc->graph.format == TC_FMT_EDGELIST) f = open_edgelist(sc->graph.file, &buf, err);
+    else {
+        f = fopen(sc->graph.file, "rb");
+        if (!f) tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", sc->graph.file, strerror(errno));
+    }
+    if (!f) {
+        rc = err->code;
+        goto cleanup;
+    }
+    tc_lib_last_error();
+    switch (sc->graph.format) {
+    case TC_FMT_EDGELIST: e = igraph_read_graph_edgelist(&ig, f, 0, 1); break;
+    case TC_FMT_NCOL: e = igraph_read_graph_ncol(&ig, f, NULL, 1, IGRAPH_ADD_WEIGHTS_NO, 1); break;
+    case TC_FMT_GRAPHML: e = igraph_read_graph_graphml(&ig, f, 0); break;
+    case TC_FMT_GML: e = igraph_read_graph_gml(&ig, f); break;
+    default: e = igraph_read_graph_pajek(&ig, f); break;
+    }
+    if (e) {
+        tc_err_set(err, TC_EINPUT, "%s: cannot read as %s: %s", sc->graph.file,
+                   (const char *[]){"edgelist", "ncol", "graphml", "gml", "pajek"}[sc->graph.format],
+                   tc_lib_last_error());
+        rc = TC_EINPUT;
+        goto cleanup;
+    }
+    have = 1;
+    igraph_integer_t n = igraph_vcount(&ig);
+    if (n < 1) TC_FAIL(TC_EINPUT, "%s: the graph has no accounts", sc->graph.file);
+    if (n > INT32_MAX - 1000000 - (igraph_integer_t)sc->nhubs)
+        TC_FAIL(TC_EINPUT, "%s: %lld accounts: more than account ids (int32) can hold",
+                sc->graph.file, (long long)n);
+    g->nbase = (int32_t)n;
+    g->comm = tc_xcalloc((size_t)n + (size_t)sc->nhubs, sizeof *g->comm);
+    if (sc->graph.community_attribute[0]) {
+        TC_TRY(communities_from_attribute(g, &ig, sc, err));
+    } else {
+        g->ncomm = sc->graph.ncomm;
+        g->comm_names = tc_xcalloc((size_t)g->ncomm, sizeof *g->comm_names);
+        for (int c = 0; c < g->ncomm; c++)
+            memcpy(g->comm_names[c], sc->graph.comm[c].name, TC_NAME_MAX);
+        /* without an attribute, communities are consecutive id ranges by share */
+        int64_t off = 0;
+        for (int c = 0; c < g->ncomm; c++) {
+            int64_t k = c == g->ncomm - 1 ? n - off : llround(n * sc->graph.comm[c].share);
+            for (int64_t i = 0; i < k && off < n; i++) g->comm[off++] = (uint16_t)c;
+        }
+    }
+    take_edges(g, &ig, 0, sc->graph.direction == TC_DIR_FOLLOWS);
+cleanup:
+    if (have) igraph_destroy(&ig);
+    if (f) fclose(f);
+    free(buf);
+    return rc;
+}
+
+/* With probability `mixing`, an edge's followee is replaced by an account of
+ * another community, drawn in proportion to its followers there (so hubs stay
+ * hubs across communities). */
+static void mix(tc_edges *g, const tc_scenario *sc, uint64_t key)
+{
+    int nc = g->ncomm;
+    if (sc->graph.mixing <= 0 || nc < 2) return;
+    int64_t *cnt = tc_xcalloc((size_t)nc + 1, sizeof *cnt);
+    for (int64_t e = 0; e < g->m; e++) cnt[g->comm[g->src[e]] + 1]++;
+    for (int c = 0; c < nc; c++) cnt[c + 1] += cnt[c];
+    int32_t *pool = tc_xmalloc((size_t)g->m * sizeof *pool);
+    int64_t *fill = tc_xmalloc((size_t)nc * sizeof *fill);
+    memcpy(fill, cnt, (size_t)nc * sizeof *fill);
+    for (int64_t e = 0; e < g->m; e++) pool[fill[g->comm[g->src[e]]]++] = g->src[e];
+    double *w = tc_xmalloc((size_t)nc * sizeof *w);
+    gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+    for (int64_t e = 0; e < g->m; e++) {
+        tc_rng_seek(r, key, TC_P_MIXING, (uint32_t)e, (uint64_t)e >> 32);
+        if (gsl_rng_uniform_pos(r) >= sc->graph.mixing) continue;
+        int own = g->comm[g->dst[e]];
+        double tot = 0;
+        for (int c = 0; c < nc; c++) tot += w[c] = c == own ? 0 : (double)(cnt[c + 1] - cnt[c]);
+        if (tot <= 0) continue;
+        double u = gsl_rng_uniform(r) * tot;
+        int c = 0;
+        while (c < nc - 1 && (u -= w[c]) >= 0) c++;
+        while (w[c] == 0) c--; /* round-off landed on an empty community */
+        int64_t k = cnt[c] + (int64_t)gsl_rng_uniform_int(r, (unsigned long)(cnt[c + 1] - cnt[c]));
+        g->src[e] = pool[k];
+    }
+    gsl_rng_free(r);
+    free(w);
+    free(fill);
+    free(pool);
+    free(cnt);
+}
+
+static void reciprocate(tc_edges *g, const tc_scenario *sc, uint64_t key)
+{
+    if (sc->graph.reciprocity <= 0) return;
+    int64_t m = g->m;
+    for (int64_t e = 0; e < m; e++)
+        if (tc_rng_u01(key, TC_P_RECIPROCITY, (uint32_t)e, (uint64_t)e >> 32) <
+            sc->graph.reciprocity)
+            tc_graph_add(g, g->dst[e], g->src[e]);
+}
+
+static int find_comm(const tc_edges *g, const char *name)
+{
+    for (int c = 0; c < g->ncomm; c++)
+        if (!strcmp(g->comm_names[c], name)) return c;
+    return -1;
+}
+
+static int unknown_comm(tc_err *err, const tc_edges *g, const tc_where *w, const char *key,
+                        const char *name)
+{
+    char list[512] = "";
+    for (int c = 0; c < g->ncomm && strlen(list) < 400; c++) {
+        strcat(list, c ? ", " : "");
+        strncat(list, g->comm_names[c], 60);
+    }
+    tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s: unknown community '%s'; the graph has: %s",
+               w->file, w->line, w->col, key, name, list);
+    return TC_EINPUT;
+}
+
+/* Named hubs become accounts nbase..n-1, each followed by the requested number
+ * of distinct accounts, a share `in_community` of them from its own community. */
+static int add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err)
+{
+    int rc = TC_OK;
+    int32_t nb = g->nbase;
+    int32_t *own = tc_xmalloc((size_t)nb * sizeof *own);
+    int32_t *other = tc_xmalloc((size_t)nb * sizeof *other);
+    int32_t *pick = tc_xmalloc((size_t)nb * sizeof *pick);
+    gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+
+    g->n = nb + sc->nhubs;
+    for (int h = 0; h < sc->nhubs; h++) {
+        const tc_hub_spec *hs = &sc->hubs[h];
+        char key_name[48];
+        snprintf(key_name, sizeof key_name, "accounts.%d.community", h);
+        int c = find_comm(g, hs->community);
+        if (c < 0) {
+            rc = unknown_comm(err, g, &hs->community_at, key_name, hs->community);
+            goto cleanup;
+        }
+        int32_t hub = nb + h;
+        g->comm[hub] = (uint16_t)c;
+        int64_t no = 0, nx = 0;
+        for (int32_t v = 0; v < nb; v++) {
+            if (g->comm[v] == c) own[no++] = v;
+            else other[nx++] = v;
+        }
+        if (hs->followers > nb)
+            TC_FAIL(TC_EINPUT, "%s: accounts.%d.followers: %lld followers asked for '%s', but "
+                    "the graph has %d accounts", sc->path, h, (long long)hs->followers, hs->name,
+                    nb);
+        int64_t kin = llround((double)hs->followers * hs->in_community);
+        int64_t kout = hs->followers - kin;
+        /* a community too small (or too large) for the split gives the rest */
+        if (kin > no) kout += kin - no, kin = no;
+        if (kout > nx) kin += kout - nx, kout = nx;
+        tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 0);
+        gsl_ran_choose(r, pick, (size_t)kin, own, (size_t)no, sizeof *own);
+        for (int64_t i = 0; i < kin; i++) tc_graph_add(g, hub, pick[i]);
+        tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 1);
+        gsl_ran_choose(r, pick, (size_t)kout, other, (size_t)nx, sizeof *other);
+        for (int64_t i = 0; i < kout; i++) tc_graph_add(g, hub, pick[i]);
+    }
+cleanup:
+    gsl_rng_free(r);
+    free(pick);
+    free(other);
+    free(own);
+    return rc;
+}
+
+int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err)
+{
+    int rc = TC_OK;
+    memset(g, 0, sizeof *g);
+    igraph_rng_seed(igraph_rng_default(), tc_rng_derive(key, TC_P_IGRAPH, 0) & 0xffffffffu);
+    if (sc->graph.generator != TC_GEN_NONE) TC_TRY(generate(g, sc, err));
+    else TC_TRY(import(g, sc, err));
+    g->n = g->nbase;
+    mix(g, sc, key);
+    reciprocate(g, sc, key);
+    TC_TRY(add_hubs(g, sc, key, err));
+    if (sc->bots.placement == TC_PLACE_COMMUNITY && find_comm(g, sc->bots.community) < 0) {
+        rc = unknown_comm(err, g, &sc->bots.community_at, "population.bots.community",
+                          sc->bots.community);
+        goto cleanup;
+    }
+cleanup:
+    if (rc) tc_graph_destroy(g);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* Building the follower graph: igraph generators or igraph readers, then the
+ * scenario's post-processing (communities, mixing, follow-back, named hubs with
+ * their follower counts), all into a flat edge list oriented as "flows"
+ * (src's posts reach dst). igraph is not used after this module. */
+#ifndef TC_SIM_GRAPH_H
+#define TC_SIM_GRAPH_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "scenario.h"
+
+typedef struct tc_edges {
+    int32_t n;          /* accounts; the named hubs are ids nbase .. n-1 */
+    int32_t nbase;      /* accounts that came from the generator or the file */
+    int64_t m, cap;     /* edges held, capacity */
+    int32_t *src, *dst; /* src's posts reach dst (dst follows src) */
+    uint16_t *comm;     /* community id of each account */
+    int ncomm;
+    char (*comm_names)[TC_NAME_MAX];
+} tc_edges;
+
+/* Build the graph the scenario describes. Randomness: igraph's generator seeded
+ * from `key`, our own choices from Philox streams under `key`. Same scenario and
+ * key give the same edge list. Errors: TC_EINPUT for unreadable or malformed files
+ * and unknown community names (with file:line:col), TC_ERUNTIME otherwise. */
+int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err);
+
+void tc_graph_destroy(tc_edges *g);
+
+/* Append one edge (grows the arrays). */
+void tc_graph_add(tc_edges *g, int32_t src, int32_t dst);
+
+#endif

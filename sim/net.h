@@ -1,0 +1,36 @@
+/* The frozen audience graph the engine walks: a CSR where audience(u) = the
+ * accounts that see u's posts (u's followers), sorted, without self-loops or
+ * duplicates. int32 account ids, int64 offsets. Read-only once built. */
+#ifndef TC_SIM_NET_H
+#define TC_SIM_NET_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct tc_net {
+    int32_t n;      /* accounts */
+    int64_t m;      /* audience entries (edges) */
+    int64_t *off;   /* [n+1]: audience(u) = dst[off[u] .. off[u+1]) */
+    int32_t *dst;   /* [m] */
+    int64_t self_loops_dropped, duplicates_dropped;
+} tc_net;
+
+/* Freeze m edges (src's posts reach dst) on n accounts into a CSR. Self-loops are
+ * dropped, duplicate edges kept once; both counted. O(n + m log d) time, one copy
+ * of the edges plus the CSR in memory. Fails with TC_EINPUT if an id is out of
+ * [0, n). */
+int tc_net_from_edges(tc_net *net, int32_t n, int64_t m, const int32_t *src,
+                      const int32_t *dst, tc_err *err);
+
+void tc_net_destroy(tc_net *net);
+
+static inline int64_t tc_net_degree(const tc_net *net, int32_t u)
+{
+    return net->off[u + 1] - net->off[u];
+}
+
+/* FNV-1a 64 over n, m, off and dst: equal graphs give equal hashes. */
+uint64_t tc_net_hash(const tc_net *net);
+
+#endif

@@ -1,0 +1,27 @@
+/* Counter storage for the time series. */
+#include "recorder.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+const char *const tc_counter_names[TC_NCOUNTERS] = {"posts", "reshares", "new_adopters",
+                                                    "new_exposed"};
+
+void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s)
+{
+    rec->T = T;
+    rec->ncomm = ncomm;
+    rec->interval_s = interval_s;
+    rec->by_class = tc_xcalloc((size_t)(TC_NCOUNTERS * T * 2), sizeof(int64_t));
+    rec->by_comm = tc_xcalloc((size_t)(TC_NCOUNTERS * T * ncomm), sizeof(int64_t));
+}
+
+void tc_recorder_destroy(tc_recorder *rec)
+{
+    if (!rec) return;
+    free(rec->by_class);
+    free(rec->by_comm);
+    memset(rec, 0, sizeof *rec);
+}

@@ -1,0 +1,33 @@
+/* Counters per output interval: per class (human, bot) and per community. Only
+ * integer sums, so totals do not depend on the order threads add them in. */
+#ifndef TC_SIM_RECORDER_H
+#define TC_SIM_RECORDER_H
+
+#include <stdint.h>
+
+enum { TC_CNT_POSTS, TC_CNT_RESHARES, TC_CNT_ADOPTERS, TC_CNT_EXPOSED, TC_NCOUNTERS };
+
+/* Names used for the HDF5 datasets, indexed by counter. */
+extern const char *const tc_counter_names[TC_NCOUNTERS];
+
+typedef struct tc_recorder {
+    int64_t T;          /* output intervals */
+    int ncomm;
+    double interval_s;
+    int64_t *by_class;  /* [TC_NCOUNTERS][T][2]: human (hubs included), bot */
+    int64_t *by_comm;   /* [TC_NCOUNTERS][T][ncomm] */
+} tc_recorder;
+
+void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s);
+void tc_recorder_destroy(tc_recorder *rec);
+
+/* Add k to `counter` in interval iv for an account of class cls (TC_CLASS_*)
+ * and community comm. */
+static inline void tc_recorder_add(tc_recorder *rec, int counter, int64_t iv, int cls,
+                                   int comm, int64_t k)
+{
+    rec->by_class[((int64_t)counter * rec->T + iv) * 2 + (cls == 1)] += k;
+    rec->by_comm[((int64_t)counter * rec->T + iv) * rec->ncomm + comm] += k;
+}
+
+#endif

@@ -1,0 +1,48 @@
+/* Counter-based random streams: Random123's Philox4x32-10 wrapped as a gsl_rng_type,
+ * positioned per decision so that every draw is a pure function of
+ * (run key, purpose, a, b) and never of the thread or the order of events. */
+#ifndef TC_SIM_RNG_H
+#define TC_SIM_RNG_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+/* What a draw decides. Each purpose owns its own streams, so adding a new kind of
+ * decision never shifts the draws of an existing one. Values are part of the
+ * output's definition: never renumber, only append. */
+enum tc_purpose {
+    TC_P_GRAPH = 1,     /* graph post-processing: a = edge index low, b = step */
+    TC_P_HUB = 2,       /* hub follower choice: a = hub index */
+    TC_P_BOTS = 3,      /* bot placement: a = account */
+    TC_P_ADOPT = 4,     /* does account a adopt the post (author, seq) packed in b */
+    TC_P_DELAY = 5,     /* response delay of account a to post b */
+    TC_P_IGRAPH = 6,    /* seed for igraph's own generator */
+    TC_P_MIXING = 7,    /* cross-community rewiring: a = edge index */
+    TC_P_RECIPROCITY = 8 /* follow-back: a = edge index */
+};
+
+/* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.
+ * gsl_rng_set(r, s) sets the 64-bit key to s and the counter to 0.
+ * get() returns 32-bit words; get_double() returns a 53-bit double in (0,1),
+ * never 0 or 1, so log(u) is always finite. */
+extern const gsl_rng_type *const tc_rng_philox;
+
+/* Position `r` (which must be of type tc_rng_philox) at the start of the stream
+ * (purpose, a, b) under `key`. b may use 48 bits. O(1), no allocation.
+ * Each stream holds 2^32 blocks of four 32-bit words. */
+void tc_rng_seek(gsl_rng *r, uint64_t key, uint32_t purpose, uint32_t a,
+                 uint64_t b);
+
+/* One uniform double in (0,1) from the first block of stream (purpose, a, b):
+ * the same value the first gsl_rng_uniform_pos() after tc_rng_seek gives.
+ * For hot loops; no generator object needed. */
+double tc_rng_u01(uint64_t key, uint32_t purpose, uint32_t a, uint64_t b);
+
+/* Raw Philox4x32-10 block, for known-answer tests. */
+void tc_rng_block(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
+
+/* A 64-bit key derived from a seed and up to two indices (run, replicate…), by
+ * one Philox block: distinct inputs give unrelated keys. */
+uint64_t tc_rng_derive(uint64_t seed, uint32_t i, uint32_t j);
+
+#endif

@@ -1,0 +1,57 @@
+/* Wiring the modules together for one run. */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "rng.h"
+
+uint64_t tc_run_world_key(uint64_t seed) { return tc_rng_derive(seed, 1, 0); }
+uint64_t tc_run_key(uint64_t seed, uint32_t run) { return tc_rng_derive(seed, 2, run); }
+
+int tc_world_build(tc_world *w, const tc_scenario *sc, tc_err *err)
+{
+    int rc = TC_OK;
+    tc_edges g;
+    uint64_t key = tc_run_world_key(sc->seed);
+    memset(w, 0, sizeof *w);
+    memset(&g, 0, sizeof g);
+    TC_TRY(tc_graph_build(&g, sc, key, err));
+    TC_TRY(tc_net_from_edges(&w->net, g.n, g.m, g.src, g.dst, err));
+    free(g.src);
+    free(g.dst);
+    g.src = g.dst = NULL;
+    TC_TRY(tc_population_build(&w->pop, sc, &g, &w->net, key, err));
+    TC_TRY(tc_timeline_build(&w->tl, sc, &w->pop, err));
+cleanup:
+    tc_graph_destroy(&g);
+    if (rc) tc_world_destroy(w);
+    return rc;
+}
+
+void tc_world_destroy(tc_world *w)
+{
+    if (!w) return;
+    tc_timeline_destroy(&w->tl);
+    tc_population_destroy(&w->pop);
+    tc_net_destroy(&w->net);
+}
+
+int tc_run_simulate(const tc_world *w, const tc_scenario *sc, uint64_t key, int threads,
+                    tc_engine *e, tc_recorder *rec, tc_summary *sum, tc_progress_fn progress,
+                    void *ctx, tc_err *err)
+{
+    int rc = TC_OK;
+    int64_t per = sc->time.interval_ms / sc->time.dt_ms;
+    int64_t T = (sc->time.duration_ms + sc->time.interval_ms - 1) / sc->time.interval_ms;
+    tc_recorder_init(rec, T, w->pop.ncomm, sc->time.interval_ms / 1000.0);
+    TC_TRY(tc_engine_init(e, &w->net, &w->pop, &w->tl, sc->model, sc->mpar, rec, key,
+                          sc->time.dt_ms / 1000.0, sc->time.duration_ms / 1000.0, per, threads,
+                          sc->output.cascade, err));
+    while (tc_engine_step(e))
+        if (progress && progress(ctx, e)) TC_FAIL(TC_ERUNTIME, "interrupted");
+    tc_engine_finish(e, sum);
+cleanup:
+    return rc;
+}

@@ -1,0 +1,39 @@
+/* One run from a loaded scenario: build the world (graph -> net, population,
+ * timeline), then drive the engine's init/step/finish loop. */
+#ifndef TC_SIM_RUN_H
+#define TC_SIM_RUN_H
+
+#include "engine.h"
+#include "err.h"
+#include "net.h"
+#include "population.h"
+#include "recorder.h"
+#include "scenario.h"
+#include "timeline.h"
+
+/* Everything a run reads and never writes: shared read-only by many runs. */
+typedef struct tc_world {
+    tc_net net;
+    tc_population pop;
+    tc_timeline tl;
+} tc_world;
+
+/* Keys derived from the scenario seed: one for building the world, one per run.
+ * Documented in docs/scenario.md; part of the output's definition. */
+uint64_t tc_run_world_key(uint64_t seed);
+uint64_t tc_run_key(uint64_t seed, uint32_t run);
+
+int tc_world_build(tc_world *w, const tc_scenario *sc, tc_err *err);
+void tc_world_destroy(tc_world *w);
+
+/* Called after each engine step; return nonzero to stop the run early. */
+typedef int (*tc_progress_fn)(void *ctx, const tc_engine *e);
+
+/* Run the engine to the end. `e` and `rec` are initialised here and owned by the
+ * caller afterwards (tc_engine_destroy, tc_recorder_destroy), also on failure.
+ * Returns TC_ERUNTIME with "interrupted" if `progress` asked to stop. */
+int tc_run_simulate(const tc_world *w, const tc_scenario *sc, uint64_t key, int threads,
+                    tc_engine *e, tc_recorder *rec, tc_summary *sum, tc_progress_fn progress,
+                    void *ctx, tc_err *err);
+
+#endif

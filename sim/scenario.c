@@ -1,0 +1,959 @@
+/* Scenario loading: a declared schema walked over the YAML tree. Each getter names
+ * the dotted key and the node's position when a value is missing, mistyped or out
+ * of range; unknown keys get a "did you mean". */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ytree.h"
+
+/* ------------------------------------------------------------------ durations, dates */
+
+int tc_duration_parse(const char *s, int64_t *ms)
+{
+    double total = 0;
+    const char *p = s;
+    int parts = 0;
+
+    while (isspace((unsigned char)*p)) p++;
+    if (*p == '+') p++;
+    if (!*p) return -1;
+    while (*p) {
+        char *end;
+        errno = 0;
+        if (!isdigit((unsigned char)*p) && *p != '.') return -1;
+        double v = strtod(p, &end);
+        if (end == p || errno || !isfinite(v) || v < 0) return -1;
+        p = end;
+        double unit;
+        if (strncmp(p, "ms", 2) == 0) unit = 0.001, p += 2;
+        else if (*p == 's') unit = 1, p++;
+        else if (*p == 'm') unit = 60, p++;
+        else if (*p == 'h') unit = 3600, p++;
+        else if (*p == 'd') unit = 86400, p++;
+        else if (*p == '\0' && parts == 0) unit = 1; /* bare number: seconds */
+        else return -1;
+        total += v * unit;
+        parts++;
+        while (isspace((unsigned char)*p)) p++;
+    }
+    double m = total * 1000.0;
+    if (m > 9.0e15 || fabs(m - llround(m)) > 1e-6) return -1;
+    *ms = llround(m);
+    return 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+static int digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*p)[i])) return -1;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *out = v;
+    return 0;
+}
+
+int tc_datetime_parse(const char *s, int64_t *epoch, int *offset_s)
+{
+    int Y, M, D, h, mi, se = 0, oh, om;
+    const char *p = s;
+    if (digits(&p, 4, &Y) || *p++ != '-' || digits(&p, 2, &M) || *p++ != '-' ||
+        digits(&p, 2, &D) || (*p != 'T' && *p != 't' && *p != ' '))
+        return -1;
+    p++;
+    if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi)) return -1;
+    if (*p == ':') {
+        p++;
+        if (digits(&p, 2, &se)) return -1;
+    }
+    int off;
+    if (*p == 'Z' || *p == 'z') {
+        off = 0;
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p == '-' ? -1 : 1;
+        p++;
+        if (digits(&p, 2, &oh)) return -1;
+        if (*p == ':') p++;
+        if (digits(&p, 2, &om)) return -1;
+        if (oh > 14 || om > 59) return -1;
+        off = sign * (oh * 3600 + om * 60);
+    } else {
+        return -1; /* an offset is required: local time is ambiguous */
+    }
+    if (*p) return -1;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || mi > 59 || se > 60)
+        return -1;
+    if (M == 2 && D == 29 && !((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0)) return -1;
+    *epoch = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 +
+             se - off;
+    *offset_s = off;
+    return 0;
+}
+
+void tc_datetime_format(int64_t epoch, int offset_s, char *buf, size_t n)
+{
+    int64_t local = epoch + offset_s;
+    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t sec = local - days * 86400;
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    int a = abs(offset_s);
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
+             (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60),
+             offset_s < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
+/* ------------------------------------------------------------------ schema walking */
+
+typedef struct {
+    tc_err *err;
+} ctx;
+
+static const char *describe(const tc_ynode *n, char *buf, size_t len)
+{
+    if (n->kind == TC_Y_SCALAR) snprintf(buf, len, "\"%.60s\"", n->value);
+    else snprintf(buf, len, "%s", tc_ytree_kind_name(n->kind));
+    return buf;
+}
+
+/* Position of key i of map: where the key was written in the same file, else
+ * where its value came from (an override). */
+static void key_where(const tc_ynode *map, int i, tc_where *w)
+{
+    const tc_ynode *v = map->items[i];
+    if (v->file == map->file) {
+        w->file = map->file;
+        w->line = map->key_line[i];
+        w->col = map->key_col[i];
+    } else {
+        w->file = v->file;
+        w->line = v->line;
+        w->col = v->col;
+    }
+}
+
+static int bad(tc_err *err, const tc_ynode *n, const char *key, const char *expect)
+{
+    char buf[96];
+    tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s: expected %s, got %s", n->file, n->line,
+               n->col, key, expect, describe(n, buf, sizeof buf));
+    return TC_EINPUT;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+    if (la >= 63 || lb >= 63) return 99;
+    for (size_t j = 0; j <= lb; j++) prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < c) c = prev[j] + 1;
+            if (cur[j - 1] + 1 < c) c = cur[j - 1] + 1;
+            cur[j] = c;
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+/* Fail on any key of `map` not in `allowed` (NULL-terminated), suggesting the
+ * closest allowed key. `path` is the dotted prefix ("" at top level). */
+static int only_keys(tc_err *err, const tc_ynode *map, const char *path,
+                     const char *const *allowed)
+{
+    for (int i = 0; i < map->n; i++) {
+        int ok = 0;
+        for (int j = 0; allowed[j]; j++)
+            if (strcmp(map->keys[i], allowed[j]) == 0) ok = 1;
+        if (ok) continue;
+        const char *best = NULL;
+        size_t bd = 3;
+        for (int j = 0; allowed[j]; j++) {
+            size_t d = edit_distance(map->keys[i], allowed[j]);
+            if (d < bd) bd = d, best = allowed[j];
+        }
+        char list[512] = "";
+        for (int j = 0; allowed[j]; j++) {
+            strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
+            strncat(list, allowed[j], sizeof list - strlen(list) - 1);
+        }
+        tc_where w;
+        key_where(map, i, &w);
+        if (best)
+            tc_err_set(err, TC_EINPUT,
+                       "%s:%d:%d: unknown key '%s%s%s' (did you mean '%s'?); allowed: %s",
+                       w.file, w.line, w.col, path, *path ? "." : "", map->keys[i], best,
+                       list);
+        else
+            tc_err_set(err, TC_EINPUT, "%s:%d:%d: unknown key '%s%s%s'; allowed: %s",
+                       w.file, w.line, w.col, path, *path ? "." : "", map->keys[i], list);
+        return TC_EINPUT;
+    }
+    return TC_OK;
+}
+
+static void join(char *out, size_t n, const char *path, const char *key)
+{
+    snprintf(out, n, "%s%s%s", path, *path ? "." : "", key);
+}
+
+static int missing(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                   const char *expect)
+{
+    char full[160];
+    join(full, sizeof full, path, key);
+    tc_err_set(err, TC_EINPUT, "%s:%d:%d: missing key '%s' (%s)", map->file, map->line,
+               map->col, full, expect);
+    return TC_EINPUT;
+}
+
+static int want_map(tc_err *err, const tc_ynode *n, const char *key)
+{
+    return n->kind == TC_Y_MAP ? TC_OK : bad(err, n, key, "a mapping of keys");
+}
+
+/* Getters: *found is set to 1 when the key is present. When absent and `required`,
+ * fail naming the key; otherwise leave *out at its default. */
+static int get_node(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                    int required, const char *expect, const tc_ynode **out, char *full,
+                    size_t fn)
+{
+    join(full, fn, path, key);
+    *out = tc_ytree_get(map, key);
+    if (!*out && required) return missing(err, map, path, key, expect);
+    return TC_OK;
+}
+
+static int get_real(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                    int required, double lo, double hi, double *out)
+{
+    char full[160], expect[128];
+    const tc_ynode *n;
+    snprintf(expect, sizeof expect, "a number in [%g, %g]", lo, hi);
+    int rc = get_node(err, map, path, key, required, expect, &n, full, sizeof full);
+    if (rc || !n) return rc;
+    char *end;
+    errno = 0;
+    double v = n->kind == TC_Y_SCALAR ? strtod(n->value, &end) : NAN;
+    if (n->kind != TC_Y_SCALAR || !n->plain || end == n->value || *end || errno ||
+        !isfinite(v) || v < lo || v > hi)
+        return bad(err, n, full, expect);
+    *out = v;
+    return TC_OK;
+}
+
+static int get_int(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                   int required, int64_t lo, int64_t hi, int64_t *out)
+{
+    char full[160], expect[128];
+    const tc_ynode *n;
+    snprintf(expect, sizeof expect, "an integer in [%lld, %lld]", (long long)lo,
+             (long long)hi);
+    int rc = get_node(err, map, path, key, required, expect, &n, full, sizeof full);
+    if (rc || !n) return rc;
+    char *end;
+    errno = 0;
+    long long v = n->kind == TC_Y_SCALAR ? strtoll(n->value, &end, 10) : 0;
+    if (n->kind != TC_Y_SCALAR || !n->plain || end == n->value || *end || errno ||
+        v < lo || v > hi)
+        return bad(err, n, full, expect);
+    *out = v;
+    return TC_OK;
+}
+
+static int get_u64(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                   uint64_t *out)
+{
+    char full[160];
+    const char *expect = "an integer in [0, 18446744073709551615]";
+    const tc_ynode *n;
+    int rc = get_node(err, map, path, key, 0, expect, &n, full, sizeof full);
+    if (rc || !n) return rc;
+    char *end;
+    errno = 0;
+    unsigned long long v = n->kind == TC_Y_SCALAR ? strtoull(n->value, &end, 10) : 0;
+    if (n->kind != TC_Y_SCALAR || !n->plain || !isdigit((unsigned char)n->value[0]) ||
+        *end || errno)
+        return bad(err, n, full, expect);
+    *out = v;
+    return TC_OK;
+}
+
+static int get_str(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                   int required, char *out, size_t len, tc_where *at)
+{
+    char full[160], expect[64];
+    const tc_ynode *n;
+    snprintf(expect, sizeof expect, "a text of at most %zu characters", len - 1);
+    int rc = get_node(err, map, path, key, required, expect, &n, full, sizeof full);
+    if (rc || !n) return rc;
+    if (n->kind != TC_Y_SCALAR || strlen(n->value) >= len || !n->value[0])
+        return bad(err, n, full, expect);
+    snprintf(out, len, "%s", n->value);
+    if (at) *at = (tc_where){n->file, n->line, n->col};
+    return TC_OK;
+}
+
+static int get_bool(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                    int *out)
+{
+    char full[160];
+    const tc_ynode *n;
+    int rc = get_node(err, map, path, key, 0, "", &n, full, sizeof full);
+    if (rc || !n) return rc;
+    if (n->kind == TC_Y_SCALAR && n->plain &&
+        (!strcmp(n->value, "true") || !strcmp(n->value, "yes"))) *out = 1;
+    else if (n->kind == TC_Y_SCALAR && n->plain &&
+             (!strcmp(n->value, "false") || !strcmp(n->value, "no"))) *out = 0;
+    else return bad(err, n, full, "true or false");
+    return TC_OK;
+}
+
+static int get_choice(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                      int required, const char *const *names, int *out)
+{
+    char full[160], expect[256] = "one of ";
+    const tc_ynode *n;
+    for (int i = 0; names[i]; i++) {
+        strncat(expect, i ? ", " : "", sizeof expect - strlen(expect) - 1);
+        strncat(expect, names[i], sizeof expect - strlen(expect) - 1);
+    }
+    int rc = get_node(err, map, path, key, required, expect, &n, full, sizeof full);
+    if (rc || !n) return rc;
+    if (n->kind == TC_Y_SCALAR)
+        for (int i = 0; names[i]; i++)
+            if (strcmp(n->value, names[i]) == 0) {
+                *out = i;
+                return TC_OK;
+            }
+    return bad(err, n, full, expect);
+}
+
+static int get_duration(tc_err *err, const tc_ynode *map, const char *path,
+                        const char *key, int required, int64_t lo_ms, int64_t *out_ms)
+{
+    char full[160], expect[128];
+    const tc_ynode *n;
+    snprintf(expect, sizeof expect,
+             "a duration such as 90s, 15m, 2h, 1d or 1h30m (at least %gs)", lo_ms / 1000.0);
+    int rc = get_node(err, map, path, key, required, expect, &n, full, sizeof full);
+    if (rc || !n) return rc;
+    int64_t v;
+    if (n->kind != TC_Y_SCALAR || tc_duration_parse(n->value, &v) || v < lo_ms)
+        return bad(err, n, full, expect);
+    *out_ms = v;
+    return TC_OK;
+}
+
+/* ------------------------------------------------------------------ sections */
+
+static int load_time(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *t = tc_ytree_get(root, "time");
+    static const char *const keys[] = {"start", "duration", "dt", "output_interval", NULL};
+    if (!t) return missing(err, root, "", "time", "a mapping with start and duration");
+    TC_TRY(want_map(err, t, "time"));
+    TC_TRY(only_keys(err, t, "time", keys));
+    const tc_ynode *s = tc_ytree_get(t, "start");
+    if (!s) return missing(err, t, "time", "start", "an ISO 8601 date-time with offset");
+    if (s->kind != TC_Y_SCALAR ||
+        tc_datetime_parse(s->value, &sc->time.start_epoch, &sc->time.utc_offset_s))
+        return bad(err, s, "time.start",
+                   "an ISO 8601 date-time with UTC offset, e.g. 2017-05-05T20:00:00+02:00");
+    tc_datetime_format(sc->time.start_epoch, sc->time.utc_offset_s, sc->time.start_iso,
+                       sizeof sc->time.start_iso);
+    sc->time.dt_ms = 1000;
+    sc->time.interval_ms = 60000;
+    TC_TRY(get_duration(err, t, "time", "duration", 1, 1, &sc->time.duration_ms));
+    TC_TRY(get_duration(err, t, "time", "dt", 0, 1, &sc->time.dt_ms));
+    TC_TRY(get_duration(err, t, "time", "output_interval", 0, 1, &sc->time.interval_ms));
+    const tc_ynode *iv = tc_ytree_get(t, "output_interval");
+    if (sc->time.interval_ms % sc->time.dt_ms) {
+        char expect[96];
+        snprintf(expect, sizeof expect, "a whole multiple of time.dt (%gs)",
+                 sc->time.dt_ms / 1000.0);
+        return bad(err, iv ? iv : tc_ytree_get(t, "dt"), "time.output_interval", expect);
+    }
+    if (sc->time.duration_ms / sc->time.interval_ms > 50000000)
+        return bad(err, tc_ytree_get(t, "duration"), "time.duration",
+                   "at most 50,000,000 output intervals");
+cleanup:
+    return rc;
+}
+
+static int load_communities(tc_err *err, tc_scenario *sc, const tc_ynode *g)
+{
+    const tc_ynode *c = tc_ytree_get(g, "communities");
+    static const char *const keys[] = {"name", "share", NULL};
+    int rc = TC_OK;
+    if (!c) {
+        sc->graph.ncomm = 1;
+        sc->graph.comm = tc_xcalloc(1, sizeof *sc->graph.comm);
+        strcpy(sc->graph.comm[0].name, "all");
+        sc->graph.comm[0].share = 1.0;
+        return TC_OK;
+    }
+    if (c->kind != TC_Y_SEQ || c->n == 0 || c->n > TC_MAX_COMMUNITIES)
+        return bad(err, c, "graph.communities",
+                   "a list of 1 to 1024 mappings with name and share");
+    sc->graph.ncomm = c->n;
+    sc->graph.comm = tc_xcalloc((size_t)c->n, sizeof *sc->graph.comm);
+    double sum = 0;
+    for (int i = 0; i < c->n; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "graph.communities.%d", i);
+        const tc_ynode *e = c->items[i];
+        TC_TRY(want_map(err, e, path));
+        TC_TRY(only_keys(err, e, path, keys));
+        TC_TRY(get_str(err, e, path, "name", 1, sc->graph.comm[i].name, TC_NAME_MAX, NULL));
+        for (int j = 0; j < i; j++)
+            if (!strcmp(sc->graph.comm[j].name, sc->graph.comm[i].name))
+                return bad(err, tc_ytree_get(e, "name"), path,
+                           "a community name not used before");
+        sc->graph.comm[i].share = 1.0 / c->n;
+        TC_TRY(get_real(err, e, path, "share", c->n > 1, 1e-9, 1.0, &sc->graph.comm[i].share));
+        sum += sc->graph.comm[i].share;
+    }
+    if (fabs(sum - 1.0) > 1e-6) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "shares that add up to 1 (they add up to %g)", sum);
+        return bad(err, c, "graph.communities", msg);
+    }
+cleanup:
+    return rc;
+}
+
+static char *resolve_path(const char *scenario_path, const char *file)
+{
+    if (file[0] == '/') return tc_xstrdup(file);
+    const char *slash = strrchr(scenario_path, '/');
+    if (!slash) return tc_xstrdup(file);
+    size_t dl = (size_t)(slash - scenario_path) + 1, fl = strlen(file);
+    char *out = tc_xmalloc(dl + fl + 1);
+    memcpy(out, scenario_path, dl);
+    memcpy(out + dl, file, fl + 1);
+    return out;
+}
+
+static int load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *g = tc_ytree_get(root, "graph");
+    static const char *const keys[] = {
+        "generator", "n", "m", "power", "edges", "p_in", "p_out", "fw_prob", "bw_factor",
+        "ambs", "file", "format", "direction", "community_attribute", "communities",
+        "mixing", "reciprocity", NULL};
+    static const char *const gens[] = {"ba", "er", "sbm", "forest_fire", NULL};
+    static const char *const fmts[] = {"edgelist", "ncol", "graphml", "gml", "pajek", NULL};
+    static const char *const dirs[] = {"follows", "flows", NULL};
+    if (!g) return missing(err, root, "", "graph", "a mapping with a generator or a file");
+    TC_TRY(want_map(err, g, "graph"));
+    TC_TRY(only_keys(err, g, "graph", keys));
+
+    const tc_ynode *gen = tc_ytree_get(g, "generator"), *file = tc_ytree_get(g, "file");
+    if (!gen == !file)
+        return bad(err, g, "graph", "exactly one of 'generator' or 'file'");
+    sc->graph.m = 5;
+    sc->graph.power = 1.0;
+    sc->graph.p_in = 0.001;
+    sc->graph.p_out = 0.0001;
+    sc->graph.fw_prob = 0.37;
+    sc->graph.bw_factor = 0.32 / 0.37;
+    sc->graph.ambs = 1;
+    TC_TRY(load_communities(err, sc, g));
+    TC_TRY(get_real(err, g, "graph", "mixing", 0, 0.0, 1.0, &sc->graph.mixing));
+    TC_TRY(get_real(err, g, "graph", "reciprocity", 0, 0.0, 1.0, &sc->graph.reciprocity));
+    if (gen) {
+        int k;
+        TC_TRY(get_choice(err, g, "graph", "generator", 1, gens, &k));
+        sc->graph.generator = (tc_generator)(k + 1);
+        TC_TRY(get_int(err, g, "graph", "n", 1, 2, INT32_MAX - 1000000, &sc->graph.n));
+        static const char *const file_keys[] = {"format", "direction", "community_attribute"};
+        for (int i = 0; i < 3; i++)
+            if (tc_ytree_get(g, file_keys[i]))
+                return bad(err, tc_ytree_get(g, file_keys[i]), file_keys[i],
+                           "no file option next to 'generator'");
+        switch (sc->graph.generator) {
+        case TC_GEN_BA:
+            TC_TRY(get_int(err, g, "graph", "m", 0, 1, 100000, &sc->graph.m));
+            TC_TRY(get_real(err, g, "graph", "power", 0, 0.0, 10.0, &sc->graph.power));
+            break;
+        case TC_GEN_ER:
+            TC_TRY(get_int(err, g, "graph", "edges", 1, 0, INT64_C(1) << 40,
+                           &sc->graph.edges));
+            break;
+        case TC_GEN_SBM:
+            TC_TRY(get_real(err, g, "graph", "p_in", 0, 0.0, 1.0, &sc->graph.p_in));
+            TC_TRY(get_real(err, g, "graph", "p_out", 0, 0.0, 1.0, &sc->graph.p_out));
+            break;
+        case TC_GEN_FF:
+            TC_TRY(get_real(err, g, "graph", "fw_prob", 0, 0.0, 0.99, &sc->graph.fw_prob));
+            TC_TRY(get_real(err, g, "graph", "bw_factor", 0, 0.0, 10.0, &sc->graph.bw_factor));
+            TC_TRY(get_int(err, g, "graph", "ambs", 0, 1, 1000, &sc->graph.ambs));
+            break;
+        default: break;
+        }
+    } else {
+        char buf[4096];
+        int k = 0;
+        TC_TRY(get_str(err, g, "graph", "file", 1, buf, sizeof buf, NULL));
+        sc->graph.file = resolve_path(sc->path, buf);
+        FILE *f = fopen(sc->graph.file, "rb");
+        if (!f) {
+            tc_err_set(err, TC_EINPUT, "%s:%d:%d: graph.file: cannot open '%s': %s",
+                       file->file, file->line, file->col, sc->graph.file, strerror(errno));
+            return TC_EINPUT;
+        }
+        fclose(f);
+        TC_TRY(get_choice(err, g, "graph", "format", 1, fmts, &k));
+        sc->graph.format = (tc_format)k;
+        k = 0;
+        TC_TRY(get_choice(err, g, "graph", "direction", 1, dirs, &k));
+        sc->graph.direction = (tc_direction)k;
+        TC_TRY(get_str(err, g, "graph", "community_attribute", 0,
+                       sc->graph.community_attribute, TC_NAME_MAX, NULL));
+        const tc_ynode *ca = tc_ytree_get(g, "community_attribute");
+        if (ca && sc->graph.format != TC_FMT_GRAPHML && sc->graph.format != TC_FMT_GML)
+            return bad(err, ca, "graph.community_attribute",
+                       "no community_attribute: only graphml and gml files carry one");
+        if (ca && tc_ytree_get(g, "communities"))
+            return bad(err, tc_ytree_get(g, "communities"), "graph.communities",
+                       "no list next to community_attribute (names come from the file)");
+        static const char *const gen_keys[] = {"n", "m", "power", "edges", "p_in", "p_out",
+                                               "fw_prob", "bw_factor", "ambs", "mixing"};
+        for (int i = 0; i < 10; i++)
+            if (tc_ytree_get(g, gen_keys[i]))
+                return bad(err, tc_ytree_get(g, gen_keys[i]), gen_keys[i],
+                           "no generator option next to 'file'");
+    }
+cleanup:
+    return rc;
+}
+
+static int load_population(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *p = tc_ytree_get(root, "population");
+    static const char *const keys[] = {"humans", "bots", NULL};
+    static const char *const hkeys[] = {"delay", NULL};
+    static const char *const bkeys[] = {"fraction", "placement", "community", "delay", NULL};
+    static const char *const hdkeys[] = {"median", "sigma", NULL};
+    static const char *const bdkeys[] = {"min", "max", NULL};
+    static const char *const places[] = {"random", "followers", "community", NULL};
+
+    sc->humans.delay_median_s = 70 * 60;
+    sc->humans.delay_sigma = 2.5;
+    sc->bots.fraction = 0;
+    sc->bots.placement = TC_PLACE_RANDOM;
+    sc->bots.delay_min_s = 2;
+    sc->bots.delay_max_s = 10;
+    if (!p) return TC_OK;
+    TC_TRY(want_map(err, p, "population"));
+    TC_TRY(only_keys(err, p, "population", keys));
+    const tc_ynode *h = tc_ytree_get(p, "humans");
+    if (h) {
+        TC_TRY(want_map(err, h, "population.humans"));
+        TC_TRY(only_keys(err, h, "population.humans", hkeys));
+        const tc_ynode *d = tc_ytree_get(h, "delay");
+        if (d) {
+            int64_t ms = 0;
+            TC_TRY(want_map(err, d, "population.humans.delay"));
+            TC_TRY(only_keys(err, d, "population.humans.delay", hdkeys));
+            if (tc_ytree_get(d, "median")) {
+                TC_TRY(get_duration(err, d, "population.humans.delay", "median", 1, 1, &ms));
+                sc->humans.delay_median_s = ms / 1000.0;
+            }
+            TC_TRY(get_real(err, d, "population.humans.delay", "sigma", 0, 0.0, 10.0,
+                            &sc->humans.delay_sigma));
+        }
+    }
+    const tc_ynode *b = tc_ytree_get(p, "bots");
+    if (b) {
+        int k = 0;
+        TC_TRY(want_map(err, b, "population.bots"));
+        TC_TRY(only_keys(err, b, "population.bots", bkeys));
+        TC_TRY(get_real(err, b, "population.bots", "fraction", 0, 0.0, 0.99,
+                        &sc->bots.fraction));
+        TC_TRY(get_choice(err, b, "population.bots", "placement", 0, places, &k));
+        sc->bots.placement = (tc_placement)k;
+        TC_TRY(get_str(err, b, "population.bots", "community", k == TC_PLACE_COMMUNITY,
+                       sc->bots.community, TC_NAME_MAX, &sc->bots.community_at));
+        const tc_ynode *d = tc_ytree_get(b, "delay");
+        if (d) {
+            int64_t lo = 2000, hi = 10000;
+            TC_TRY(want_map(err, d, "population.bots.delay"));
+            TC_TRY(only_keys(err, d, "population.bots.delay", bdkeys));
+            TC_TRY(get_duration(err, d, "population.bots.delay", "min", 0, 0, &lo));
+            TC_TRY(get_duration(err, d, "population.bots.delay", "max", 0, 0, &hi));
+            if (hi < lo)
+                return bad(err, tc_ytree_get(d, "max") ? tc_ytree_get(d, "max") : d,
+                           "population.bots.delay.max", "a duration not below min");
+            sc->bots.delay_min_s = lo / 1000.0;
+            sc->bots.delay_max_s = hi / 1000.0;
+        }
+    }
+cleanup:
+    return rc;
+}
+
+static int load_accounts(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *a = tc_ytree_get(root, "accounts");
+    static const char *const keys[] = {"name", "community", "followers", "in_community", NULL};
+    if (!a) return TC_OK;
+    if (a->kind != TC_Y_SEQ || a->n > 10000)
+        return bad(err, a, "accounts", "a list of at most 10000 named accounts");
+    sc->nhubs = a->n;
+    sc->hubs = tc_xcalloc((size_t)a->n + 1, sizeof *sc->hubs);
+    for (int i = 0; i < a->n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "accounts.%d", i);
+        const tc_ynode *e = a->items[i];
+        tc_hub_spec *h = &sc->hubs[i];
+        TC_TRY(want_map(err, e, path));
+        TC_TRY(only_keys(err, e, path, keys));
+        TC_TRY(get_str(err, e, path, "name", 1, h->name, TC_NAME_MAX, NULL));
+        for (int j = 0; j < i; j++)
+            if (!strcmp(sc->hubs[j].name, h->name))
+                return bad(err, tc_ytree_get(e, "name"), path, "an account name not used before");
+        TC_TRY(get_str(err, e, path, "community", 1, h->community, TC_NAME_MAX,
+                       &h->community_at));
+        TC_TRY(get_int(err, e, path, "followers", 1, 0, INT32_MAX - 1, &h->followers));
+        h->in_community = 1.0;
+        TC_TRY(get_real(err, e, path, "in_community", 0, 0.0, 1.0, &h->in_community));
+    }
+cleanup:
+    return rc;
+}
+
+static int load_model(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *m = tc_ytree_get(root, "model");
+    char name[TC_NAME_MAX] = "";
+    const char *allowed[TC_MODEL_MAXPARAMS + 2];
+    if (!m) return missing(err, root, "", "model", "a mapping with the rule's name");
+    TC_TRY(want_map(err, m, "model"));
+    TC_TRY(get_str(err, m, "model", "name", 1, name, sizeof name, NULL));
+    sc->model = tc_model_find(name);
+    if (!sc->model) {
+        char list[512] = "";
+        for (int i = 0; tc_model_table[i]; i++) {
+            strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+            strncat(list, tc_model_table[i]->name, sizeof list - strlen(list) - 1);
+        }
+        char expect[600];
+        snprintf(expect, sizeof expect, "one of the rules: %s", list);
+        return bad(err, tc_ytree_get(m, "name"), "model.name", expect);
+    }
+    allowed[0] = "name";
+    for (int i = 0; i < sc->model->nparams; i++) allowed[i + 1] = sc->model->params[i].name;
+    allowed[sc->model->nparams + 1] = NULL;
+    TC_TRY(only_keys(err, m, "model", allowed));
+    for (int i = 0; i < sc->model->nparams; i++) {
+        const tc_param_spec *ps = &sc->model->params[i];
+        sc->mpar[i] = ps->def;
+        if (ps->kind == TC_PARAM_INT) {
+            int64_t v = (int64_t)ps->def;
+            TC_TRY(get_int(err, m, "model", ps->name, 0, (int64_t)ps->min, (int64_t)ps->max, &v));
+            sc->mpar[i] = (double)v;
+        } else {
+            TC_TRY(get_real(err, m, "model", ps->name, 0, ps->min, ps->max, &sc->mpar[i]));
+        }
+    }
+    if (sc->model->check) {
+        const char *msg = sc->model->check(sc->mpar);
+        if (msg) {
+            tc_err_set(err, TC_EINPUT, "%s:%d:%d: model: %s", m->file, m->line, m->col, msg);
+            return TC_EINPUT;
+        }
+    }
+cleanup:
+    return rc;
+}
+
+static int load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *ev = tc_ytree_get(root, "events");
+    static const char *const keys[] = {"at", "post", "label", NULL};
+    if (!ev) return TC_OK;
+    if (ev->kind != TC_Y_SEQ) return bad(err, ev, "events", "a list of events");
+    sc->nevents = ev->n;
+    sc->events = tc_xcalloc((size_t)ev->n + 1, sizeof *sc->events);
+    for (int i = 0; i < ev->n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "events.%d", i);
+        const tc_ynode *e = ev->items[i];
+        tc_event_spec *x = &sc->events[i];
+        x->label = tc_xstrdup("");
+        TC_TRY(want_map(err, e, path));
+        TC_TRY(only_keys(err, e, path, keys));
+        const tc_ynode *at = tc_ytree_get(e, "at");
+        if (!at) return missing(err, e, path, "at", "a date-time or a duration from time.start");
+        int64_t epoch, ms;
+        int off;
+        const char *expect = "an ISO 8601 date-time with offset or a duration after time.start";
+        if (at->kind != TC_Y_SCALAR) return bad(err, at, "at", expect);
+        if (tc_datetime_parse(at->value, &epoch, &off) == 0)
+            ms = (epoch - sc->time.start_epoch) * 1000;
+        else if (tc_duration_parse(at->value, &ms) != 0) {
+            char full[64];
+            snprintf(full, sizeof full, "%s.at", path);
+            return bad(err, at, full, expect);
+        }
+        if (ms < 0 || ms >= sc->time.duration_ms) {
+            char full[64], msg[160], a[40], b[40];
+            snprintf(full, sizeof full, "%s.at", path);
+            tc_datetime_format(sc->time.start_epoch, sc->time.utc_offset_s, a, sizeof a);
+            tc_datetime_format(sc->time.start_epoch + sc->time.duration_ms / 1000,
+                               sc->time.utc_offset_s, b, sizeof b);
+            snprintf(msg, sizeof msg, "a time within the run, from %s to before %s", a, b);
+            return bad(err, at, full, msg);
+        }
+        x->t = ms / 1000.0;
+        if (!tc_ytree_get(e, "post"))
+            return missing(err, e, path, "post", "the named account that posts");
+        x->kind = TC_EV_POST;
+        TC_TRY(get_str(err, e, path, "post", 1, x->account, TC_NAME_MAX, &x->account_at));
+        int found = 0;
+        for (int j = 0; j < sc->nhubs; j++) found |= !strcmp(sc->hubs[j].name, x->account);
+        if (!found) {
+            char expect2[160];
+            snprintf(expect2, sizeof expect2, "the name of an account listed under 'accounts'");
+            char full[64];
+            snprintf(full, sizeof full, "%s.post", path);
+            return bad(err, tc_ytree_get(e, "post"), full, expect2);
+        }
+        const tc_ynode *lab = tc_ytree_get(e, "label");
+        if (lab) {
+            if (lab->kind != TC_Y_SCALAR) return bad(err, lab, "label", "a text");
+            free(x->label);
+            x->label = tc_xstrdup(lab->value);
+        }
+    }
+    /* stable insertion sort by time: the file's order breaks ties */
+    for (int i = 1; i < sc->nevents; i++) {
+        tc_event_spec x = sc->events[i];
+        int j = i - 1;
+        while (j >= 0 && sc->events[j].t > x.t) {
+            sc->events[j + 1] = sc->events[j];
+            j--;
+        }
+        sc->events[j + 1] = x;
+    }
+cleanup:
+    return rc;
+}
+
+static int load_output(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *o = tc_ytree_get(root, "output");
+    static const char *const keys[] = {"path", "cascade", NULL};
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s.h5", sc->name);
+    if (o) {
+        TC_TRY(want_map(err, o, "output"));
+        TC_TRY(only_keys(err, o, "output", keys));
+        TC_TRY(get_str(err, o, "output", "path", 0, buf, sizeof buf, NULL));
+        TC_TRY(get_bool(err, o, "output", "cascade", &sc->output.cascade));
+    }
+    sc->output.path = tc_xstrdup(buf);
+cleanup:
+    return rc;
+}
+
+static void default_name(tc_scenario *sc)
+{
+    const char *base = strrchr(sc->path, '/');
+    base = base ? base + 1 : sc->path;
+    snprintf(sc->name, sizeof sc->name, "%s", base);
+    char *dot = strrchr(sc->name, '.');
+    if (dot && dot != sc->name) *dot = '\0';
+}
+
+int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
+                     int nsets, tc_err *err)
+{
+    int rc = TC_OK;
+    tc_ynode *root = NULL;
+    static const char *const keys[] = {"name", "seed", "time", "graph", "population",
+                                       "accounts", "model", "events", "output", NULL};
+
+    memset(sc, 0, sizeof *sc);
+    sc->path = tc_xstrdup(path);
+    sc->seed = 1;
+    TC_TRY(tc_ytree_read_file(path, &sc->text, err));
+    TC_TRY(tc_ytree_parse(sc->path, sc->text, &root, err));
+    for (int i = 0; i < nsets; i++) TC_TRY(tc_ytree_override(root, sets[i], err));
+    if (root->kind != TC_Y_MAP) {
+        rc = bad(err, root, "(top level)", "a mapping of keys (name, time, graph, ...)");
+        goto cleanup;
+    }
+    TC_TRY(only_keys(err, root, "", keys));
+    default_name(sc);
+    TC_TRY(get_str(err, root, "", "name", 0, sc->name, sizeof sc->name, NULL));
+    TC_TRY(get_u64(err, root, "", "seed", &sc->seed));
+    TC_TRY(load_time(err, sc, root));
+    TC_TRY(load_graph(err, sc, root));
+    TC_TRY(load_population(err, sc, root));
+    TC_TRY(load_accounts(err, sc, root));
+    TC_TRY(load_model(err, sc, root));
+    TC_TRY(load_events(err, sc, root));
+    TC_TRY(load_output(err, sc, root));
+cleanup:
+    tc_ytree_free(root);
+    if (rc) tc_scenario_destroy(sc);
+    return rc;
+}
+
+void tc_scenario_destroy(tc_scenario *sc)
+{
+    if (!sc) return;
+    for (int i = 0; i < sc->nevents; i++) free(sc->events[i].label);
+    free(sc->events);
+    free(sc->hubs);
+    free(sc->graph.comm);
+    free(sc->graph.file);
+    free(sc->output.path);
+    free(sc->text);
+    free(sc->path);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* ------------------------------------------------------------------ resolved dump */
+
+static void dump_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        if (*s == '\n') fputs("\\n", f);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void tc_scenario_dump(const tc_scenario *sc, FILE *f)
+{
+    static const char *const gens[] = {"", "ba", "er", "sbm", "forest_fire"};
+    static const char *const fmts[] = {"edgelist", "ncol", "graphml", "gml", "pajek"};
+    static const char *const places[] = {"random", "followers", "community"};
+    fprintf(f, "name: ");
+    dump_str(f, sc->name);
+    fprintf(f, "\nseed: %llu\n", (unsigned long long)sc->seed);
+    fprintf(f, "time:\n  start: %s\n  duration: %.3fs\n  dt: %.3fs\n  output_interval: %.3fs\n",
+            sc->time.start_iso, sc->time.duration_ms / 1000.0, sc->time.dt_ms / 1000.0,
+            sc->time.interval_ms / 1000.0);
+    fprintf(f, "graph:\n");
+    if (sc->graph.generator != TC_GEN_NONE) {
+        fprintf(f, "  generator: %s\n  n: %lld\n", gens[sc->graph.generator],
+                (long long)sc->graph.n);
+        switch (sc->graph.generator) {
+        case TC_GEN_BA:
+            fprintf(f, "  m: %lld\n  power: %.17g\n", (long long)sc->graph.m, sc->graph.power);
+            break;
+        case TC_GEN_ER: fprintf(f, "  edges: %lld\n", (long long)sc->graph.edges); break;
+        case TC_GEN_SBM:
+            fprintf(f, "  p_in: %.17g\n  p_out: %.17g\n", sc->graph.p_in, sc->graph.p_out);
+            break;
+        case TC_GEN_FF:
+            fprintf(f, "  fw_prob: %.17g\n  bw_factor: %.17g\n  ambs: %lld\n",
+                    sc->graph.fw_prob, sc->graph.bw_factor, (long long)sc->graph.ambs);
+            break;
+        default: break;
+        }
+        fprintf(f, "  mixing: %.17g\n", sc->graph.mixing);
+    } else {
+        fprintf(f, "  file: ");
+        dump_str(f, sc->graph.file);
+        fprintf(f, "\n  format: %s\n  direction: %s\n", fmts[sc->graph.format],
+                sc->graph.direction == TC_DIR_FOLLOWS ? "follows" : "flows");
+        if (sc->graph.community_attribute[0])
+            fprintf(f, "  community_attribute: %s\n", sc->graph.community_attribute);
+    }
+    fprintf(f, "  reciprocity: %.17g\n", sc->graph.reciprocity);
+    if (!sc->graph.community_attribute[0]) {
+        fprintf(f, "  communities:\n");
+        for (int i = 0; i < sc->graph.ncomm; i++) {
+            fprintf(f, "    - {name: ");
+            dump_str(f, sc->graph.comm[i].name);
+            fprintf(f, ", share: %.17g}\n", sc->graph.comm[i].share);
+        }
+    }
+    fprintf(f, "population:\n  humans:\n    delay: {median: %.17gs, sigma: %.17g}\n",
+            sc->humans.delay_median_s, sc->humans.delay_sigma);
+    fprintf(f, "  bots:\n    fraction: %.17g\n    placement: %s\n", sc->bots.fraction,
+            places[sc->bots.placement]);
+    if (sc->bots.placement == TC_PLACE_COMMUNITY) {
+        fprintf(f, "    community: ");
+        dump_str(f, sc->bots.community);
+        fputc('\n', f);
+    }
+    fprintf(f, "    delay: {min: %.17gs, max: %.17gs}\n", sc->bots.delay_min_s,
+            sc->bots.delay_max_s);
+    fprintf(f, "accounts:%s\n", sc->nhubs ? "" : " []");
+    for (int i = 0; i < sc->nhubs; i++) {
+        fprintf(f, "  - {name: ");
+        dump_str(f, sc->hubs[i].name);
+        fprintf(f, ", community: ");
+        dump_str(f, sc->hubs[i].community);
+        fprintf(f, ", followers: %lld, in_community: %.17g}\n",
+                (long long)sc->hubs[i].followers, sc->hubs[i].in_community);
+    }
+    fprintf(f, "model:\n  name: %s\n", sc->model->name);
+    for (int i = 0; i < sc->model->nparams; i++)
+        fprintf(f, "  %s: %.17g\n", sc->model->params[i].name, sc->mpar[i]);
+    fprintf(f, "events:%s\n", sc->nevents ? "" : " []");
+    for (int i = 0; i < sc->nevents; i++) {
+        char at[40];
+        tc_datetime_format(sc->time.start_epoch + (int64_t)floor(sc->events[i].t),
+                           sc->time.utc_offset_s, at, sizeof at);
+        fprintf(f, "  - {at: %.3fs, post: ", sc->events[i].t);
+        dump_str(f, sc->events[i].account);
+        fprintf(f, ", label: ");
+        dump_str(f, sc->events[i].label);
+        fprintf(f, "}   # %s\n", at);
+    }
+    fprintf(f, "output:\n  path: ");
+    dump_str(f, sc->output.path);
+    fprintf(f, "\n  cascade: %s\n", sc->output.cascade ? "true" : "false");
+}

@@ -1,0 +1,126 @@
+/* A scenario file parsed, validated and resolved: every key checked against the
+ * schema (unknown keys, wrong types, ranges, missing files), every error naming
+ * file:line:column and the key, every default filled in. */
+#ifndef TC_SIM_SCENARIO_H
+#define TC_SIM_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../models/model.h"
+#include "err.h"
+
+#define TC_NAME_MAX 64
+#define TC_MAX_COMMUNITIES 1024
+
+/* Where a value came from, for errors found after loading (e.g. an unknown
+ * community name, known only once the graph is read). */
+typedef struct tc_where {
+    const char *file;
+    int line, col;
+} tc_where;
+
+typedef enum { TC_GEN_NONE, TC_GEN_BA, TC_GEN_ER, TC_GEN_SBM, TC_GEN_FF } tc_generator;
+typedef enum { TC_FMT_EDGELIST, TC_FMT_NCOL, TC_FMT_GRAPHML, TC_FMT_GML, TC_FMT_PAJEK } tc_format;
+typedef enum { TC_DIR_FOLLOWS, TC_DIR_FLOWS } tc_direction;
+typedef enum { TC_PLACE_RANDOM, TC_PLACE_FOLLOWERS, TC_PLACE_COMMUNITY } tc_placement;
+typedef enum { TC_EV_POST } tc_event_kind;
+
+typedef struct tc_community_spec {
+    char name[TC_NAME_MAX];
+    double share; /* of generated accounts; shares sum to 1 */
+} tc_community_spec;
+
+typedef struct tc_hub_spec {
+    char name[TC_NAME_MAX];
+    char community[TC_NAME_MAX];
+    tc_where community_at;
+    int64_t followers;   /* audience size asked for */
+    double in_community; /* share of followers drawn from its own community */
+} tc_hub_spec;
+
+typedef struct tc_event_spec {
+    tc_event_kind kind;
+    double t;                    /* seconds since start */
+    char account[TC_NAME_MAX];   /* named account (post) */
+    tc_where account_at;
+    char *label;                 /* owned; "" when absent */
+} tc_event_spec;
+
+typedef struct tc_scenario {
+    char *path;   /* as given */
+    char *text;   /* the file's text exactly as read */
+    char name[TC_NAME_MAX];
+    uint64_t seed;
+
+    struct {
+        int64_t start_epoch;   /* UTC seconds */
+        int utc_offset_s;      /* offset written in `start`: the display zone */
+        char start_iso[40];    /* normalised, with offset */
+        int64_t dt_ms, interval_ms, duration_ms;
+    } time;
+
+    struct {
+        tc_generator generator;   /* TC_GEN_NONE when read from a file */
+        char *file;               /* resolved against the scenario's folder */
+        tc_format format;
+        tc_direction direction;
+        char community_attribute[TC_NAME_MAX]; /* "" = none */
+        int64_t n, m, edges, ambs;
+        double power, p_in, p_out, fw_prob, bw_factor;
+        double mixing, reciprocity;
+        int ncomm;
+        tc_community_spec *comm;
+    } graph;
+
+    struct {
+        double delay_median_s, delay_sigma;   /* humans: log-normal response delay */
+    } humans;
+
+    struct {
+        double fraction;
+        tc_placement placement;
+        char community[TC_NAME_MAX];
+        tc_where community_at;
+        double delay_min_s, delay_max_s;      /* bots: uniform response delay */
+    } bots;
+
+    int nhubs;
+    tc_hub_spec *hubs;
+
+    const tc_model_type *model;
+    double mpar[TC_MODEL_MAXPARAMS];
+
+    int nevents;
+    tc_event_spec *events; /* sorted by time (stable) */
+
+    struct {
+        char *path;
+        int cascade;
+    } output;
+} tc_scenario;
+
+/* Load, override and validate the scenario at `path`. `sets[nsets]` are
+ * "key=value" overrides applied before validation. On success *sc is filled and
+ * must be released with tc_scenario_destroy. Errors: TC_EINPUT with a message
+ * "file:line:col: key: expected ..., got ...". */
+int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
+                     int nsets, tc_err *err);
+
+void tc_scenario_destroy(tc_scenario *sc);
+
+/* Write every resolved parameter as YAML (what /meta/resolved holds). */
+void tc_scenario_dump(const tc_scenario *sc, FILE *f);
+
+/* Parse a duration "90s", "15m", "2h", "1d", "1h30m", "250ms", or a bare number of
+ * seconds, into milliseconds. Returns 0 on success, -1 if malformed or negative. */
+int tc_duration_parse(const char *s, int64_t *ms);
+
+/* Parse an ISO 8601 date-time "YYYY-MM-DDTHH:MM:SS(Z|+HH:MM|-HH:MM)" (a space may
+ * replace T; seconds optional). Returns 0 and the UTC epoch and offset, or -1. */
+int tc_datetime_parse(const char *s, int64_t *epoch, int *offset_s);
+
+/* Format epoch as ISO 8601 in the given offset, e.g. 2017-05-05T20:49:00+02:00. */
+void tc_datetime_format(int64_t epoch, int offset_s, char *buf, size_t n);
+
+#endif
