@@ -163,7 +163,7 @@ static int progress(void *vctx, const tc_engine *e)
     int w = 30, k = (int)(frac * w);
     fprintf(stderr, "\r[%.*s%*s] %3d%%  %.16s  reshares %lld  %.0fs ", k,
             "##############################", w - k, "", (int)(frac * 100), clock,
-            (long long)e->nlog + 0, now - p->t0);
+            (long long)e->nreshares, now - p->t0);
     fflush(stderr);
     return 0;
 }
@@ -222,7 +222,6 @@ static int cmd_run(int argc, char **argv, char *command)
         fprintf(stderr, "tagcascade: %d accounts (%lld bots), %lld audience edges in %.2fs\n",
                 w.net.n, (long long)w.pop.nbots, (long long)w.net.m, t1 - t0);
     progress_ctx pc = {.show = !o.quiet && isatty(2), .t0 = t1, .sc = &sc};
-    sc.output.cascade |= 0;
     rc = tc_run_simulate(&w, &sc, tc_run_key(sc.seed, 0), threads, &e, &rec, &sum, progress,
                          &pc, err);
     if (pc.show) fprintf(stderr, "\n");

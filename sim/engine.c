@@ -289,6 +289,7 @@ static void adopt(tc_engine *e, tc_pvec *cand, int64_t iv)
         e->parent[w] = c->parent;
         e->root[w] = c->root;
         e->depth[w] = c->depth;
+        e->nreshares++;
         tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
         tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[w], pop->comm[w], 1);
         if (e->record_cascade) {

@@ -74,6 +74,7 @@ typedef struct tc_engine {
     tc_pvec far;           /* min-heap by time of events beyond the wheel */
     int64_t pending;       /* events in the wheel and heap */
     int next_event;        /* next timeline event to fire */
+    int64_t nreshares;     /* reshares so far (for progress reports) */
 
     /* per-round scratch, allocated once and grown */
     tc_pvec cand;
