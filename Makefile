@@ -42,6 +42,7 @@ TEST_SRC   := $(wildcard tests/unit/*.c)
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 .PHONY: all check demo bench asan install clean deps test-run demo-run bench-run tests
+.SECONDARY:
 all: $(BIN) $(TEST_BIN)
 
 $(BUILD)/%.o: %.c
@@ -64,7 +65,7 @@ tests: $(BIN) $(TEST_BIN)
 
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
-            libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy
+            libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy time
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

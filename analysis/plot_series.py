@@ -17,7 +17,23 @@ import tcread  # noqa: E402
 def rate_unit(interval_s):
     if interval_s == 60:
         return "per minute"
+    if interval_s % 60 == 0:
+        return f"per {interval_s / 60:g} min"
     return f"per {interval_s:g} s"
+
+
+def auto_bin(n_intervals, interval_s, most=300):
+    """Intervals per plotted bar: the smallest round number of minutes (or 1)
+    that keeps the bars at or under `most`, so bursts do not hide the night."""
+    for k in (1, 2, 5, 10, 15, 30, 60, 120, 240):
+        if n_intervals / k <= most:
+            return k
+    return int(np.ceil(n_intervals / most))
+
+
+def rebin(v, k):
+    pad = (-len(v)) % k
+    return np.append(v, np.zeros(pad, v.dtype)).reshape(-1, k).sum(axis=1)
 
 
 def main(argv=None):
@@ -27,6 +43,9 @@ def main(argv=None):
     p.add_argument("-o", "--output", metavar="FIG.png", required=True,
                    help="output figure; format from the extension (.png or .pdf)")
     p.add_argument("--title", help="figure title, shown above the scenario name and seed")
+    p.add_argument("--bin", type=int, metavar="K",
+                   help="add up K output intervals per bar of the volume panel "
+                        "(default: as few as keep it to 300 bars)")
     a = p.parse_args(argv)
 
     if os.path.splitext(a.output)[1].lower() not in (".png", ".pdf"):
@@ -46,28 +65,33 @@ def main(argv=None):
                                    gridspec_kw={"height_ratios": [3, 2]})
     fig.suptitle(title)
 
-    # Top: volume per interval, human and bot stacked, as steps over each interval.
+    # Top: volume per bin of K intervals, human and bot stacked, as steps.
+    k = a.bin if a.bin and a.bin > 0 else auto_bin(len(s["t"]), interval)
     x = np.append(run.times, run.to_clock([s["t"][-1] + interval])) if len(run.times) else run.times
-    h = np.append(run.volume_human, run.volume_human[-1:])
-    b = np.append(run.volume_bot, run.volume_bot[-1:])
-    top.stackplot(x, h, b, labels=["human", "bot"], colors=["tab:blue", "tab:red"],
+    hv, bv = rebin(run.volume_human, k), rebin(run.volume_bot, k)
+    xb = run.to_clock(np.arange(len(hv) + 1) * k * interval)
+    h = np.append(hv, hv[-1:])
+    b = np.append(bv, bv[-1:])
+    top.stackplot(xb, h, b, labels=["human", "bot"], colors=["tab:blue", "tab:red"],
                   step="post", linewidth=0)
-    top.set_ylabel(f"hashtag volume\n(posts + reshares {rate_unit(interval)})")
+    top.set_ylabel(f"hashtag volume\n(posts + reshares {rate_unit(interval * k)})")
     top.set_ylim(0, max(1, (h + b).max(initial=0)) * 1.15)  # headroom for event labels
 
     # Timeline posts: dashed line on both panels, account name on the top one.
-    # A label goes left of its line, or right when the previous post is close by.
+    # Labels of posts close in time are staggered in height so they stay legible.
     span = max(len(s["t"]) * interval, interval)
-    prev_t, prev_left = None, False
+    prev_t, prev_y = None, 0.98
     for ev in sorted((e for e in run.events if e["kind"] == "post"), key=lambda e: e["t"]):
         when = run.to_clock([ev["t"]])[0]
         for ax in (top, bot):
             ax.axvline(when, color="0.3", ls="--", lw=0.8)
-        left = not (prev_left and ev["t"] - prev_t < 0.02 * span)
-        top.text(when, 0.98, " " + (ev["account"] or ev["label"]) + " ",
+        close = prev_t is not None and ev["t"] - prev_t < 0.04 * span
+        y = (0.62 if prev_y > 0.9 else 0.98) if close else 0.98
+        top.text(when, y, " " + (ev["account"] or ev["label"]) + " ",
                  transform=top.get_xaxis_transform(), rotation=90, va="top",
-                 ha="right" if left else "left", fontsize=8, color="0.2")
-        prev_t, prev_left = ev["t"], left
+                 ha="right", fontsize=8, color="0.2",
+                 bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
+        prev_t, prev_y = ev["t"], y
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="volume by class")
 
     # Bottom: cumulative accounts that used / saw the hashtag.

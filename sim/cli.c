@@ -103,7 +103,12 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
         case 'o':
         case 'S':
         case 't':
-            if (!allow_run_opts) goto bad;
+            if (!allow_run_opts) {
+                fprintf(stderr, "tagcascade: option '%s' belongs to 'run', not here\n",
+                        c == 'o' ? "--output" : c == 't' ? "--threads" : "--seed");
+                usage(stderr);
+                return TC_EINPUT;
+            }
             if (c == 'o') o->output = optarg;
             else if (c == 't') {
                 char *end;
@@ -122,7 +127,6 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
             }
             break;
         default:
-        bad:
             fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
             usage(stderr);
             return TC_EINPUT;
@@ -233,9 +237,10 @@ static int cmd_run(int argc, char **argv, char *command)
     TC_TRY(tc_h5out_write_run(sc.output.path, &ri, err));
     if (!o.quiet) {
         fprintf(stderr,
-                "tagcascade: simulated in %.2fs on %d thread%s: %lld posts, %lld reshares "
-                "(%.1f%% by bots), reach %lld, exposed %lld\n",
-                t2 - t1, threads, threads == 1 ? "" : "s", (long long)sum.posts,
+                "tagcascade: simulated in %.3fs on %d thread%s (%lld edges examined): %lld "
+                "posts, %lld reshares (%.1f%% by bots), reach %lld, exposed %lld\n",
+                t2 - t1, threads, threads == 1 ? "" : "s", (long long)e.examined,
+                (long long)sum.posts,
                 (long long)sum.reshares, 100.0 * sum.bot_share_volume, (long long)sum.reach,
                 (long long)sum.exposed);
         printf("%s\n", sc.output.path);

@@ -207,7 +207,7 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
                      .dst_comm = pop->comm[w]};
     double prob = e->model->adopt_prob(e->mpar, &x);
     if (prob <= 0) return;
-    uint64_t b = ((uint64_t)(uint32_t)p->author << 16) | (uint32_t)(p->seq & 0xffff);
+    uint64_t b = ((uint64_t)(uint32_t)p->author << 32) | (uint32_t)p->seq;
     if (prob < 1 && tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, b) >= prob) return;
     gsl_rng *r = e->rng[tid];
     tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
@@ -228,6 +228,7 @@ static void deliver(tc_engine *e, int64_t iv)
     for (int64_t i = 0; i < np; i++)
         e->aud_prefix[i + 1] = e->aud_prefix[i] + tc_net_degree(net, e->posts[i].author);
     int64_t total = e->aud_prefix[np];
+    e->examined += total;
     const int64_t chunk = 4096;
     int64_t nchunks = (total + chunk - 1) / chunk;
     int ncnt = 2 + e->pop->ncomm;

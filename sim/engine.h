@@ -75,6 +75,7 @@ typedef struct tc_engine {
     int64_t pending;       /* events in the wheel and heap */
     int next_event;        /* next timeline event to fire */
     int64_t nreshares;     /* reshares so far (for progress reports) */
+    int64_t examined;      /* audience entries delivered to (edges examined) */
 
     /* per-round scratch, allocated once and grown */
     tc_pvec cand;

@@ -81,9 +81,9 @@ static int generate(tc_edges *g, const tc_scenario *sc, tc_err *err)
         if (size[c] < 1) {
             free(size);
             tc_err_set(err, TC_EINPUT,
-                       "%s: graph.communities: community '%s' would have no accounts with "
-                       "n = %lld; raise n or its share", sc->path, sc->graph.comm[c].name,
-                       (long long)sc->graph.n);
+                       "%s:%d:%d: graph.n: community '%s' would have no accounts with "
+                       "n = %lld; raise n or its share", sc->graph.at.file, sc->graph.at.line,
+                       sc->graph.at.col, sc->graph.comm[c].name, (long long)sc->graph.n);
             return TC_EINPUT;
         }
         used += size[c];
@@ -283,7 +283,11 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
         int64_t off = 0;
         for (int c = 0; c < g->ncomm; c++) {
             int64_t k = c == g->ncomm - 1 ? n - off : llround(n * sc->graph.comm[c].share);
-            for (int64_t i = 0; i < k && off < n; i++) g->comm[off++] = (uint16_t)c;
+            if (k < 1 || off + k > n)
+                TC_FAIL(TC_EINPUT, "%s: graph.communities: community '%s' would have no "
+                        "accounts among the file's %lld", sc->graph.file, g->comm_names[c],
+                        (long long)n);
+            for (int64_t i = 0; i < k; i++) g->comm[off++] = (uint16_t)c;
         }
     }
     take_edges(g, &ig, 0, sc->graph.direction == TC_DIR_FOLLOWS);
@@ -362,7 +366,9 @@ static int unknown_comm(tc_err *err, const tc_edges *g, const tc_where *w, const
 }
 
 /* Named hubs become accounts nbase..n-1, each followed by the requested number
- * of distinct accounts, a share `in_community` of them from its own community. */
+ * of distinct accounts, a share `in_community` of them from its own community,
+ * and following `following` distinct accounts of its own community (so that a
+ * hub can see posts, and reshare them when the rule lets hubs adopt). */
 static int add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err)
 {
     int rc = TC_OK;
@@ -390,9 +396,13 @@ static int add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *er
             else other[nx++] = v;
         }
         if (hs->followers > nb)
-            TC_FAIL(TC_EINPUT, "%s: accounts.%d.followers: %lld followers asked for '%s', but "
-                    "the graph has %d accounts", sc->path, h, (long long)hs->followers, hs->name,
-                    nb);
+            TC_FAIL(TC_EINPUT, "%s:%d:%d: accounts.%d.followers: %lld followers asked for '%s', "
+                    "but the graph has %d accounts", hs->followers_at.file, hs->followers_at.line,
+                    hs->followers_at.col, h, (long long)hs->followers, hs->name, nb);
+        if (hs->following > no)
+            TC_FAIL(TC_EINPUT, "%s: accounts.%d.following: '%s' cannot follow %lld accounts: "
+                    "community '%s' has %lld", sc->path, h, hs->name, (long long)hs->following,
+                    hs->community, (long long)no);
         int64_t kin = llround((double)hs->followers * hs->in_community);
         int64_t kout = hs->followers - kin;
         /* a community too small (or too large) for the split gives the rest */
@@ -404,6 +414,9 @@ static int add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *er
         tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 1);
         gsl_ran_choose(r, pick, (size_t)kout, other, (size_t)nx, sizeof *other);
         for (int64_t i = 0; i < kout; i++) tc_graph_add(g, hub, pick[i]);
+        tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 2);
+        gsl_ran_choose(r, pick, (size_t)hs->following, own, (size_t)no, sizeof *own);
+        for (int64_t i = 0; i < hs->following; i++) tc_graph_add(g, pick[i], hub);
     }
 cleanup:
     gsl_rng_free(r);

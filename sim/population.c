@@ -48,8 +48,9 @@ int tc_population_build(tc_population *pop, const tc_scenario *sc, tc_edges *g,
     int32_t nb = g->nbase;
     int64_t k = llround(sc->bots.fraction * nb);
     if (k > 0 && k >= nb)
-        TC_FAIL(TC_EINPUT, "%s: population.bots.fraction: %g of %d accounts leaves no humans",
-                sc->path, sc->bots.fraction, nb);
+        TC_FAIL(TC_EINPUT, "%s:%d:%d: population.bots.fraction: %g of %d accounts leaves no "
+                "humans", sc->bots.fraction_at.file, sc->bots.fraction_at.line,
+                sc->bots.fraction_at.col, sc->bots.fraction, nb);
     int target = -1;
     if (sc->bots.placement == TC_PLACE_COMMUNITY)
         for (int c = 0; c < pop->ncomm; c++)

@@ -33,7 +33,7 @@ static inline uint32_t next_word(philox_state *st)
 {
     if (st->idx == 4) {
         tc_rng_block(st->ctr, st->key, st->buf);
-        st->ctr[3]++; /* block counter within the stream */
+        st->ctr[3]++; /* block counter: the low 24 bits */
         st->idx = 0;
     }
     return st->buf[st->idx++];
@@ -73,8 +73,8 @@ static inline void stream_ctr(uint32_t ctr[4], uint32_t purpose, uint32_t a,
 {
     ctr[0] = a;
     ctr[1] = (uint32_t)b;
-    ctr[2] = ((uint32_t)(b >> 32) & 0xffffu) | (purpose << 16);
-    ctr[3] = 0;
+    ctr[2] = (uint32_t)(b >> 32);
+    ctr[3] = purpose << 24;
 }
 
 void tc_rng_seek(gsl_rng *r, uint64_t key, uint32_t purpose, uint32_t a,

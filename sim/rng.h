@@ -14,7 +14,7 @@ enum tc_purpose {
     TC_P_GRAPH = 1,     /* graph post-processing: a = edge index low, b = step */
     TC_P_HUB = 2,       /* hub follower choice: a = hub index */
     TC_P_BOTS = 3,      /* bot placement: a = account */
-    TC_P_ADOPT = 4,     /* does account a adopt the post (author, seq) packed in b */
+    TC_P_ADOPT = 4,     /* does account a adopt post b = author << 32 | seq */
     TC_P_DELAY = 5,     /* response delay of account a to post b */
     TC_P_IGRAPH = 6,    /* seed for igraph's own generator */
     TC_P_MIXING = 7,    /* cross-community rewiring: a = edge index */
@@ -28,8 +28,9 @@ enum tc_purpose {
 extern const gsl_rng_type *const tc_rng_philox;
 
 /* Position `r` (which must be of type tc_rng_philox) at the start of the stream
- * (purpose, a, b) under `key`. b may use 48 bits. O(1), no allocation.
- * Each stream holds 2^32 blocks of four 32-bit words. */
+ * (purpose, a, b) under `key`: counter = {a, b low, b high, purpose << 24 | block}.
+ * purpose < 256; b uses all 64 bits. O(1), no allocation. Each stream holds 2^24
+ * blocks of four 32-bit words. */
 void tc_rng_seek(gsl_rng *r, uint64_t key, uint32_t purpose, uint32_t a,
                  uint64_t b);
 

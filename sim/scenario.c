@@ -165,6 +165,14 @@ static void key_where(const tc_ynode *map, int i, tc_where *w)
     }
 }
 
+/* Position of map[key] if present, else of the map itself. */
+static tc_where where_of(const tc_ynode *map, const char *key)
+{
+    const tc_ynode *n = tc_ytree_get(map, key);
+    if (!n) n = map;
+    return (tc_where){n->file, n->line, n->col};
+}
+
 static int bad(tc_err *err, const tc_ynode *n, const char *key, const char *expect)
 {
     char buf[96];
@@ -216,9 +224,9 @@ static int only_keys(tc_err *err, const tc_ynode *map, const char *path,
         key_where(map, i, &w);
         if (best)
             tc_err_set(err, TC_EINPUT,
-                       "%s:%d:%d: unknown key '%s%s%s' (did you mean '%s'?); allowed: %s",
-                       w.file, w.line, w.col, path, *path ? "." : "", map->keys[i], best,
-                       list);
+                       "%s:%d:%d: unknown key '%s%s%s' (did you mean '%s%s%s'?); allowed: %s",
+                       w.file, w.line, w.col, path, *path ? "." : "", map->keys[i], path,
+                       *path ? "." : "", best, list);
         else
             tc_err_set(err, TC_EINPUT, "%s:%d:%d: unknown key '%s%s%s'; allowed: %s",
                        w.file, w.line, w.col, path, *path ? "." : "", map->keys[i], list);
@@ -405,10 +413,15 @@ static int load_time(tc_err *err, tc_scenario *sc, const tc_ynode *root)
     TC_TRY(get_duration(err, t, "time", "output_interval", 0, 1, &sc->time.interval_ms));
     const tc_ynode *iv = tc_ytree_get(t, "output_interval");
     if (sc->time.interval_ms % sc->time.dt_ms) {
-        char expect[96];
-        snprintf(expect, sizeof expect, "a whole multiple of time.dt (%gs)",
-                 sc->time.dt_ms / 1000.0);
-        return bad(err, iv ? iv : tc_ytree_get(t, "dt"), "time.output_interval", expect);
+        char expect[128];
+        if (iv) {
+            snprintf(expect, sizeof expect, "a whole multiple of time.dt (%gs)",
+                     sc->time.dt_ms / 1000.0);
+            return bad(err, iv, "time.output_interval", expect);
+        }
+        snprintf(expect, sizeof expect,
+                 "a step that divides time.output_interval (default 1m; set it too)");
+        return bad(err, tc_ytree_get(t, "dt"), "time.dt", expect);
     }
     if (sc->time.duration_ms / sc->time.interval_ms > 50000000)
         return bad(err, tc_ytree_get(t, "duration"), "time.duration",
@@ -444,8 +457,11 @@ static int load_communities(tc_err *err, tc_scenario *sc, const tc_ynode *g)
         TC_TRY(get_str(err, e, path, "name", 1, sc->graph.comm[i].name, TC_NAME_MAX, NULL));
         for (int j = 0; j < i; j++)
             if (!strcmp(sc->graph.comm[j].name, sc->graph.comm[i].name))
-                return bad(err, tc_ytree_get(e, "name"), path,
-                           "a community name not used before");
+            {
+                char full[80];
+                snprintf(full, sizeof full, "%s.name", path);
+                return bad(err, tc_ytree_get(e, "name"), full, "a community name not used before");
+            }
         sc->graph.comm[i].share = 1.0 / c->n;
         TC_TRY(get_real(err, e, path, "share", c->n > 1, 1e-9, 1.0, &sc->graph.comm[i].share));
         sum += sc->graph.comm[i].share;
@@ -485,6 +501,7 @@ static int load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
     if (!g) return missing(err, root, "", "graph", "a mapping with a generator or a file");
     TC_TRY(want_map(err, g, "graph"));
     TC_TRY(only_keys(err, g, "graph", keys));
+    sc->graph.at = where_of(g, "n");
 
     const tc_ynode *gen = tc_ytree_get(g, "generator"), *file = tc_ytree_get(g, "file");
     if (!gen == !file)
@@ -506,9 +523,37 @@ static int load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         TC_TRY(get_int(err, g, "graph", "n", 1, 2, INT32_MAX - 1000000, &sc->graph.n));
         static const char *const file_keys[] = {"format", "direction", "community_attribute"};
         for (int i = 0; i < 3; i++)
-            if (tc_ytree_get(g, file_keys[i]))
-                return bad(err, tc_ytree_get(g, file_keys[i]), file_keys[i],
+            if (tc_ytree_get(g, file_keys[i])) {
+                char full[64];
+                snprintf(full, sizeof full, "graph.%s", file_keys[i]);
+                return bad(err, tc_ytree_get(g, file_keys[i]), full,
                            "no file option next to 'generator'");
+            }
+        /* each generator's own options; another generator's are refused */
+        static const char *const own[][4] = {
+            [TC_GEN_BA] = {"m", "power", "mixing", NULL},
+            [TC_GEN_ER] = {"edges", "mixing", NULL},
+            [TC_GEN_SBM] = {"p_in", "p_out", NULL},
+            [TC_GEN_FF] = {"fw_prob", "bw_factor", "ambs", "mixing"},
+        };
+        static const char *const gen_only[] = {"m", "power", "edges", "p_in", "p_out",
+                                               "fw_prob", "bw_factor", "ambs", "mixing"};
+        for (int i = 0; i < 9; i++) {
+            const tc_ynode *x = tc_ytree_get(g, gen_only[i]);
+            if (!x) continue;
+            int ok = 0;
+            for (int j = 0; j < 4 && own[sc->graph.generator][j]; j++)
+                ok |= !strcmp(own[sc->graph.generator][j], gen_only[i]);
+            if (!ok) {
+                char full[64], expect[128];
+                snprintf(full, sizeof full, "graph.%s", gen_only[i]);
+                snprintf(expect, sizeof expect, "no '%s' with generator %s (%s)", gen_only[i],
+                         gens[k],
+                         !strcmp(gen_only[i], "mixing") ? "its blocks mix through p_out"
+                                                        : "it belongs to another generator");
+                return bad(err, x, full, expect);
+            }
+        }
         switch (sc->graph.generator) {
         case TC_GEN_BA:
             TC_TRY(get_int(err, g, "graph", "m", 0, 1, 100000, &sc->graph.m));
@@ -558,9 +603,12 @@ static int load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         static const char *const gen_keys[] = {"n", "m", "power", "edges", "p_in", "p_out",
                                                "fw_prob", "bw_factor", "ambs", "mixing"};
         for (int i = 0; i < 10; i++)
-            if (tc_ytree_get(g, gen_keys[i]))
-                return bad(err, tc_ytree_get(g, gen_keys[i]), gen_keys[i],
+            if (tc_ytree_get(g, gen_keys[i])) {
+                char full[64];
+                snprintf(full, sizeof full, "graph.%s", gen_keys[i]);
+                return bad(err, tc_ytree_get(g, gen_keys[i]), full,
                            "no generator option next to 'file'");
+            }
     }
 cleanup:
     return rc;
@@ -610,6 +658,7 @@ static int load_population(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         TC_TRY(only_keys(err, b, "population.bots", bkeys));
         TC_TRY(get_real(err, b, "population.bots", "fraction", 0, 0.0, 0.99,
                         &sc->bots.fraction));
+        sc->bots.fraction_at = where_of(b, "fraction");
         TC_TRY(get_choice(err, b, "population.bots", "placement", 0, places, &k));
         sc->bots.placement = (tc_placement)k;
         TC_TRY(get_str(err, b, "population.bots", "community", k == TC_PLACE_COMMUNITY,
@@ -636,7 +685,8 @@ static int load_accounts(tc_err *err, tc_scenario *sc, const tc_ynode *root)
 {
     int rc = TC_OK;
     const tc_ynode *a = tc_ytree_get(root, "accounts");
-    static const char *const keys[] = {"name", "community", "followers", "in_community", NULL};
+    static const char *const keys[] = {"name", "community", "followers", "in_community",
+                                       "following", NULL};
     if (!a) return TC_OK;
     if (a->kind != TC_Y_SEQ || a->n > 10000)
         return bad(err, a, "accounts", "a list of at most 10000 named accounts");
@@ -652,10 +702,16 @@ static int load_accounts(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         TC_TRY(get_str(err, e, path, "name", 1, h->name, TC_NAME_MAX, NULL));
         for (int j = 0; j < i; j++)
             if (!strcmp(sc->hubs[j].name, h->name))
-                return bad(err, tc_ytree_get(e, "name"), path, "an account name not used before");
+            {
+                char full[64];
+                snprintf(full, sizeof full, "%s.name", path);
+                return bad(err, tc_ytree_get(e, "name"), full, "an account name not used before");
+            }
         TC_TRY(get_str(err, e, path, "community", 1, h->community, TC_NAME_MAX,
                        &h->community_at));
         TC_TRY(get_int(err, e, path, "followers", 1, 0, INT32_MAX - 1, &h->followers));
+        h->followers_at = where_of(e, "followers");
+        TC_TRY(get_int(err, e, path, "following", 0, 0, INT32_MAX - 1, &h->following));
         h->in_community = 1.0;
         TC_TRY(get_real(err, e, path, "in_community", 0, 0.0, 1.0, &h->in_community));
     }
@@ -731,7 +787,9 @@ static int load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         int64_t epoch, ms;
         int off;
         const char *expect = "an ISO 8601 date-time with offset or a duration after time.start";
-        if (at->kind != TC_Y_SCALAR) return bad(err, at, "at", expect);
+        char atkey[64];
+        snprintf(atkey, sizeof atkey, "%s.at", path);
+        if (at->kind != TC_Y_SCALAR) return bad(err, at, atkey, expect);
         if (tc_datetime_parse(at->value, &epoch, &off) == 0)
             ms = (epoch - sc->time.start_epoch) * 1000;
         else if (tc_duration_parse(at->value, &ms) != 0) {
@@ -764,7 +822,11 @@ static int load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         }
         const tc_ynode *lab = tc_ytree_get(e, "label");
         if (lab) {
-            if (lab->kind != TC_Y_SCALAR) return bad(err, lab, "label", "a text");
+            if (lab->kind != TC_Y_SCALAR) {
+                char full[64];
+                snprintf(full, sizeof full, "%s.label", path);
+                return bad(err, lab, full, "a text");
+            }
             free(x->label);
             x->label = tc_xstrdup(lab->value);
         }
@@ -936,8 +998,9 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
         dump_str(f, sc->hubs[i].name);
         fprintf(f, ", community: ");
         dump_str(f, sc->hubs[i].community);
-        fprintf(f, ", followers: %lld, in_community: %.17g}\n",
-                (long long)sc->hubs[i].followers, sc->hubs[i].in_community);
+        fprintf(f, ", followers: %lld, in_community: %.17g, following: %lld}\n",
+                (long long)sc->hubs[i].followers, sc->hubs[i].in_community,
+                (long long)sc->hubs[i].following);
     }
     fprintf(f, "model:\n  name: %s\n", sc->model->name);
     for (int i = 0; i < sc->model->nparams; i++)

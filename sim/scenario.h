@@ -36,6 +36,8 @@ typedef struct tc_hub_spec {
     char community[TC_NAME_MAX];
     tc_where community_at;
     int64_t followers;   /* audience size asked for */
+    tc_where followers_at;
+    int64_t following;   /* accounts of its own community it follows */
     double in_community; /* share of followers drawn from its own community */
 } tc_hub_spec;
 
@@ -71,6 +73,7 @@ typedef struct tc_scenario {
         double mixing, reciprocity;
         int ncomm;
         tc_community_spec *comm;
+        tc_where at;              /* the graph mapping, for errors found later */
     } graph;
 
     struct {
@@ -79,6 +82,7 @@ typedef struct tc_scenario {
 
     struct {
         double fraction;
+        tc_where fraction_at;
         tc_placement placement;
         char community[TC_NAME_MAX];
         tc_where community_at;

@@ -270,6 +270,16 @@ static int is_index(const char *s, long *out)
     return 1;
 }
 
+/* Columns of a --set value count from the start of the whole assignment. */
+static void shift_cols(tc_ynode *n, int d)
+{
+    n->col += d;
+    for (int i = 0; i < n->n; i++) {
+        if (n->key_col) n->key_col[i] += d;
+        shift_cols(n->items[i], d);
+    }
+}
+
 int tc_ytree_override(tc_ynode *root, const char *assignment, tc_err *err)
 {
     static const char origin[] = "--set";
@@ -281,7 +291,18 @@ int tc_ytree_override(tc_ynode *root, const char *assignment, tc_err *err)
     if (!eq || eq == path)
         TC_FAIL(TC_EINPUT, "--set %s: expected KEY=VALUE, e.g. --set seed=7", assignment);
     *eq = '\0';
-    TC_TRY(tc_ytree_parse(origin, eq + 1, &val, err));
+    if ((rc = tc_ytree_parse(origin, eq + 1, &val, err)) != TC_OK) {
+        /* the parser counted columns from the value: report them in the assignment */
+        char *colon = strstr(err->msg, "--set:1:");
+        if (colon) {
+            int c = atoi(colon + 8) + (int)(eq - path) + 1;
+            char rest[1400];
+            const char *after = strchr(colon + 8, ':');
+            snprintf(rest, sizeof rest, "%s", after ? after : "");
+            snprintf(err->msg, sizeof err->msg, "--set:1:%d%s (in --set %s)", c, rest, assignment);
+        }
+        goto cleanup;
+    }
     if (val->kind == TC_Y_MAP && val->n == 0 && eq[1] == '\0') {
         /* "key=" sets an empty string, not an empty mapping */
         tc_ytree_free(val);
@@ -289,8 +310,9 @@ int tc_ytree_override(tc_ynode *root, const char *assignment, tc_err *err)
         val = node_new(TC_Y_SCALAR, origin, &m);
         val->value = tc_xstrdup("");
     }
+    if (val->line == 0) val->col = 1; /* the "key=" placeholder */
     val->line = 1;
-    val->col = (int)(eq - path) + 2;
+    shift_cols(val, (int)(eq - path) + 1);
 
     tc_ynode *cur = root;
     char *part = path;

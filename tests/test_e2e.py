@@ -128,6 +128,34 @@ class Overrides(unittest.TestCase):
                 self.assertEqual(fc["meta"].attrs["seed"], 99)
                 self.assertNotEqual(fa["meta"].attrs["graph_hash"], fc["meta"].attrs["graph_hash"])
 
+    def test_hub_following(self):
+        """A named account that follows others sees posts; with p_hub = 1 it
+        reshares, with p_hub = 0 (or following nobody) it never does."""
+        text = """time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 500, m: 4, reciprocity: 0.5}
+accounts:
+  - {name: a, community: all, followers: 400}
+  - {name: b, community: all, followers: 10, following: 300}
+model: {name: ic, p: 0.3, p_hub: 1}
+events: [{at: 1m, post: a}]
+output: {cascade: true}
+"""
+        with tempfile.TemporaryDirectory() as d:
+            scen = os.path.join(d, "s.yaml")
+            with open(scen, "w") as fh:
+                fh.write(text)
+            adopted = {}
+            for name, sets in (("on", []), ("off", ["--set", "model.p_hub=0"]),
+                               ("alone", ["--set", "accounts.1.following=0"])):
+                out = os.path.join(d, name + ".h5")
+                p = run("run", scen, "-o", out, "-q", *sets)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                with h5py.File(out) as f:
+                    b = f["meta/accounts/id"][1]
+                    self.assertEqual(f["meta/accounts/followers"][1], 10)
+                    adopted[name] = b in set(f["cascade/events/account"][:])
+            self.assertEqual(adopted, {"on": True, "off": False, "alone": False})
+
     def test_validate_and_help(self):
         p = run("validate", SCENARIO)
         self.assertEqual(p.returncode, 0, p.stderr)

@@ -36,13 +36,16 @@ int main(void)
      * whatever was drawn before, and streams differ by purpose, a and b */
     uint64_t key = 0x0123456789abcdefULL;
     gsl_rng_uniform(r);
-    tc_rng_seek(r, key, TC_P_ADOPT, 17, ((uint64_t)5 << 16) | 3);
+    tc_rng_seek(r, key, TC_P_ADOPT, 17, ((uint64_t)5 << 32) | 3);
     double u1 = gsl_rng_uniform_pos(r);
-    CHECK(u1 == tc_rng_u01(key, TC_P_ADOPT, 17, ((uint64_t)5 << 16) | 3), "seek vs u01");
-    CHECK(u1 != tc_rng_u01(key, TC_P_DELAY, 17, ((uint64_t)5 << 16) | 3), "purpose separates");
-    CHECK(u1 != tc_rng_u01(key, TC_P_ADOPT, 18, ((uint64_t)5 << 16) | 3), "a separates");
-    CHECK(u1 != tc_rng_u01(key, TC_P_ADOPT, 17, ((uint64_t)6 << 16) | 3), "b separates");
-    CHECK(u1 != tc_rng_u01(key + 1, TC_P_ADOPT, 17, ((uint64_t)5 << 16) | 3), "key separates");
+    CHECK(u1 == tc_rng_u01(key, TC_P_ADOPT, 17, ((uint64_t)5 << 32) | 3), "seek vs u01");
+    CHECK(u1 != tc_rng_u01(key, TC_P_DELAY, 17, ((uint64_t)5 << 32) | 3), "purpose separates");
+    CHECK(u1 != tc_rng_u01(key, TC_P_ADOPT, 18, ((uint64_t)5 << 32) | 3), "a separates");
+    CHECK(u1 != tc_rng_u01(key, TC_P_ADOPT, 17, ((uint64_t)6 << 32) | 3), "b separates");
+    CHECK(u1 != tc_rng_u01(key + 1, TC_P_ADOPT, 17, ((uint64_t)5 << 32) | 3), "key separates");
+    /* every bit of b counts: the 65,537th post of an author gets its own draws */
+    CHECK(u1 != tc_rng_u01(key, TC_P_ADOPT, 17, ((uint64_t)5 << 32) | (3 + 65536)),
+          "high bits of the post number separate");
 
     /* order does not matter: draws for 1000 streams, forwards then backwards */
     double fwd[1000];

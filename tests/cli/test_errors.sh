@@ -1,0 +1,527 @@
+# Bad input is refused with exit code 2 and a message that points at the place:
+# each case writes a scenario (or passes an option), runs the binary and checks
+# the exit code and the exact "file:line:col: key" text on stderr. Ends with a
+# valid tiny scenario that must run (exit 0, output file, no temporary left).
+# Run from the project root: sh tests/cli/test_errors.sh   (env BIN = the binary)
+set -u
+BIN=${BIN:-build/tagcascade}
+case $BIN in
+/*) ;;
+*/*) BIN=$(pwd)/$BIN ;;
+esac
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+cd "$T" || exit 1
+
+ncases=0 nfail=0
+
+not_ok() { # case detail
+    echo "not ok - $1: $2"
+    nfail=$((nfail + 1))
+}
+
+# t ARGS...: run the binary, keep stdout in out, stderr in err, exit code in rc
+t() {
+    "$BIN" "$@" >out 2>err
+    rc=$?
+}
+
+# expect CASE RC NEEDLE...: the last run exited RC and stderr holds every NEEDLE
+expect() {
+    c=$1 want=$2
+    shift 2
+    ncases=$((ncases + 1))
+    bad=0
+    if [ "$rc" != "$want" ]; then
+        not_ok "$c" "exit code $rc, want $want; stderr: $(head -c 300 err)"
+        bad=1
+    fi
+    for s in "$@"; do
+        if ! grep -qF -- "$s" err; then
+            not_ok "$c" "stderr lacks '$s'; stderr: $(head -c 300 err)"
+            bad=1
+        fi
+    done
+    return $bad
+}
+
+# a scenario that loads; the cases below change one thing each
+cat >good.yaml <<'EOF'
+name: tiny
+seed: 7
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+  dt: 1s
+  output_interval: 1m
+graph:
+  generator: ba
+  n: 200
+  m: 3
+  communities:
+    - {name: a, share: 0.5}
+    - {name: b, share: 0.5}
+  mixing: 0.1
+  reciprocity: 0.2
+population:
+  bots:
+    fraction: 0.1
+accounts:
+  - name: hub
+    community: a
+    followers: 50
+model:
+  name: ic
+  p: 0.05
+events:
+  - at: 10m
+    post: hub
+output:
+  path: tiny.h5
+EOF
+
+# ------------------------------------------------------------------ YAML level
+
+cat >syntax.yaml <<'EOF'
+time:
+  start: [2017, 5
+graph:
+  generator: ba
+EOF
+t validate syntax.yaml
+expect "invalid YAML syntax" 2 "syntax.yaml:3:6: invalid YAML"
+
+cat >dup.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+  duration: 3h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+EOF
+t validate dup.yaml
+expect "duplicate key" 2 "dup.yaml:4:3: duplicate key 'duration' (first given at line 3)"
+
+: >empty.yaml
+t validate empty.yaml
+expect "empty file" 2 "empty.yaml:1:1: missing key 'time'"
+
+t validate nosuch.yaml
+expect "scenario file missing" 2 "nosuch.yaml: cannot open"
+
+# ------------------------------------------------------------------ keys
+
+cat >sed.yaml <<'EOF'
+sed: 3
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+EOF
+t validate sed.yaml
+expect "unknown top-level key" 2 "sed.yaml:1:1: unknown key 'sed' (did you mean 'seed'?)" \
+    "allowed: name, seed, time,"
+
+cat >nn.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  nn: 200
+model:
+  name: ic
+EOF
+t validate nn.yaml
+expect "unknown nested key" 2 "nn.yaml:6:3: unknown key 'graph.nn' (did you mean 'graph.n'?)"
+
+cat >mparam.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+  p_bots: 0.3
+EOF
+t validate mparam.yaml
+expect "unknown model parameter" 2 \
+    "mparam.yaml:9:3: unknown key 'model.p_bots' (did you mean 'model.p_bot'?); allowed: name, p, p_bot, p_hub"
+
+cat >nostart.yaml <<'EOF'
+time:
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+EOF
+t validate nostart.yaml
+expect "missing required key" 2 "nostart.yaml:2:3: missing key 'time.start'"
+
+# ------------------------------------------------------------------ types, ranges
+
+cat >type.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: abc
+model:
+  name: ic
+EOF
+t validate type.yaml
+expect "wrong type" 2 'type.yaml:6:6: graph.n: expected an integer in [2, 2146483647], got "abc"'
+
+cat >range.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+  p: 1.5
+EOF
+t validate range.yaml
+expect "out of range" 2 'range.yaml:9:6: model.p: expected a number in [0, 1], got "1.5"'
+
+cat >quoted.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+  p: "0.5"
+EOF
+t validate quoted.yaml
+expect "quoted number" 2 'quoted.yaml:9:6: model.p: expected a number in [0, 1], got "0.5"'
+
+cat >model.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: sir
+EOF
+t validate model.yaml
+expect "unknown model name" 2 'model.yaml:8:9: model.name: expected one of the rules: ic, got "sir"'
+
+# ------------------------------------------------------------------ time
+
+cat >nooffset.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+EOF
+t validate nooffset.yaml
+expect "start without UTC offset" 2 \
+    'nooffset.yaml:2:10: time.start: expected an ISO 8601 date-time with UTC offset' \
+    'got "2017-05-05T20:00:00"'
+
+cat >duration.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00Z
+  duration: 5x
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+EOF
+t validate duration.yaml
+expect "bad duration" 2 'duration.yaml:3:13: time.duration: expected a duration' 'got "5x"'
+
+cat >interval.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00Z
+  duration: 2h
+  dt: 7s
+  output_interval: 1m
+graph:
+  generator: ba
+  n: 200
+model:
+  name: ic
+EOF
+t validate interval.yaml
+expect "output_interval not a multiple of dt" 2 \
+    'interval.yaml:5:20: time.output_interval: expected a whole multiple of time.dt (7s), got "1m"'
+
+# ------------------------------------------------------------------ events
+
+cat >early.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+accounts:
+  - {name: h, community: all, followers: 10}
+model:
+  name: ic
+events:
+  - at: 2017-05-05T19:59:59+02:00
+    post: h
+EOF
+t validate early.yaml
+expect "event before start" 2 \
+    'early.yaml:12:9: events.0.at: expected a time within the run, from 2017-05-05T20:00:00+02:00 to before 2017-05-05T22:00:00+02:00, got "2017-05-05T19:59:59+02:00"'
+
+cat >late.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+accounts:
+  - {name: h, community: all, followers: 10}
+model:
+  name: ic
+events:
+  - at: 1h59m
+    post: h
+  - at: 2h
+    post: h
+EOF
+t validate late.yaml
+expect "event at the end" 2 'late.yaml:14:9: events.1.at: expected a time within the run' 'got "2h"'
+
+cat >poster.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+accounts:
+  - {name: h, community: all, followers: 10}
+model:
+  name: ic
+events:
+  - at: 1h
+    post: nobody
+EOF
+t validate poster.yaml
+expect "event by an unknown account" 2 \
+    "poster.yaml:13:11: events.0.post: expected the name of an account listed under 'accounts', got \"nobody\""
+
+# ------------------------------------------------------------------ graph
+
+cat >nofile.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  file: nope.txt
+  format: edgelist
+  direction: follows
+model:
+  name: ic
+EOF
+mkdir sub
+cp nofile.yaml sub/nofile.yaml
+t validate sub/nofile.yaml
+expect "missing graph file" 2 "sub/nofile.yaml:5:9: graph.file: cannot open 'sub/nope.txt'"
+
+# the same file name resolves against the scenario's folder, not the current one
+printf '# follower graph\n0 1  # 0 follows 1\n1 2\n2 0\n2 2\n2 0\n' >sub/nope.txt
+t validate sub/nofile.yaml
+expect "graph file beside the scenario" 0
+grep -qF "# graph: 3 accounts, 0 bots, 3 audience edges (1 self-loops and 1 duplicates dropped)" out ||
+    not_ok "graph file beside the scenario" "validate summary: $(tail -n 1 out)"
+
+cat >shares.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+  communities:
+    - {name: a, share: 0.5}
+    - {name: b, share: 0.4}
+model:
+  name: ic
+EOF
+t validate shares.yaml
+expect "community shares not summing to 1" 2 \
+    "shares.yaml:8:5: graph.communities: expected shares that add up to 1 (they add up to 0.9), got a list"
+
+cat >both.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+  file: edges.txt
+model:
+  name: ic
+EOF
+t validate both.yaml
+expect "generator and file" 2 "both.yaml:5:3: graph: expected exactly one of 'generator' or 'file'"
+
+# ------------------------------------------------------------------ accounts, population
+
+cat >comm.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+  communities:
+    - {name: a, share: 0.5}
+    - {name: b, share: 0.5}
+accounts:
+  - name: h
+    community: nowhere
+    followers: 10
+model:
+  name: ic
+EOF
+t validate comm.yaml
+expect "unknown community for an account" 2 \
+    "comm.yaml:12:16: accounts.0.community: unknown community 'nowhere'; the graph has: a, b"
+
+cat >botcomm.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+  communities:
+    - {name: a, share: 0.25}
+    - {name: b, share: 0.75}
+population:
+  bots:
+    fraction: 0.25
+    placement: community
+    community: a
+model:
+  name: ic
+EOF
+t validate botcomm.yaml
+expect "bots filling their community" 2 \
+    "botcomm.yaml:14:16: population.bots: 50 bots do not fit community 'a' (50 accounts) and leave humans in it"
+
+# n = 10 and fraction 0.99 round to 10 bots: no humans left. The graph stage
+# reports it naming the file and the key.
+cat >nohumans.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 10
+population:
+  bots:
+    fraction: 0.99
+model:
+  name: ic
+EOF
+t validate nohumans.yaml
+expect "bot fraction leaving no humans" 2 \
+    "nohumans.yaml:9:15: population.bots.fraction: 0.99 of 10 accounts leaves no humans"
+
+# errors found once the graph exists still point at the scenario text
+t validate good.yaml --set accounts.0.followers=5000
+expect "more followers than accounts" 2 \
+    "--set:1:22: accounts.0.followers: 5000 followers asked for 'hub', but the graph has 200"
+t validate good.yaml --set accounts.0.followers=5 \
+    --set 'graph.communities=[{name: a, share: 0.99}, {name: b, share: 0.01}]' --set graph.n=20
+expect "community left empty" 2 "--set:1:9: graph.n: community 'b' would have no accounts with n = 20"
+t validate good.yaml --set graph.edges=500
+expect "another generator's option" 2 \
+    "--set:1:13: graph.edges: expected no 'edges' with generator ba"
+t validate good.yaml --set 'graph.communities=[{name: a, share: 0.5}, {share: 0.5}]'
+expect "--set nested columns" 2 "--set:1:43: missing key 'graph.communities.1.name'"
+
+# ------------------------------------------------------------------ output
+
+before=$(find . | sort)
+t run good.yaml -q -o nodir/x.h5
+expect "output folder missing (-o)" 2 "output folder 'nodir' does not exist (for output 'nodir/x.h5')"
+t run good.yaml -q --set output.path=nodir/y.h5
+expect "output folder missing (output.path)" 2 "output folder 'nodir' does not exist"
+after=$(find . | sort)
+[ "$after" = "$before" ] || not_ok "output folder missing" "files appeared: $(echo "$after" | tr '\n' ' ')"
+
+# ------------------------------------------------------------------ command line
+
+t run good.yaml -q --set seed.x=1
+expect "--set into a scalar" 2 "--set seed.x=1: 'x' is inside a scalar value"
+
+t run good.yaml -q --set events.3.at=1h
+expect "--set list index out of range" 2 "--set events.3.at=1h: '3' must be an index below 1 of a list"
+
+t run good.yaml -q --set graph.nn=5
+expect "--set unknown key" 2 "--set:1:10: unknown key 'graph.nn' (did you mean 'graph.n'?)"
+
+t run good.yaml -q --set model.p=2
+expect "--set value out of range" 2 '--set:1:9: model.p: expected a number in [0, 1], got "2"'
+
+t run good.yaml -q --set noequals
+expect "--set without =" 2 "--set noequals: expected KEY=VALUE"
+
+t run good.yaml -q --threads 0
+expect "--threads 0" 2 "--threads: expected an integer in [1, 4096], got '0'"
+
+t validate good.yaml --threads 2
+expect "run option given to validate" 2 "option '--threads' belongs to 'run'"
+
+# ------------------------------------------------------------------ a valid run
+
+t validate good.yaml
+if expect "validate a valid scenario" 0; then
+    grep -qF "# graph: 201 accounts, 20 bots," out ||
+        not_ok "validate a valid scenario" "summary line: $(tail -n 1 out)"
+fi
+
+t run good.yaml -q --threads 2
+if expect "run a valid scenario" 0; then
+    [ -s tiny.h5 ] || not_ok "run a valid scenario" "tiny.h5 missing or empty"
+    left=$(find . -name '*.tmp*') && [ -n "$left" ] && not_ok "run a valid scenario" "temporary left: $left"
+    [ -s out ] && not_ok "run a valid scenario" "--quiet printed: $(head -c 200 out)"
+fi
+
+t run good.yaml -q -o sub/other.h5 --set events.0.at=2017-05-05T21:00:00+02:00
+if expect "run with -o and --set" 0; then
+    [ -s sub/other.h5 ] || not_ok "run with -o and --set" "sub/other.h5 missing or empty"
+    left=$(find sub -name '*.tmp*') && [ -n "$left" ] && not_ok "run with -o and --set" "temporary left: $left"
+fi
+
+if [ "$nfail" -gt 0 ]; then
+    echo "$nfail failed checks in $ncases cases"
+    exit 1
+fi
+echo "ok - $ncases cases"
+exit 0
