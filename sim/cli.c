@@ -12,6 +12,8 @@
 #include "../models/model.h"
 #include "err.h"
 #include "h5out.h"
+#include "import.h"
+#include "report.h"
 #include "run.h"
 #include "scenario.h"
 #include "version.h"
@@ -44,6 +46,9 @@ static void usage_main(FILE *f)
             "  run SCENARIO       simulate the scenario and write an HDF5 file\n"
             "  validate SCENARIO  check a scenario file and print it resolved\n"
             "  models             list the adoption rules and their parameters\n"
+            "  summary FILE.h5    print a run's or observed file's outcome and cascades\n"
+            "  export FILE.h5     write one cascade as GraphML, GEXF or CSV\n"
+            "  import PATH...     read observed cascades (Twitter15/16 trees, CSV) into HDF5\n"
             "\n"
             "`tagcascade COMMAND --help` describes each command.\n"
             "Exit codes: 0 ok, 1 runtime failure, 2 bad input.\n");
@@ -301,6 +306,209 @@ static int cmd_models(void)
     return 0;
 }
 
+static int simple_opts(int argc, char **argv, const struct option *longopts, const char *shortopts,
+                       void (*usage)(FILE *), int (*take)(int c, const char *arg, void *ctx),
+                       void *ctx)
+{
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return -1;
+        }
+        if (c == '?' || c == ':' || take(c, optarg, ctx)) {
+            if (c == '?' || c == ':')
+                fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return TC_EINPUT;
+        }
+    }
+    return TC_OK;
+}
+
+static void usage_summary(FILE *f)
+{
+    fprintf(f, "usage: tagcascade summary FILE.h5 [--top N]\n\n"
+               "Prints the outcome of a run (reach, volume, bots) or the quirks of an observed\n"
+               "file, and its cascades, largest first (--top N rows, default 20): size, depth,\n"
+               "max breadth, structural virality, time to 10/100/1,000 reshares.\n");
+}
+
+typedef struct {
+    long top;
+    const char *format, *output;
+    long long cascade;
+    int have_cascade;
+} verb_opts;
+
+static int take_opt(int c, const char *arg, void *vctx)
+{
+    verb_opts *o = vctx;
+    char *end;
+    switch (c) {
+    case 'n':
+        o->top = strtol(arg, &end, 10);
+        if (*end || o->top < 0) {
+            fprintf(stderr, "tagcascade: --top: expected a count, got '%s'\n", arg);
+            return 1;
+        }
+        return 0;
+    case 'c':
+        o->cascade = strtoll(arg, &end, 10);
+        o->have_cascade = 1;
+        if (*end || o->cascade < 0) {
+            fprintf(stderr, "tagcascade: --cascade: expected a row number, got '%s'\n", arg);
+            return 1;
+        }
+        return 0;
+    case 'f': o->format = arg; return 0;
+    case 'o': o->output = arg; return 0;
+    default: return 1;
+    }
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+    static const struct option lo[] = {{"top", required_argument, 0, 'n'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    verb_opts o = {.top = 20};
+    tc_err err = {0};
+    int rc = simple_opts(argc, argv, lo, "h", usage_summary, take_opt, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (optind != argc - 1) {
+        fprintf(stderr, "tagcascade: expected exactly one FILE.h5\n");
+        usage_summary(stderr);
+        return TC_EINPUT;
+    }
+    rc = tc_report_summary(argv[optind], stdout, (int)o.top, &err);
+    return report(rc, &err);
+}
+
+static void usage_export(FILE *f)
+{
+    fprintf(f, "usage: tagcascade export FILE.h5 --cascade ROW [--format graphml|gexf|csv] [-o OUT]\n\n"
+               "Writes the cascade of row ROW of /summary/roots (see `tagcascade summary`) with\n"
+               "each account's reshare time and depth, to OUT or standard output. Default\n"
+               "format: graphml. Runs need output.cascade: true.\n");
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option lo[] = {{"cascade", required_argument, 0, 'c'},
+                                       {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    verb_opts o = {.format = "graphml"};
+    tc_err err = {0};
+    int rc = simple_opts(argc, argv, lo, "ho:", usage_export, take_opt, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    tc_export_format fmt;
+    if (!strcmp(o.format, "graphml")) fmt = TC_EXPORT_GRAPHML;
+    else if (!strcmp(o.format, "gexf")) fmt = TC_EXPORT_GEXF;
+    else if (!strcmp(o.format, "csv")) fmt = TC_EXPORT_CSV;
+    else {
+        fprintf(stderr, "tagcascade: --format: expected graphml, gexf or csv, got '%s'\n", o.format);
+        return TC_EINPUT;
+    }
+    if (optind != argc - 1 || !o.have_cascade) {
+        fprintf(stderr, "tagcascade: expected one FILE.h5 and --cascade ROW\n");
+        usage_export(stderr);
+        return TC_EINPUT;
+    }
+    if (!o.output) {
+        rc = tc_report_export(argv[optind], o.cascade, fmt, stdout, &err);
+        return report(rc, &err);
+    }
+    /* written beside the destination, renamed when complete */
+    size_t len = strlen(o.output) + 32;
+    char *tmp = tc_xmalloc(len);
+    snprintf(tmp, len, "%s.tmp%ld", o.output, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "tagcascade: %s: cannot create\n", o.output);
+        free(tmp);
+        return TC_EINPUT;
+    }
+    rc = tc_report_export(argv[optind], o.cascade, fmt, f, &err);
+    if (fclose(f) && !rc) {
+        tc_err_set(&err, TC_ERUNTIME, "%s: writing failed", o.output);
+        rc = TC_ERUNTIME;
+    }
+    if (!rc && rename(tmp, o.output)) {
+        tc_err_set(&err, TC_ERUNTIME, "%s: cannot rename into place", o.output);
+        rc = TC_ERUNTIME;
+    }
+    if (rc) unlink(tmp);
+    free(tmp);
+    return report(rc, &err);
+}
+
+static void usage_import(FILE *f)
+{
+    fprintf(f, "usage: tagcascade import --format twitter1516|csv PATH... -o OUT.h5 [--quiet]\n\n"
+               "Reads observed cascades into the HDF5 layout of a run (docs/hdf5.md), with\n"
+               "the same cascade statistics, so observed and simulated cascades compare.\n"
+               "  twitter1516  PATH is a tree file or a folder searched for tree/<id>.txt;\n"
+               "               labels from label.txt beside tree/; delays in minutes\n"
+               "  csv          files with the header time,account,parent (seconds; an\n"
+               "               empty parent starts a cascade)\n"
+               "A second parent of an account is ignored (the first is kept); duplicate\n"
+               "edges and malformed lines are skipped and negative delays set to 0, all\n"
+               "counted in /meta and reported.\n");
+}
+
+static int cmd_import(int argc, char **argv, const char *command)
+{
+    static const struct option lo[] = {{"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    verb_opts o = {0};
+    tc_err errv = {0}, *err = &errv;
+    tc_observed obs;
+    int quiet = 0, rc;
+    memset(&obs, 0, sizeof obs);
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
+    for (int i = 1, j = 1; i <= argc; i++) /* drop -q, which take_opt does not know */
+        if (i == argc || (strcmp(argv[i], "-q") && strcmp(argv[i], "--quiet"))) argv[j++] = argv[i];
+    argc -= quiet ? 1 : 0;
+    (void)lo;
+    rc = simple_opts(argc, argv, lo, "ho:", usage_import, take_opt, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (!o.format || (strcmp(o.format, "twitter1516") && strcmp(o.format, "csv"))) {
+        fprintf(stderr, "tagcascade: --format: expected twitter1516 or csv\n");
+        usage_import(stderr);
+        return TC_EINPUT;
+    }
+    if (optind >= argc || !o.output) {
+        fprintf(stderr, "tagcascade: expected PATH... and -o OUT.h5\n");
+        usage_import(stderr);
+        return TC_EINPUT;
+    }
+    TC_TRY(tc_h5out_check_dest(o.output, err));
+    const char *const *paths = (const char *const *)argv + optind;
+    if (!strcmp(o.format, "csv")) TC_TRY(tc_import_csv(&obs, paths, argc - optind, err));
+    else TC_TRY(tc_import_twitter1516(&obs, paths, argc - optind, err));
+    TC_TRY(tc_h5out_write_observed(o.output, &obs, command, err));
+    if (!quiet) {
+        fprintf(stderr,
+                "tagcascade: %d cascades, %d accounts, %lld reshares from %lld files; %lld "
+                "malformed lines, %lld duplicate edges, %lld negative delays, %lld later "
+                "parents, %lld unreachable nodes, %lld files without a root\n",
+                obs.ncasc, obs.naccounts, (long long)obs.nev, (long long)obs.files,
+                (long long)obs.malformed_lines, (long long)obs.duplicate_edges,
+                (long long)obs.negative_delays, (long long)obs.multi_parent_children,
+                (long long)obs.unreachable_nodes, (long long)obs.empty_cascades);
+        printf("%s\n", o.output);
+    }
+cleanup:
+    tc_observed_destroy(&obs);
+    return report(rc, err);
+}
+
 int main(int argc, char **argv)
 {
     tc_lib_errors_off();
@@ -328,6 +536,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) rc = cmd_run(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
     else if (!strcmp(cmd, "models")) rc = cmd_models();
+    else if (!strcmp(cmd, "summary")) rc = cmd_summary(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "import")) rc = cmd_import(argc - 1, argv + 1, command);
     else {
         fprintf(stderr, "tagcascade: unknown command '%s'\n", cmd);
         usage_main(stderr);

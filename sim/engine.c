@@ -400,35 +400,85 @@ void tc_engine_finish(tc_engine *e, tc_summary *s)
     s->bot_share_volume = s->volume ? (double)bot_volume / (double)s->volume : 0.0;
     s->bot_share_accounts = e->net->n ? (double)pop->nbots / (double)e->net->n : 0.0;
 
-    /* per original post: size, depth and the most reshares at one depth */
-    int32_t R = e->nroots;
-    int64_t D = s->max_depth + 1;
-    int64_t *hist = tc_xcalloc((size_t)(R ? R : 1) * (size_t)D, sizeof *hist);
-    s->root_size = tc_xcalloc((size_t)R + 1, sizeof(int64_t));
-    s->root_depth = tc_xcalloc((size_t)R + 1, sizeof(int64_t));
-    s->root_breadth = tc_xcalloc((size_t)R + 1, sizeof(int64_t));
-    for (int32_t v = 0; v < e->net->n; v++) {
-        if (e->adopt_t[v] == INFINITY || e->depth[v] == 0 || e->root[v] < 0) continue;
-        int32_t r = e->root[v];
-        s->root_size[r]++;
-        hist[(int64_t)r * D + e->depth[v]]++;
-        if (e->depth[v] > s->root_depth[r]) s->root_depth[r] = e->depth[v];
+    tc_engine_cascades(e, s);
+}
+
+/* Per original post, its tree: the author as node 0, then every account whose
+ * reshare descends from that post. A reshare's parent is the post's author at
+ * depth 1, else the parent account's node (which has the same root). */
+void tc_engine_cascades(const tc_engine *e, tc_summary *s)
+{
+    const tc_population *pop = e->pop;
+    int32_t n = e->net->n, R = e->nroots;
+    s->nroots = R;
+    s->root = tc_xcalloc((size_t)R + 1, sizeof *s->root);
+    int64_t *off = tc_xcalloc((size_t)R + 2, sizeof *off);
+    for (int32_t v = 0; v < n; v++)
+        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) off[e->root[v] + 2]++;
+    for (int32_t r = 0; r < R; r++) off[r + 2] += off[r + 1] + 1; /* +1: the root node */
+    int64_t total = off[R + 1];
+    int32_t *acct = tc_xmalloc((size_t)(total ? total : 1) * sizeof *acct);
+    int32_t *node_of = tc_xmalloc((size_t)(n ? n : 1) * sizeof *node_of);
+    int64_t *fill = tc_xmalloc(((size_t)R + 1) * sizeof *fill);
+    for (int32_t r = 0; r < R; r++) {
+        acct[off[r + 1]] = e->roots[r].author;
+        fill[r] = off[r + 1] + 1;
     }
-    for (int32_t r = 0; r < R; r++)
-        for (int64_t d = 1; d < D; d++)
-            if (hist[(int64_t)r * D + d] > s->root_breadth[r])
-                s->root_breadth[r] = hist[(int64_t)r * D + d];
-    for (int32_t r = 0; r < R; r++)
-        if (s->root_breadth[r] > s->max_breadth) s->max_breadth = s->root_breadth[r];
-    free(hist);
+    for (int32_t v = 0; v < n; v++)
+        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) {
+            int32_t r = e->root[v];
+            node_of[v] = (int32_t)(fill[r] - off[r + 1]);
+            acct[fill[r]++] = v;
+        }
+    int64_t big = 0;
+    for (int32_t r = 0; r < R; r++) {
+        int64_t base = off[r + 1], m = off[r + 2] - base;
+        if (m > big) big = m;
+    }
+    int64_t *parent = tc_xmalloc((size_t)(big ? big : 1) * sizeof *parent);
+    double *t = tc_xmalloc((size_t)(big ? big : 1) * sizeof *t);
+    uint8_t *bot = tc_xmalloc((size_t)(big ? big : 1));
+    double sv_sum = 0;
+    s->largest_sv = s->mean_sv = NAN;
+    for (int32_t r = 0; r < R; r++) {
+        int64_t base = off[r + 1], m = off[r + 2] - base;
+        for (int64_t i = 0; i < m; i++) {
+            int32_t v = acct[base + i];
+            bot[i] = pop->cls[v] == TC_CLASS_BOT;
+            if (i == 0) {
+                parent[i] = -1;
+                t[i] = 0;
+                continue;
+            }
+            parent[i] = e->depth[v] == 1 ? 0 : node_of[e->parent[v]];
+            t[i] = e->adopt_t[v] - e->roots[r].t;
+        }
+        tc_cascade_tree_stats(m, parent, t, bot, &s->root[r], NULL);
+        const tc_cascade_stats *c = &s->root[r];
+        if (c->size > 0) {
+            s->cascades++;
+            sv_sum += c->structural_virality;
+            if (c->size > s->largest_size) {
+                s->largest_size = c->size;
+                s->largest_sv = c->structural_virality;
+            }
+        }
+        if (c->max_breadth > s->max_breadth) s->max_breadth = c->max_breadth;
+    }
+    if (s->cascades) s->mean_sv = sv_sum / (double)s->cascades;
+    free(bot);
+    free(t);
+    free(parent);
+    free(fill);
+    free(node_of);
+    free(acct);
+    free(off);
 }
 
 void tc_summary_destroy(tc_summary *s)
 {
     if (!s) return;
-    free(s->root_size);
-    free(s->root_depth);
-    free(s->root_breadth);
+    free(s->root);
     memset(s, 0, sizeof *s);
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../models/model.h"
+#include "cascade.h"
 #include "err.h"
 #include "net.h"
 #include "population.h"
@@ -43,7 +44,11 @@ typedef struct tc_summary {
     int64_t posts, reshares, reshares_human, reshares_bot, volume, peak_volume;
     double peak_t, bot_share_volume, bot_share_accounts;
     int64_t max_depth, max_breadth;
-    int64_t *root_size, *root_depth, *root_breadth; /* [nroots] */
+    /* cascades: one per original post */
+    int32_t nroots;
+    tc_cascade_stats *root;   /* [nroots] */
+    int64_t cascades, largest_size;  /* cascades with at least one reshare */
+    double largest_sv, mean_sv;      /* NaN when there is no such cascade */
 } tc_summary;
 
 typedef struct tc_engine {
@@ -105,6 +110,10 @@ int tc_engine_step(tc_engine *e);
 
 /* Compute the run's summary (owned by the caller: tc_summary_destroy). */
 void tc_engine_finish(tc_engine *e, tc_summary *s);
+
+/* Fill the cascade part of `s` (root[], cascades, largest_*, mean_sv,
+ * max_breadth) from the per-account state; called by tc_engine_finish. */
+void tc_engine_cascades(const tc_engine *e, tc_summary *s);
 
 /* Cascade events sorted by (t, account) into *out (malloc'd, n rows). */
 void tc_engine_cascade(const tc_engine *e, tc_pending **out, int64_t *n);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,58 @@ static void write_series(writer *w, const tc_run_info *ri)
     H5Gclose(g);
 }
 
+/* The per-cascade table /summary/roots. `roots` (run) gives author and time;
+ * otherwise `author` (observed) does and the time is 0. labels/veracity: optional
+ * string columns (observed files). */
+static void write_roots(writer *w, hid_t g, const tc_cascade_stats *st, int32_t R,
+                        const tc_root *roots, const int32_t *author_in, const char *const *labels[2])
+{
+    hid_t r = group(w, g, "roots");
+    if (r < 0) return;
+    size_t n1 = (size_t)R + 1;
+    int32_t *author = tc_xcalloc(n1, sizeof *author), *depth = tc_xcalloc(n1, sizeof *depth);
+    int64_t *i64 = tc_xcalloc(n1, sizeof *i64);
+    double *f64 = tc_xcalloc(n1, sizeof *f64);
+    hsize_t dr = (hsize_t)R;
+    for (int32_t i = 0; i < R; i++) {
+        author[i] = roots ? roots[i].author : author_in[i];
+        depth[i] = st[i].depth;
+        f64[i] = roots ? roots[i].t : 0.0;
+    }
+    ds(w, r, "author", H5T_NATIVE_INT32, 1, &dr, author);
+    ds(w, r, "t", H5T_NATIVE_DOUBLE, 1, &dr, f64);
+    ds(w, r, "depth", H5T_NATIVE_INT32, 1, &dr, depth);
+#define COL64(name, expr)                                        \
+    do {                                                         \
+        for (int32_t i = 0; i < R; i++) i64[i] = (expr);        \
+        ds(w, r, name, H5T_NATIVE_INT64, 1, &dr, i64);           \
+    } while (0)
+#define COLF(name, expr)                                         \
+    do {                                                         \
+        for (int32_t i = 0; i < R; i++) f64[i] = (expr);        \
+        ds(w, r, name, H5T_NATIVE_DOUBLE, 1, &dr, f64);          \
+    } while (0)
+    COL64("size", st[i].size);
+    COL64("max_breadth", st[i].max_breadth);
+    COL64("bot_reshares", st[i].bot_reshares);
+    COL64("via_bot", st[i].via_bot);
+    COLF("structural_virality", st[i].structural_virality);
+    COLF("t_10", st[i].t_reach[0]);
+    COLF("t_100", st[i].t_reach[1]);
+    COLF("t_1000", st[i].t_reach[2]);
+#undef COL64
+#undef COLF
+    if (labels) {
+        ds_strings(w, r, "label", R, labels[0]);
+        ds_strings(w, r, "veracity", R, labels[1]);
+    }
+    free(author);
+    free(depth);
+    free(i64);
+    free(f64);
+    H5Gclose(r);
+}
+
 static void write_summary(writer *w, const tc_run_info *ri)
 {
     const tc_summary *s = ri->sum;
@@ -326,87 +379,69 @@ static void write_summary(writer *w, const tc_run_info *ri)
                 {"posts", s->posts},         {"reshares", s->reshares},
                 {"reshares_human", s->reshares_human}, {"reshares_bot", s->reshares_bot},
                 {"volume", s->volume},       {"peak_volume", s->peak_volume},
-                {"max_depth", s->max_depth}, {"max_breadth", s->max_breadth}};
+                {"max_depth", s->max_depth}, {"max_breadth", s->max_breadth},
+                {"cascades", s->cascades},   {"largest_size", s->largest_size}};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         ds_scalar(w, g, ints[i].name, H5T_NATIVE_INT64, &ints[i].v);
     ds_scalar(w, g, "peak_t", H5T_NATIVE_DOUBLE, &s->peak_t);
     ds_scalar(w, g, "bot_share_volume", H5T_NATIVE_DOUBLE, &s->bot_share_volume);
     ds_scalar(w, g, "bot_share_accounts", H5T_NATIVE_DOUBLE, &s->bot_share_accounts);
+    ds_scalar(w, g, "largest_structural_virality", H5T_NATIVE_DOUBLE, &s->largest_sv);
+    ds_scalar(w, g, "mean_structural_virality", H5T_NATIVE_DOUBLE, &s->mean_sv);
 
-    int32_t R = e->nroots;
-    hid_t r = group(w, g, "roots");
-    int32_t *author = tc_xcalloc((size_t)R + 1, sizeof *author);
-    int32_t *depth = tc_xcalloc((size_t)R + 1, sizeof *depth);
-    double *t = tc_xcalloc((size_t)R + 1, sizeof *t);
-    for (int32_t i = 0; i < R; i++) {
-        author[i] = e->roots[i].author;
-        t[i] = e->roots[i].t;
-        depth[i] = (int32_t)s->root_depth[i];
-    }
-    hsize_t dr = (hsize_t)R;
-    ds(w, r, "author", H5T_NATIVE_INT32, 1, &dr, author);
-    ds(w, r, "t", H5T_NATIVE_DOUBLE, 1, &dr, t);
-    ds(w, r, "size", H5T_NATIVE_INT64, 1, &dr, s->root_size);
-    ds(w, r, "depth", H5T_NATIVE_INT32, 1, &dr, depth);
-    ds(w, r, "max_breadth", H5T_NATIVE_INT64, 1, &dr, s->root_breadth);
-    free(author);
-    free(depth);
-    free(t);
-    if (r >= 0) H5Gclose(r);
+    write_roots(w, g, s->root, s->nroots, e->roots, NULL, NULL);
     H5Gclose(g);
 }
+
+static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const int32_t *acc,
+                         const int32_t *par, const int32_t *root, const int32_t *depth);
 
 static void write_cascade(writer *w, const tc_run_info *ri)
 {
     tc_pending *ev;
     int64_t n;
     tc_engine_cascade(ri->engine, &ev, &n);
-    hid_t g = group(w, w->file, "cascade");
-    hid_t c = g >= 0 ? group(w, g, "events") : -1;
-    if (c >= 0) {
-        double *t = tc_xmalloc((size_t)(n ? n : 1) * sizeof *t);
-        int32_t *col = tc_xmalloc((size_t)(n ? n : 1) * sizeof *col);
-        hsize_t d = (hsize_t)n;
-        for (int64_t i = 0; i < n; i++) t[i] = ev[i].t;
-        ds(w, c, "t", H5T_NATIVE_DOUBLE, 1, &d, t);
-        for (int64_t i = 0; i < n; i++) col[i] = ev[i].account;
-        ds(w, c, "account", H5T_NATIVE_INT32, 1, &d, col);
-        for (int64_t i = 0; i < n; i++) col[i] = ev[i].parent;
-        ds(w, c, "parent", H5T_NATIVE_INT32, 1, &d, col);
-        for (int64_t i = 0; i < n; i++) col[i] = ev[i].root;
-        ds(w, c, "root", H5T_NATIVE_INT32, 1, &d, col);
-        for (int64_t i = 0; i < n; i++) col[i] = ev[i].depth;
-        ds(w, c, "depth", H5T_NATIVE_INT32, 1, &d, col);
-        free(t);
-        free(col);
-        H5Gclose(c);
+    size_t k = (size_t)(n ? n : 1);
+    double *t = tc_xmalloc(k * sizeof *t);
+    int32_t *acc = tc_xmalloc(k * sizeof *acc), *par = tc_xmalloc(k * sizeof *par);
+    int32_t *root = tc_xmalloc(k * sizeof *root), *depth = tc_xmalloc(k * sizeof *depth);
+    for (int64_t i = 0; i < n; i++) {
+        t[i] = ev[i].t;
+        acc[i] = ev[i].account;
+        par[i] = ev[i].parent;
+        root[i] = ev[i].root;
+        depth[i] = ev[i].depth;
     }
-    if (g >= 0) H5Gclose(g);
+    events_table(w, w->file, n, t, acc, par, root, depth);
+    free(t);
+    free(acc);
+    free(par);
+    free(root);
+    free(depth);
     free(ev);
 }
 
-int tc_h5out_write_run(const char *path, const tc_run_info *ri, tc_err *err)
+typedef void (*body_fn)(writer *w, const void *ctx);
+
+/* Create `path` under a temporary name, let `body` write into it, close, rename.
+ * On any failure the temporary file is removed and nothing is at `path`. */
+static int write_atomically(const char *path, const char *kind, body_fn body, const void *ctx,
+                            tc_err *err)
 {
     int rc = TC_OK;
     size_t len = strlen(path) + 32;
     char *tmp = tc_xmalloc(len);
     snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
     writer w = {.file = -1};
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
-    w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);
-    H5Pclose(fcpl);
+    w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (w.file < 0) TC_FAIL(TC_ERUNTIME, "%s: cannot create the output file", tmp);
-    int32_t schema = TC_SCHEMA_VERSION;
-    attr_i32(&w, w.file, "schema_version", schema);
-    attr_str(&w, w.file, "kind", "run");
+    attr_i32(&w, w.file, "schema_version", TC_SCHEMA_VERSION);
+    attr_str(&w, w.file, "kind", kind);
     attr_str(&w, w.file, "producer", "tagcascade " TC_VERSION);
-    write_meta(&w, ri);
-    write_series(&w, ri);
-    write_summary(&w, ri);
-    if (ri->sc->output.cascade) write_cascade(&w, ri);
+    body(&w, ctx);
     if (w.failed) TC_FAIL(TC_ERUNTIME, "%s: writing the output failed (disk full?)", path);
     herr_t st = H5Fclose(w.file);
     w.file = -1;
@@ -419,4 +454,97 @@ cleanup:
     if (rc) unlink(tmp);
     free(tmp);
     return rc;
+}
+
+static void run_body(writer *w, const void *ctx)
+{
+    const tc_run_info *ri = ctx;
+    write_meta(w, ri);
+    write_series(w, ri);
+    write_summary(w, ri);
+    if (ri->sc->output.cascade) write_cascade(w, ri);
+}
+
+int tc_h5out_write_run(const char *path, const tc_run_info *ri, tc_err *err)
+{
+    return write_atomically(path, "run", run_body, ri, err);
+}
+
+typedef struct {
+    const tc_observed *o;
+    const char *command;
+} observed_ctx;
+
+static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const int32_t *acc,
+                         const int32_t *par, const int32_t *root, const int32_t *depth)
+{
+    hid_t g = group(w, loc, "cascade");
+    hid_t c = g >= 0 ? group(w, g, "events") : -1;
+    if (c >= 0) {
+        hsize_t d = (hsize_t)n;
+        ds(w, c, "t", H5T_NATIVE_DOUBLE, 1, &d, t);
+        ds(w, c, "account", H5T_NATIVE_INT32, 1, &d, acc);
+        ds(w, c, "parent", H5T_NATIVE_INT32, 1, &d, par);
+        ds(w, c, "root", H5T_NATIVE_INT32, 1, &d, root);
+        ds(w, c, "depth", H5T_NATIVE_INT32, 1, &d, depth);
+        H5Gclose(c);
+    }
+    if (g >= 0) H5Gclose(g);
+}
+
+static void observed_body(writer *w, const void *ctx)
+{
+    const observed_ctx *oc = ctx;
+    const tc_observed *o = oc->o;
+    char created[40];
+    tc_datetime_format((int64_t)time(NULL), 0, created, sizeof created);
+    hid_t g = group(w, w->file, "meta");
+    if (g >= 0) {
+        attr_str(w, g, "source", o->source == TC_SRC_CSV ? "csv" : "twitter1516");
+        attr_str(w, g, "version", TC_VERSION);
+        attr_str(w, g, "created_utc", created);
+        attr_str(w, g, "command", oc->command ? oc->command : "");
+        attr_i64(w, g, "files", o->files);
+        attr_i64(w, g, "malformed_lines", o->malformed_lines);
+        attr_i64(w, g, "duplicate_edges", o->duplicate_edges);
+        attr_i64(w, g, "negative_delays", o->negative_delays);
+        attr_i64(w, g, "multi_parent_children", o->multi_parent_children);
+        attr_i64(w, g, "unreachable_nodes", o->unreachable_nodes);
+        attr_i64(w, g, "empty_cascades", o->empty_cascades);
+        ds_strings(w, g, "account_names", o->naccounts, (const char *const *)o->names);
+        H5Gclose(g);
+    }
+    g = group(w, w->file, "summary");
+    if (g >= 0) {
+        int64_t cascades = 0, largest = 0, max_depth = 0, max_breadth = 0;
+        double sv_sum = 0, largest_sv = NAN, mean_sv = NAN;
+        for (int32_t i = 0; i < o->ncasc; i++) {
+            const tc_cascade_stats *c = &o->stats[i];
+            if (c->depth > max_depth) max_depth = c->depth;
+            if (c->max_breadth > max_breadth) max_breadth = c->max_breadth;
+            if (c->size < 1) continue;
+            cascades++;
+            sv_sum += c->structural_virality;
+            if (c->size > largest) largest = c->size, largest_sv = c->structural_virality;
+        }
+        if (cascades) mean_sv = sv_sum / (double)cascades;
+        ds_scalar(w, g, "cascades", H5T_NATIVE_INT64, &cascades);
+        ds_scalar(w, g, "largest_size", H5T_NATIVE_INT64, &largest);
+        ds_scalar(w, g, "max_depth", H5T_NATIVE_INT64, &max_depth);
+        ds_scalar(w, g, "max_breadth", H5T_NATIVE_INT64, &max_breadth);
+        ds_scalar(w, g, "largest_structural_virality", H5T_NATIVE_DOUBLE, &largest_sv);
+        ds_scalar(w, g, "mean_structural_virality", H5T_NATIVE_DOUBLE, &mean_sv);
+        const char *const *labels[2] = {(const char *const *)o->label,
+                                        (const char *const *)o->veracity};
+        write_roots(w, g, o->stats, o->ncasc, NULL, o->author, labels);
+        H5Gclose(g);
+    }
+    events_table(w, w->file, o->nev, o->t, o->account, o->parent, o->root, o->depth);
+}
+
+int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *command,
+                            tc_err *err)
+{
+    observed_ctx oc = {o, command};
+    return write_atomically(path, "observed", observed_body, &oc, err);
 }

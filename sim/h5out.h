@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "err.h"
+#include "import.h"
 #include "net.h"
 #include "population.h"
 #include "recorder.h"
@@ -34,5 +35,9 @@ int tc_h5out_check_dest(const char *path, tc_err *err);
 /* Write the run to `path` (atomically: temporary file, then rename). On failure
  * nothing is left under `path` nor under the temporary name. TC_ERUNTIME. */
 int tc_h5out_write_run(const char *path, const tc_run_info *ri, tc_err *err);
+
+/* Write observed cascades (kind "observed"; docs/hdf5.md), atomically. */
+int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *command,
+                            tc_err *err);
 
 #endif

@@ -59,8 +59,12 @@ class DefaultRun(unittest.TestCase):
                   "volume", "peak_volume", "max_depth", "max_breadth", "peak_t",
                   "bot_share_volume", "bot_share_accounts"]:
             self.assertIn(k, f["summary"], k)
-        for k in ["author", "t", "size", "depth", "max_breadth"]:
+        for k in ["author", "t", "size", "depth", "max_breadth", "structural_virality",
+                  "t_10", "t_100", "t_1000", "bot_reshares", "via_bot"]:
             self.assertEqual(f[f"summary/roots/{k}"].shape, (5,), k)
+        for k in ["cascades", "largest_size", "largest_structural_virality",
+                  "mean_structural_virality"]:
+            self.assertIn(k, f["summary"], k)
         for k in ["t", "account", "parent", "root", "depth"]:
             self.assertIn(k, f["cascade/events"])
         meta = f["meta"].attrs
@@ -91,6 +95,14 @@ class DefaultRun(unittest.TestCase):
                                            ser[f"{c}_human"] + ser[f"{c}_bot"]), c)
         self.assertEqual(s["posts"], 5)
         self.assertEqual(f["summary/roots/size"][:].sum(), s["reshares"])
+        self.assertEqual(f["summary/roots/bot_reshares"][:].sum(), s["reshares_bot"])
+        sv = f["summary/roots/structural_virality"][:]
+        size = f["summary/roots/size"][:]
+        self.assertEqual(s["cascades"], (size > 0).sum())
+        self.assertEqual(s["largest_size"], size.max())
+        self.assertAlmostEqual(s["mean_structural_virality"], sv[size > 0].mean())
+        self.assertTrue(np.all(sv[size > 0] >= 2 * size[size > 0] / (size[size > 0] + 1) - 1e-12),
+                        "a tree's structural virality is at least the star's")
         self.assertEqual(len(f["cascade/events/t"]), s["reshares"])
         self.assertEqual(s["volume"], s["posts"] + s["reshares"])
         self.assertGreater(s["reshares"], 1000)
@@ -100,6 +112,28 @@ class DefaultRun(unittest.TestCase):
         # nothing happens before the first post (20:49 = 2,940 s after the start)
         first = np.nonzero(ser["posts_human"] + ser["reshares_human"] + ser["reshares_bot"])[0][0]
         self.assertEqual(first, 49)
+
+    def test_summary_and_export(self):
+        p = run("summary", self.out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("run 'macronleaks' (seed 20170505)", p.stdout)
+        self.assertIn("wikileaks", p.stdout)
+        big = int(np.argmax(self.f["summary/roots/size"][:]))
+        size = int(self.f["summary/roots/size"][big])
+        with tempfile.TemporaryDirectory() as d:
+            for fmt in ("csv", "graphml", "gexf"):
+                out = os.path.join(d, "c." + fmt)
+                p = run("export", self.out, "--cascade", str(big), "--format", fmt, "-o", out)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                text = open(out, encoding="utf-8").read()
+                if fmt == "csv":
+                    rows = text.strip().split("\n")[1:]
+                    self.assertEqual(len(rows), size + 1)
+                    self.assertTrue(rows[0].startswith("0,"))
+                    times = [float(r.split(",")[0]) for r in rows]
+                    self.assertTrue(min(times) >= 0, "times after the original post")
+                else:
+                    self.assertEqual(text.count("<edge "), size, fmt)
 
     def test_figure(self):
         png = os.path.join(self.tmp.name, "fig.png")

@@ -519,6 +519,36 @@ if expect "run with -o and --set" 0; then
     left=$(find sub -name '*.tmp*') && [ -n "$left" ] && not_ok "run with -o and --set" "temporary left: $left"
 fi
 
+# ------------------------------------------------------------------ observed cascades, files
+
+printf 'time,user,parent\n0,a,\n' >badhead.csv
+t import --format csv badhead.csv -o obs.h5
+expect "csv with a wrong header" 2 'badhead.csv:1:1: expected the header time,account,parent, got "time,user,parent"'
+[ -e obs.h5 ] && not_ok "csv with a wrong header" "obs.h5 was written"
+t import --format csv nosuch.csv -o obs.h5
+expect "csv file missing" 2 "nosuch.csv: cannot open"
+t import --format twitter1516 . -o obs.h5
+expect "no tree files" 2 "no tree/<id>.txt files under the given paths"
+printf 'time,account,parent\n0,a,\n5,b,a\nnonsense\n7,c,b\n-3,d,a\n9,b,c\n' >ok.csv
+t import --format csv ok.csv -o nodir/obs.h5
+expect "import into a missing folder" 2 "output folder 'nodir' does not exist"
+t import --format csv ok.csv -o obs.h5
+if expect "csv with quirks" 0 "1 malformed lines" "1 negative delays" "1 later parents"; then
+    [ -s obs.h5 ] || not_ok "csv with quirks" "obs.h5 missing"
+fi
+t import --format tweets ok.csv -o obs.h5
+expect "unknown import format" 2 "--format: expected twitter1516 or csv"
+t summary good.yaml
+expect "summary of a non-HDF5 file" 2 "good.yaml: cannot open as HDF5"
+t summary tiny.h5 --top x
+expect "summary --top not a number" 2 "--top: expected a count"
+t export tiny.h5 --cascade 0
+expect "export without recorded cascade" 2 "no /cascade/events: run the scenario with output.cascade: true"
+t export obs.h5 --cascade 9
+expect "export row out of range" 2 "--cascade 9: expected a row of /summary/roots in [0, 1)"
+t export obs.h5 --cascade 0 --format dot
+expect "export format" 2 "--format: expected graphml, gexf or csv"
+
 if [ "$nfail" -gt 0 ]; then
     echo "$nfail failed checks in $ncases cases"
     exit 1

@@ -57,6 +57,11 @@ static char *render(const char *path, int threads)
                "depth=%lld breadth=%lld\n", (long long)s.reach, (long long)s.exposed,
             (long long)s.posts, (long long)s.reshares_human, (long long)s.reshares_bot,
             (long long)s.peak_volume, s.peak_t, (long long)s.max_depth, (long long)s.max_breadth);
+    for (int32_t r = 0; r < s.nroots; r++)
+        fprintf(f, "cascade %d: size=%lld depth=%d breadth=%lld sv=%.6f t10=%.3f bots=%lld via_bot=%lld\n",
+                r, (long long)s.root[r].size, s.root[r].depth, (long long)s.root[r].max_breadth,
+                s.root[r].structural_virality, s.root[r].t_reach[0],
+                (long long)s.root[r].bot_reshares, (long long)s.root[r].via_bot);
     tc_summary_destroy(&s);
     tc_engine_destroy(&e);
     tc_recorder_destroy(&rec);

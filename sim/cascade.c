@@ -1,0 +1,97 @@
+/* Tree metrics by one breadth-first pass and one reverse pass over subtree sizes. */
+#include "cascade.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+const int64_t tc_cascade_reach_marks[3] = {10, 100, 1000};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void tc_cascade_tree_stats(int64_t n, const int64_t *parent, const double *t,
+                           const uint8_t *bot, tc_cascade_stats *out, int32_t *depth_out)
+{
+    memset(out, 0, sizeof *out);
+    out->structural_virality = NAN;
+    for (int k = 0; k < 3; k++) out->t_reach[k] = NAN;
+    if (n <= 0) return;
+
+    /* children as a CSR over parents */
+    int64_t *first = tc_xcalloc((size_t)n + 1, sizeof *first);
+    int64_t *kids = tc_xmalloc((size_t)n * sizeof *kids);
+    for (int64_t i = 1; i < n; i++)
+        if (parent[i] >= 0 && parent[i] < n && parent[i] != i) first[parent[i] + 1]++;
+    for (int64_t i = 0; i < n; i++) first[i + 1] += first[i];
+    int64_t *fill = tc_xmalloc((size_t)n * sizeof *fill);
+    memcpy(fill, first, (size_t)n * sizeof *fill);
+    for (int64_t i = 1; i < n; i++)
+        if (parent[i] >= 0 && parent[i] < n && parent[i] != i) kids[fill[parent[i]]++] = i;
+
+    /* breadth-first from the root: order[] lists reachable nodes by depth */
+    int64_t *order = fill; /* reuse */
+    int32_t *depth = tc_xmalloc((size_t)n * sizeof *depth);
+    for (int64_t i = 0; i < n; i++) depth[i] = -1;
+    int64_t head = 0, tail = 0;
+    order[tail++] = 0;
+    depth[0] = 0;
+    while (head < tail) {
+        int64_t u = order[head++];
+        for (int64_t j = first[u]; j < first[u + 1]; j++) {
+            int64_t v = kids[j];
+            if (depth[v] >= 0) continue;
+            depth[v] = depth[u] + 1;
+            order[tail++] = v;
+        }
+    }
+    int64_t nr = tail; /* reachable nodes, root included */
+    out->size = nr - 1;
+    out->unreachable = n - nr;
+    out->depth = depth[order[nr - 1]];
+
+    int64_t *breadth = tc_xcalloc((size_t)out->depth + 1, sizeof *breadth);
+    for (int64_t k = 1; k < nr; k++) {
+        int64_t v = order[k];
+        breadth[depth[v]]++;
+        if (bot && bot[v]) out->bot_reshares++;
+        if (bot && bot[parent[v]]) out->via_bot++;
+    }
+    for (int32_t d = 1; d <= out->depth; d++)
+        if (breadth[d] > out->max_breadth) out->max_breadth = breadth[d];
+
+    /* Wiener index: each edge (v, parent) separates s(v) nodes from nr - s(v) */
+    if (nr >= 2) {
+        int64_t *sub = tc_xmalloc((size_t)n * sizeof *sub);
+        for (int64_t k = 0; k < nr; k++) sub[order[k]] = 1;
+        long double w = 0;
+        for (int64_t k = nr - 1; k >= 1; k--) {
+            int64_t v = order[k];
+            sub[parent[v]] += sub[v];
+            w += (long double)sub[v] * (long double)(nr - sub[v]);
+        }
+        out->structural_virality = (double)(2.0L * w / ((long double)nr * (long double)(nr - 1)));
+        free(sub);
+    }
+
+    if (t && nr >= 2) {
+        double *ts = tc_xmalloc((size_t)(nr - 1) * sizeof *ts);
+        for (int64_t k = 1; k < nr; k++) ts[k - 1] = t[order[k]];
+        qsort(ts, (size_t)(nr - 1), sizeof *ts, cmp_double);
+        for (int k = 0; k < 3; k++)
+            if (nr - 1 >= tc_cascade_reach_marks[k])
+                out->t_reach[k] = ts[tc_cascade_reach_marks[k] - 1];
+        free(ts);
+    }
+    if (depth_out) memcpy(depth_out, depth, (size_t)n * sizeof *depth);
+    free(breadth);
+    free(depth);
+    free(fill);
+    free(kids);
+    free(first);
+}

@@ -1,0 +1,381 @@
+/* Summary tables and cascade export, read back from HDF5 through h5in. */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "h5in.h"
+#include "scenario.h"
+
+typedef struct {
+    int64_t n;
+    int32_t *author, *depth;
+    int64_t *size, *breadth, *bots, *via_bot;
+    double *t, *sv, *t10, *t100, *t1000;
+    char **label, **veracity;
+    int64_t nlabel;
+} roots_table;
+
+static void roots_free(roots_table *r)
+{
+    free(r->author), free(r->depth), free(r->size), free(r->breadth), free(r->bots);
+    free(r->via_bot), free(r->t), free(r->sv), free(r->t10), free(r->t100), free(r->t1000);
+    if (r->label) tc_h5in_free_strings(r->label, r->nlabel);
+    if (r->veracity) tc_h5in_free_strings(r->veracity, r->nlabel);
+    memset(r, 0, sizeof *r);
+}
+
+static int roots_read(hid_t f, roots_table *r, tc_err *err)
+{
+    int rc = TC_OK;
+    int64_t n;
+    memset(r, 0, sizeof *r);
+#define RD(field, name, type) TC_TRY(tc_h5in_array(f, "/summary/roots/" name, type, (void **)&r->field, &n, err))
+    RD(author, "author", H5T_NATIVE_INT32);
+    r->n = n;
+    RD(depth, "depth", H5T_NATIVE_INT32);
+    RD(size, "size", H5T_NATIVE_INT64);
+    RD(breadth, "max_breadth", H5T_NATIVE_INT64);
+    RD(bots, "bot_reshares", H5T_NATIVE_INT64);
+    RD(via_bot, "via_bot", H5T_NATIVE_INT64);
+    RD(t, "t", H5T_NATIVE_DOUBLE);
+    RD(sv, "structural_virality", H5T_NATIVE_DOUBLE);
+    RD(t10, "t_10", H5T_NATIVE_DOUBLE);
+    RD(t100, "t_100", H5T_NATIVE_DOUBLE);
+    RD(t1000, "t_1000", H5T_NATIVE_DOUBLE);
+#undef RD
+    if (tc_h5in_exists(f, "/summary/roots/label")) {
+        TC_TRY(tc_h5in_strings(f, "/summary/roots/label", &r->label, &r->nlabel, err));
+        TC_TRY(tc_h5in_strings(f, "/summary/roots/veracity", &r->veracity, &n, err));
+    }
+cleanup:
+    if (rc) roots_free(r);
+    return rc;
+}
+
+static int cmp_f64(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the finite values of v[i] for rows with size >= 1. */
+static double median_of(const roots_table *r, const double *v)
+{
+    double *x = tc_xmalloc((size_t)(r->n ? r->n : 1) * sizeof *x);
+    int64_t k = 0;
+    for (int64_t i = 0; i < r->n; i++)
+        if (r->size[i] >= 1 && isfinite(v[i])) x[k++] = v[i];
+    qsort(x, (size_t)k, sizeof *x, cmp_f64);
+    double m = k == 0 ? NAN : k % 2 ? x[k / 2] : 0.5 * (x[k / 2 - 1] + x[k / 2]);
+    free(x);
+    return m;
+}
+
+static void fmt_secs(double s, char *buf, size_t n)
+{
+    if (!isfinite(s)) snprintf(buf, n, "-");
+    else if (s < 120) snprintf(buf, n, "%.0fs", s);
+    else if (s < 7200) snprintf(buf, n, "%.1fm", s / 60);
+    else snprintf(buf, n, "%.1fh", s / 3600);
+}
+
+static int64_t *order_by_size(const roots_table *r)
+{
+    int64_t *idx = tc_xmalloc((size_t)(r->n ? r->n : 1) * sizeof *idx);
+    for (int64_t i = 0; i < r->n; i++) idx[i] = i;
+    /* insertion sort is fine for the few roots of a run; observed files hold
+     * thousands, so use a simple shell sort */
+    for (int64_t gap = r->n / 2; gap > 0; gap /= 2)
+        for (int64_t i = gap; i < r->n; i++)
+            for (int64_t j = i; j >= gap && (r->size[idx[j - gap]] < r->size[idx[j]] ||
+                                            (r->size[idx[j - gap]] == r->size[idx[j]] &&
+                                             idx[j - gap] > idx[j]));
+                 j -= gap) {
+                int64_t tmp = idx[j];
+                idx[j] = idx[j - gap];
+                idx[j - gap] = tmp;
+            }
+    return idx;
+}
+
+int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
+{
+    int rc = TC_OK;
+    hid_t f = -1;
+    char kind[32], buf[256], start[64] = "";
+    roots_table r = {0};
+    char **names = NULL, **hubs = NULL;
+    int64_t nnames = 0, nhubs = 0;
+    int32_t *hub_id = NULL;
+    int64_t nh = 0, offset = 0;
+
+    TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
+    TC_TRY(roots_read(f, &r, err));
+    int run = !strcmp(kind, "run");
+    if (run) {
+        int64_t seed, threads, n, m, bots, T;
+        double wall, interval, dt;
+        char name[128], model[64];
+        TC_TRY(tc_h5in_str(f, "/meta", "name", name, sizeof name, err));
+        TC_TRY(tc_h5in_str(f, "/meta", "model", model, sizeof model, err));
+        TC_TRY(tc_h5in_str(f, "/meta", "start", start, sizeof start, err));
+        TC_TRY(tc_h5in_str(f, "/meta", "version", buf, sizeof buf, err));
+        TC_TRY(tc_h5in_i64(f, "/meta", "seed", &seed, err));
+        TC_TRY(tc_h5in_i64(f, "/meta", "threads", &threads, err));
+        TC_TRY(tc_h5in_i64(f, "/meta", "graph_n", &n, err));
+        TC_TRY(tc_h5in_i64(f, "/meta", "graph_m", &m, err));
+        TC_TRY(tc_h5in_i64(f, "/meta", "bots", &bots, err));
+        TC_TRY(tc_h5in_i64(f, "/meta", "utc_offset_s", &offset, err));
+        TC_TRY(tc_h5in_f64(f, "/meta", "wall_time_s", &wall, err));
+        TC_TRY(tc_h5in_f64(f, "/meta", "interval_s", &interval, err));
+        TC_TRY(tc_h5in_f64(f, "/meta", "dt_s", &dt, err));
+        TC_TRY(tc_h5in_i64(f, "/series", "n_intervals", &T, err));
+        fprintf(out, "run '%s' (seed %lld) by tagcascade %s on %lld thread%s in %.2f s\n", name,
+                (long long)seed, buf, (long long)threads, threads == 1 ? "" : "s", wall);
+        fprintf(out, "  start %s, %lld intervals of %gs (dt %gs), model %s\n", start,
+                (long long)T, interval, dt, model);
+        fprintf(out, "  graph: %lld accounts (%lld bots), %lld audience edges\n", (long long)n,
+                (long long)bots, (long long)m);
+        static const char *const ints[][2] = {
+            {"reach", "accounts that used the hashtag"}, {"reach_bot", "  of which bots"},
+            {"exposed", "accounts that saw it"},         {"posts", "original posts"},
+            {"reshares", "reshares"},                    {"reshares_bot", "  by bots"},
+            {"peak_volume", "busiest interval (posts + reshares)"},
+            {"max_depth", "deepest reshare chain"}};
+        fprintf(out, "outcome:\n");
+        for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+            int64_t v;
+            snprintf(buf, sizeof buf, "/summary/%s", ints[i][0]);
+            TC_TRY(tc_h5in_i64(f, NULL, buf, &v, err));
+            fprintf(out, "  %-38s %12lld\n", ints[i][1], (long long)v);
+        }
+        double share, peak;
+        TC_TRY(tc_h5in_f64(f, NULL, "/summary/bot_share_volume", &share, err));
+        TC_TRY(tc_h5in_f64(f, NULL, "/summary/peak_t", &peak, err));
+        int64_t epoch;
+        int off;
+        char when[40] = "?";
+        if (!tc_datetime_parse(start, &epoch, &off))
+            tc_datetime_format(epoch + (int64_t)peak, off, when, sizeof when);
+        fprintf(out, "  %-38s %11.1f%%\n  %-38s %s\n", "share of volume by bots", 100 * share,
+                "busiest interval starts", when);
+        if (tc_h5in_exists(f, "/meta/accounts/name")) {
+            TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &hubs, &nhubs, err));
+            TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&hub_id, &nh, err));
+        }
+    } else {
+        int64_t q[7];
+        static const char *const qn[] = {"files", "malformed_lines", "duplicate_edges",
+                                         "negative_delays", "multi_parent_children",
+                                         "unreachable_nodes", "empty_cascades"};
+        TC_TRY(tc_h5in_str(f, "/meta", "source", buf, sizeof buf, err));
+        fprintf(out, "observed cascades from %s (%s)\n", buf, path);
+        for (int i = 0; i < 7; i++) TC_TRY(tc_h5in_i64(f, "/meta", qn[i], &q[i], err));
+        fprintf(out, "  %lld files; quirks: %lld malformed lines skipped, %lld duplicate edges "
+                     "skipped, %lld negative delays set to 0, %lld later parents ignored, %lld "
+                     "unreachable nodes dropped, %lld files without a root\n",
+                (long long)q[0], (long long)q[1], (long long)q[2], (long long)q[3],
+                (long long)q[4], (long long)q[5], (long long)q[6]);
+        TC_TRY(tc_h5in_strings(f, "/meta/account_names", &names, &nnames, err));
+    }
+    int64_t casc = 0;
+    double *dsize = tc_xmalloc((size_t)(r.n ? r.n : 1) * sizeof *dsize);
+    double *ddepth = tc_xmalloc((size_t)(r.n ? r.n : 1) * sizeof *ddepth);
+    for (int64_t i = 0; i < r.n; i++) {
+        casc += r.size[i] >= 1;
+        dsize[i] = (double)r.size[i];
+        ddepth[i] = r.depth[i];
+    }
+    fprintf(out, "cascades: %lld with at least one reshare, of %lld; medians over them: size %g, "
+                 "depth %g, structural virality %.3f\n", (long long)casc, (long long)r.n,
+            median_of(&r, dsize), median_of(&r, ddepth), median_of(&r, r.sv));
+    free(dsize);
+    free(ddepth);
+    int64_t *idx = order_by_size(&r);
+    fprintf(out, "%6s %-20s %-19s %8s %5s %7s %7s %6s %6s %6s %7s %7s\n", "row", "author",
+            run ? "posted" : "label", "size", "depth", "breadth", "virality", "t_10", "t_100",
+            "t_1000", run ? "by_bots" : "", run ? "via_bot" : "");
+    for (int64_t k = 0; k < r.n && k < top; k++) {
+        int64_t i = idx[k];
+        char who[64], when[40] = "", a[16], b[16], c[16];
+        snprintf(who, sizeof who, "%d", r.author[i]);
+        for (int64_t h = 0; h < nh; h++)
+            if (hub_id[h] == r.author[i]) snprintf(who, sizeof who, "%s", hubs[h]);
+        if (names && r.author[i] >= 0 && r.author[i] < nnames)
+            snprintf(who, sizeof who, "%s", names[r.author[i]]);
+        int64_t epoch;
+        int off;
+        if (run && !tc_datetime_parse(start, &epoch, &off)) {
+            char full[40];
+            tc_datetime_format(epoch + (int64_t)r.t[i], off, full, sizeof full);
+            snprintf(when, sizeof when, "%.5s %.5s", full + 5, full + 11);
+        } else if (r.label) {
+            snprintf(when, sizeof when, "%.19s", r.label[i]);
+        }
+        fmt_secs(r.t10[i], a, sizeof a);
+        fmt_secs(r.t100[i], b, sizeof b);
+        fmt_secs(r.t1000[i], c, sizeof c);
+        char bots[24] = "", via[24] = "";
+        if (run) {
+            snprintf(bots, sizeof bots, "%lld", (long long)r.bots[i]);
+            snprintf(via, sizeof via, "%lld", (long long)r.via_bot[i]);
+        } else if (r.veracity) {
+            snprintf(bots, sizeof bots, "%.10s", r.veracity[i]);
+        }
+        fprintf(out, "%6lld %-20.20s %-19s %8lld %5d %7lld %8.3f %6s %6s %6s %7s %7s\n",
+                (long long)i, who, when, (long long)r.size[i], r.depth[i],
+                (long long)r.breadth[i], r.sv[i], a, b, c, bots, via);
+    }
+    if (r.n > top) fprintf(out, "(%lld more rows; --top N shows more)\n", (long long)(r.n - top));
+    free(idx);
+cleanup:
+    roots_free(&r);
+    if (names) tc_h5in_free_strings(names, nnames);
+    if (hubs) tc_h5in_free_strings(hubs, nhubs);
+    free(hub_id);
+    if (f >= 0) H5Fclose(f);
+    return rc;
+}
+
+/* XML text with the five special characters escaped. */
+static void xml(FILE *f, const char *s)
+{
+    for (; *s; s++) switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+/* A label as one CSV field: commas and quotes become spaces. */
+static const char *csv_safe(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == ',' || *p == '"' || *p == '\n') *p = ' ';
+    return s;
+}
+
+int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE *out,
+                     tc_err *err)
+{
+    int rc = TC_OK;
+    hid_t f = -1;
+    char kind[32];
+    double *t = NULL;
+    int32_t *acc = NULL, *par = NULL, *rt = NULL, *dep = NULL, *author = NULL, *hub_id = NULL;
+    char **names = NULL, **hubs = NULL;
+    int64_t n, nr, nnames = 0, nhubs = 0, nh = 0;
+
+    TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
+    TC_TRY(tc_h5in_array(f, "/summary/roots/author", H5T_NATIVE_INT32, (void **)&author, &nr, err));
+    if (root < 0 || root >= nr)
+        TC_FAIL(TC_EINPUT, "%s: --cascade %lld: expected a row of /summary/roots in [0, %lld)",
+                path, (long long)root, (long long)nr);
+    if (!tc_h5in_exists(f, "/cascade/events/t"))
+        TC_FAIL(TC_EINPUT, "%s: no /cascade/events: run the scenario with output.cascade: true",
+                path);
+    TC_TRY(tc_h5in_array(f, "/cascade/events/t", H5T_NATIVE_DOUBLE, (void **)&t, &n, err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/account", H5T_NATIVE_INT32, (void **)&acc, &n, err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/parent", H5T_NATIVE_INT32, (void **)&par, &n, err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/root", H5T_NATIVE_INT32, (void **)&rt, &n, err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/depth", H5T_NATIVE_INT32, (void **)&dep, &n, err));
+    if (tc_h5in_exists(f, "/meta/account_names"))
+        TC_TRY(tc_h5in_strings(f, "/meta/account_names", &names, &nnames, err));
+    if (tc_h5in_exists(f, "/meta/accounts/name")) {
+        TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &hubs, &nhubs, err));
+        TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&hub_id, &nh, err));
+    }
+
+    /* node label: the original name (observed), the hub's name, or the id */
+    char lab[128];
+#define LABEL(id)                                                                   \
+    do {                                                                            \
+        snprintf(lab, sizeof lab, "%d", (id));                                      \
+        if (names && (id) >= 0 && (id) < nnames) snprintf(lab, sizeof lab, "%s", names[id]); \
+        for (int64_t h_ = 0; h_ < nh; h_++)                                         \
+            if (hub_id[h_] == (id)) snprintf(lab, sizeof lab, "%s", hubs[h_]);      \
+    } while (0)
+
+    /* times in the output: seconds after the original post, in runs and observed
+     * files alike (runs store seconds since the start of the run) */
+    double *rt0 = NULL;
+    int64_t nr0;
+    TC_TRY(tc_h5in_array(f, "/summary/roots/t", H5T_NATIVE_DOUBLE, (void **)&rt0, &nr0, err));
+    double t0 = !strcmp(kind, "run") ? rt0[root] : 0.0;
+    free(rt0);
+    for (int64_t i = 0; i < n; i++) t[i] -= t0;
+    int32_t a = author[root];
+    if (fmt == TC_EXPORT_CSV) {
+        fprintf(out, "time,account,parent,depth,label\n");
+        LABEL(a);
+        fprintf(out, "0,%d,,0,%s\n", a, csv_safe(lab));
+        for (int64_t i = 0; i < n; i++)
+            if (rt[i] == root) {
+                LABEL(acc[i]);
+                fprintf(out, "%.3f,%d,%d,%d,%s\n", t[i], acc[i], par[i], dep[i], csv_safe(lab));
+            }
+    } else if (fmt == TC_EXPORT_GRAPHML) {
+        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+                     "<key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
+                     "<key id=\"t\" for=\"node\" attr.name=\"time_s\" attr.type=\"double\"/>\n"
+                     "<key id=\"d\" for=\"node\" attr.name=\"depth\" attr.type=\"int\"/>\n"
+                     "<graph edgedefault=\"directed\">\n");
+        LABEL(a);
+        fprintf(out, "<node id=\"n%d\"><data key=\"label\">", a);
+        xml(out, lab);
+        fprintf(out, "</data><data key=\"t\">0</data><data key=\"d\">0</data></node>\n");
+        for (int64_t i = 0; i < n; i++)
+            if (rt[i] == root) {
+                LABEL(acc[i]);
+                fprintf(out, "<node id=\"n%d\"><data key=\"label\">", acc[i]);
+                xml(out, lab);
+                fprintf(out, "</data><data key=\"t\">%.3f</data><data key=\"d\">%d</data></node>\n",
+                        t[i], dep[i]);
+            }
+        for (int64_t i = 0; i < n; i++)
+            if (rt[i] == root)
+                fprintf(out, "<edge source=\"n%d\" target=\"n%d\"/>\n", par[i], acc[i]);
+        fprintf(out, "</graph>\n</graphml>\n");
+    } else {
+        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n"
+                     "<graph defaultedgetype=\"directed\">\n"
+                     "<attributes class=\"node\"><attribute id=\"0\" title=\"time_s\" "
+                     "type=\"double\"/><attribute id=\"1\" title=\"depth\" type=\"integer\"/>"
+                     "</attributes>\n<nodes>\n");
+        LABEL(a);
+        fprintf(out, "<node id=\"%d\" label=\"", a);
+        xml(out, lab);
+        fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"0\"/><attvalue for=\"1\" "
+                     "value=\"0\"/></attvalues></node>\n");
+        for (int64_t i = 0; i < n; i++)
+            if (rt[i] == root) {
+                LABEL(acc[i]);
+                fprintf(out, "<node id=\"%d\" label=\"", acc[i]);
+                xml(out, lab);
+                fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"%.3f\"/><attvalue "
+                             "for=\"1\" value=\"%d\"/></attvalues></node>\n", t[i], dep[i]);
+            }
+        fprintf(out, "</nodes>\n<edges>\n");
+        int64_t k = 0;
+        for (int64_t i = 0; i < n; i++)
+            if (rt[i] == root)
+                fprintf(out, "<edge id=\"%lld\" source=\"%d\" target=\"%d\"/>\n", (long long)k++,
+                        par[i], acc[i]);
+        fprintf(out, "</edges>\n</graph>\n</gexf>\n");
+    }
+#undef LABEL
+    if (ferror(out)) TC_FAIL(TC_ERUNTIME, "writing the export failed");
+cleanup:
+    free(t), free(acc), free(par), free(rt), free(dep), free(author), free(hub_id);
+    if (names) tc_h5in_free_strings(names, nnames);
+    if (hubs) tc_h5in_free_strings(hubs, nhubs);
+    if (f >= 0) H5Fclose(f);
+    return rc;
+}

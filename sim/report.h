@@ -1,0 +1,22 @@
+/* Human-readable views of output files: `tagcascade summary` (a run's or an
+ * observed file's outcome and cascade table) and `tagcascade export` (one cascade
+ * as GraphML, GEXF or CSV for Gephi or a spreadsheet). */
+#ifndef TC_SIM_REPORT_H
+#define TC_SIM_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+/* Print the summary of `path` to f; at most `top` cascades, largest first. */
+int tc_report_summary(const char *path, FILE *f, int top, tc_err *err);
+
+typedef enum { TC_EXPORT_GRAPHML, TC_EXPORT_GEXF, TC_EXPORT_CSV } tc_export_format;
+
+/* Write cascade `root` (a row of /summary/roots) of `path` to f. Needs the
+ * file's /cascade/events (output.cascade: true for runs). */
+int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE *f,
+                     tc_err *err);
+
+#endif
