@@ -65,7 +65,8 @@ tests: $(BIN) $(TEST_BIN)
 
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
-            libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy time
+            libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
+            python3-networkx time
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -1,6 +1,6 @@
-# Reader for tagcascade run files (HDF5, schema_version 1, see docs/hdf5.md).
-# open_run() loads one file into plain Python/numpy objects; clock_axis() formats
-# a matplotlib time axis as local clock time in the run's time zone.
+# Reader for tagcascade files (HDF5, schema_version 1, see docs/hdf5.md).
+# open_run() loads a run into plain Python/numpy objects; open_cascades() loads the
+# cascade tables of a run or observed file; clock_axis() formats a local time axis.
 import os
 from datetime import datetime, timedelta, timezone
 
@@ -114,3 +114,52 @@ def clock_axis(ax, tz, fmt="%a %H:%M"):
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(tz=tz))
     ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=tz))
     ax.set_xlabel(f"time ({tz_label(tz)})")
+
+
+class Cascades:
+    """The cascade tables of a run or observed file: /summary/roots (one row per
+    cascade) and, when present, /cascade/events (one row per reshare)."""
+
+    def __init__(self, path, f):
+        self.path = path
+        self.kind = _value(f.attrs["kind"])
+        self.meta = {k: _value(v) for k, v in f["meta"].attrs.items()}
+        m = f["meta"]
+        self.account_names = _strings(m["account_names"]) if "account_names" in m else None
+        self.roots = {}
+        for k, ds in f["summary/roots"].items():
+            if isinstance(ds, h5py.Dataset):
+                self.roots[k] = _strings(ds) if ds.dtype.kind in "SOU" else ds[()]
+        self.events = None
+        if "cascade/events" in f:
+            self.events = {k: ds[()] for k, ds in f["cascade/events"].items()
+                           if isinstance(ds, h5py.Dataset)}
+
+    def __len__(self):
+        return len(self.roots["size"])
+
+
+def open_cascades(path):
+    """Open a run or observed file (kind 'run' or 'observed') and return its
+    Cascades. Raises SystemExit naming the file on any problem, as open_run does."""
+    if not os.path.isfile(path):
+        raise SystemExit(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise SystemExit(f"{path}: not an HDF5 file ({e})")
+    with f:
+        if "schema_version" not in f.attrs:
+            raise SystemExit(f"{path}: not a tagcascade file (no schema_version attribute)")
+        version = _value(f.attrs["schema_version"])
+        if version != SCHEMA_VERSION:
+            raise SystemExit(f"{path}: unsupported schema_version {version} "
+                             f"(this reader handles {SCHEMA_VERSION})")
+        kind = _value(f.attrs.get("kind", ""))
+        if kind not in ("run", "observed"):
+            raise SystemExit(f"{path}: not a tagcascade run or observed file (kind={kind!r})")
+        need = ["summary/roots/" + k for k in ("size", "depth", "structural_virality")]
+        missing = [k for k in need if k not in f]
+        if "meta" not in f or missing:
+            raise SystemExit(f"{path}: no cascade table (missing {(missing or ['meta'])[0]})")
+        return Cascades(path, f)
