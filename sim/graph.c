@@ -437,11 +437,6 @@ int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err
     mix(g, sc, key);
     reciprocate(g, sc, key);
     TC_TRY(add_hubs(g, sc, key, err));
-    if (sc->bots.placement == TC_PLACE_COMMUNITY && find_comm(g, sc->bots.community) < 0) {
-        rc = unknown_comm(err, g, &sc->bots.community_at, "population.bots.community",
-                          sc->bots.community);
-        goto cleanup;
-    }
 cleanup:
     if (rc) tc_graph_destroy(g);
     return rc;

@@ -24,12 +24,15 @@ typedef struct tc_population {
     double bot_delay_min_s, bot_delay_max_s; /* bots: uniform */
 } tc_population;
 
-/* Classes and communities for every account of `net`. Takes over g->comm and
- * g->comm_names (g keeps its edges). Bots are placed per the scenario with
- * Philox streams under `key`. TC_EINPUT if the bot share leaves no humans or does
- * not fit the chosen community. */
-int tc_population_build(tc_population *pop, const tc_scenario *sc, tc_edges *g,
-                        const tc_net *net, uint64_t key, tc_err *err);
+/* Classes and communities for every account of `net`. `comm` (per account) and
+ * `comm_names` (ncomm of them) are copied; accounts nbase .. n-1 are the named
+ * hubs. Bots are placed per the scenario with Philox streams under `key`.
+ * TC_EINPUT if the bot share leaves no humans or does not fit the chosen
+ * community. */
+int tc_population_build(tc_population *pop, const tc_scenario *sc, int32_t nbase,
+                        const uint16_t *comm, int ncomm,
+                        const char (*comm_names)[TC_NAME_MAX], const tc_net *net, uint64_t key,
+                        tc_err *err);
 
 void tc_population_destroy(tc_population *pop);
 

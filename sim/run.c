@@ -10,7 +10,7 @@
 uint64_t tc_run_world_key(uint64_t seed) { return tc_rng_derive(seed, 1, 0); }
 uint64_t tc_run_key(uint64_t seed, uint32_t run) { return tc_rng_derive(seed, 2, run); }
 
-int tc_world_build(tc_world *w, const tc_scenario *sc, tc_err *err)
+int tc_world_build_graph(tc_world *w, const tc_scenario *sc, tc_err *err)
 {
     int rc = TC_OK;
     tc_edges g;
@@ -19,13 +19,37 @@ int tc_world_build(tc_world *w, const tc_scenario *sc, tc_err *err)
     memset(&g, 0, sizeof g);
     TC_TRY(tc_graph_build(&g, sc, key, err));
     TC_TRY(tc_net_from_edges(&w->net, g.n, g.m, g.src, g.dst, err));
-    free(g.src);
-    free(g.dst);
-    g.src = g.dst = NULL;
-    TC_TRY(tc_population_build(&w->pop, sc, &g, &w->net, key, err));
-    TC_TRY(tc_timeline_build(&w->tl, sc, &w->pop, err));
+    w->nbase = g.nbase;
+    w->ncomm = g.ncomm;
+    w->comm = g.comm;
+    w->comm_names = g.comm_names;
+    g.comm = NULL;
+    g.comm_names = NULL;
 cleanup:
     tc_graph_destroy(&g);
+    if (rc) tc_world_destroy(w);
+    return rc;
+}
+
+int tc_world_build_people(const tc_world *w, const tc_scenario *sc, tc_population *pop,
+                          tc_timeline *tl, tc_err *err)
+{
+    int rc = TC_OK;
+    memset(tl, 0, sizeof *tl);
+    TC_TRY(tc_population_build(pop, sc, w->nbase, w->comm, w->ncomm,
+                               (const char(*)[TC_NAME_MAX])w->comm_names, &w->net,
+                               tc_run_world_key(sc->seed), err));
+    rc = tc_timeline_build(tl, sc, pop, err);
+    if (rc) tc_population_destroy(pop);
+cleanup:
+    return rc;
+}
+
+int tc_world_build(tc_world *w, const tc_scenario *sc, tc_err *err)
+{
+    int rc = tc_world_build_graph(w, sc, err);
+    if (rc) return rc;
+    rc = tc_world_build_people(w, sc, &w->pop, &w->tl, err);
     if (rc) tc_world_destroy(w);
     return rc;
 }
@@ -36,6 +60,9 @@ void tc_world_destroy(tc_world *w)
     tc_timeline_destroy(&w->tl);
     tc_population_destroy(&w->pop);
     tc_net_destroy(&w->net);
+    free(w->comm);
+    free(w->comm_names);
+    memset(w, 0, sizeof *w);
 }
 
 int tc_run_simulate(const tc_world *w, const tc_scenario *sc, uint64_t key, int threads,

@@ -11,9 +11,16 @@
 #include "scenario.h"
 #include "timeline.h"
 
-/* Everything a run reads and never writes: shared read-only by many runs. */
+/* Everything a run reads and never writes: shared read-only by many runs.
+ * The graph part (net and communities) depends only on the seed, graph.* and
+ * accounts.*; the people part (population, timeline) is cheap to rebuild for
+ * each sweep point over one graph. */
 typedef struct tc_world {
     tc_net net;
+    int32_t nbase;                   /* accounts before the named hubs */
+    int ncomm;
+    uint16_t *comm;                  /* community of each account */
+    char (*comm_names)[TC_NAME_MAX];
     tc_population pop;
     tc_timeline tl;
 } tc_world;
@@ -23,8 +30,17 @@ typedef struct tc_world {
 uint64_t tc_run_world_key(uint64_t seed);
 uint64_t tc_run_key(uint64_t seed, uint32_t run);
 
+/* Graph and people: the world of one scenario. */
 int tc_world_build(tc_world *w, const tc_scenario *sc, tc_err *err);
 void tc_world_destroy(tc_world *w);
+
+/* The graph part only (w->pop and w->tl left empty). */
+int tc_world_build_graph(tc_world *w, const tc_scenario *sc, tc_err *err);
+
+/* The people part of scenario `sc` over the graph of `w` (built from a scenario
+ * with the same graph signature): a population and a timeline of one's own. */
+int tc_world_build_people(const tc_world *w, const tc_scenario *sc, tc_population *pop,
+                          tc_timeline *tl, tc_err *err);
 
 /* Called after each engine step; return nonzero to stop the run early. */
 typedef int (*tc_progress_fn)(void *ctx, const tc_engine *e);
