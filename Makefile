@@ -6,6 +6,7 @@
 #                   and draw its figure (out/macronleaks.h5, out/macronleaks.png)
 #   make bench      timings: wall time, edges per second, peak memory, cores
 #   make asan       the same program with AddressSanitizer + UBSan, in build-asan/
+#   make MPI=1      the cluster build (OpenMPI, parallel HDF5 flavour) in build-mpi/
 #   make install    PREFIX=/usr/local DESTDIR= (binary, scripts, scenarios)
 #   make deps       only the Debian packages (apt-get, as root or through sudo)
 #
@@ -14,9 +15,19 @@
 
 PREFIX  ?= /usr/local
 PY      := /usr/bin/python3
+MPI     ?= 0
+ifeq ($(MPI),1)
+# the cluster build: OpenMPI and HDF5's OpenMPI flavour, in its own folder
+BUILD   ?= build-mpi
+HDF5PKG := hdf5-openmpi
+PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 ompi-c
+MPIDEF  := -DTC_MPI
+else
 BUILD   ?= build
 HDF5PKG := hdf5-serial
 PKGS    := igraph gsl $(HDF5PKG) yaml-0.1
+MPIDEF  :=
+endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -30,7 +41,7 @@ endif
 # Required flags come after the user's CFLAGS so that they cannot be dropped.
 # -ffp-contract=off: no fused multiply-add, so results do not change with the
 # compiler's choice of instructions.
-REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(PKG_CFLAGS)
+REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 
 SIM_SRC    := $(filter-out sim/cli.c,$(wildcard sim/*.c))
@@ -66,7 +77,7 @@ tests: $(BIN) $(TEST_BIN)
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
-            python3-networkx time
+            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -119,4 +130,4 @@ install: $(BIN)
 	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tagcascade/
 
 clean:
-	rm -rf build build-asan out
+	rm -rf build build-asan build-mpi out

@@ -9,6 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef TC_MPI
+#include <mpi.h>
+#endif
+
 #include "../models/model.h"
 #include "err.h"
 #include "h5out.h"
@@ -16,6 +20,7 @@
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "version.h"
 
 /* Set by SIGINT/SIGTERM; the run loop checks it between steps and stops cleanly. */
@@ -46,6 +51,8 @@ static void usage_main(FILE *f)
             "  run SCENARIO       simulate the scenario and write an HDF5 file\n"
             "  validate SCENARIO  check a scenario file and print it resolved\n"
             "  models             list the adoption rules and their parameters\n"
+            "  sweep SCENARIO     run the scenario's sweep: points x replicates, one file\n"
+            "  merge SHARD...     join the shard files of a sweep (Slurm job arrays)\n"
             "  summary FILE.h5    print a run's or observed file's outcome and cascades\n"
             "  export FILE.h5     write one cascade as GraphML, GEXF or CSV\n"
             "  import PATH...     read observed cascades (Twitter15/16 trees, CSV) into HDF5\n"
@@ -445,6 +452,115 @@ static int cmd_export(int argc, char **argv)
     return report(rc, &err);
 }
 
+static void usage_sweep(FILE *f)
+{
+    fprintf(f,
+            "usage: tagcascade sweep SCENARIO -o OUT.h5 [--threads N] [--set KEY=VALUE]...\n"
+            "                        [--resume] [--shard I/N] [--quiet]\n\n"
+            "Runs every (point, replicate) of the scenario's sweep: section (docs/sweep.md)\n"
+            "and writes one HDF5 file. Finished runs go to OUT.h5.journal.* first, so an\n"
+            "interrupted sweep loses nothing:\n"
+            "  --resume        finish an interrupted sweep from its journal(s)\n"
+            "  --shard I/N     only the runs whose index leaves I when divided by N (for\n"
+            "                  Slurm job arrays); join the shards with `tagcascade merge`\n"
+            "  -t, --threads N runs in parallel (default: all cores); the output does not\n"
+            "                  depend on it, nor on the number of MPI ranks or shards\n"
+            "  --set KEY=VALUE override a scenario key (sweep.* included)\n");
+}
+
+static void usage_merge(FILE *f)
+{
+    fprintf(f, "usage: tagcascade merge SHARD.h5... -o OUT.h5\n\n"
+               "Joins the shard files of one sweep (tagcascade sweep --shard I/N) into the\n"
+               "file the whole sweep would have written.\n");
+}
+
+static int cmd_sweep(int argc, char **argv, const char *command)
+{
+    static const struct option lo[] = {
+        {"output", required_argument, 0, 'o'}, {"threads", required_argument, 0, 't'},
+        {"set", required_argument, 0, 's'},    {"resume", no_argument, 0, 'r'},
+        {"shard", required_argument, 0, 'x'},  {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int nsets = 0, c, rc;
+    tc_sweep_opts o = {.shard_n = 1, .stop = &stop_requested};
+    tc_err err = {0};
+    tc_sweep sw;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:t:qh", lo, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'h': usage_sweep(stdout); free(sets); return 0;
+        case 'o': o.out = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case 'r': o.resume = 1; break;
+        case 's': sets[nsets++] = optarg; break;
+        case 't':
+            o.threads = (int)strtol(optarg, &end, 10);
+            if (*end || o.threads < 1 || o.threads > 4096) {
+                fprintf(stderr, "tagcascade: --threads: expected an integer in [1, 4096], got '%s'\n", optarg);
+                free(sets);
+                return TC_EINPUT;
+            }
+            break;
+        case 'x':
+            if (sscanf(optarg, "%d/%d%c", &o.shard_i, &o.shard_n, (char[1]){0}) != 2 ||
+                o.shard_n < 1 || o.shard_i < 0 || o.shard_i >= o.shard_n) {
+                fprintf(stderr, "tagcascade: --shard: expected I/N with 0 <= I < N, got '%s'\n", optarg);
+                free(sets);
+                return TC_EINPUT;
+            }
+            break;
+        default:
+            fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage_sweep(stderr);
+            free(sets);
+            return TC_EINPUT;
+        }
+    }
+    if (optind != argc - 1 || !o.out) {
+        fprintf(stderr, "tagcascade: expected one SCENARIO and -o OUT.h5\n");
+        usage_sweep(stderr);
+        free(sets);
+        return TC_EINPUT;
+    }
+    if (!o.threads) o.threads = omp_get_max_threads();
+    o.command = command;
+    rc = tc_h5out_check_dest(o.out, &err);
+    if (!rc) rc = tc_sweep_load(&sw, argv[optind], sets, nsets, &err);
+    if (!rc) {
+        rc = tc_sweep_run(&sw, &o, &err);
+        tc_sweep_destroy(&sw);
+        int rank = 0;
+#ifdef TC_MPI
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+#endif
+        if (!rc && !o.quiet && rank == 0) printf("%s\n", o.out);
+    }
+    free(sets);
+    return report(rc, &err);
+}
+
+static int cmd_merge(int argc, char **argv, const char *command)
+{
+    static const struct option lo[] = {{"output", required_argument, 0, 'o'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    verb_opts o = {0};
+    tc_err err = {0};
+    int rc = simple_opts(argc, argv, lo, "ho:", usage_merge, take_opt, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (optind >= argc || !o.output) {
+        fprintf(stderr, "tagcascade: expected SHARD.h5... and -o OUT.h5\n");
+        usage_merge(stderr);
+        return TC_EINPUT;
+    }
+    rc = tc_sweep_merge((const char *const *)argv + optind, argc - optind, o.output, command, &err);
+    if (!rc) printf("%s\n", o.output);
+    return report(rc, &err);
+}
+
 static void usage_import(FILE *f)
 {
     fprintf(f, "usage: tagcascade import --format twitter1516|csv PATH... -o OUT.h5 [--quiet]\n\n"
@@ -509,7 +625,34 @@ cleanup:
     return report(rc, err);
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+#ifdef TC_MPI
+    /* MPI calls come from one thread at a time (a critical section guards them) */
+    int provided, rank = 0, size = 1;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int rc;
+    if (provided < MPI_THREAD_SERIALIZED) {
+        fprintf(stderr, "tagcascade: the MPI library does not allow threads to call it\n");
+        rc = TC_ERUNTIME;
+    } else if (size > 1 && (argc < 2 || strcmp(argv[1], "sweep"))) {
+        /* only a sweep shares work between ranks; anything else runs once */
+        rc = rank == 0 ? dispatch(argc, argv) : 0;
+    } else {
+        rc = dispatch(argc, argv);
+    }
+    MPI_Finalize();
+    return rc;
+#else
+    return dispatch(argc, argv);
+#endif
+}
+
+static int dispatch(int argc, char **argv)
 {
     tc_lib_errors_off();
     struct sigaction sa;
@@ -537,6 +680,8 @@ int main(int argc, char **argv)
     else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
     else if (!strcmp(cmd, "models")) rc = cmd_models();
     else if (!strcmp(cmd, "summary")) rc = cmd_summary(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "sweep")) rc = cmd_sweep(argc - 1, argv + 1, command);
+    else if (!strcmp(cmd, "merge")) rc = cmd_merge(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 1, argv + 1);
     else if (!strcmp(cmd, "import")) rc = cmd_import(argc - 1, argv + 1, command);
     else {

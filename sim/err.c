@@ -75,5 +75,7 @@ void tc_lib_errors_off(void)
     igraph_set_error_handler(igraph_keep);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
     gsl_set_error_handler_off();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* TC_H5_DEBUG=1 in the environment keeps HDF5's own error stack printing, to
+     * see which call failed when a write is reported as failed */
+    if (!getenv("TC_H5_DEBUG")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }

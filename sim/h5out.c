@@ -97,9 +97,14 @@ static hid_t dataset(writer *w, hid_t loc, const char *name, hid_t mtype, int ra
                                               : mtype;
     hid_t sp = H5Screate_simple(rank, dims, NULL);
     hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
-    hsize_t chunk[2] = {dims[0] < 4096 ? dims[0] : 4096, rank > 1 ? dims[1] : 1};
+    /* chunks: whole rows, up to 4096 of them (1024 for 2-D and more) */
+    hsize_t chunk[3] = {dims[0] < 4096 ? dims[0] : 4096, 1, 1};
     if (rank > 1 && chunk[0] > 1024) chunk[0] = 1024;
-    int nonempty = dims[0] > 0 && (rank == 1 || dims[1] > 0);
+    int nonempty = dims[0] > 0;
+    for (int i = 1; i < rank && i < 3; i++) {
+        chunk[i] = dims[i];
+        nonempty &= dims[i] > 0;
+    }
     if (nonempty && ftype != mtype) {
         check(w, H5Pset_chunk(pl, rank, chunk));
         check(w, H5Pset_shuffle(pl));
@@ -263,16 +268,17 @@ static void write_meta(writer *w, const tc_run_info *ri)
     H5Gclose(g);
 }
 
-static void write_series(writer *w, const tc_run_info *ri)
+/* /series under `loc`, from a recorder's arrays. */
+static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
+                            const char (*comm_names)[TC_NAME_MAX], const char *start_iso,
+                            int utc_offset_s)
 {
-    const tc_recorder *rec = ri->rec;
-    const tc_scenario *sc = ri->sc;
-    hid_t g = group(w, w->file, "series");
+    hid_t g = group(w, loc, "series");
     if (g < 0) return;
     int64_t T = rec->T;
     int C = rec->ncomm;
-    attr_str(w, g, "start", sc->time.start_iso);
-    attr_i32(w, g, "utc_offset_s", sc->time.utc_offset_s);
+    attr_str(w, g, "start", start_iso);
+    attr_i32(w, g, "utc_offset_s", utc_offset_s);
     attr_f64(w, g, "interval_s", rec->interval_s);
     attr_i64(w, g, "n_intervals", T);
     double *t = tc_xmalloc((size_t)(T ? T : 1) * sizeof *t);
@@ -282,7 +288,7 @@ static void write_series(writer *w, const tc_run_info *ri)
     free(t);
     int64_t *col = tc_xmalloc((size_t)(T ? T : 1) * sizeof *col);
     const char **names = tc_xcalloc((size_t)C + 1, sizeof *names);
-    for (int c = 0; c < C; c++) names[c] = ri->pop->comm_names[c];
+    for (int c = 0; c < C; c++) names[c] = comm_names[c];
     for (int k = 0; k < TC_NCOUNTERS; k++) {
         char name[64];
         for (int cls = 0; cls < 2; cls++) {
@@ -364,6 +370,12 @@ static void write_roots(writer *w, hid_t g, const tc_cascade_stats *st, int32_t 
     H5Gclose(r);
 }
 
+static void write_series(writer *w, const tc_run_info *ri)
+{
+    write_series_at(w, w->file, ri->rec, (const char(*)[TC_NAME_MAX])ri->pop->comm_names,
+                    ri->sc->time.start_iso, ri->sc->time.utc_offset_s);
+}
+
 static void write_summary(writer *w, const tc_run_info *ri)
 {
     const tc_summary *s = ri->sum;
@@ -435,6 +447,9 @@ static int write_atomically(const char *path, const char *kind, body_fn body, co
     writer w = {.file = -1};
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
+    /* a sweep writes thousands of small datasets: drop each one's metadata from
+     * the cache once it is closed, so memory does not grow with the runs */
+    H5Pset_evict_on_close(fapl, 1);
     w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (w.file < 0) TC_FAIL(TC_ERUNTIME, "%s: cannot create the output file", tmp);
@@ -547,4 +562,153 @@ int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *
 {
     observed_ctx oc = {o, command};
     return write_atomically(path, "observed", observed_body, &oc, err);
+}
+
+/* ------------------------------------------------------------------ sweeps */
+
+static void ds_u64(writer *w, hid_t loc, const char *name, int rank, const hsize_t *dims,
+                   const uint64_t *data)
+{
+    hid_t sp = H5Screate_simple(rank, dims, NULL);
+    hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(pl, 0);
+    hid_t d = H5Dcreate2(loc, name, H5T_STD_U64LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+    if (d < 0) w->failed = 1;
+    else {
+        if (dims[0] > 0) check(w, H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+        H5Dclose(d);
+    }
+    H5Pclose(pl);
+    H5Sclose(sp);
+}
+
+typedef struct {
+    const tc_sweep_file *d;
+    tc_sweep_record_fn get;
+    void *ctx;
+    int rc;
+} sweep_ctx;
+
+static void sweep_body(writer *w, const void *vctx)
+{
+    const sweep_ctx *sc = vctx;
+    const tc_sweep_file *d = sc->d;
+    int64_t P = d->P, R = d->R, M = d->M;
+    char created[40], hash[24];
+    tc_datetime_format((int64_t)time(NULL), 0, created, sizeof created);
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)d->sweep_hash);
+
+    hid_t g = group(w, w->file, "meta");
+    if (g >= 0) {
+        attr_str(w, g, "name", d->name);
+        attr(w, g, "seed", H5T_NATIVE_UINT64, &d->seed);
+        attr_str(w, g, "version", TC_VERSION);
+        attr_i32(w, g, "threads", d->threads);
+        attr_i32(w, g, "ranks", d->ranks);
+        attr_f64(w, g, "wall_time_s", d->wall_s);
+        attr_str(w, g, "created_utc", created);
+        attr_str(w, g, "command", d->command ? d->command : "");
+        attr_str(w, g, "start", d->start_iso);
+        attr_i32(w, g, "utc_offset_s", d->utc_offset_s);
+        attr_f64(w, g, "dt_s", d->dt_s);
+        attr_f64(w, g, "interval_s", d->interval_s);
+        attr_f64(w, g, "duration_s", d->duration_s);
+        attr_str(w, g, "model", d->model);
+        attr_i64(w, g, "points", P);
+        attr_i64(w, g, "replicates", R);
+        attr_str(w, g, "sweep_hash", hash);
+        ds_strings(w, g, "scenario", -1, &d->scenario_text);
+        ds_strings(w, g, "resolved", -1, &d->resolved_base);
+        const char **names = tc_xcalloc((size_t)d->C + 1, sizeof *names);
+        for (int c = 0; c < d->C; c++) names[c] = d->comm_names[c];
+        ds_strings(w, g, "communities", d->C, names);
+        free(names);
+        H5Gclose(g);
+    }
+    g = group(w, w->file, "sweep");
+    if (g >= 0) {
+        ds_strings(w, g, "keys", d->K, (const char *const *)d->keys);
+        hid_t pg = group(w, g, "params");
+        hsize_t dp = (hsize_t)P;
+        double *num = tc_xmalloc((size_t)(P ? P : 1) * sizeof *num);
+        for (int k = 0; k < d->K && pg >= 0; k++) {
+            if (d->numeric[k]) {
+                for (int64_t p = 0; p < P; p++) num[p] = strtod(d->values[k][p], NULL);
+                ds(w, pg, d->keys[k], H5T_NATIVE_DOUBLE, 1, &dp, num);
+            } else {
+                ds_strings(w, pg, d->keys[k], (int)P, (const char *const *)d->values[k]);
+            }
+        }
+        free(num);
+        if (pg >= 0) H5Gclose(pg);
+        ds_strings(w, g, "params_text", (int)P, (const char *const *)d->params_text);
+        ds_strings(w, g, "resolved", (int)P, (const char *const *)d->resolved);
+        ds_strings(w, g, "metrics", (int)M, d->metrics);
+        hsize_t d2[2] = {(hsize_t)P, (hsize_t)R}, d3[3] = {(hsize_t)P, (hsize_t)R, (hsize_t)M};
+        ds_u64(w, g, "run_key", 2, d2, d->run_key);
+
+        /* every run, in (point, replicate) order: the file's layout does not depend
+         * on the order the runs finished in */
+        double *summary = tc_xmalloc(((size_t)(P * R * M) + 1) * sizeof *summary);
+        uint8_t *done = tc_xcalloc((size_t)(P * R) + 1, 1);
+        int64_t ns = d->series ? TC_NCOUNTERS * d->T * (2 + d->C) : 0;
+        int64_t *series = tc_xmalloc((size_t)(ns ? ns : 1) * sizeof *series);
+        hid_t runs = d->series ? group(w, w->file, "runs") : -1;
+        for (int64_t p = 0; p < P && !sc->rc; p++) {
+            hid_t pgp = -1;
+            for (int64_t r = 0; r < R; r++) {
+                double *m = summary + (p * R + r) * M;
+                int got = sc->get(sc->ctx, p, r, m, d->series ? series : NULL);
+                if (got < 0) {
+                    ((sweep_ctx *)sc)->rc = TC_ERUNTIME;
+                    break;
+                }
+                done[p * R + r] = (uint8_t)got;
+                if (!got) {
+                    for (int64_t k = 0; k < M; k++) m[k] = NAN;
+                    continue;
+                }
+                if (runs < 0) continue;
+                char name[32];
+                if (pgp < 0) {
+                    snprintf(name, sizeof name, "%lld", (long long)p);
+                    pgp = group(w, runs, name);
+                }
+                snprintf(name, sizeof name, "%lld", (long long)r);
+                hid_t rg = group(w, pgp, name);
+                tc_recorder rec = {.T = d->T, .ncomm = d->C, .interval_s = d->interval_s,
+                                   .by_class = series,
+                                   .by_comm = series + (int64_t)TC_NCOUNTERS * d->T * 2};
+                if (rg >= 0) {
+                    write_series_at(w, rg, &rec, d->comm_names, d->start_iso, d->utc_offset_s);
+                    H5Gclose(rg);
+                }
+            }
+            if (pgp >= 0) H5Gclose(pgp);
+        }
+        if (runs >= 0) H5Gclose(runs);
+        ds(w, g, "summary", H5T_NATIVE_DOUBLE, 3, d3, summary);
+        hid_t sp = H5Screate_simple(2, d2, NULL), pl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_obj_track_times(pl, 0);
+        hid_t dd = H5Dcreate2(g, "done", H5T_STD_U8LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+        if (dd < 0) w->failed = 1;
+        else {
+            if (P > 0 && R > 0) check(w, H5Dwrite(dd, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done));
+            H5Dclose(dd);
+        }
+        H5Pclose(pl);
+        H5Sclose(sp);
+        free(summary);
+        free(done);
+        free(series);
+        H5Gclose(g);
+    }
+    if (sc->rc) w->failed = 1;
+}
+
+int tc_h5out_write_sweep(const char *path, const tc_sweep_file *d, tc_sweep_record_fn get,
+                         void *ctx, tc_err *err)
+{
+    sweep_ctx sc = {d, get, ctx, TC_OK};
+    return write_atomically(path, "sweep", sweep_body, &sc, err);
 }

@@ -40,4 +40,34 @@ int tc_h5out_write_run(const char *path, const tc_run_info *ri, tc_err *err);
 int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *command,
                             tc_err *err);
 
+/* A sweep file's contents apart from the runs (docs/hdf5.md, "Sweeps"). */
+typedef struct tc_sweep_file {
+    const char *name, *scenario_text, *resolved_base, *start_iso, *model, *command;
+    uint64_t seed, sweep_hash;
+    int utc_offset_s, threads, ranks;
+    double dt_s, interval_s, duration_s, wall_s;
+    int64_t P, R, T;                 /* points, replicates, output intervals */
+    int C;                           /* communities */
+    const char (*comm_names)[TC_NAME_MAX];
+    int series;                      /* store each run's /series */
+    int K;
+    char **keys;                     /* [K] swept keys */
+    char ***values;                  /* [K][P] values as written */
+    int *numeric;                    /* [K] every value a number */
+    char **params_text, **resolved;  /* [P] */
+    int M;
+    const char *const *metrics;      /* [M] */
+    const uint64_t *run_key;         /* [P * R] */
+} tc_sweep_file;
+
+/* One run's results, asked for in (point, replicate) order: fill metrics[M] and,
+ * when series is not NULL, the series in the recorder's layout (by_class
+ * [4][T][2] then by_comm [4][T][C]). Returns 1 if the run is done, 0 if not (its
+ * metrics become NaN), -1 on failure. */
+typedef int (*tc_sweep_record_fn)(void *ctx, int64_t p, int64_t r, double *metrics,
+                                  int64_t *series);
+
+int tc_h5out_write_sweep(const char *path, const tc_sweep_file *d, tc_sweep_record_fn get,
+                         void *ctx, tc_err *err);
+
 #endif

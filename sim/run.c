@@ -10,6 +10,11 @@
 uint64_t tc_run_world_key(uint64_t seed) { return tc_rng_derive(seed, 1, 0); }
 uint64_t tc_run_key(uint64_t seed, uint32_t run) { return tc_rng_derive(seed, 2, run); }
 
+uint64_t tc_run_key_at(uint64_t seed, int64_t p, int64_t r)
+{
+    return tc_rng_derive(seed, (uint32_t)(2 + p), (uint32_t)r);
+}
+
 int tc_world_build_graph(tc_world *w, const tc_scenario *sc, tc_err *err)
 {
     int rc = TC_OK;

@@ -30,6 +30,10 @@ typedef struct tc_world {
 uint64_t tc_run_world_key(uint64_t seed);
 uint64_t tc_run_key(uint64_t seed, uint32_t run);
 
+/* The key of replicate r of sweep point p: Philox(seed, 2 + p, r). A plain run
+ * is point 0, replicate 0: tc_run_key(seed, r) == tc_run_key_at(seed, 0, r). */
+uint64_t tc_run_key_at(uint64_t seed, int64_t p, int64_t r);
+
 /* Graph and people: the world of one scenario. */
 int tc_world_build(tc_world *w, const tc_scenario *sc, tc_err *err);
 void tc_world_destroy(tc_world *w);

@@ -878,7 +878,7 @@ int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
     int rc = TC_OK;
     tc_ynode *root = NULL;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
-                                       "accounts", "model", "events", "output", NULL};
+                                       "accounts", "model", "events", "output", "sweep", NULL};
 
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);
@@ -919,6 +919,33 @@ void tc_scenario_destroy(tc_scenario *sc)
     free(sc->text);
     free(sc->path);
     memset(sc, 0, sizeof *sc);
+}
+
+/* ------------------------------------------------------------------ signatures */
+
+uint64_t tc_scenario_graph_signature(const tc_scenario *sc)
+{
+    /* the resolved text of what shapes the graph: the seed line, the graph block
+     * and the accounts block, as tc_scenario_dump writes them */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    tc_scenario_dump(sc, f);
+    fclose(f);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int keep = 0;
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        if (line[0] != ' ' && line[0] != '-')
+            keep = !strncmp(line, "seed:", 5) || !strncmp(line, "graph:", 6) ||
+                   !strncmp(line, "accounts:", 9);
+        if (keep)
+            for (size_t i = 0; i <= n; i++) h = (h ^ (unsigned char)(i < n ? line[i] : '\n')) * 0x100000001b3ULL;
+        line = nl ? nl + 1 : NULL;
+    }
+    free(text);
+    return h;
 }
 
 /* ------------------------------------------------------------------ resolved dump */

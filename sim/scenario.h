@@ -113,6 +113,10 @@ int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
 
 void tc_scenario_destroy(tc_scenario *sc);
 
+/* A hash of everything that shapes the graph (seed, graph.*, accounts.*):
+ * scenarios with equal signatures build the same graph. */
+uint64_t tc_scenario_graph_signature(const tc_scenario *sc);
+
 /* Write every resolved parameter as YAML (what /meta/resolved holds). */
 void tc_scenario_dump(const tc_scenario *sc, FILE *f);
 

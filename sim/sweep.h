@@ -1,0 +1,59 @@
+/* Parameter sweeps: the `sweep:` section expanded into points × replicates, runs
+ * done in parallel (OpenMP threads, MPI ranks, or Slurm shards) over shared
+ * read-only graphs, each finished run appended to a journal so that nothing is
+ * lost when a job dies, and one HDF5 file written at the end (docs/sweep.md). */
+#ifndef TC_SIM_SWEEP_H
+#define TC_SIM_SWEEP_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "scenario.h"
+
+typedef struct tc_sweep {
+    char *path;
+    int K;
+    char **keys;          /* [K] swept keys, in column order */
+    int64_t P, R;         /* points, replicates */
+    char ***values;       /* [K][P] each value as flow YAML */
+    int *numeric;         /* [K] */
+    char **params_text;   /* [P] "key=value; key=value" */
+    int series;           /* keep each run's /series */
+    tc_scenario *sc;      /* [P] each point's scenario, resolved */
+    uint64_t hash;        /* the sweep's definition: scenario text, overrides, version */
+    char where[300];      /* "file:line:col" of the sweep section, for messages */
+} tc_sweep;
+
+/* Read the scenario at `path` with the overrides `sets`, expand its sweep section
+ * and load (hence validate) every point's scenario. TC_EINPUT with
+ * file:line:col on a malformed sweep section or a point that does not load. */
+int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int nsets,
+                  tc_err *err);
+void tc_sweep_destroy(tc_sweep *sw);
+
+typedef struct tc_sweep_opts {
+    const char *out;
+    const char *command;
+    int threads;              /* OpenMP threads of this process */
+    int resume;
+    int shard_i, shard_n;     /* 0/1 = the whole sweep */
+    int quiet;
+    volatile sig_atomic_t *stop; /* set asynchronously: stop after the runs in progress */
+} tc_sweep_opts;
+
+/* Run the sweep (the runs of this shard) and write o->out. With MPI (a TC_MPI
+ * build under mpirun), every rank calls this; runs are shared out dynamically
+ * and rank 0 writes the file. Interrupted: TC_ERUNTIME, the journal kept. */
+int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err);
+
+/* Join shard files of one sweep into `out` (they must share the sweep's hash and
+ * together hold every run). */
+int tc_sweep_merge(const char *const *paths, int n, const char *out, const char *command,
+                   tc_err *err);
+
+/* Names of the per-run summary metrics, in the column order of /sweep/summary. */
+extern const char *const tc_sweep_metrics[];
+extern const int tc_sweep_nmetrics;
+
+#endif
