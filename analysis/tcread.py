@@ -1,6 +1,6 @@
-# Reader for tagcascade files (HDF5, schema_version 1, see docs/hdf5.md).
-# open_run() loads a run into plain Python/numpy objects; open_cascades() loads the
-# cascade tables of a run or observed file; clock_axis() formats a local time axis.
+# Reader for tagcascade files (HDF5, schema_version 1, see docs/hdf5.md): open_run(),
+# open_cascades() and open_sweep() load a file into plain Python/numpy objects;
+# clock_axis() formats a local time axis.
 import os
 from datetime import datetime, timedelta, timezone
 
@@ -163,3 +163,84 @@ def open_cascades(path):
         if "meta" not in f or missing:
             raise SystemExit(f"{path}: no cascade table (missing {(missing or ['meta'])[0]})")
         return Cascades(path, f)
+
+
+class Sweep:
+    """A sweep file: P points x R replicates. Everything but the per-run series is
+    loaded into memory; series(p, r) reads one run's /series from the file."""
+
+    def __init__(self, path, f):
+        self.path = path
+        self.schema_version = int(_value(f.attrs["schema_version"]))
+        self.meta = {k: _value(v) for k, v in f["meta"].attrs.items()}
+        for name in ("scenario", "resolved"):
+            if name in f["meta"]:
+                self.meta[name] = _text(f["meta"][name][()])
+        s = f["sweep"]
+        self.keys = _strings(s["keys"])
+        self.params = {}
+        for k in self.keys:
+            ds = s["params"][k]
+            self.params[k] = (np.array(_strings(ds), dtype=str) if ds.dtype.kind in "SOU"
+                              else ds[()].astype(float))
+        self.params_text = _strings(s["params_text"])
+        self.resolved = _strings(s["resolved"]) if "resolved" in s else []
+        self.metrics = _strings(s["metrics"])
+        self.summary = np.asarray(s["summary"][()], dtype=float)
+        self.done = np.asarray(s["done"][()]).astype(bool)
+        self.run_key = np.asarray(s["run_key"][()])
+        self.points, self.replicates = (int(n) for n in self.done.shape)
+        want = (int(self.meta.get("points", self.points)),
+                int(self.meta.get("replicates", self.replicates)))
+        if self.summary.shape != want + (len(self.metrics),) or self.done.shape != want:
+            raise KeyError(f"sweep shapes: summary {self.summary.shape}, done "
+                           f"{self.done.shape}, meta points x replicates {want}")
+        self.has_series = "runs" in f
+        self.tz = timezone(timedelta(seconds=int(self.meta["utc_offset_s"])))
+        self.start = datetime.fromisoformat(self.meta["start"]).astimezone(self.tz)
+
+    def metric(self, name):
+        """One summary metric as a [P, R] float array, NaN where a run is not done."""
+        if name not in self.metrics:
+            raise KeyError(f"unknown metric {name!r} (valid: {', '.join(self.metrics)})")
+        return np.where(self.done, self.summary[:, :, self.metrics.index(name)], np.nan)
+
+    def series(self, p, r):
+        """The /runs/<p>/<r>/series datasets of one run as a dict, or None if absent."""
+        if not (0 <= p < self.points and 0 <= r < self.replicates):
+            raise IndexError(f"run ({p}, {r}) outside {self.points} x {self.replicates}")
+        with h5py.File(self.path, "r") as f:
+            g = f.get(f"runs/{int(p)}/{int(r)}/series")
+            if g is None:
+                return None
+            return {k: ds[()] for k, ds in g.items() if isinstance(ds, h5py.Dataset)}
+
+    def to_clock(self, seconds):
+        """Simulated seconds since start -> numpy array of tz-aware datetimes."""
+        return np.array([self.start + timedelta(seconds=float(x)) for x in seconds],
+                        dtype=object)
+
+
+def open_sweep(path):
+    """Open a tagcascade sweep file (kind 'sweep') read-only and return a Sweep.
+    Raises SystemExit naming the file on any problem, as open_run does."""
+    if not os.path.isfile(path):
+        raise SystemExit(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise SystemExit(f"{path}: not an HDF5 file ({e})")
+    with f:
+        if "schema_version" not in f.attrs:
+            raise SystemExit(f"{path}: not a tagcascade sweep (no schema_version attribute)")
+        version = _value(f.attrs["schema_version"])
+        if version != SCHEMA_VERSION:
+            raise SystemExit(f"{path}: unsupported schema_version {version} "
+                             f"(this reader handles {SCHEMA_VERSION})")
+        kind = _value(f.attrs.get("kind", ""))
+        if kind != "sweep":
+            raise SystemExit(f"{path}: not a tagcascade sweep (kind={kind!r})")
+        try:
+            return Sweep(path, f)
+        except KeyError as e:
+            raise SystemExit(f"{path}: malformed tagcascade sweep ({e})")

@@ -299,6 +299,12 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
         tc_err inner = {0};
         rc = tc_scenario_load(&sw->sc[p], path, (const char *const *)all, nsets + sw->K, &inner);
         for (int k = 0; k < sw->K; k++) free(all[nsets + k]);
+        if (!rc && p > 0) {
+            /* only point 0's copy of the file's text is written; memory then grows
+             * with the points by the resolved values alone */
+            free(sw->sc[p].text);
+            sw->sc[p].text = NULL;
+        }
         if (rc) {
             for (int64_t q = 0; q < p; q++) tc_scenario_destroy(&sw->sc[q]);
             free(sw->sc);
