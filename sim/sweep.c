@@ -776,10 +776,15 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
 
     /* the graph of the first group tells the number of communities (all graphs
      * of a sweep must agree on it: the series have one column per community) */
-    if (!o->quiet && ru.rank == 0)
-        fprintf(stderr, "tagcascade: sweep '%s': %lld points x %lld replicates = %lld runs%s\n",
-                sw->sc[0].name, (long long)sw->P, (long long)sw->R, (long long)N,
-                o->shard_n > 1 ? " (this shard: every run index = i mod N)" : "");
+    if (!o->quiet && ru.rank == 0) {
+        fprintf(stderr, "tagcascade: sweep '%s': %lld point%s x %lld replicate%s = %lld run%s",
+                sw->sc[0].name, (long long)sw->P, sw->P == 1 ? "" : "s", (long long)sw->R,
+                sw->R == 1 ? "" : "s", (long long)N, N == 1 ? "" : "s");
+        if (o->shard_n > 1)
+            fprintf(stderr, "; shard %d/%d: the %lld runs whose index leaves %d divided by %d",
+                    o->shard_i, o->shard_n, (long long)n, o->shard_i, o->shard_n);
+        fputc('\n', stderr);
+    }
     TC_TRY(tc_world_build_graph(&gw, &sw->sc[n ? order[0].run / sw->R : 0], err));
     have_gw = 1;
     uint64_t gw_sig = n ? order[0].sig : 0;
