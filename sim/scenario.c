@@ -875,6 +875,20 @@ static void default_name(tc_scenario *sc)
 int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
                      int nsets, tc_err *err)
 {
+    char *text = NULL;
+    int rc0 = tc_ytree_read_file(path, &text, err);
+    if (rc0) {
+        memset(sc, 0, sizeof *sc);
+        return rc0;
+    }
+    rc0 = tc_scenario_parse(sc, path, text, sets, nsets, err);
+    free(text);
+    return rc0;
+}
+
+int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
+                      const char *const *sets, int nsets, tc_err *err)
+{
     int rc = TC_OK;
     tc_ynode *root = NULL;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
@@ -883,7 +897,7 @@ int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);
     sc->seed = 1;
-    TC_TRY(tc_ytree_read_file(path, &sc->text, err));
+    sc->text = tc_xstrdup(text);
     TC_TRY(tc_ytree_parse(sc->path, sc->text, &root, err));
     for (int i = 0; i < nsets; i++) TC_TRY(tc_ytree_override(root, sets[i], err));
     if (root->kind != TC_Y_MAP) {

@@ -111,6 +111,11 @@ typedef struct tc_scenario {
 int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
                      int nsets, tc_err *err);
 
+/* The same from the text of a scenario; `path` names it in messages and anchors
+ * relative graph files. */
+int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
+                      const char *const *sets, int nsets, tc_err *err);
+
 void tc_scenario_destroy(tc_scenario *sc);
 
 /* A hash of everything that shapes the graph (seed, graph.*, accounts.*):
