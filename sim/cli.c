@@ -233,6 +233,7 @@ static int cmd_run(int argc, char **argv, char *command)
     if (!o.quiet) fprintf(stderr, "tagcascade: building the graph of '%s'\n", sc.name);
     TC_TRY(tc_world_build(&w, &sc, err));
     have_w = 1;
+    if (stop_requested) TC_FAIL(TC_ERUNTIME, "interrupted; no output written");
     double t1 = now_s();
     if (!o.quiet)
         fprintf(stderr, "tagcascade: %d accounts (%lld bots), %lld audience edges in %.2fs\n",
@@ -660,6 +661,8 @@ static int dispatch(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* past a file-size limit a write must fail (and be reported), not kill us */
+    signal(SIGXFSZ, SIG_IGN);
 
     if (argc < 2) {
         usage_main(stderr);
@@ -690,5 +693,6 @@ static int dispatch(int argc, char **argv)
         rc = TC_EINPUT;
     }
     free(command);
+    if (rc == TC_OK) tc_lib_close();
     return rc;
 }

@@ -70,8 +70,15 @@ static void igraph_keep(const char *reason, const char *file, int line,
 
 const char *tc_lib_last_error(void) { return igraph_msg; }
 
+void tc_lib_close(void) { H5close(); }
+
 void tc_lib_errors_off(void)
 {
+    /* HDF5 must not run its own clean-up at exit: after a failed write (a full
+     * disk) that clean-up crashes on the file it could not close. tc_lib_close()
+     * closes the library instead, when everything went well. This must come
+     * before any other HDF5 call. */
+    H5dont_atexit();
     igraph_set_error_handler(igraph_keep);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
     gsl_set_error_handler_off();

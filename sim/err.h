@@ -45,6 +45,10 @@ char *tc_xstrdup(const char *s);
  * The igraph handler keeps the last message per thread for tc_lib_last_error(). */
 void tc_lib_errors_off(void);
 
+/* Close HDF5 cleanly at the end of a successful program (see tc_lib_errors_off:
+ * after a failed write the program just exits). */
+void tc_lib_close(void);
+
 /* Last message reported by igraph on this thread ("" if none). */
 const char *tc_lib_last_error(void);
 

@@ -7,8 +7,67 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rng.h"
+
+/* Largest account id accepted in an edge list (ids make the account count). */
+#define TC_EDGELIST_MAX_ID 2000000000LL
+
+/* Bytes of memory the system can give now (MemAvailable), or 0 if unknown. */
+static double mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    double kb = 0;
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
+    fclose(f);
+    return kb * 1024.0;
+}
+
+/* Peak memory of building and running a graph of `accounts` and `edges`: while
+ * the graph is copied out of igraph (~32 bytes per edge, 16 per account), our
+ * edge list (8 bytes per edge, grown by half) and the CSR (4 per edge, 8 per
+ * account) coexist; then the population and the engine (~40 bytes per account). */
+static double estimate_bytes(double accounts, double edges)
+{
+    return edges * (32.0 + 12.0 + 4.0) + accounts * (16.0 + 8.0 + 40.0) + 64e6;
+}
+
+int tc_graph_check_memory(double accounts, double edges, const char *what, tc_err *err)
+{
+    double need = estimate_bytes(accounts, edges), have = mem_available();
+    if (have > 0 && need > 0.9 * have) {
+        tc_err_set(err, TC_EINPUT, "%s: about %.3g accounts and %.3g follows need about %.1f GB "
+                   "of memory; %.1f GB are available. Use a smaller graph.", what, accounts,
+                   edges, need / 1e9, have / 1e9);
+        return TC_EINPUT;
+    }
+    return TC_OK;
+}
+
+/* Follows a scenario's graph will hold, before any is made. */
+static double expected_edges(const tc_scenario *sc)
+{
+    double n = (double)sc->graph.n, e = 0;
+    switch (sc->graph.generator) {
+    case TC_GEN_BA: e = n * (double)sc->graph.m; break;
+    case TC_GEN_ER: e = (double)sc->graph.edges; break;
+    case TC_GEN_SBM: {
+        double in = 0;
+        for (int c = 0; c < sc->graph.ncomm; c++) in += pow(n * sc->graph.comm[c].share, 2);
+        e = sc->graph.p_in * in + sc->graph.p_out * (n * n - in);
+        break;
+    }
+    case TC_GEN_FF: e = n * (1.0 + 10.0 * (double)sc->graph.ambs); break;
+    default: break;
+    }
+    e *= 1.0 + sc->graph.reciprocity;
+    for (int h = 0; h < sc->nhubs; h++) e += (double)(sc->hubs[h].followers + sc->hubs[h].following);
+    return e;
+}
 
 void tc_graph_add(tc_edges *g, int32_t src, int32_t dst)
 {
@@ -224,6 +283,55 @@ static FILE *open_edgelist(const char *path, char **buf, tc_err *err)
         else if (c == '#') comment = 1;
         if (comment) (*buf)[i] = ' ';
     }
+    /* each line: nothing, or two account ids. igraph would make as many accounts as
+     * the largest id, so a huge id must be refused here, before it allocates */
+    long line = 1;
+    long long maxid = -1, pairs = 0;
+    for (size_t i = 0; i < len;) {
+        size_t eol = i;
+        while (eol < len && (*buf)[eol] != '\n') eol++;
+        int tokens = 0;
+        for (size_t j = i; j < eol;) {
+            while (j < eol && ((*buf)[j] == ' ' || (*buf)[j] == '\t' || (*buf)[j] == '\r')) j++;
+            if (j >= eol) break;
+            size_t start = j;
+            long long v = 0;
+            int digits = 1;
+            while (j < eol && (*buf)[j] != ' ' && (*buf)[j] != '\t' && (*buf)[j] != '\r') {
+                char d = (*buf)[j];
+                if (d < '0' || d > '9') digits = 0;
+                else if (v <= TC_EDGELIST_MAX_ID) v = v * 10 + (d - '0');
+                j++;
+            }
+            tokens++;
+            if (digits && v > maxid) maxid = v;
+            if (!digits || v > TC_EDGELIST_MAX_ID || tokens > 2) {
+                tc_err_set(err, TC_EINPUT, "%s:%ld:%zu: expected %s, got \"%.*s\"", path, line,
+                           start - i + 1,
+                           tokens > 2 ? "two account ids on a line"
+                                      : "an account id: a whole number from 0 to 2,000,000,000",
+                           (int)(j - start < 40 ? j - start : 40), *buf + start);
+                free(*buf);
+                *buf = NULL;
+                return NULL;
+            }
+        }
+        if (tokens == 1) {
+            tc_err_set(err, TC_EINPUT, "%s:%ld:%zu: expected two account ids on a line, got one",
+                       path, line, eol - i + 1);
+            free(*buf);
+            *buf = NULL;
+            return NULL;
+        }
+        pairs += tokens == 2;
+        i = eol + 1;
+        line++;
+    }
+    if (tc_graph_check_memory((double)maxid + 1, (double)pairs, path, err)) {
+        free(*buf);
+        *buf = NULL;
+        return NULL;
+    }
     FILE *mf = fmemopen(*buf, len ? len : 1, "r");
     if (!mf) tc_err_set(err, TC_ERUNTIME, "%s: cannot read: %s", path, strerror(errno));
     if (mf && !len) fgetc(mf); /* empty file: consume the placeholder byte */
@@ -244,6 +352,25 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
     else {
         f = fopen(sc->graph.file, "rb");
         if (!f) tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", sc->graph.file, strerror(errno));
+        if (f && sc->graph.format == TC_FMT_PAJEK) {
+            /* "*Vertices N" makes N accounts at once: check N first */
+            char line[256];
+            long ln = 0;
+            while (fgets(line, sizeof line, f)) {
+                ln++;
+                if (strncasecmp(line, "*vertices", 9)) continue;
+                char *end;
+                long long nv = strtoll(line + 9, &end, 10);
+                if (nv < 0 || nv > TC_EDGELIST_MAX_ID) {
+                    tc_err_set(err, TC_EINPUT, "%s:%ld: *Vertices %lld: expected at most "
+                               "2,000,000,000 accounts", sc->graph.file, ln, nv);
+                    fclose(f);
+                    f = NULL;
+                }
+                break;
+            }
+            if (f) rewind(f);
+        }
     }
     if (!f) {
         rc = err->code;
@@ -430,6 +557,12 @@ int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err
 {
     int rc = TC_OK;
     memset(g, 0, sizeof *g);
+    if (sc->graph.generator != TC_GEN_NONE) {
+        char what[300];
+        snprintf(what, sizeof what, "%s:%d:%d: graph", sc->graph.at.file, sc->graph.at.line,
+                 sc->graph.at.col);
+        TC_TRY(tc_graph_check_memory((double)sc->graph.n + sc->nhubs, expected_edges(sc), what, err));
+    }
     igraph_rng_seed(igraph_rng_default(), tc_rng_derive(key, TC_P_IGRAPH, 0) & 0xffffffffu);
     if (sc->graph.generator != TC_GEN_NONE) TC_TRY(generate(g, sc, err));
     else TC_TRY(import(g, sc, err));

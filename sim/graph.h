@@ -28,6 +28,10 @@ int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err
 
 void tc_graph_destroy(tc_edges *g);
 
+/* Refuse (TC_EINPUT, naming `what`, the estimate and the memory available) a
+ * graph of this size that would not fit in the memory available now. */
+int tc_graph_check_memory(double accounts, double edges, const char *what, tc_err *err);
+
 /* Append one edge (grows the arrays). */
 void tc_graph_add(tc_edges *g, int32_t src, int32_t dst);
 

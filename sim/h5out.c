@@ -3,6 +3,7 @@
 #include "h5out.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <libgen.h>
 #include <math.h>
@@ -25,10 +26,27 @@ int tc_h5out_check_dest(const char *path, tc_err *err)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         TC_FAIL(TC_EINPUT, "output '%s' is a folder; give a file name such as %s/run.h5", path,
                 path);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        TC_FAIL(TC_EINPUT, "output '%s' exists and is not a regular file; it would be replaced",
+                path);
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         TC_FAIL(TC_EINPUT, "output folder '%s' does not exist (for output '%s')", dir, path);
-    if (access(dir, W_OK | X_OK) != 0)
-        TC_FAIL(TC_EINPUT, "output folder '%s' is not writable: %s", dir, strerror(errno));
+    {
+        /* the only sure test of "writable" is to create a file there (access()
+         * says yes to root even where creating fails) */
+        size_t len = strlen(path) + 40;
+        char *probe = tc_xmalloc(len);
+        snprintf(probe, len, "%s.probe%ld", path, (long)getpid());
+        int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(probe);
+        }
+        free(probe);
+        if (fd < 0)
+            TC_FAIL(TC_EINPUT, "output folder '%s' is not writable: %s", dir, strerror(e));
+    }
 cleanup:
     free(copy);
     return rc;
@@ -450,6 +468,9 @@ static int write_atomically(const char *path, const char *kind, body_fn body, co
     /* a sweep writes thousands of small datasets: drop each one's metadata from
      * the cache once it is closed, so memory does not grow with the runs */
     H5Pset_evict_on_close(fapl, 1);
+    /* closing the file closes whatever is still open in it, also after a failed
+     * write, so that nothing is left for HDF5 to trip over at exit */
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
     w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (w.file < 0) TC_FAIL(TC_ERUNTIME, "%s: cannot create the output file", tmp);

@@ -82,7 +82,7 @@ int tc_run_simulate(const tc_world *w, const tc_scenario *sc, uint64_t key, int 
                           sc->time.dt_ms / 1000.0, sc->time.duration_ms / 1000.0, per, threads,
                           sc->output.cascade, err));
     while (tc_engine_step(e))
-        if (progress && progress(ctx, e)) TC_FAIL(TC_ERUNTIME, "interrupted");
+        if (progress && progress(ctx, e)) TC_FAIL(TC_ERUNTIME, "interrupted; no output written");
     tc_engine_finish(e, sum);
 cleanup:
     return rc;

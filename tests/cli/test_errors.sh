@@ -549,6 +549,63 @@ expect "export row out of range" 2 "--cascade 9: expected a row of /summary/root
 t export obs.h5 --cascade 0 --format dot
 expect "export format" 2 "--format: expected graphml, gexf or csv"
 
+# ------------------------------------------------------------------ graph files, resources, faults
+
+graph_with() { # file format: a scenario reading FILE as FORMAT
+    cat >"g_$2.yaml" <<EOF2
+time: {start: 2017-05-05T20:00:00+02:00, duration: 1h}
+graph: {file: $1, format: $2, direction: follows}
+model: {name: ic}
+EOF2
+}
+printf '0 1\n1 2\n2 x7\n' >nonnum.txt
+graph_with nonnum.txt edgelist
+t validate g_edgelist.yaml
+expect "non-numeric id in an edge list" 2 'nonnum.txt:3:3: expected an account id: a whole number from 0 to 2,000,000,000, got "x7"'
+printf '# big\n0 1\n1 3000000000\n' >bigid.txt
+graph_with bigid.txt edgelist
+t validate g_edgelist.yaml
+expect "id beyond 2^31 in an edge list" 2 'bigid.txt:3:3: expected an account id: a whole number from 0 to 2,000,000,000, got "3000000000"'
+printf '0 1 2\n' >three.txt
+graph_with three.txt edgelist
+t validate g_edgelist.yaml
+expect "three ids on a line" 2 'three.txt:1:5: expected two account ids on a line, got "2"'
+printf '*Vertices 5000000000\n*Arcs\n1 2\n' >huge.net
+graph_with huge.net pajek
+t validate g_pajek.yaml
+expect "a Pajek file with too many vertices" 2 "huge.net:1: *Vertices 5000000000: expected at most 2,000,000,000 accounts"
+printf '# only a comment\n\n' >empty.txt
+graph_with empty.txt edgelist
+t validate g_edgelist.yaml
+expect "an empty graph" 2 "empty.txt: the graph has no accounts"
+t validate good.yaml --set graph.n=2000000000 --set graph.m=50
+expect "a graph too big for the memory" 2 "graph: about 2e+09 accounts and 1.2e+11 follows need about" "GB are available. Use a smaller graph."
+
+t run good.yaml -q -o /dev/full
+expect "output onto a device" 2 "output '/dev/full' exists and is not a regular file"
+t run good.yaml -q -o /proc/x.h5
+expect "output folder not writable" 2 "output folder '/proc' is not writable"
+before=$(find . | sort)
+(ulimit -f 40; "$BIN" run good.yaml -q -o full.h5 >out 2>err); rc=$?
+expect "disk full while writing" 1 "full.h5: closing the output failed (disk full?)"
+[ "$(find . | sort)" = "$before" ] || not_ok "disk full while writing" "files left: $(find . -newer good.yaml -name 'full*')"
+(ulimit -f 200; "$BIN" sweep good.yaml -q -o fullsw.h5 --set 'sweep={grid: {model.p: [0.01, 0.02]}, replicates: 5}' >out 2>err); rc=$?
+# the limit is met by the journal or by the final file, whichever comes first
+if expect "disk full during a sweep" 1 "fullsw.h5: " "(disk full?)"; then
+    [ -e fullsw.h5 ] && not_ok "disk full during a sweep" "fullsw.h5 exists"
+    [ -s fullsw.h5.journal.0 ] || not_ok "disk full during a sweep" "the journal was not kept"
+    t sweep good.yaml -q -o fullsw.h5 --resume --set 'sweep={grid: {model.p: [0.01, 0.02]}, replicates: 5}'
+    expect "the sweep resumes once there is room" 0
+fi
+for sig in INT TERM; do
+    "$BIN" run good.yaml -q -o sig.h5 --set graph.n=1000000 --set graph.m=8 >out 2>err & pid=$!
+    sleep 0.5
+    kill -$sig $pid
+    wait $pid; rc=$?
+    expect "SIG$sig during a run" 1 "interrupted; no output written"
+    ls sig.h5* >/dev/null 2>&1 && not_ok "SIG$sig during a run" "left: $(ls sig.h5*)"
+done
+
 if [ "$nfail" -gt 0 ]; then
     echo "$nfail failed checks in $ncases cases"
     exit 1
