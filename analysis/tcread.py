@@ -76,27 +76,36 @@ class Run:
                         dtype=object)
 
 
-def open_run(path):
-    """Open a tagcascade run file read-only and return a Run.
-
-    Raises SystemExit (with a message naming the file) if the file is missing,
-    not HDF5, or not a schema_version 1 tagcascade run."""
+def _open_checked(path, kinds, what):
+    """Open a tagcascade file read-only after checking that it exists, is HDF5, has
+    this reader's schema_version and one of `kinds`; SystemExit names the file."""
     if not os.path.isfile(path):
         raise SystemExit(f"{path}: no such file")
     try:
         f = h5py.File(path, "r")
     except OSError as e:
         raise SystemExit(f"{path}: not an HDF5 file ({e})")
-    with f:
-        if "schema_version" not in f.attrs:
-            raise SystemExit(f"{path}: not a tagcascade run (no schema_version attribute)")
-        version = _value(f.attrs["schema_version"])
-        if version != SCHEMA_VERSION:
-            raise SystemExit(f"{path}: unsupported schema_version {version} "
-                             f"(this reader handles {SCHEMA_VERSION})")
-        kind = _value(f.attrs.get("kind", ""))
-        if kind != "run":
-            raise SystemExit(f"{path}: not a tagcascade run (kind={kind!r})")
+    if "schema_version" not in f.attrs:
+        f.close()
+        raise SystemExit(f"{path}: not a tagcascade {what} (no schema_version attribute)")
+    version = _value(f.attrs["schema_version"])
+    if version != SCHEMA_VERSION:
+        f.close()
+        raise SystemExit(f"{path}: unsupported schema_version {version} "
+                         f"(this reader handles {SCHEMA_VERSION})")
+    kind = _value(f.attrs.get("kind", ""))
+    if kind not in kinds:
+        f.close()
+        raise SystemExit(f"{path}: not a tagcascade {what} (kind={kind!r})")
+    return f
+
+
+def open_run(path):
+    """Open a tagcascade run file read-only and return a Run.
+
+    Raises SystemExit (with a message naming the file) if the file is missing,
+    not HDF5, or not a schema_version 1 tagcascade run."""
+    with _open_checked(path, ("run",), "run") as f:
         try:
             return Run(path, f)
         except KeyError as e:
@@ -142,22 +151,7 @@ class Cascades:
 def open_cascades(path):
     """Open a run or observed file (kind 'run' or 'observed') and return its
     Cascades. Raises SystemExit naming the file on any problem, as open_run does."""
-    if not os.path.isfile(path):
-        raise SystemExit(f"{path}: no such file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        raise SystemExit(f"{path}: not an HDF5 file ({e})")
-    with f:
-        if "schema_version" not in f.attrs:
-            raise SystemExit(f"{path}: not a tagcascade file (no schema_version attribute)")
-        version = _value(f.attrs["schema_version"])
-        if version != SCHEMA_VERSION:
-            raise SystemExit(f"{path}: unsupported schema_version {version} "
-                             f"(this reader handles {SCHEMA_VERSION})")
-        kind = _value(f.attrs.get("kind", ""))
-        if kind not in ("run", "observed"):
-            raise SystemExit(f"{path}: not a tagcascade run or observed file (kind={kind!r})")
+    with _open_checked(path, ("run", "observed"), "run or observed file") as f:
         need = ["summary/roots/" + k for k in ("size", "depth", "structural_virality")]
         missing = [k for k in need if k not in f]
         if "meta" not in f or missing:
@@ -224,22 +218,7 @@ class Sweep:
 def open_sweep(path):
     """Open a tagcascade sweep file (kind 'sweep') read-only and return a Sweep.
     Raises SystemExit naming the file on any problem, as open_run does."""
-    if not os.path.isfile(path):
-        raise SystemExit(f"{path}: no such file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        raise SystemExit(f"{path}: not an HDF5 file ({e})")
-    with f:
-        if "schema_version" not in f.attrs:
-            raise SystemExit(f"{path}: not a tagcascade sweep (no schema_version attribute)")
-        version = _value(f.attrs["schema_version"])
-        if version != SCHEMA_VERSION:
-            raise SystemExit(f"{path}: unsupported schema_version {version} "
-                             f"(this reader handles {SCHEMA_VERSION})")
-        kind = _value(f.attrs.get("kind", ""))
-        if kind != "sweep":
-            raise SystemExit(f"{path}: not a tagcascade sweep (kind={kind!r})")
+    with _open_checked(path, ("sweep",), "sweep") as f:
         try:
             return Sweep(path, f)
         except KeyError as e:
