@@ -77,7 +77,7 @@ tests: $(BIN) $(TEST_BIN)
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
-            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin
+            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -131,3 +131,57 @@ install: $(BIN)
 
 clean:
 	rm -rf build build-asan build-mpi out
+
+# ---------------------------------------------------------------- fuzzing
+# make fuzz [FUZZ_SECONDS=60]   libFuzzer targets in build-fuzz/ (clang with
+# libclang-rt-14-dev on Debian 12), each run for FUZZ_SECONDS over its corpus:
+#   scenario  scenario text and --set overrides -> parse, build small worlds
+#   edgelist  a graph file in each format -> parse + tc_world_build
+#   import    a Twitter15/16 tree file or CSV -> tc_import_*
+# The seed corpus tests/fuzz/corpus/<target>/ (and tests/fuzz/regressions/<target>/)
+# is copied to build-fuzz/corpus-<target>/, which grows there. A crash, leak or
+# sanitizer report leaves build-fuzz/<target>-crash-* (or leak-*, timeout-*, oom-*):
+# copy it into tests/fuzz/regressions/<target>/, where
+# tests/cli/test_fuzz_regressions.sh replays it with gcc's sanitizers.
+# Replay one input: build-fuzz/fuzz_<target> FILE
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := scenario edgelist import
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_MAXLEN_scenario := 4096
+FUZZ_MAXLEN_edgelist := 4096
+FUZZ_MAXLEN_import   := 8192
+
+.PHONY: fuzz
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtagcascade.a
+	clang -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -fopenmp $(PKG_CFLAGS) \
+	  $< build-fuzz/libtagcascade.a -o $@ $(LDLIBS)
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CI= \
+	  CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)" build-fuzz/libtagcascade.a
+	@$(MAKE) --no-print-directory $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  for f in tests/fuzz/corpus/$$t/* tests/fuzz/regressions/$$t/*; do \
+	    case $$f in */README*) continue;; esac; \
+	    [ -f "$$f" ] && cp "$$f" build-fuzz/corpus-$$t/; \
+	  done; \
+	  case $$t in scenario) ml=$(FUZZ_MAXLEN_scenario);; edgelist) ml=$(FUZZ_MAXLEN_edgelist);; \
+	    *) ml=$(FUZZ_MAXLEN_import);; esac; \
+	  echo "fuzz_$$t: running $(FUZZ_SECONDS) s, log in build-fuzz/fuzz_$$t.log"; \
+	  start=$$(date +%s); \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  build-fuzz/fuzz_$$t build-fuzz/corpus-$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=$$ml -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    $$([ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict) \
+	    -artifact_prefix=build-fuzz/$$t- >build-fuzz/fuzz_$$t.log 2>&1; rc=$$?; \
+	  secs=$$(( $$(date +%s) - start )); \
+	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz_$$t.log | tail -n 1); \
+	  cov=$$(grep -E '^#[0-9]+' build-fuzz/fuzz_$$t.log | grep 'cov:' | tail -n 1 | \
+	    sed 's/.*\(cov: [0-9]*\).*\(ft: [0-9]*\).*\(corp: [^ ]*\).*/\1 \2 \3/'); \
+	  echo "fuzz_$$t: $$secs s, $${execs:-?} executions, $$cov"; \
+	  if [ $$rc -ne 0 ]; then status=1; \
+	    echo "fuzz_$$t: FAILED (exit $$rc); artifacts:"; ls build-fuzz/$$t-* 2>/dev/null; \
+	    grep -E 'ERROR|runtime error|SUMMARY' build-fuzz/fuzz_$$t.log | head -n 5; \
+	  fi; \
+	done; exit $$status
