@@ -17,8 +17,10 @@ PREFIX  ?= /usr/local
 PY      := /usr/bin/python3
 MPI     ?= 0
 ifeq ($(MPI),1)
-# the cluster build: OpenMPI and HDF5's OpenMPI flavour, in its own folder
-BUILD   ?= build-mpi
+# the cluster build: OpenMPI and HDF5's OpenMPI flavour, always in its own folder
+# (a BUILD from the environment must not mix its objects with the serial build's)
+MPI_BUILD ?= build-mpi
+BUILD   := $(MPI_BUILD)
 HDF5PKG := hdf5-openmpi
 PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 ompi-c
 MPIDEF  := -DTC_MPI

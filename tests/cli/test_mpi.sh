@@ -4,7 +4,7 @@
 set -u
 command -v mpirun >/dev/null || { echo "skipped: mpirun (openmpi-bin) is not installed"; exit 77; }
 pkg-config --exists hdf5-openmpi ompi-c || { echo "skipped: libhdf5-openmpi-dev or libopenmpi-dev missing"; exit 77; }
-make -s MPI=1 >/dev/null 2>mpi-build.log || { cat mpi-build.log; rm -f mpi-build.log; exit 1; }
+make -s MPI=1 MPI_BUILD=build-mpi >/dev/null 2>mpi-build.log || { cat mpi-build.log; rm -f mpi-build.log; exit 1; }
 rm -f mpi-build.log
 BIN=${BIN:-build/tagcascade}
 case $BIN in /*) ;; */*) BIN=$(pwd)/$BIN ;; esac

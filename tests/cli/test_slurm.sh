@@ -81,13 +81,12 @@ cleanup() {
     trap - EXIT INT TERM
     if [ -n "$jobs" ]; then
         # shellcheck disable=SC2086 # a list of job ids
-        scancel $jobs 2>/dev/null
-        i=0
+        timeout 10 scancel $jobs 2>/dev/null
+        end=$(($(date +%s) + 15))
         # shellcheck disable=SC2086
-        while [ -n "$(squeue -h -j "$(echo $jobs | tr ' ' ,)" -o %i 2>/dev/null)" ] &&
-            [ $i -lt 50 ]; do
+        while [ -n "$(timeout 5 squeue -h -j "$(echo $jobs | tr ' ' ,)" -o %i 2>/dev/null)" ] &&
+            [ "$(date +%s)" -lt "$end" ]; do
             sleep 0.2
-            i=$((i + 1))
         done
     fi
     if [ "$own" = yes ]; then
@@ -120,7 +119,7 @@ show_logs() {
 # ------------------------------------------------------------- Slurm cluster
 if command -v sinfo >/dev/null 2>&1 &&
     [ -n "$(timeout 5 sinfo -h -o %t 2>/dev/null)" ]; then
-    ok "Slurm cluster already running: using it ($(sinfo -h -o '%P %D %t' | head -n 1))"
+    ok "Slurm cluster already running: using it ($(timeout 5 sinfo -h -o '%P %D %t' | head -n 1))"
 else
     [ "$priv" = yes ] || skip "needs root to start Slurm daemons"
     if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 ||
@@ -196,11 +195,13 @@ EOF
         { show_logs "$s/slurmctld.out" "$s/slurmctld.log"; bail "slurmctld did not start"; }
     asroot slurmd -f "$SLURM_CONF" >"$s/slurmd.out" 2>&1 ||
         { show_logs "$s/slurmd.out" "$s/slurmd.log"; bail "slurmd did not start"; }
+    # a wall-clock deadline: a client call can itself block when a daemon is unwell
     i=0
+    end=$(($(date +%s) + 30))
     while :; do
-        state=$(sinfo -h -o %t 2>/dev/null)
+        state=$(timeout 5 sinfo -h -o %t 2>/dev/null)
         case $state in idle*) break ;; esac
-        if [ $i -ge 300 ]; then
+        if [ "$(date +%s)" -ge "$end" ]; then
             show_logs "$s/slurmctld.log" "$s/slurmd.log"
             bail "node not idle after 30 s (state '$state')"
         fi
@@ -219,7 +220,7 @@ fi
 
 # submit SBATCH-ARGS...: sets jid
 submit() {
-    jid=$(sbatch --parsable --export=ALL --time=5 "$@" 2>"$d/sbatch.err") ||
+    jid=$(timeout 30 sbatch --parsable --export=ALL --time=5 "$@" 2>"$d/sbatch.err") ||
         { show_logs "$d/sbatch.err"; bail "sbatch $* failed"; }
     jid=${jid%%;*}
     jobs="$jobs $jid"
@@ -228,9 +229,9 @@ submit() {
 # wait_job JOBID SECONDS: wait until no task of the job is queued or running
 wait_job() {
     end=$(($(date +%s) + $2))
-    while [ -n "$(squeue -h -j "$1" -o %i 2>/dev/null)" ]; do
+    while [ -n "$(timeout 10 squeue -h -j "$1" -o %i 2>/dev/null)" ]; do
         if [ "$(date +%s)" -ge "$end" ]; then
-            squeue -j "$1" | sed 's/^/#   /'
+            timeout 10 squeue -j "$1" | sed 's/^/#   /'
             return 1
         fi
         sleep 0.2
@@ -239,7 +240,7 @@ wait_job() {
 
 # job_states JOBID: the states of its tasks, e.g. "COMPLETED COMPLETED"
 job_states() {
-    scontrol -o show job "$1" 2>/dev/null |
+    timeout 10 scontrol -o show job "$1" 2>/dev/null |
         sed -n 's/.* JobState=\([A-Z_]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
@@ -393,6 +394,7 @@ while :; do
     "$BIN" sweep "$scen" --shard 1/3 -o "$out1" --threads 1 "$@" >"$d/interrupt.log" 2>&1 &
     pid=$!
     while kill -0 $pid 2>/dev/null; do
+        sleep 0.02
         if [ -e "$out1.journal.0" ]; then
             size=$(wc -c <"$out1.journal.0" 2>/dev/null) || size=0
             [ "${size:-0}" -gt 64 ] && break
