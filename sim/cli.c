@@ -89,6 +89,7 @@ static void usage_validate(FILE *f)
 typedef struct {
     const char **sets;
     int nsets;
+    char *seed_set; /* "seed=S" made from --seed, owned */
     const char *output;
     int threads;
     int quiet;
@@ -133,9 +134,10 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
                 o->threads = (int)v;
             } else {
                 size_t n = strlen(optarg) + 6;
-                char *s = malloc(n);
-                snprintf(s, n, "seed=%s", optarg);
-                o->sets[o->nsets++] = s; /* lives until exit */
+                free(o->seed_set);
+                o->seed_set = tc_xmalloc(n);
+                snprintf(o->seed_set, n, "seed=%s", optarg);
+                o->sets[o->nsets++] = o->seed_set;
             }
             break;
         default:
@@ -219,6 +221,7 @@ static int cmd_run(int argc, char **argv, char *command)
     rc = parse(argc, argv, &o, 1, usage_run);
     if (rc) {
         free(o.sets);
+        free(o.seed_set);
         return rc < 0 ? 0 : rc;
     }
     TC_TRY(tc_scenario_load(&sc, o.scenario, o.sets, o.nsets, err));
@@ -267,6 +270,7 @@ cleanup:
     if (have_w) tc_world_destroy(&w);
     if (have_sc) tc_scenario_destroy(&sc);
     free(o.sets);
+    free(o.seed_set);
     return rc;
 }
 

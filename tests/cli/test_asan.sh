@@ -1,6 +1,7 @@
-# Memory and undefined-behaviour errors: the C tests and two runs (a golden
-# scenario with every feature, and the default replay at its full size)
-# under AddressSanitizer + UBSan, built in build-asan/ by `make asan`.
+# Memory and undefined-behaviour errors (leaks included): the C tests, two runs
+# (a golden scenario with every feature, and the default replay at its full size)
+# and the command-line tests (errors and faults, sweeps, threads, end to end), all
+# with the build of `make asan` (AddressSanitizer + UBSan, in build-asan/).
 set -u
 make -s asan >/dev/null 2>asan-build.log || { cat asan-build.log; rm -f asan-build.log; exit 1; }
 rm -f asan-build.log
@@ -19,5 +20,13 @@ for s in tests/golden/ba_bots.yaml scenarios/macronleaks.yaml; do
     grep -q "runtime error\|ERROR: AddressSanitizer\|LeakSanitizer" "$d/log" &&
         { echo "not ok - sanitizer report for $s"; cat "$d/log"; status=1; }
 done
-[ $status -eq 0 ] && echo "ok - C tests and runs clean under ASan + UBSan"
+# the command-line tests, with the sanitized binary: every error path and fault,
+# sweeps with kill -9 and resume, shards, thread invariance, the file layout
+for t in tests/cli/test_errors.sh tests/cli/test_sweep.sh tests/cli/test_threads.sh; do
+    BIN=build-asan/tagcascade sh "$t" >"$d/log" 2>&1 ||
+        { echo "not ok - $t with the sanitized binary"; tail -n 30 "$d/log"; status=1; }
+done
+BIN=$(pwd)/build-asan/tagcascade /usr/bin/python3 tests/test_e2e.py >"$d/log" 2>&1 ||
+    { echo "not ok - tests/test_e2e.py with the sanitized binary"; tail -n 30 "$d/log"; status=1; }
+[ $status -eq 0 ] && echo "ok - C tests, runs, and the command-line tests clean under ASan + UBSan"
 exit $status
