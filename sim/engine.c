@@ -1,14 +1,24 @@
 /* Timing wheel + rounds within a bucket + edge-split parallel delivery.
  *
- * A bucket is processed in rounds: (1) the pending reshares of the bucket are
- * reduced to one per account, the earliest (ties: smallest parent, then root), and
- * accounts that have not adopted yet reshare; (2) their posts, and the timeline's
- * posts of the bucket, are delivered to every follower in parallel, each
- * exposure deciding adoption and delay from its own keyed stream; (3) reshares
- * that land in the same bucket start another round. Nothing depends on which
- * thread did what, so the output is the same for any thread count. */
+ * A bucket is processed in rounds: (1) the pending events of the bucket are sorted
+ * by (account, time, kind, newest feed item first, parent, root) and played in
+ * that order: reshares already decided, feed items read in a session (limited
+ * attention, the rule deciding at read time), trend sightings, bot reposts;
+ * (2) the posts this makes, and the timeline's posts of the bucket, are
+ * delivered to every follower in parallel, each exposure deciding from its own
+ * keyed stream; (3) events that land in the same bucket start another round.
+ * Nothing depends on which thread did what, so the output is the same for any
+ * thread count.
+ *
+ * People (humans and named accounts) read in sessions when the scenario has
+ * them: an exposure at t is looked at after a log-normal latency D and read in
+ * the account's first session after t + D. Sessions are the points of a Poisson
+ * process whose rate follows the local hour; the points of each local hour are
+ * drawn from a stream keyed by (account, hour), so "the next session after x" is
+ * the same whoever asks, and only accounts with something to read cost work. */
 #include "engine.h"
 
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -86,11 +96,25 @@ static void refill(tc_engine *e)
     }
 }
 
-/* The next bucket holding anything (wheel, heap or timeline), or -1. */
+/* Could the next trend check change anything? Only while the tag trends or
+ * volume is still inside the window. */
+static int trend_live(const tc_engine *e)
+{
+    return e->trend_enabled && (e->trend_on || e->vol_last >= e->trend_next - e->nwin);
+}
+
+/* The next bucket holding anything (wheel, heap, timeline, trend check), or -1. */
 static int64_t next_bucket(tc_engine *e)
 {
     int64_t best = -1;
     if (e->next_event < e->tl->n) best = bucket_of(e, e->tl->ev[e->next_event].t);
+    if (trend_live(e)) {
+        double tc = (double)e->trend_next * e->pop->trend_every_s;
+        if (tc < e->horizon) {
+            int64_t b = bucket_of(e, tc);
+            if (best < 0 || b < best) best = b;
+        }
+    }
     int64_t in_wheel = e->pending - e->far.n;
     if (in_wheel > 0) {
         int64_t lim = best >= 0 ? best : e->cur + e->W;
@@ -138,6 +162,28 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     memset(e->root, 0xff, (size_t)n * sizeof *e->root);
     e->depth = tc_xcalloc((size_t)n, sizeof *e->depth);
     e->exposed = tc_xcalloc((size_t)n, 1);
+    e->flags = tc_xcalloc((size_t)n, 1);
+    if (pop->sessions) {
+        e->sess_t = tc_xmalloc((size_t)n * sizeof *e->sess_t);
+        for (int32_t v = 0; v < n; v++) e->sess_t[v] = -1;
+        e->sess_n = tc_xcalloc((size_t)n, sizeof *e->sess_n);
+    }
+
+    e->silence = tc_xmalloc(((size_t)tl->n + 1) * sizeof *e->silence);
+    e->damping = tc_xmalloc(((size_t)tl->n + 1) * sizeof *e->damping);
+    for (int i = 0; i < tl->n; i++) {
+        if (tl->ev[i].kind == TC_EV_SILENCE) e->silence[e->nsilence++] = i;
+        if (tl->ev[i].kind == TC_EV_DAMPING) e->damping[e->ndamping++] = i;
+    }
+    e->tk_removed = tc_xcalloc((size_t)tl->n + 1, sizeof *e->tk_removed);
+
+    if (pop->trend_on) {
+        e->trend_enabled = 1;
+        e->nwin = (int64_t)llround(pop->trend_window_s / pop->trend_every_s);
+        e->vol = tc_xcalloc((size_t)e->nwin + 1, sizeof *e->vol);
+        e->vol_last = -1;
+        e->trend_next = 1;
+    }
 
     e->W = 1 << 14;
     e->mask = e->W - 1;
@@ -157,6 +203,15 @@ void tc_engine_destroy(tc_engine *e)
     free(e->root);
     free(e->depth);
     free(e->exposed);
+    free(e->flags);
+    free(e->sess_t);
+    free(e->sess_n);
+    free(e->silence);
+    free(e->damping);
+    free(e->tk_removed);
+    free(e->vol);
+    free(e->root_vol);
+    free(e->spans);
     if (e->slot)
         for (int64_t i = 0; i < e->W; i++) free(e->slot[i].v);
     free(e->slot);
@@ -176,6 +231,73 @@ void tc_engine_destroy(tc_engine *e)
     memset(e, 0, sizeof *e);
 }
 
+/* ------------------------------------------------------------------ who may act */
+
+static inline int bot_active(const tc_engine *e, int32_t w, double t)
+{
+    return !e->pop->grp || t >= e->tl->act[e->pop->grp[w]];
+}
+
+static int silenced(const tc_engine *e, int32_t w, double t)
+{
+    for (int i = 0; i < e->nsilence; i++) {
+        const tc_tevent *x = &e->tl->ev[e->silence[i]];
+        if (t >= x->t && t < x->until && tc_timeline_covers(x, e->pop, w)) return 1;
+    }
+    return 0;
+}
+
+/* The rule's probability that w adopts a post by src it sees at t, times w's
+ * community susceptibility (people) and the dampings in force. */
+static double adopt_prob(const tc_engine *e, int32_t src, int32_t w, double t)
+{
+    const tc_population *pop = e->pop;
+    tc_exposure x = {.src = src, .dst = w, .src_class = pop->cls[src], .dst_class = pop->cls[w],
+                     .src_comm = pop->comm[src], .dst_comm = pop->comm[w]};
+    double prob = e->model->adopt_prob(e->mpar, &x);
+    if (pop->susc && pop->cls[w] != TC_CLASS_BOT) prob *= pop->susc[pop->comm[w]];
+    for (int i = 0; i < e->ndamping; i++) {
+        const tc_tevent *d = &e->tl->ev[e->damping[i]];
+        if (t >= d->t && t < d->until && tc_timeline_covers(d, pop, w)) prob *= d->factor;
+    }
+    return prob < 1 ? prob : 1;
+}
+
+static inline uint64_t post_key(int32_t author, int32_t seq)
+{
+    return ((uint64_t)(uint32_t)author << 32) | (uint32_t)seq;
+}
+
+static inline uint64_t time_bits(double t)
+{
+    uint64_t b;
+    memcpy(&b, &t, sizeof b);
+    return b;
+}
+
+/* The first reading session of w strictly after t, or INFINITY if none before
+ * the horizon. Local hour H (hours since the epoch in w's time zone) holds the
+ * points of a Poisson process of rate rate[H mod 24], drawn from stream
+ * (SESSION, w, H). */
+static double next_session(const tc_engine *e, gsl_rng *r, int32_t w, double t)
+{
+    const tc_population *pop = e->pop;
+    int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
+    int64_t H = (int64_t)floor((t + (double)off) / 3600.0);
+    for (;; H++) {
+        double start = (double)(H * 3600 - off);
+        if (start >= e->horizon) return INFINITY;
+        double lam = pop->rate[((H % 24) + 24) % 24];
+        if (lam <= 0 || start + 3600 <= t) continue;
+        tc_rng_seek(r, e->key, TC_P_SESSION, (uint32_t)w, (uint64_t)H);
+        for (double s = start;;) {
+            s += gsl_ran_exponential(r, 1.0 / lam);
+            if (s >= start + 3600) break;
+            if (s > t) return s < e->horizon ? s : INFINITY;
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ a round */
 
 static void add_post(tc_engine *e, const tc_post *p)
@@ -190,43 +312,69 @@ static void add_post(tc_engine *e, const tc_post *p)
 
 static inline int count_class(uint8_t cls) { return cls == TC_CLASS_BOT; }
 
-/* Exposure of w to post p: first-exposure count, then the rule's decision and,
- * on adoption, the response delay: each from its own stream keyed by
- * (w, author, seq), so the outcome is the same whichever thread sees it. */
+/* Exposure of w to post p: first-exposure count, then what w does with it:
+ * a bot (or a person when there are no sessions) decides now and, on adoption,
+ * draws its delay; a person with sessions gets the post in its feed, to be read
+ * in the first session after a log-normal latency. Each draw comes from its own
+ * stream keyed by (w, author, seq), so the outcome is the same whichever thread
+ * sees it. */
 static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
 {
     const tc_population *pop = e->pop;
+    if (e->flags[w] & TC_F_REMOVED) return; /* written only between rounds */
     int64_t *cnt = e->tcount + (size_t)tid * (2 + (size_t)pop->ncomm);
     if (!__atomic_exchange_n(&e->exposed[w], 1, __ATOMIC_RELAXED)) {
         cnt[count_class(pop->cls[w])]++;
         cnt[2 + pop->comm[w]]++;
     }
-    if (e->adopt_t[w] != INFINITY) return; /* written only between rounds */
-    tc_exposure x = {.src = p->author, .dst = w, .src_class = pop->cls[p->author],
-                     .dst_class = pop->cls[w], .src_comm = pop->comm[p->author],
-                     .dst_comm = pop->comm[w]};
-    double prob = e->model->adopt_prob(e->mpar, &x);
-    if (prob <= 0) return;
-    uint64_t b = ((uint64_t)(uint32_t)p->author << 32) | (uint32_t)p->seq;
-    if (prob < 1 && tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, b) >= prob) return;
+    if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    int cls = pop->cls[w];
+    uint64_t b = post_key(p->author, p->seq);
     gsl_rng *r = e->rng[tid];
+    tc_pending c = {.account = w, .parent = p->author, .root = p->root, .depth = p->depth + 1,
+                    .seq = p->seq, .t0 = (float)p->t, .kind = TC_K_RESHARE};
+    if (cls != TC_CLASS_BOT && pop->sessions) {
+        tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
+        double look = p->t + gsl_ran_lognormal(r, log(pop->delay_median_s), pop->delay_sigma);
+        c.t = next_session(e, r, w, look);
+        if (c.t >= e->horizon) return;
+        c.kind = TC_K_READ;
+        pvec_push(&e->tcand[tid], &c);
+        return;
+    }
+    if (cls == TC_CLASS_BOT && !bot_active(e, w, p->t)) return;
+    double prob = pop->leader && pop->leader[w] == p->author && cls == TC_CLASS_BOT
+                      ? 1.0
+                      : adopt_prob(e, p->author, w, p->t);
+    if (prob <= 0) return;
+    if (prob < 1 && tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, b) >= prob) return;
     tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
-    double t = p->t + tc_population_delay(pop, r, pop->cls[w]);
-    if (t >= e->horizon) return;
-    tc_pending c = {.t = t, .account = w, .parent = p->author, .root = p->root,
-                    .depth = p->depth + 1};
+    c.t = p->t + tc_population_delay(pop, r, cls);
+    if (c.t >= e->horizon) return;
     pvec_push(&e->tcand[tid], &c);
+}
+
+static inline int64_t post_audience(const tc_engine *e, const tc_post *p)
+{
+    return p->to >= 0 ? 1 : tc_population_audience(e->pop, e->net, p->author);
+}
+
+static inline int32_t audience_member(const tc_engine *e, const tc_post *p, int64_t k)
+{
+    if (p->to >= 0) return p->to;
+    int64_t d = tc_net_degree(e->net, p->author);
+    if (k < d) return e->net->dst[e->net->off[p->author] + k];
+    return e->pop->xdst[e->pop->xoff[p->author] + (k - d)];
 }
 
 /* Deliver every post of the round; work is split into equal runs of edges, so a
  * hub with a million followers is spread over all threads. */
 static void deliver(tc_engine *e, int64_t iv)
 {
-    const tc_net *net = e->net;
     int64_t np = e->nposts;
     e->aud_prefix[0] = 0;
     for (int64_t i = 0; i < np; i++)
-        e->aud_prefix[i + 1] = e->aud_prefix[i] + tc_net_degree(net, e->posts[i].author);
+        e->aud_prefix[i + 1] = e->aud_prefix[i] + post_audience(e, &e->posts[i]);
     int64_t total = e->aud_prefix[np];
     e->examined += total;
     const int64_t chunk = 4096;
@@ -250,7 +398,7 @@ static void deliver(tc_engine *e, int64_t iv)
             for (int64_t k = lo; k < hi; k++) {
                 while (e->aud_prefix[a + 1] <= k) a++;
                 const tc_post *p = &e->posts[a];
-                expose(e, tid, p, net->dst[net->off[p->author] + (k - e->aud_prefix[a])]);
+                expose(e, tid, p, audience_member(e, p, k - e->aud_prefix[a]));
             }
         }
     }
@@ -267,68 +415,318 @@ static void deliver(tc_engine *e, int64_t iv)
     e->nposts = 0;
 }
 
+/* Sort order of a bucket's events: per account, by time, then kind; a session's
+ * feed newest first; then parent and root so that the order is total. */
 static int cmp_pending(const void *a, const void *b)
 {
     const tc_pending *x = a, *y = b;
     if (x->account != y->account) return x->account < y->account ? -1 : 1;
     if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    if (x->t0 != y->t0) return x->t0 > y->t0 ? -1 : 1;
     if (x->parent != y->parent) return x->parent < y->parent ? -1 : 1;
-    return (x->root > y->root) - (x->root < y->root);
+    if (x->root != y->root) return x->root < y->root ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Pending reshares of the bucket -> at most one adoption per account. */
-static void adopt(tc_engine *e, tc_pvec *cand, int64_t iv)
+/* ------------------------------------------------------------------ volume */
+
+/* Count one post or reshare at t into the trending window. */
+static void trend_volume(tc_engine *e, double t, int32_t root)
+{
+    if (root >= 0 && e->root_vol) e->root_vol[root]++;
+    if (!e->trend_enabled) return;
+    int64_t k = (int64_t)floor(t / e->pop->trend_every_s), R = e->nwin + 1;
+    for (int64_t j = e->vol_last + 1; j <= k && j <= e->vol_last + R; j++) e->vol[j % R] = 0;
+    if (k > e->vol_last) e->vol_last = k;
+    e->vol[k % R]++;
+}
+
+/* Bot w posts (seq) at t: mentions put the post in named accounts' feeds. */
+static void mentions(tc_engine *e, int32_t w, double t, int32_t root, int32_t depth, int32_t seq)
+{
+    const tc_population *pop = e->pop;
+    if (!pop->grp) return;
+    const tc_bot_group *g = &pop->group[pop->grp[w]];
+    for (int j = 0; j < g->nmentions; j++) {
+        int32_t to = pop->mention_id[pop->grp[w]][j];
+        if (to < 0 || g->mention_p <= 0) continue;
+        uint64_t b = ((uint64_t)(uint32_t)seq << 8) | (uint64_t)j;
+        if (tc_rng_u01(e->key, TC_P_MENTION, (uint32_t)w, b) >= g->mention_p) continue;
+        tc_post p = {.t = t, .author = w, .root = root, .depth = depth, .seq = seq, .to = to};
+        add_post(e, &p);
+    }
+}
+
+/* Bot w's next repost after its k-th (k = 0: after adopting at t). */
+static void schedule_reposts(tc_engine *e, int32_t w, double t, int kind, int32_t k)
+{
+    const tc_population *pop = e->pop;
+    if (!pop->grp) return;
+    const tc_bot_group *g = &pop->group[pop->grp[w]];
+    tc_pending c = {.account = w, .parent = e->parent[w], .root = e->root[w],
+                    .depth = e->depth[w], .seq = k + 1, .kind = (uint8_t)kind};
+    if (kind == TC_K_REPEAT) {
+        if (k >= g->repeat_count) return;
+        c.t = t + g->repeat_interval_s;
+    } else {
+        if (g->posts_per_hour <= 0 || k >= 1000000000) return;
+        gsl_rng *r = e->rng[0];
+        tc_rng_seek(r, e->key, TC_P_REPOST, (uint32_t)w, (uint64_t)k);
+        c.t = t + gsl_ran_exponential(r, 3600.0 / g->posts_per_hour);
+    }
+    schedule(e, &c);
+}
+
+/* w adopts at c->t: it reshares (records, counters, a post to its audience) and,
+ * if a bot, starts repeating. */
+static void adopt_account(tc_engine *e, const tc_pending *c, int64_t iv)
+{
+    const tc_population *pop = e->pop;
+    int32_t w = c->account;
+    e->adopt_t[w] = c->t;
+    e->parent[w] = c->parent;
+    e->root[w] = c->root;
+    e->depth[w] = c->depth;
+    e->nreshares++;
+    tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
+    tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[w], pop->comm[w], 1);
+    trend_volume(e, c->t, c->root);
+    if (e->record_cascade) {
+        if (e->nlog == e->log_cap) {
+            e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
+            e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
+        }
+        e->log[e->nlog++] = *c;
+    }
+    tc_post p = {.t = c->t, .author = w, .root = c->root, .depth = c->depth, .seq = 0, .to = -1};
+    add_post(e, &p);
+    if (pop->cls[w] == TC_CLASS_BOT) {
+        mentions(e, w, c->t, c->root, c->depth, 0);
+        schedule_reposts(e, w, c->t, TC_K_REPEAT, 0);
+        schedule_reposts(e, w, c->t, TC_K_REPOST, 0);
+    }
+}
+
+/* A bot posts its message again: a reshare in the volume, not a new adopter. */
+static void repost(tc_engine *e, const tc_pending *c, int64_t iv)
+{
+    const tc_population *pop = e->pop;
+    int32_t w = c->account;
+    if (!silenced(e, w, c->t)) {
+        int32_t seq = c->kind == TC_K_REPEAT ? -c->seq : -1000001 - c->seq;
+        e->repeats++;
+        tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
+        trend_volume(e, c->t, e->root[w]);
+        tc_post p = {.t = c->t, .author = w, .root = e->root[w], .depth = e->depth[w],
+                     .seq = seq, .to = -1};
+        add_post(e, &p);
+        mentions(e, w, c->t, e->root[w], e->depth[w], seq);
+    }
+    schedule_reposts(e, w, c->t, c->kind, c->seq);
+}
+
+/* A person's session while the tag trends: it sees the trend with probability
+ * trend_p and may adopt the most voluminous post; its next session is checked
+ * while the trend lasts. */
+static void trend_session(tc_engine *e, const tc_pending *c, int64_t iv)
+{
+    int32_t w = c->account;
+    if (!e->trend_on || c->seq != e->trend_epoch || e->adopt_t[w] != INFINITY ||
+        (e->flags[w] & TC_F_IMMUNE))
+        return;
+    uint64_t bits = time_bits(c->t);
+    if (tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p) {
+        int32_t r = e->trend_root, author = e->roots[r].author;
+        double prob = adopt_prob(e, author, w, c->t);
+        if (prob > 0 && (prob >= 1 || tc_rng_u01(e->key, TC_P_TREND_ADOPT, (uint32_t)w, bits) < prob) &&
+            !silenced(e, w, c->t)) {
+            tc_pending a = {.t = c->t, .account = w, .parent = author, .root = r, .depth = 1,
+                            .seq = 0, .kind = TC_K_TREND};
+            adopt_account(e, &a, iv);
+            return;
+        }
+    }
+    tc_pending n = *c;
+    n.t = next_session(e, e->rng[0], w, c->t);
+    if (n.t < e->horizon) schedule(e, &n);
+}
+
+/* A feed item read in w's session at c->t: counts against attention, then the
+ * rule decides. */
+static void read_item(tc_engine *e, const tc_pending *c, int64_t iv)
+{
+    int32_t w = c->account;
+    if (e->sess_t[w] != c->t) {
+        e->sess_t[w] = c->t;
+        e->sess_n[w] = 0;
+    }
+    if (e->pop->attention && e->sess_n[w] >= e->pop->attention) return;
+    e->sess_n[w]++;
+    if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    double prob = adopt_prob(e, c->parent, w, c->t);
+    if (prob <= 0) return;
+    if (prob < 1 &&
+        tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, post_key(c->parent, c->seq)) >= prob)
+        return;
+    if (silenced(e, w, c->t)) return;
+    adopt_account(e, c, iv);
+}
+
+/* Play the pending events of the bucket in their sorted order. */
+static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
 {
     qsort(cand->v, (size_t)cand->n, sizeof *cand->v, cmp_pending);
-    const tc_population *pop = e->pop;
     for (int64_t i = 0; i < cand->n; i++) {
         const tc_pending *c = &cand->v[i];
-        if (i > 0 && cand->v[i - 1].account == c->account) continue;
         int32_t w = c->account;
-        if (e->adopt_t[w] != INFINITY) continue;
-        e->adopt_t[w] = c->t;
-        e->parent[w] = c->parent;
-        e->root[w] = c->root;
-        e->depth[w] = c->depth;
-        e->nreshares++;
-        tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
-        tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[w], pop->comm[w], 1);
-        if (e->record_cascade) {
-            if (e->nlog == e->log_cap) {
-                e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
-                e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
-            }
-            e->log[e->nlog++] = *c;
+        if (e->flags[w] & TC_F_REMOVED) continue;
+        switch (c->kind) {
+        case TC_K_RESHARE:
+            if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE) || silenced(e, w, c->t))
+                continue;
+            adopt_account(e, c, iv);
+            break;
+        case TC_K_READ: read_item(e, c, iv); break;
+        case TC_K_TREND: trend_session(e, c, iv); break;
+        default: repost(e, c, iv); break;
         }
-        tc_post p = {.t = c->t, .author = w, .root = c->root, .depth = c->depth, .seq = 0};
-        add_post(e, &p);
     }
     cand->n = 0;
 }
 
-/* Timeline posts of bucket b. */
+/* ------------------------------------------------------------------ trending */
+
+static int32_t top_root(const tc_engine *e)
+{
+    int32_t best = 0;
+    for (int32_t r = 1; r < e->nroots; r++)
+        if (e->root_vol[r] > e->root_vol[best]) best = r;
+    return best;
+}
+
+/* Every reading person not yet adopted gets a session check while the trend
+ * lasts: scheduled at its first session after t. */
+static void trend_start(tc_engine *e, double t)
+{
+    const tc_population *pop = e->pop;
+    int32_t n = e->net->n;
+    e->trend_epoch++;
+#pragma omp parallel num_threads(e->threads)
+    {
+        int tid = omp_get_thread_num();
+#pragma omp for schedule(static)
+        for (int32_t v = 0; v < n; v++) {
+            if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->adopt_t[v] != INFINITY) continue;
+            double s = next_session(e, e->rng[tid], v, t);
+            if (s >= e->horizon) continue;
+            tc_pending c = {.t = s, .account = v, .parent = -1, .root = -1, .depth = 1,
+                            .seq = e->trend_epoch, .kind = TC_K_TREND};
+            pvec_push(&e->tcand[tid], &c);
+        }
+    }
+    for (int t2 = 0; t2 < e->threads; t2++) {
+        for (int64_t i = 0; i < e->tcand[t2].n; i++) schedule(e, &e->tcand[t2].v[i]);
+        e->tcand[t2].n = 0;
+    }
+}
+
+/* Trend checks due by time tb: the volume of the last window against the
+ * threshold. */
+static void trend_checks(tc_engine *e, double tb)
+{
+    const tc_population *pop = e->pop;
+    while (e->trend_enabled) {
+        double tc = (double)e->trend_next * pop->trend_every_s;
+        if (tc > tb || tc >= e->horizon) break;
+        int64_t K = e->trend_next++, R = e->nwin + 1, sum = 0;
+        for (int64_t j = K - e->nwin; j < K; j++)
+            if (j >= 0 && j <= e->vol_last && j > e->vol_last - R) sum += e->vol[j % R];
+        int on = e->nroots > 0 && (double)sum >= pop->trend_threshold;
+        if (on) e->trend_root = top_root(e);
+        if (on && !e->trend_on) {
+            e->trend_on = 1;
+            if (e->nspans == e->spans_cap) {
+                e->spans_cap = e->spans_cap ? 2 * e->spans_cap : 16;
+                e->spans = tc_xrealloc(e->spans, (size_t)e->spans_cap * 2 * sizeof *e->spans);
+            }
+            e->spans[2 * e->nspans] = tc;
+            e->spans[2 * e->nspans + 1] = e->horizon;
+            e->nspans++;
+            trend_start(e, tc);
+        } else if (!on && e->trend_on) {
+            e->trend_on = 0;
+            e->spans[2 * e->nspans - 1] = tc;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ timeline */
+
+static void takedown(tc_engine *e, int i, int64_t iv)
+{
+    (void)iv;
+    const tc_population *pop = e->pop;
+    const tc_tevent *x = &e->tl->ev[i];
+    for (int32_t v = 0; v < e->net->n; v++) {
+        if (e->flags[v] & TC_F_REMOVED) continue;
+        int cls = pop->cls[v];
+        double p = cls == TC_CLASS_BOT ? x->recall : cls == TC_CLASS_HUMAN ? x->fpr : 0;
+        if (p <= 0 || tc_rng_u01(e->key, TC_P_TAKEDOWN, (uint32_t)v, (uint64_t)i) >= p) continue;
+        e->flags[v] |= TC_F_REMOVED;
+        if (cls == TC_CLASS_BOT) {
+            e->removed_bots++;
+            e->tk_removed[i][pop->grp ? pop->grp[v] : 0]++;
+        } else {
+            e->removed_humans++;
+        }
+    }
+}
+
+static void debunk(tc_engine *e, int i)
+{
+    const tc_tevent *x = &e->tl->ev[i];
+    for (int32_t v = 0; v < e->net->n; v++) {
+        if (e->flags[v] || e->adopt_t[v] != INFINITY || !tc_timeline_covers(x, e->pop, v))
+            continue;
+        if (tc_rng_u01(e->key, TC_P_DEBUNK, (uint32_t)v, (uint64_t)i) >= x->reach) continue;
+        e->flags[v] |= TC_F_IMMUNE;
+        e->immunised++;
+    }
+}
+
+/* Timeline events of bucket b: posts by named accounts, takedowns, debunks.
+ * (Silence and damping are looked up when an account acts; bot waves set the
+ * groups' activation times in the timeline.) */
 static void fire_events(tc_engine *e, int64_t b, int64_t iv)
 {
     const tc_population *pop = e->pop;
     while (e->next_event < e->tl->n && bucket_of(e, e->tl->ev[e->next_event].t) == b) {
-        const tc_tevent *ev = &e->tl->ev[e->next_event];
+        int i = e->next_event++;
+        const tc_tevent *ev = &e->tl->ev[i];
+        if (ev->kind == TC_EV_TAKEDOWN) takedown(e, i, iv);
+        if (ev->kind == TC_EV_DEBUNK) debunk(e, i);
+        if (ev->kind != TC_EV_POST) continue;
         int32_t a = ev->account;
+        if ((e->flags[a] & TC_F_REMOVED) || silenced(e, a, ev->t)) continue;
         if (e->nroots == e->roots_cap) {
             e->roots_cap = e->roots_cap ? 2 * e->roots_cap : 16;
             e->roots = tc_xrealloc(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
+            e->root_vol = tc_xrealloc(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
         }
         int32_t r = e->nroots++;
-        e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = e->next_event};
+        e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = i};
+        e->root_vol[r] = 0;
         tc_recorder_add(e->rec, TC_CNT_POSTS, iv, pop->cls[a], pop->comm[a], 1);
+        trend_volume(e, ev->t, r);
         if (e->adopt_t[a] == INFINITY) {
             e->adopt_t[a] = ev->t;
             e->root[a] = r;
             e->depth[a] = 0;
             tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[a], pop->comm[a], 1);
         }
-        tc_post p = {.t = ev->t, .author = a, .root = r, .depth = 0, .seq = e->next_event + 1};
+        tc_post p = {.t = ev->t, .author = a, .root = r, .depth = 0, .seq = i + 1, .to = -1};
         add_post(e, &p);
-        e->next_event++;
     }
 }
 
@@ -341,18 +739,19 @@ int tc_engine_step(tc_engine *e)
     }
     e->cur = b;
     refill(e);
+    trend_checks(e, (double)b * e->dt);
     int64_t iv = b / e->per_interval;
     fire_events(e, b, iv);
     tc_pvec *s = &e->slot[b & e->mask];
     for (;;) {
         if (e->nposts) deliver(e, iv);
         if (!s->n) break;
-        /* swap the slot out: reshares landing in this bucket go to a fresh round */
+        /* swap the slot out: events landing in this bucket go to a fresh round */
         tc_pvec tmp = e->cand;
         e->cand = *s;
         *s = tmp;
         e->pending -= e->cand.n;
-        adopt(e, &e->cand, iv);
+        play(e, &e->cand, iv);
     }
     e->cur = b + 1;
     refill(e);
@@ -399,6 +798,35 @@ void tc_engine_finish(tc_engine *e, tc_summary *s)
     s->volume = s->posts + s->reshares;
     s->bot_share_volume = s->volume ? (double)bot_volume / (double)s->volume : 0.0;
     s->bot_share_accounts = e->net->n ? (double)pop->nbots / (double)e->net->n : 0.0;
+
+    s->repeats = e->repeats;
+    s->removed_bots = e->removed_bots;
+    s->removed_humans = e->removed_humans;
+    s->immunised = e->immunised;
+    s->first_trending_t = e->nspans ? e->spans[0] : NAN;
+    s->trending_s = 0;
+    for (int64_t k = 0; k < e->nspans; k++) {
+        double on = e->spans[2 * k], off = e->spans[2 * k + 1];
+        s->trending_s += off - on;
+        if (!rec->trending) continue;
+        for (int64_t i = (int64_t)floor(on / rec->interval_s); i < T && (double)i * rec->interval_s < off; i++)
+            rec->trending[i] = 1;
+    }
+    if (rec->active_bots) {
+        /* bots of a group count from its activation until removed */
+        for (int64_t i = 0; i < T; i++) {
+            double end = (double)(i + 1) * rec->interval_s;
+            if (end > e->horizon) end = e->horizon;
+            int64_t n = 0;
+            int ng = pop->grp ? pop->ngroups : 1;
+            for (int g = 0; g < ng; g++) {
+                if (pop->grp && e->tl->act[g] >= end) continue;
+                n += pop->grp ? pop->gsize[g] : pop->nbots;
+                for (int k = 0; k < e->tl->n && e->tl->ev[k].t < end; k++) n -= e->tk_removed[k][g];
+            }
+            rec->active_bots[i] = n;
+        }
+    }
 
     tc_engine_cascades(e, s);
 }

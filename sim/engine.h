@@ -16,10 +16,23 @@
 #include "recorder.h"
 #include "timeline.h"
 
-/* A pending reshare: `account` will reshare at `t`, from `parent`. */
+/* What a pending event is. */
+enum {
+    TC_K_RESHARE = 0, /* `account` reshares at t, from `parent` (decided already) */
+    TC_K_READ = 1,    /* `account` reads, in its session at t, the post (parent, seq)
+                         that reached its feed at t0; it decides then */
+    TC_K_TREND = 2,   /* `account` has a session at t while the tag trends (seq = epoch) */
+    TC_K_REPEAT = 3,  /* bot `account` posts its message again, the seq-th time */
+    TC_K_REPOST = 4   /* hyperactive bot `account` reposts, the seq-th time */
+};
+
+/* A pending event. */
 typedef struct tc_pending {
     double t;
     int32_t account, parent, root, depth;
+    int32_t seq;
+    float t0;
+    uint8_t kind;
 } tc_pending;
 
 typedef struct tc_pvec {
@@ -32,6 +45,7 @@ typedef struct tc_pvec {
 typedef struct tc_post {
     double t;
     int32_t author, root, depth, seq;
+    int32_t to;  /* -1: the author's audience; else this one account (a mention) */
 } tc_post;
 
 typedef struct tc_root {
@@ -49,6 +63,10 @@ typedef struct tc_summary {
     tc_cascade_stats *root;   /* [nroots] */
     int64_t cascades, largest_size;  /* cascades with at least one reshare */
     double largest_sv, mean_sv;      /* NaN when there is no such cascade */
+    /* the platform and the interventions */
+    int64_t repeats;                 /* bot reposts of a message already posted */
+    int64_t removed_bots, removed_humans, immunised;
+    double trending_s, first_trending_t; /* first_trending_t: NaN if it never trended */
 } tc_summary;
 
 typedef struct tc_engine {
@@ -72,6 +90,9 @@ typedef struct tc_engine {
     int32_t *parent, *root;
     int32_t *depth;
     uint8_t *exposed;      /* set once, atomically, on first exposure */
+    uint8_t *flags;        /* TC_F_REMOVED, TC_F_IMMUNE: written between rounds only */
+    double *sess_t;        /* sessions: the session being read, and items read in it */
+    uint32_t *sess_n;
 
     /* timing wheel: slot b & mask holds bucket b for b in [cur, cur + W) */
     int64_t W, mask;
@@ -90,6 +111,21 @@ typedef struct tc_engine {
     tc_pvec *tcand;        /* per thread */
     int64_t *tcount;       /* per thread: [2 + ncomm] new exposures */
     gsl_rng **rng;         /* per thread */
+
+    /* interventions: indexes of the timeline's silence and damping events */
+    int *silence, nsilence, *damping, ndamping;
+    int64_t (*tk_removed)[TC_MAX_GROUPS]; /* [event] bots removed per group */
+    int64_t removed_bots, removed_humans, immunised, repeats;
+
+    /* trending: volume per check period in a ring, the state, its spans */
+    int trend_enabled, trend_on;
+    int32_t trend_epoch, trend_root;
+    int64_t trend_next;     /* next check: at trend_next * every */
+    int64_t nwin, vol_last; /* periods in the window; last period with volume */
+    int64_t *vol;           /* ring of nwin + 1 periods */
+    int64_t *root_vol;      /* volume per root */
+    double *spans;          /* [2 * nspans]: on, off */
+    int64_t nspans, spans_cap;
 
     /* cascade record */
     tc_root *roots;
@@ -119,6 +155,8 @@ void tc_engine_cascades(const tc_engine *e, tc_summary *s);
 void tc_engine_cascade(const tc_engine *e, tc_pending **out, int64_t *n);
 
 void tc_engine_destroy(tc_engine *e);
+
+enum { TC_F_REMOVED = 1, TC_F_IMMUNE = 2 };
 void tc_summary_destroy(tc_summary *s);
 
 #endif

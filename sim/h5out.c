@@ -269,7 +269,9 @@ static void write_meta(writer *w, const tc_run_info *ri)
     const char **lab = tc_xcalloc((size_t)E + 1, sizeof *lab);
     for (int i = 0; i < E; i++) {
         t[i] = ri->tl->ev[i].t;
-        kind[i] = "post";
+        static const char *const kinds[] = {"post", "silence", "damping", "takedown", "debunk",
+                                            "bot_wave"};
+        kind[i] = kinds[ri->tl->ev[i].kind];
         acc[i] = ri->tl->ev[i].account_name ? ri->tl->ev[i].account_name : "";
         lab[i] = ri->tl->ev[i].label ? ri->tl->ev[i].label : "";
     }
@@ -332,6 +334,10 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
         }
     }
     free(names);
+    if (rec->trending) {
+        ds(w, g, "trending", H5T_NATIVE_UINT8, 1, &d1, rec->trending);
+        ds(w, g, "active_bots", H5T_NATIVE_INT64, 1, &d1, rec->active_bots);
+    }
     free(col);
     H5Gclose(g);
 }
@@ -410,7 +416,9 @@ static void write_summary(writer *w, const tc_run_info *ri)
                 {"reshares_human", s->reshares_human}, {"reshares_bot", s->reshares_bot},
                 {"volume", s->volume},       {"peak_volume", s->peak_volume},
                 {"max_depth", s->max_depth}, {"max_breadth", s->max_breadth},
-                {"cascades", s->cascades},   {"largest_size", s->largest_size}};
+                {"cascades", s->cascades},   {"largest_size", s->largest_size},
+                {"repeats", s->repeats},     {"removed_bots", s->removed_bots},
+                {"removed_humans", s->removed_humans}, {"immunised", s->immunised}};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         ds_scalar(w, g, ints[i].name, H5T_NATIVE_INT64, &ints[i].v);
     ds_scalar(w, g, "peak_t", H5T_NATIVE_DOUBLE, &s->peak_t);
@@ -418,6 +426,8 @@ static void write_summary(writer *w, const tc_run_info *ri)
     ds_scalar(w, g, "bot_share_accounts", H5T_NATIVE_DOUBLE, &s->bot_share_accounts);
     ds_scalar(w, g, "largest_structural_virality", H5T_NATIVE_DOUBLE, &s->largest_sv);
     ds_scalar(w, g, "mean_structural_virality", H5T_NATIVE_DOUBLE, &s->mean_sv);
+    ds_scalar(w, g, "trending_s", H5T_NATIVE_DOUBLE, &s->trending_s);
+    ds_scalar(w, g, "first_trending_t", H5T_NATIVE_DOUBLE, &s->first_trending_t);
 
     write_roots(w, g, s->root, s->nroots, e->roots, NULL, NULL);
     H5Gclose(g);

@@ -21,6 +21,191 @@ static int cmp_ranked(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
+static int community_index(const tc_population *pop, const tc_named_value *x, const char *key,
+                           tc_err *err)
+{
+    for (int c = 0; c < pop->ncomm; c++)
+        if (!strcmp(pop->comm_names[c], x->name)) return c;
+    char list[512] = "";
+    for (int c = 0; c < pop->ncomm && strlen(list) < 400; c++) {
+        strcat(list, c ? ", " : "");
+        strncat(list, pop->comm_names[c], 60);
+    }
+    tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s.%s: unknown community; the graph has: %s",
+               x->at.file, x->at.line, x->at.col, key, x->name, list);
+    return -1;
+}
+
+/* Sessions, time zones and susceptibility of people. */
+static int people(tc_population *pop, const tc_scenario *sc, tc_err *err)
+{
+    pop->start_epoch = sc->time.start_epoch;
+    pop->tz = tc_xmalloc((size_t)pop->ncomm * sizeof *pop->tz);
+    for (int c = 0; c < pop->ncomm; c++) pop->tz[c] = sc->time.utc_offset_s;
+    for (int i = 0; i < sc->humans.ntz; i++) {
+        int c = community_index(pop, &sc->humans.tz[i], "population.humans.utc_offset", err);
+        if (c < 0) return TC_EINPUT;
+        pop->tz[c] = (int32_t)sc->humans.tz[i].v;
+    }
+    if (sc->humans.nsusc) {
+        pop->susc = tc_xmalloc((size_t)pop->ncomm * sizeof *pop->susc);
+        for (int c = 0; c < pop->ncomm; c++) pop->susc[c] = 1.0;
+        for (int i = 0; i < sc->humans.nsusc; i++) {
+            int c = community_index(pop, &sc->humans.susc[i], "population.humans.susceptibility",
+                                    err);
+            if (c < 0) return TC_EINPUT;
+            pop->susc[c] = sc->humans.susc[i].v;
+        }
+    }
+    pop->trend_on = sc->trending.on;
+    pop->trend_window_s = sc->trending.window_s;
+    pop->trend_every_s = sc->trending.every_s;
+    pop->trend_threshold = sc->trending.threshold;
+    pop->trend_p = sc->trending.probability;
+    pop->sessions = sc->humans.sessions;
+    pop->attention = sc->humans.attention;
+    double sum = 0;
+    for (int h = 0; h < 24; h++) sum += sc->humans.rhythm[h];
+    for (int h = 0; h < 24; h++)
+        pop->rate[h] = sum > 0 ? sc->humans.per_day * sc->humans.rhythm[h] / sum / 3600.0 : 0;
+    return TC_OK;
+}
+
+/* Bots into groups by the scenario's shares, in an order drawn per account; ring
+ * groups cut into rings of consecutive bots in that order, the first leading. */
+static void place_groups(tc_population *pop, const tc_scenario *sc, uint64_t key, ranked *cand,
+                         int64_t nc)
+{
+    pop->group = sc->bots.group;
+    pop->ngroups = sc->bots.ngroups;
+    pop->grp = tc_xcalloc((size_t)(pop->n ? pop->n : 1), 1);
+    for (int g = 0; g < pop->ngroups; g++)
+        for (int j = 0; j < sc->bots.group[g].nmentions; j++)
+            pop->mention_id[g][j] = tc_population_find(pop, sc, sc->bots.group[g].mentions[j]);
+    int64_t nb = 0;
+    for (int64_t i = 0; i < nc; i++)
+        if (pop->cls[cand[i].id] == TC_CLASS_BOT)
+            cand[nb++] = (ranked){tc_rng_u01(key, TC_P_GROUPS, (uint32_t)cand[i].id, 0),
+                                  cand[i].id};
+    qsort(cand, (size_t)nb, sizeof *cand, cmp_ranked);
+    int rings = 0;
+    for (int g = 0; g < pop->ngroups; g++) rings |= sc->bots.group[g].ring > 0;
+    if (rings) {
+        pop->leader = tc_xmalloc((size_t)(pop->n ? pop->n : 1) * sizeof *pop->leader);
+        memset(pop->leader, 0xff, (size_t)pop->n * sizeof *pop->leader);
+    }
+    int64_t at = 0;
+    double cum = 0;
+    for (int g = 0; g < pop->ngroups; g++) {
+        cum += sc->bots.group[g].share;
+        int64_t end = g == pop->ngroups - 1 ? nb : llround(cum * (double)nb);
+        if (end > nb) end = nb;
+        int64_t K = sc->bots.group[g].ring;
+        for (int64_t i = at; i < end; i++) {
+            pop->grp[cand[i].id] = (uint8_t)g;
+            if (K > 0) pop->leader[cand[i].id] = cand[at + (i - at) / K * K].id;
+        }
+        pop->gsize[g] = end > at ? end - at : 0;
+        at = end > at ? end : at;
+    }
+}
+
+typedef struct {
+    int32_t src, dst;
+} pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    if (x->src != y->src) return x->src < y->src ? -1 : 1;
+    return (x->dst > y->dst) - (x->dst < y->dst);
+}
+
+static int in_audience(const tc_net *net, int32_t u, int32_t v)
+{
+    int64_t lo = net->off[u], hi = net->off[u + 1];
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (net->dst[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < net->off[u + 1] && net->dst[lo] == v;
+}
+
+static void push_pair(pair **v, int64_t *n, int64_t *cap, int32_t s, int32_t d)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 1024;
+        *v = tc_xrealloc(*v, (size_t)*cap * sizeof **v);
+    }
+    (*v)[(*n)++] = (pair){s, d};
+}
+
+/* Edges the bots add: each bot follows `follows` humans drawn at random (it then
+ * sees their posts) and each follows it back with probability follow_back; ring
+ * members follow each other. Edges already in the net are not added again. */
+static void add_edges(tc_population *pop, const tc_scenario *sc, const tc_net *net,
+                      int32_t nbase, uint64_t key)
+{
+    pair *v = NULL;
+    int64_t n = 0, cap = 0;
+    if (sc->bots.follows > 0 && pop->nhumans > 0) {
+        gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+        for (int32_t b = 0; b < nbase; b++) {
+            if (pop->cls[b] != TC_CLASS_BOT) continue;
+            tc_rng_seek(r, key, TC_P_INFILTRATE, (uint32_t)b, 0);
+            for (int64_t j = 0; j < sc->bots.follows; j++) {
+                int32_t h;
+                do h = (int32_t)gsl_rng_uniform_int(r, (unsigned long)nbase);
+                while (pop->cls[h] != TC_CLASS_HUMAN);
+                push_pair(&v, &n, &cap, h, b);
+                if (gsl_rng_uniform(r) < sc->bots.follow_back) push_pair(&v, &n, &cap, b, h);
+            }
+        }
+        gsl_rng_free(r);
+    }
+    if (pop->leader) {
+        /* members of one ring are consecutive in no particular id order: gather by leader */
+        int32_t *idx = tc_xmalloc((size_t)(pop->n ? pop->n : 1) * sizeof *idx);
+        int64_t m = 0;
+        for (int32_t u = 0; u < pop->n; u++)
+            if (pop->leader[u] >= 0) idx[m++] = u;
+        pair *byl = tc_xmalloc((size_t)(m ? m : 1) * sizeof *byl);
+        for (int64_t i = 0; i < m; i++) byl[i] = (pair){pop->leader[idx[i]], idx[i]};
+        qsort(byl, (size_t)m, sizeof *byl, cmp_pair);
+        for (int64_t i = 0; i < m;) {
+            int64_t j = i;
+            while (j < m && byl[j].src == byl[i].src) j++;
+            for (int64_t a = i; a < j; a++)
+                for (int64_t c = i; c < j; c++)
+                    if (a != c) push_pair(&v, &n, &cap, byl[a].dst, byl[c].dst);
+            i = j;
+        }
+        free(byl);
+        free(idx);
+    }
+    if (n == 0) {
+        free(v);
+        return;
+    }
+    qsort(v, (size_t)n, sizeof *v, cmp_pair);
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (k && v[k - 1].src == v[i].src && v[k - 1].dst == v[i].dst) continue;
+        if (v[i].src == v[i].dst || in_audience(net, v[i].src, v[i].dst)) continue;
+        v[k++] = v[i];
+    }
+    pop->xoff = tc_xcalloc((size_t)pop->n + 1, sizeof *pop->xoff);
+    pop->xdst = tc_xmalloc((size_t)(k ? k : 1) * sizeof *pop->xdst);
+    pop->xm = k;
+    for (int64_t i = 0; i < k; i++) {
+        pop->xoff[v[i].src + 1]++;
+        pop->xdst[i] = v[i].dst;
+    }
+    for (int32_t u = 0; u < pop->n; u++) pop->xoff[u + 1] += pop->xoff[u];
+    free(v);
+}
+
 int tc_population_build(tc_population *pop, const tc_scenario *sc, int32_t nbase,
                         const uint16_t *comm, int ncomm,
                         const char (*comm_names)[TC_NAME_MAX], const tc_net *net, uint64_t key,
@@ -88,6 +273,9 @@ int tc_population_build(tc_population *pop, const tc_scenario *sc, int32_t nbase
     for (int64_t i = 0; i < k; i++) pop->cls[cand[i].id] = TC_CLASS_BOT;
     pop->nbots = k;
     pop->nhumans = nb - k;
+    TC_TRY(people(pop, sc, err));
+    place_groups(pop, sc, key, cand, nc);
+    add_edges(pop, sc, net, nbase, key);
 cleanup:
     free(cand);
     if (rc) tc_population_destroy(pop);
@@ -101,6 +289,12 @@ void tc_population_destroy(tc_population *pop)
     free(pop->comm);
     free(pop->comm_names);
     free(pop->hub_id);
+    free(pop->tz);
+    free(pop->susc);
+    free(pop->grp);
+    free(pop->leader);
+    free(pop->xoff);
+    free(pop->xdst);
     memset(pop, 0, sizeof *pop);
 }
 

@@ -22,6 +22,31 @@ typedef struct tc_population {
     int64_t nbots, nhumans;
     double delay_median_s, delay_sigma;   /* humans and hubs: log-normal */
     double bot_delay_min_s, bot_delay_max_s; /* bots: uniform */
+
+    /* reading sessions (people: humans and hubs); off when `sessions` is 0 */
+    int sessions;
+    double rate[24];       /* sessions per second by local hour */
+    int64_t attention;     /* items read per session, 0 = all */
+    int64_t start_epoch;   /* UTC seconds at t = 0 */
+    int32_t *tz;           /* [ncomm] UTC offset of each community, seconds */
+    double *susc;          /* [ncomm] susceptibility of people, NULL = all 1 */
+
+    /* bots: group of each bot (0 for others), the groups, rings */
+    uint8_t *grp;
+    int ngroups;
+    const tc_bot_group *group;   /* borrowed from the scenario */
+    int64_t gsize[TC_MAX_GROUPS];
+    int32_t mention_id[TC_MAX_GROUPS][TC_MAX_MENTIONS];
+    int32_t *leader;       /* ring leader of each account, -1 = none; NULL = no rings */
+
+    /* audience edges added on top of the net: infiltration follows and rings */
+    /* the platform: trending (copied from the scenario), off when trend_on is 0 */
+    int trend_on;
+    double trend_window_s, trend_every_s, trend_threshold, trend_p;
+
+    int64_t *xoff;         /* [n+1], NULL = none */
+    int32_t *xdst;
+    int64_t xm;
 } tc_population;
 
 /* Classes and communities for every account of `net`. `comm` (per account) and
@@ -35,6 +60,13 @@ int tc_population_build(tc_population *pop, const tc_scenario *sc, int32_t nbase
                         tc_err *err);
 
 void tc_population_destroy(tc_population *pop);
+
+/* Audience size of u: net plus added edges. */
+static inline int64_t tc_population_audience(const tc_population *pop, const tc_net *net,
+                                             int32_t u)
+{
+    return tc_net_degree(net, u) + (pop->xoff ? pop->xoff[u + 1] - pop->xoff[u] : 0);
+}
 
 /* Response delay in seconds of an account of class `cls`, drawn from `r`
  * (already positioned by the caller). */

@@ -16,6 +16,8 @@ void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s)
     rec->interval_s = interval_s;
     rec->by_class = tc_xcalloc((size_t)(TC_NCOUNTERS * T * 2), sizeof(int64_t));
     rec->by_comm = tc_xcalloc((size_t)(TC_NCOUNTERS * T * ncomm), sizeof(int64_t));
+    rec->trending = tc_xcalloc((size_t)(T ? T : 1), 1);
+    rec->active_bots = tc_xcalloc((size_t)(T ? T : 1), sizeof(int64_t));
 }
 
 void tc_recorder_destroy(tc_recorder *rec)
@@ -23,5 +25,7 @@ void tc_recorder_destroy(tc_recorder *rec)
     if (!rec) return;
     free(rec->by_class);
     free(rec->by_comm);
+    free(rec->trending);
+    free(rec->active_bots);
     memset(rec, 0, sizeof *rec);
 }

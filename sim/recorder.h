@@ -16,6 +16,8 @@ typedef struct tc_recorder {
     double interval_s;
     int64_t *by_class;  /* [TC_NCOUNTERS][T][2]: human (hubs included), bot */
     int64_t *by_comm;   /* [TC_NCOUNTERS][T][ncomm] */
+    uint8_t *trending;  /* [T] 1 if the tag trended during the interval; may be NULL */
+    int64_t *active_bots; /* [T] bots active at the end of the interval; may be NULL */
 } tc_recorder;
 
 void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s);

@@ -18,7 +18,16 @@ enum tc_purpose {
     TC_P_DELAY = 5,     /* response delay of account a to post b */
     TC_P_IGRAPH = 6,    /* seed for igraph's own generator */
     TC_P_MIXING = 7,    /* cross-community rewiring: a = edge index */
-    TC_P_RECIPROCITY = 8 /* follow-back: a = edge index */
+    TC_P_RECIPROCITY = 8, /* follow-back: a = edge index */
+    TC_P_GROUPS = 9,    /* bot group and ring order: a = account */
+    TC_P_INFILTRATE = 10, /* bot a's follows of humans: b = follow index */
+    TC_P_SESSION = 11,  /* reading sessions of account a in local hour b */
+    TC_P_TREND = 12,    /* does account a see the trend in its session at b (bits of t) */
+    TC_P_TREND_ADOPT = 13, /* does account a adopt the trending post it saw at b */
+    TC_P_REPOST = 14,   /* bot a's repost number b: Poisson gap */
+    TC_P_MENTION = 15,  /* bot a's post b mentions named account j: b = seq << 8 | j */
+    TC_P_TAKEDOWN = 16, /* account a removed by timeline event b */
+    TC_P_DEBUNK = 17    /* account a immunised by timeline event b */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

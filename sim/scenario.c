@@ -614,27 +614,198 @@ cleanup:
     return rc;
 }
 
+/* A time in the run: an ISO date-time or a duration after time.start, in
+ * [0, duration). */
+static int get_when(tc_err *err, const tc_ynode *map, const char *path, const char *key,
+                    int required, const tc_scenario *sc, double *out_s)
+{
+    char full[160];
+    const char *expect = "an ISO 8601 date-time with offset or a duration after time.start";
+    const tc_ynode *n;
+    int rc = get_node(err, map, path, key, required, expect, &n, full, sizeof full);
+    if (rc || !n) return rc;
+    int64_t epoch, ms;
+    int off;
+    if (n->kind != TC_Y_SCALAR) return bad(err, n, full, expect);
+    if (tc_datetime_parse(n->value, &epoch, &off) == 0)
+        ms = (epoch - sc->time.start_epoch) * 1000;
+    else if (tc_duration_parse(n->value, &ms) != 0)
+        return bad(err, n, full, expect);
+    if (ms < 0 || ms >= sc->time.duration_ms) {
+        char msg[160], a[40], b[40];
+        tc_datetime_format(sc->time.start_epoch, sc->time.utc_offset_s, a, sizeof a);
+        tc_datetime_format(sc->time.start_epoch + sc->time.duration_ms / 1000,
+                           sc->time.utc_offset_s, b, sizeof b);
+        snprintf(msg, sizeof msg, "a time within the run, from %s to before %s", a, b);
+        return bad(err, n, full, msg);
+    }
+    *out_s = ms / 1000.0;
+    return TC_OK;
+}
+
+/* A mapping community name -> number in [lo, hi]; `offset` reads signed durations
+ * ("-4h", "+5h30m") as seconds instead. */
+static int get_by_community(tc_err *err, const tc_ynode *map, const char *path,
+                            const char *key, double lo, double hi, int offset,
+                            tc_named_value **out, int *nout)
+{
+    char full[160];
+    const tc_ynode *n;
+    int rc = get_node(err, map, path, key, 0, "", &n, full, sizeof full);
+    if (rc || !n) return rc;
+    if (n->kind != TC_Y_MAP || n->n > TC_MAX_COMMUNITIES)
+        return bad(err, n, full, "a mapping of community names to values");
+    *out = tc_xcalloc((size_t)n->n + 1, sizeof **out);
+    *nout = n->n;
+    for (int i = 0; i < n->n; i++) {
+        tc_named_value *x = &(*out)[i];
+        const tc_ynode *v = n->items[i];
+        char k2[240], expect[128];
+        snprintf(k2, sizeof k2, "%s.%s", full, n->keys[i]);
+        if (strlen(n->keys[i]) >= TC_NAME_MAX) return bad(err, v, k2, "a community name");
+        snprintf(x->name, sizeof x->name, "%s", n->keys[i]);
+        key_where(n, i, &x->at);
+        if (offset) {
+            snprintf(expect, sizeof expect, "a UTC offset such as +2h, -4h or +5h30m");
+            const char *s = v->kind == TC_Y_SCALAR ? v->value : "";
+            int sign = 1;
+            int64_t ms;
+            if (*s == '+' || *s == '-') sign = *s++ == '-' ? -1 : 1;
+            if (v->kind != TC_Y_SCALAR || tc_duration_parse(s, &ms) || ms > 14 * 3600000)
+                return bad(err, v, k2, expect);
+            x->v = sign * ms / 1000.0;
+        } else {
+            TC_TRY(get_real(err, n, full, n->keys[i], 1, lo, hi, &x->v));
+        }
+    }
+cleanup:
+    return rc;
+}
+
+static const char *const who_names[] = {"all", "people", "humans", "bots", "hubs", NULL};
+
+static int load_groups(tc_err *err, tc_scenario *sc, const tc_ynode *b)
+{
+    int rc = TC_OK;
+    const tc_ynode *gl = tc_ytree_get(b, "groups");
+    static const char *const gkeys[] = {"name", "share", "repeat", "posts_per_hour", "ring",
+                                        "active_from", "mentions", NULL};
+    static const char *const rkeys[] = {"count", "interval", NULL};
+    static const char *const mkeys[] = {"accounts", "probability", NULL};
+    if (!gl) {
+        sc->bots.ngroups = 1;
+        snprintf(sc->bots.group[0].name, TC_NAME_MAX, "amplifiers");
+        sc->bots.group[0].share = 1.0;
+        return TC_OK;
+    }
+    sc->bots.groups_at = (tc_where){gl->file, gl->line, gl->col};
+    if (gl->kind != TC_Y_SEQ || gl->n < 1 || gl->n > TC_MAX_GROUPS)
+        return bad(err, gl, "population.bots.groups", "a list of 1 to 16 bot groups");
+    sc->bots.ngroups = gl->n;
+    double sum = 0;
+    for (int i = 0; i < gl->n; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "population.bots.groups.%d", i);
+        const tc_ynode *e = gl->items[i];
+        tc_bot_group *g = &sc->bots.group[i];
+        TC_TRY(want_map(err, e, path));
+        TC_TRY(only_keys(err, e, path, gkeys));
+        TC_TRY(get_str(err, e, path, "name", 1, g->name, TC_NAME_MAX, NULL));
+        for (int j = 0; j < i; j++)
+            if (!strcmp(sc->bots.group[j].name, g->name)) {
+                char full[96];
+                snprintf(full, sizeof full, "%s.name", path);
+                return bad(err, tc_ytree_get(e, "name"), full, "a group name not used before");
+            }
+        g->share = 1.0 / gl->n;
+        TC_TRY(get_real(err, e, path, "share", gl->n > 1, 0.0, 1.0, &g->share));
+        sum += g->share;
+        const tc_ynode *r = tc_ytree_get(e, "repeat");
+        if (r) {
+            char rp[96];
+            int64_t ms = 600000;
+            snprintf(rp, sizeof rp, "%s.repeat", path);
+            TC_TRY(want_map(err, r, rp));
+            TC_TRY(only_keys(err, r, rp, rkeys));
+            TC_TRY(get_int(err, r, rp, "count", 1, 0, 1000000, &g->repeat_count));
+            TC_TRY(get_duration(err, r, rp, "interval", 0, 1000, &ms));
+            g->repeat_interval_s = ms / 1000.0;
+        }
+        TC_TRY(get_real(err, e, path, "posts_per_hour", 0, 0.0, 3600.0, &g->posts_per_hour));
+        TC_TRY(get_int(err, e, path, "ring", 0, 0, 1000, &g->ring));
+        if (g->ring == 1) {
+            char full[96];
+            snprintf(full, sizeof full, "%s.ring", path);
+            return bad(err, tc_ytree_get(e, "ring"), full, "0 (no rings) or a ring size of 2 to 1000");
+        }
+        TC_TRY(get_when(err, e, path, "active_from", 0, sc, &g->active_from_s));
+        const tc_ynode *m = tc_ytree_get(e, "mentions");
+        if (m) {
+            char mp[96];
+            snprintf(mp, sizeof mp, "%s.mentions", path);
+            TC_TRY(want_map(err, m, mp));
+            TC_TRY(only_keys(err, m, mp, mkeys));
+            const tc_ynode *a = tc_ytree_get(m, "accounts");
+            char ap[120];
+            snprintf(ap, sizeof ap, "%s.accounts", mp);
+            if (!a) return missing(err, m, mp, "accounts", "a list of named accounts");
+            if (a->kind != TC_Y_SEQ || a->n < 1 || a->n > TC_MAX_MENTIONS)
+                return bad(err, a, ap, "a list of 1 to 8 named accounts");
+            g->nmentions = a->n;
+            for (int j = 0; j < a->n; j++) {
+                const tc_ynode *x = a->items[j];
+                if (x->kind != TC_Y_SCALAR || strlen(x->value) >= TC_NAME_MAX)
+                    return bad(err, x, ap, "the name of an account listed under 'accounts'");
+                snprintf(g->mentions[j], TC_NAME_MAX, "%s", x->value);
+                g->mentions_at[j] = (tc_where){x->file, x->line, x->col};
+            }
+            TC_TRY(get_real(err, m, mp, "probability", 1, 0.0, 1.0, &g->mention_p));
+        }
+    }
+    if (fabs(sum - 1.0) > 1e-6) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "shares that add up to 1 (they add up to %g)", sum);
+        return bad(err, gl, "population.bots.groups", msg);
+    }
+cleanup:
+    return rc;
+}
+
+/* A typical day of reading, by local hour: quiet from 2 to 6, busiest in the
+ * evening. Relative weights; only their shape matters. */
+static const double default_rhythm[24] = {0.55, 0.35, 0.22, 0.14, 0.10, 0.10, 0.17, 0.35,
+                                          0.55, 0.70, 0.78, 0.82, 0.88, 0.88, 0.85, 0.85,
+                                          0.88, 0.92, 0.95, 1.00, 1.00, 1.00, 0.92, 0.78};
+
 static int load_population(tc_err *err, tc_scenario *sc, const tc_ynode *root)
 {
     int rc = TC_OK;
     const tc_ynode *p = tc_ytree_get(root, "population");
     static const char *const keys[] = {"humans", "bots", NULL};
-    static const char *const hkeys[] = {"delay", NULL};
-    static const char *const bkeys[] = {"fraction", "placement", "community", "delay", NULL};
+    static const char *const hkeys[] = {"delay", "sessions", "utc_offset", "susceptibility",
+                                        NULL};
+    static const char *const skeys[] = {"per_day", "rhythm", "attention", NULL};
+    static const char *const bkeys[] = {"fraction", "placement", "community", "delay",
+                                        "infiltration", "groups", NULL};
+    static const char *const ikeys[] = {"follows", "follow_back", NULL};
     static const char *const hdkeys[] = {"median", "sigma", NULL};
     static const char *const bdkeys[] = {"min", "max", NULL};
     static const char *const places[] = {"random", "followers", "community", NULL};
 
     sc->humans.delay_median_s = 70 * 60;
     sc->humans.delay_sigma = 2.5;
+    sc->humans.per_day = 12;
+    memcpy(sc->humans.rhythm, default_rhythm, sizeof default_rhythm);
     sc->bots.fraction = 0;
     sc->bots.placement = TC_PLACE_RANDOM;
     sc->bots.delay_min_s = 2;
     sc->bots.delay_max_s = 10;
-    if (!p) return TC_OK;
-    TC_TRY(want_map(err, p, "population"));
-    TC_TRY(only_keys(err, p, "population", keys));
-    const tc_ynode *h = tc_ytree_get(p, "humans");
+    const tc_ynode *h = p ? tc_ytree_get(p, "humans") : NULL;
+    const tc_ynode *b = p ? tc_ytree_get(p, "bots") : NULL;
+    if (p) {
+        TC_TRY(want_map(err, p, "population"));
+        TC_TRY(only_keys(err, p, "population", keys));
+    }
     if (h) {
         TC_TRY(want_map(err, h, "population.humans"));
         TC_TRY(only_keys(err, h, "population.humans", hkeys));
@@ -650,8 +821,38 @@ static int load_population(tc_err *err, tc_scenario *sc, const tc_ynode *root)
             TC_TRY(get_real(err, d, "population.humans.delay", "sigma", 0, 0.0, 10.0,
                             &sc->humans.delay_sigma));
         }
+        const tc_ynode *s = tc_ytree_get(h, "sessions");
+        if (s) {
+            const char *sp = "population.humans.sessions";
+            TC_TRY(want_map(err, s, sp));
+            TC_TRY(only_keys(err, s, sp, skeys));
+            sc->humans.sessions = 1;
+            TC_TRY(get_real(err, s, sp, "per_day", 0, 0.01, 10000.0, &sc->humans.per_day));
+            TC_TRY(get_int(err, s, sp, "attention", 0, 0, 1000000, &sc->humans.attention));
+            const tc_ynode *r = tc_ytree_get(s, "rhythm");
+            if (r) {
+                const char *rp = "population.humans.sessions.rhythm";
+                if (r->kind != TC_Y_SEQ || r->n != 24)
+                    return bad(err, r, rp, "a list of 24 weights, one per local hour from 0h");
+                double sum = 0;
+                for (int i = 0; i < 24; i++) {
+                    const tc_ynode *x = r->items[i];
+                    char *end;
+                    double v = x->kind == TC_Y_SCALAR ? strtod(x->value, &end) : NAN;
+                    if (x->kind != TC_Y_SCALAR || !x->plain || end == x->value || *end ||
+                        !isfinite(v) || v < 0 || v > 1e6)
+                        return bad(err, x, rp, "a weight in [0, 1e6]");
+                    sc->humans.rhythm[i] = v;
+                    sum += v;
+                }
+                if (sum <= 0) return bad(err, r, rp, "weights not all zero");
+            }
+        }
+        TC_TRY(get_by_community(err, h, "population.humans", "utc_offset", 0, 0, 1,
+                                &sc->humans.tz, &sc->humans.ntz));
+        TC_TRY(get_by_community(err, h, "population.humans", "susceptibility", 0.0, 1000.0, 0,
+                                &sc->humans.susc, &sc->humans.nsusc));
     }
-    const tc_ynode *b = tc_ytree_get(p, "bots");
     if (b) {
         int k = 0;
         TC_TRY(want_map(err, b, "population.bots"));
@@ -676,7 +877,54 @@ static int load_population(tc_err *err, tc_scenario *sc, const tc_ynode *root)
             sc->bots.delay_min_s = lo / 1000.0;
             sc->bots.delay_max_s = hi / 1000.0;
         }
+        const tc_ynode *in = tc_ytree_get(b, "infiltration");
+        if (in) {
+            const char *ip = "population.bots.infiltration";
+            TC_TRY(want_map(err, in, ip));
+            TC_TRY(only_keys(err, in, ip, ikeys));
+            TC_TRY(get_int(err, in, ip, "follows", 1, 0, 100000, &sc->bots.follows));
+            TC_TRY(get_real(err, in, ip, "follow_back", 1, 0.0, 1.0, &sc->bots.follow_back));
+        }
     }
+    TC_TRY(load_groups(err, sc, b ? b : root));
+cleanup:
+    return rc;
+}
+
+/* platform: what the platform does on its own (trending topics). */
+static int load_platform(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *p = tc_ytree_get(root, "platform");
+    static const char *const keys[] = {"trending", NULL};
+    static const char *const tkeys[] = {"window", "every", "threshold", "probability", NULL};
+    if (!p) return TC_OK;
+    TC_TRY(want_map(err, p, "platform"));
+    TC_TRY(only_keys(err, p, "platform", keys));
+    const tc_ynode *t = tc_ytree_get(p, "trending");
+    if (!t) return TC_OK;
+    const char *tp = "platform.trending";
+    TC_TRY(want_map(err, t, tp));
+    TC_TRY(only_keys(err, t, tp, tkeys));
+    int64_t win = 3600000, every = 60000;
+    TC_TRY(get_duration(err, t, tp, "window", 0, 1000, &win));
+    TC_TRY(get_duration(err, t, tp, "every", 0, 1000, &every));
+    if (every % sc->time.dt_ms)
+        return bad(err, tc_ytree_get(t, "every"), "platform.trending.every",
+                   "a whole multiple of time.dt");
+    if (win % every)
+        return bad(err, tc_ytree_get(t, "window") ? tc_ytree_get(t, "window") : t,
+                   "platform.trending.window", "a whole multiple of platform.trending.every (default 1m)");
+    if (win / every > 100000)
+        return bad(err, tc_ytree_get(t, "window"), "platform.trending.window",
+                   "at most 100,000 times platform.trending.every");
+    TC_TRY(get_real(err, t, tp, "threshold", 1, 1.0, 1e15, &sc->trending.threshold));
+    TC_TRY(get_real(err, t, tp, "probability", 1, 0.0, 1.0, &sc->trending.probability));
+    if (!sc->humans.sessions)
+        return bad(err, t, tp, "population.humans.sessions as well (a trend is seen in a reading session)");
+    sc->trending.on = 1;
+    sc->trending.window_s = win / 1000.0;
+    sc->trending.every_s = every / 1000.0;
 cleanup:
     return rc;
 }
@@ -765,60 +1013,141 @@ cleanup:
     return rc;
 }
 
+static int hub_known(const tc_scenario *sc, const char *name)
+{
+    for (int j = 0; j < sc->nhubs; j++)
+        if (!strcmp(sc->hubs[j].name, name)) return 1;
+    return 0;
+}
+
+static int bad_at(tc_err *err, tc_where w, const char *key, const char *expect, const char *got)
+{
+    tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s: expected %s, got \"%s\"", w.file, w.line, w.col,
+               key, expect, got);
+    return TC_EINPUT;
+}
+
+/* whom: who (a class), community, and for silence a list of named accounts. */
+static int load_whom(tc_err *err, tc_scenario *sc, const tc_ynode *m, const char *path,
+                     tc_event_spec *x, int accounts_ok)
+{
+    int rc = TC_OK;
+    int k = x->who;
+    TC_TRY(get_choice(err, m, path, "who", 0, who_names, &k));
+    x->who = (tc_who)k;
+    TC_TRY(get_str(err, m, path, "community", 0, x->community, TC_NAME_MAX, &x->community_at));
+    const tc_ynode *a = tc_ytree_get(m, "accounts");
+    if (a && accounts_ok) {
+        char ap[96];
+        snprintf(ap, sizeof ap, "%s.accounts", path);
+        if (a->kind != TC_Y_SEQ || a->n < 1 || a->n > TC_MAX_TARGETS)
+            return bad(err, a, ap, "a list of 1 to 64 named accounts");
+        if (tc_ytree_get(m, "who") || tc_ytree_get(m, "community"))
+            return bad(err, a, ap, "either accounts or who/community, not both");
+        x->naccounts = a->n;
+        x->accounts = tc_xcalloc((size_t)a->n, sizeof *x->accounts);
+        x->accounts_at = tc_xcalloc((size_t)a->n, sizeof *x->accounts_at);
+        for (int j = 0; j < a->n; j++) {
+            const tc_ynode *v = a->items[j];
+            if (v->kind != TC_Y_SCALAR || strlen(v->value) >= TC_NAME_MAX ||
+                !hub_known(sc, v->value))
+                return bad(err, v, ap, "the name of an account listed under 'accounts'");
+            snprintf(x->accounts[j], TC_NAME_MAX, "%s", v->value);
+            x->accounts_at[j] = (tc_where){v->file, v->line, v->col};
+        }
+    }
+cleanup:
+    return rc;
+}
+
 static int load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root)
 {
     int rc = TC_OK;
     const tc_ynode *ev = tc_ytree_get(root, "events");
-    static const char *const keys[] = {"at", "post", "label", NULL};
+    static const char *const keys[] = {"at", "until", "label", "post", "silence", "damping",
+                                       "takedown", "debunk", "bot_wave", NULL};
+    static const char *const kinds[] = {"post", "silence", "damping", "takedown", "debunk",
+                                        "bot_wave"};
+    static const char *const silence_keys[] = {"who", "community", "accounts", NULL};
+    static const char *const damping_keys[] = {"factor", "who", "community", NULL};
+    static const char *const takedown_keys[] = {"recall", "false_positive_rate", NULL};
+    static const char *const debunk_keys[] = {"reach", "who", "community", NULL};
     if (!ev) return TC_OK;
     if (ev->kind != TC_Y_SEQ) return bad(err, ev, "events", "a list of events");
     sc->nevents = ev->n;
     sc->events = tc_xcalloc((size_t)ev->n + 1, sizeof *sc->events);
+    for (int i = 0; i < ev->n; i++) sc->events[i].label = tc_xstrdup("");
     for (int i = 0; i < ev->n; i++) {
-        char path[48];
+        char path[48], kp[80];
         snprintf(path, sizeof path, "events.%d", i);
         const tc_ynode *e = ev->items[i];
         tc_event_spec *x = &sc->events[i];
-        x->label = tc_xstrdup("");
         TC_TRY(want_map(err, e, path));
         TC_TRY(only_keys(err, e, path, keys));
-        const tc_ynode *at = tc_ytree_get(e, "at");
-        if (!at) return missing(err, e, path, "at", "a date-time or a duration from time.start");
-        int64_t epoch, ms;
-        int off;
-        const char *expect = "an ISO 8601 date-time with offset or a duration after time.start";
-        char atkey[64];
-        snprintf(atkey, sizeof atkey, "%s.at", path);
-        if (at->kind != TC_Y_SCALAR) return bad(err, at, atkey, expect);
-        if (tc_datetime_parse(at->value, &epoch, &off) == 0)
-            ms = (epoch - sc->time.start_epoch) * 1000;
-        else if (tc_duration_parse(at->value, &ms) != 0) {
-            char full[64];
-            snprintf(full, sizeof full, "%s.at", path);
-            return bad(err, at, full, expect);
+        TC_TRY(get_when(err, e, path, "at", 1, sc, &x->t));
+        int nk = 0;
+        for (int k = 0; k < 6; k++)
+            if (tc_ytree_get(e, kinds[k])) {
+                nk++;
+                x->kind = (tc_event_kind)k;
+            }
+        if (nk != 1)
+            return bad(err, e, path,
+                       "exactly one of post, silence, damping, takedown, debunk, bot_wave");
+        snprintf(kp, sizeof kp, "%s.%s", path, kinds[x->kind]);
+        const tc_ynode *body = tc_ytree_get(e, kinds[x->kind]);
+        x->until = INFINITY;
+        if (tc_ytree_get(e, "until")) {
+            char up[64];
+            snprintf(up, sizeof up, "%s.until", path);
+            if (x->kind != TC_EV_SILENCE && x->kind != TC_EV_DAMPING)
+                return bad(err, tc_ytree_get(e, "until"), up,
+                           "no 'until': only silence and damping last");
+            TC_TRY(get_when(err, e, path, "until", 1, sc, &x->until));
+            if (x->until <= x->t)
+                return bad(err, tc_ytree_get(e, "until"), up, "a time after 'at'");
         }
-        if (ms < 0 || ms >= sc->time.duration_ms) {
-            char full[64], msg[160], a[40], b[40];
-            snprintf(full, sizeof full, "%s.at", path);
-            tc_datetime_format(sc->time.start_epoch, sc->time.utc_offset_s, a, sizeof a);
-            tc_datetime_format(sc->time.start_epoch + sc->time.duration_ms / 1000,
-                               sc->time.utc_offset_s, b, sizeof b);
-            snprintf(msg, sizeof msg, "a time within the run, from %s to before %s", a, b);
-            return bad(err, at, full, msg);
-        }
-        x->t = ms / 1000.0;
-        if (!tc_ytree_get(e, "post"))
-            return missing(err, e, path, "post", "the named account that posts");
-        x->kind = TC_EV_POST;
-        TC_TRY(get_str(err, e, path, "post", 1, x->account, TC_NAME_MAX, &x->account_at));
-        int found = 0;
-        for (int j = 0; j < sc->nhubs; j++) found |= !strcmp(sc->hubs[j].name, x->account);
-        if (!found) {
-            char expect2[160];
-            snprintf(expect2, sizeof expect2, "the name of an account listed under 'accounts'");
-            char full[64];
-            snprintf(full, sizeof full, "%s.post", path);
-            return bad(err, tc_ytree_get(e, "post"), full, expect2);
+        switch (x->kind) {
+        case TC_EV_POST:
+        case TC_EV_BOT_WAVE:
+            TC_TRY(get_str(err, e, path, kinds[x->kind], 1, x->account, TC_NAME_MAX,
+                           &x->account_at));
+            if (x->kind == TC_EV_POST && !hub_known(sc, x->account))
+                return bad(err, body, kp, "the name of an account listed under 'accounts'");
+            if (x->kind == TC_EV_BOT_WAVE) {
+                int found = 0;
+                for (int g = 0; g < sc->bots.ngroups; g++)
+                    found |= !strcmp(sc->bots.group[g].name, x->account);
+                if (!found)
+                    return bad(err, body, kp, "the name of a group under population.bots.groups");
+            }
+            break;
+        case TC_EV_SILENCE:
+            x->who = TC_WHO_ALL;
+            TC_TRY(want_map(err, body, kp));
+            TC_TRY(only_keys(err, body, kp, silence_keys));
+            TC_TRY(load_whom(err, sc, body, kp, x, 1));
+            break;
+        case TC_EV_DAMPING:
+            x->who = TC_WHO_PEOPLE;
+            TC_TRY(want_map(err, body, kp));
+            TC_TRY(only_keys(err, body, kp, damping_keys));
+            TC_TRY(get_real(err, body, kp, "factor", 1, 0.0, 1.0, &x->factor));
+            TC_TRY(load_whom(err, sc, body, kp, x, 0));
+            break;
+        case TC_EV_TAKEDOWN:
+            TC_TRY(want_map(err, body, kp));
+            TC_TRY(only_keys(err, body, kp, takedown_keys));
+            TC_TRY(get_real(err, body, kp, "recall", 1, 0.0, 1.0, &x->recall));
+            TC_TRY(get_real(err, body, kp, "false_positive_rate", 0, 0.0, 1.0, &x->fpr));
+            break;
+        case TC_EV_DEBUNK:
+            x->who = TC_WHO_PEOPLE;
+            TC_TRY(want_map(err, body, kp));
+            TC_TRY(only_keys(err, body, kp, debunk_keys));
+            TC_TRY(get_real(err, body, kp, "reach", 1, 0.0, 1.0, &x->reach));
+            TC_TRY(load_whom(err, sc, body, kp, x, 0));
+            break;
         }
         const tc_ynode *lab = tc_ytree_get(e, "label");
         if (lab) {
@@ -841,6 +1170,16 @@ static int load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         }
         sc->events[j + 1] = x;
     }
+    /* bot mentions name accounts listed after the population block */
+    for (int g = 0; g < sc->bots.ngroups; g++)
+        for (int j = 0; j < sc->bots.group[g].nmentions; j++)
+            if (!hub_known(sc, sc->bots.group[g].mentions[j])) {
+                char full[96];
+                snprintf(full, sizeof full, "population.bots.groups.%d.mentions.accounts", g);
+                return bad_at(err, sc->bots.group[g].mentions_at[j], full,
+                              "the name of an account listed under 'accounts'",
+                              sc->bots.group[g].mentions[j]);
+            }
 cleanup:
     return rc;
 }
@@ -892,7 +1231,8 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
     int rc = TC_OK;
     tc_ynode *root = NULL;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
-                                       "accounts", "model", "events", "output", "sweep", NULL};
+                                       "accounts", "model", "events", "platform", "output",
+                                       "sweep", NULL};
 
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);
@@ -914,6 +1254,7 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
     TC_TRY(load_accounts(err, sc, root));
     TC_TRY(load_model(err, sc, root));
     TC_TRY(load_events(err, sc, root));
+    TC_TRY(load_platform(err, sc, root));
     TC_TRY(load_output(err, sc, root));
 cleanup:
     tc_ytree_free(root);
@@ -924,7 +1265,13 @@ cleanup:
 void tc_scenario_destroy(tc_scenario *sc)
 {
     if (!sc) return;
-    for (int i = 0; i < sc->nevents; i++) free(sc->events[i].label);
+    for (int i = 0; i < sc->nevents; i++) {
+        free(sc->events[i].label);
+        free(sc->events[i].accounts);
+        free(sc->events[i].accounts_at);
+    }
+    free(sc->humans.tz);
+    free(sc->humans.susc);
     free(sc->events);
     free(sc->hubs);
     free(sc->graph.comm);
@@ -1024,6 +1371,29 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
     }
     fprintf(f, "population:\n  humans:\n    delay: {median: %.17gs, sigma: %.17g}\n",
             sc->humans.delay_median_s, sc->humans.delay_sigma);
+    if (sc->humans.sessions) {
+        fprintf(f, "    sessions:\n      per_day: %.17g\n      attention: %lld\n      rhythm: [",
+                sc->humans.per_day, (long long)sc->humans.attention);
+        for (int i = 0; i < 24; i++) fprintf(f, "%s%.17g", i ? ", " : "", sc->humans.rhythm[i]);
+        fprintf(f, "]\n");
+    }
+    if (sc->humans.ntz) {
+        fprintf(f, "    utc_offset:\n");
+        for (int i = 0; i < sc->humans.ntz; i++) {
+            double v = sc->humans.tz[i].v;
+            fprintf(f, "      ");
+            dump_str(f, sc->humans.tz[i].name);
+            fprintf(f, ": %s%.17gs\n", v < 0 ? "-" : "+", fabs(v));
+        }
+    }
+    if (sc->humans.nsusc) {
+        fprintf(f, "    susceptibility:\n");
+        for (int i = 0; i < sc->humans.nsusc; i++) {
+            fprintf(f, "      ");
+            dump_str(f, sc->humans.susc[i].name);
+            fprintf(f, ": %.17g\n", sc->humans.susc[i].v);
+        }
+    }
     fprintf(f, "  bots:\n    fraction: %.17g\n    placement: %s\n", sc->bots.fraction,
             places[sc->bots.placement]);
     if (sc->bots.placement == TC_PLACE_COMMUNITY) {
@@ -1033,6 +1403,30 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
     }
     fprintf(f, "    delay: {min: %.17gs, max: %.17gs}\n", sc->bots.delay_min_s,
             sc->bots.delay_max_s);
+    if (sc->bots.follows)
+        fprintf(f, "    infiltration: {follows: %lld, follow_back: %.17g}\n",
+                (long long)sc->bots.follows, sc->bots.follow_back);
+    fprintf(f, "    groups:\n");
+    for (int g = 0; g < sc->bots.ngroups; g++) {
+        const tc_bot_group *x = &sc->bots.group[g];
+        fprintf(f, "      - name: ");
+        dump_str(f, x->name);
+        fprintf(f, "\n        share: %.17g\n", x->share);
+        if (x->repeat_count)
+            fprintf(f, "        repeat: {count: %lld, interval: %.17gs}\n",
+                    (long long)x->repeat_count, x->repeat_interval_s);
+        if (x->posts_per_hour > 0) fprintf(f, "        posts_per_hour: %.17g\n", x->posts_per_hour);
+        if (x->ring) fprintf(f, "        ring: %lld\n", (long long)x->ring);
+        if (x->active_from_s > 0) fprintf(f, "        active_from: %.3fs\n", x->active_from_s);
+        if (x->nmentions) {
+            fprintf(f, "        mentions: {accounts: [");
+            for (int j = 0; j < x->nmentions; j++) {
+                if (j) fprintf(f, ", ");
+                dump_str(f, x->mentions[j]);
+            }
+            fprintf(f, "], probability: %.17g}\n", x->mention_p);
+        }
+    }
     fprintf(f, "accounts:%s\n", sc->nhubs ? "" : " []");
     for (int i = 0; i < sc->nhubs; i++) {
         fprintf(f, "  - {name: ");
@@ -1046,17 +1440,52 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
     fprintf(f, "model:\n  name: %s\n", sc->model->name);
     for (int i = 0; i < sc->model->nparams; i++)
         fprintf(f, "  %s: %.17g\n", sc->model->params[i].name, sc->mpar[i]);
+    static const char *const kinds[] = {"post", "silence", "damping", "takedown", "debunk",
+                                        "bot_wave"};
     fprintf(f, "events:%s\n", sc->nevents ? "" : " []");
     for (int i = 0; i < sc->nevents; i++) {
+        const tc_event_spec *x = &sc->events[i];
         char at[40];
-        tc_datetime_format(sc->time.start_epoch + (int64_t)floor(sc->events[i].t),
-                           sc->time.utc_offset_s, at, sizeof at);
-        fprintf(f, "  - {at: %.3fs, post: ", sc->events[i].t);
-        dump_str(f, sc->events[i].account);
+        tc_datetime_format(sc->time.start_epoch + (int64_t)floor(x->t), sc->time.utc_offset_s,
+                           at, sizeof at);
+        fprintf(f, "  - {at: %.3fs, ", x->t);
+        if (isfinite(x->until)) fprintf(f, "until: %.3fs, ", x->until);
+        fprintf(f, "%s: ", kinds[x->kind]);
+        switch (x->kind) {
+        case TC_EV_POST:
+        case TC_EV_BOT_WAVE: dump_str(f, x->account); break;
+        case TC_EV_TAKEDOWN:
+            fprintf(f, "{recall: %.17g, false_positive_rate: %.17g}", x->recall, x->fpr);
+            break;
+        default:
+            fprintf(f, "{");
+            if (x->kind == TC_EV_DAMPING) fprintf(f, "factor: %.17g, ", x->factor);
+            if (x->kind == TC_EV_DEBUNK) fprintf(f, "reach: %.17g, ", x->reach);
+            if (x->naccounts) {
+                fprintf(f, "accounts: [");
+                for (int j = 0; j < x->naccounts; j++) {
+                    if (j) fprintf(f, ", ");
+                    dump_str(f, x->accounts[j]);
+                }
+                fprintf(f, "]");
+            } else {
+                fprintf(f, "who: %s", who_names[x->who]);
+                if (x->community[0]) {
+                    fprintf(f, ", community: ");
+                    dump_str(f, x->community);
+                }
+            }
+            fprintf(f, "}");
+        }
         fprintf(f, ", label: ");
-        dump_str(f, sc->events[i].label);
+        dump_str(f, x->label);
         fprintf(f, "}   # %s\n", at);
     }
+    if (sc->trending.on)
+        fprintf(f, "platform:\n  trending: {window: %.17gs, every: %.17gs, threshold: %.17g, "
+                   "probability: %.17g}\n",
+                sc->trending.window_s, sc->trending.every_s, sc->trending.threshold,
+                sc->trending.probability);
     fprintf(f, "output:\n  path: ");
     dump_str(f, sc->output.path);
     fprintf(f, "\n  cascade: %s\n", sc->output.cascade ? "true" : "false");

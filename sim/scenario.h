@@ -24,7 +24,44 @@ typedef enum { TC_GEN_NONE, TC_GEN_BA, TC_GEN_ER, TC_GEN_SBM, TC_GEN_FF } tc_gen
 typedef enum { TC_FMT_EDGELIST, TC_FMT_NCOL, TC_FMT_GRAPHML, TC_FMT_GML, TC_FMT_PAJEK } tc_format;
 typedef enum { TC_DIR_FOLLOWS, TC_DIR_FLOWS } tc_direction;
 typedef enum { TC_PLACE_RANDOM, TC_PLACE_FOLLOWERS, TC_PLACE_COMMUNITY } tc_placement;
-typedef enum { TC_EV_POST } tc_event_kind;
+typedef enum {
+    TC_EV_POST,      /* a named account posts the hashtag */
+    TC_EV_SILENCE,   /* matching accounts post nothing from `at` until `until` */
+    TC_EV_DAMPING,   /* adoption probability of matching accounts times `factor` */
+    TC_EV_TAKEDOWN,  /* the platform removes bots (recall) and humans (false positives) */
+    TC_EV_DEBUNK,    /* matching accounts that have not adopted become immune (reach) */
+    TC_EV_BOT_WAVE   /* a bot group becomes active */
+} tc_event_kind;
+
+/* Which accounts an intervention applies to. */
+typedef enum { TC_WHO_ALL, TC_WHO_PEOPLE, TC_WHO_HUMANS, TC_WHO_BOTS, TC_WHO_HUBS } tc_who;
+
+#define TC_MAX_GROUPS 16
+#define TC_MAX_MENTIONS 8
+#define TC_MAX_TARGETS 64
+
+/* A community name with a value (time zone, susceptibility), resolved once the
+ * graph's communities are known. */
+typedef struct tc_named_value {
+    char name[TC_NAME_MAX];
+    double v;
+    tc_where at;
+} tc_named_value;
+
+/* A group of bots sharing one behaviour. */
+typedef struct tc_bot_group {
+    char name[TC_NAME_MAX];
+    double share;            /* of the bots; the groups' shares add up to 1 */
+    int64_t repeat_count;    /* repeater: the same message this many more times */
+    double repeat_interval_s;
+    double posts_per_hour;   /* hyperactive: reposts at this Poisson rate, 0 = none */
+    int64_t ring;            /* coordinated rings of this size, 0 = none */
+    double active_from_s;    /* sleeper: inactive before (seconds since start) */
+    int nmentions;
+    char mentions[TC_MAX_MENTIONS][TC_NAME_MAX];
+    tc_where mentions_at[TC_MAX_MENTIONS];
+    double mention_p;        /* each post mentions each named account with this probability */
+} tc_bot_group;
 
 typedef struct tc_community_spec {
     char name[TC_NAME_MAX];
@@ -44,9 +81,20 @@ typedef struct tc_hub_spec {
 typedef struct tc_event_spec {
     tc_event_kind kind;
     double t;                    /* seconds since start */
-    char account[TC_NAME_MAX];   /* named account (post) */
+    double until;                /* silence, damping: end (INFINITY = to the end) */
+    char account[TC_NAME_MAX];   /* post: the named account; bot_wave: the group */
     tc_where account_at;
     char *label;                 /* owned; "" when absent */
+    /* silence, damping, debunk: whom it applies to */
+    tc_who who;
+    char community[TC_NAME_MAX]; /* "" = every community */
+    tc_where community_at;
+    int naccounts;               /* silence: named accounts (then who/community unused) */
+    char (*accounts)[TC_NAME_MAX];
+    tc_where *accounts_at;
+    double factor;               /* damping */
+    double recall, fpr;          /* takedown */
+    double reach;                /* debunk */
 } tc_event_spec;
 
 typedef struct tc_scenario {
@@ -78,6 +126,13 @@ typedef struct tc_scenario {
 
     struct {
         double delay_median_s, delay_sigma;   /* humans: log-normal response delay */
+        int sessions;                         /* 1: humans read in sessions */
+        double per_day;                       /* mean sessions per day */
+        double rhythm[24];                    /* relative activity by local hour */
+        int64_t attention;                    /* items read per session, 0 = all */
+        int ntz, nsusc;
+        tc_named_value *tz;                   /* community -> UTC offset (seconds) */
+        tc_named_value *susc;                 /* community -> susceptibility */
     } humans;
 
     struct {
@@ -87,7 +142,19 @@ typedef struct tc_scenario {
         char community[TC_NAME_MAX];
         tc_where community_at;
         double delay_min_s, delay_max_s;      /* bots: uniform response delay */
+        int64_t follows;                      /* infiltration: humans each bot follows */
+        double follow_back;                   /* ... and the chance each follows back */
+        int ngroups;
+        tc_bot_group group[TC_MAX_GROUPS];
+        tc_where groups_at;
     } bots;
+
+    struct {
+        int on;
+        double window_s, every_s;
+        double threshold;                     /* posts + reshares in the window */
+        double probability;                   /* a reading person sees the trend */
+    } trending;
 
     int nhubs;
     tc_hub_spec *hubs;

@@ -1,4 +1,6 @@
-/* The scenario's timed events resolved to account ids, in time order. */
+/* The scenario's timed events resolved to account ids, in time order: posts by
+ * named accounts and the interventions (silence, damping, takedown, debunk, bot
+ * waves). */
 #ifndef TC_SIM_TIMELINE_H
 #define TC_SIM_TIMELINE_H
 
@@ -11,18 +13,29 @@
 typedef struct tc_tevent {
     double t;           /* seconds since start */
     tc_event_kind kind;
-    int32_t account;    /* -1 when the event names none */
+    int32_t account;    /* post: the author; -1 when the event names none */
     const char *label;  /* borrowed from the scenario */
     const char *account_name;
+    double until;       /* silence, damping: end, INFINITY = the end of the run */
+    tc_who who;         /* silence, damping, debunk */
+    int comm;           /* community, -1 = all */
+    int naccounts;      /* silence: named accounts, then who and comm are unused */
+    int32_t *accounts;  /* owned */
+    double factor, recall, fpr, reach;
+    int group;          /* bot_wave */
 } tc_tevent;
 
 typedef struct tc_timeline {
     int n;
-    tc_tevent *ev; /* sorted by t; ties keep the scenario's order */
+    tc_tevent *ev;      /* sorted by t; ties keep the scenario's order */
+    double act[TC_MAX_GROUPS]; /* time each bot group becomes active */
 } tc_timeline;
 
 int tc_timeline_build(tc_timeline *tl, const tc_scenario *sc, const tc_population *pop,
                       tc_err *err);
 void tc_timeline_destroy(tc_timeline *tl);
+
+/* Does event x's whom (who, community, named accounts) cover account v? */
+int tc_timeline_covers(const tc_tevent *x, const tc_population *pop, int32_t v);
 
 #endif
