@@ -54,7 +54,7 @@ BIN        := $(BUILD)/tagcascade
 TEST_SRC   := $(wildcard tests/unit/*.c)
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all check demo bench asan install clean deps test-run demo-run bench-run tests
+.PHONY: all check demo demo-bots bench asan install clean deps test-run demo-run demo-bots-run bench-run tests
 .SECONDARY:
 all: $(BIN) $(TEST_BIN)
 
@@ -110,6 +110,12 @@ demo-run: $(BIN)
 	@echo
 	@echo "HDF5 output: $(CURDIR)/out/macronleaks.h5"
 	@echo "figure:      $(CURDIR)/out/macronleaks.png"
+
+demo-bots: deps
+	@$(MAKE) --no-print-directory demo-bots-run
+
+demo-bots-run: $(BIN)
+	@BIN=$(BIN) PY=$(PY) sh analysis/demo_bots.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run

@@ -434,7 +434,7 @@ def num(v):
     """A count or median for the table: whole numbers plain, else 4 significant digits."""
     if not np.isfinite(v):
         return "-"
-    return f"{v:.0f}" if float(v).is_integer() else f"{v:.4g}"
+    return f"{v:.0f}" if float(v).is_integer() or abs(v) >= 1000 else f"{v:.4g}"
 
 
 def pct(v):

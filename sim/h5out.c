@@ -434,7 +434,8 @@ static void write_summary(writer *w, const tc_run_info *ri)
 }
 
 static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const int32_t *acc,
-                         const int32_t *par, const int32_t *root, const int32_t *depth);
+                         const int32_t *par, const int32_t *root, const int32_t *depth,
+                         const uint8_t *cls);
 
 static void write_cascade(writer *w, const tc_run_info *ri)
 {
@@ -452,7 +453,10 @@ static void write_cascade(writer *w, const tc_run_info *ri)
         root[i] = ev[i].root;
         depth[i] = ev[i].depth;
     }
-    events_table(w, w->file, n, t, acc, par, root, depth);
+    uint8_t *cls = tc_xmalloc(k);
+    for (int64_t i = 0; i < n; i++) cls[i] = ri->pop->cls[acc[i]];
+    events_table(w, w->file, n, t, acc, par, root, depth, cls);
+    free(cls);
     free(t);
     free(acc);
     free(par);
@@ -522,7 +526,8 @@ typedef struct {
 } observed_ctx;
 
 static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const int32_t *acc,
-                         const int32_t *par, const int32_t *root, const int32_t *depth)
+                         const int32_t *par, const int32_t *root, const int32_t *depth,
+                         const uint8_t *cls)
 {
     hid_t g = group(w, loc, "cascade");
     hid_t c = g >= 0 ? group(w, g, "events") : -1;
@@ -533,6 +538,7 @@ static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const
         ds(w, c, "parent", H5T_NATIVE_INT32, 1, &d, par);
         ds(w, c, "root", H5T_NATIVE_INT32, 1, &d, root);
         ds(w, c, "depth", H5T_NATIVE_INT32, 1, &d, depth);
+        if (cls) ds(w, c, "class", H5T_NATIVE_UINT8, 1, &d, cls);
         H5Gclose(c);
     }
     if (g >= 0) H5Gclose(g);
@@ -585,7 +591,7 @@ static void observed_body(writer *w, const void *ctx)
         write_roots(w, g, o->stats, o->ncasc, NULL, o->author, labels);
         H5Gclose(g);
     }
-    events_table(w, w->file, o->nev, o->t, o->account, o->parent, o->root, o->depth);
+    events_table(w, w->file, o->nev, o->t, o->account, o->parent, o->root, o->depth, NULL);
 }
 
 int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *command,

@@ -77,10 +77,15 @@ class DefaultRun(unittest.TestCase):
         self.assertGreaterEqual(meta["graph_n"], 200000)
         with open(SCENARIO, encoding="utf-8") as fh:
             self.assertEqual(f["meta/scenario"].asstr()[()], fh.read())
-        self.assertIn("p_bot: 0.4", f["meta/resolved"].asstr()[()])
+        self.assertIn("p_bot: 0.2", f["meta/resolved"].asstr()[()])
         self.assertEqual(list(f["meta/accounts/name"].asstr()[:]),
                          ["posobiec", "wikileaks", "fn_bureau"])
-        self.assertEqual(list(f["meta/events/t"][:]), [2940.0, 5460.0, 7200.0, 9060.0, 13500.0])
+        self.assertEqual(list(f["meta/events/t"][:]),
+                         [2940.0, 5460.0, 5460.0, 7200.0, 9060.0, 13500.0, 14400.0, 19560.0,
+                          19560.0])
+        self.assertEqual(list(f["meta/events/kind"].asstr()[:]),
+                         ["post", "post", "bot_wave", "post", "post", "post", "silence",
+                          "damping", "debunk"])
 
     def test_numbers_agree(self):
         f = self.f
@@ -94,8 +99,10 @@ class DefaultRun(unittest.TestCase):
             self.assertTrue(np.array_equal(ser[f"{c}_by_community"].sum(axis=1),
                                            ser[f"{c}_human"] + ser[f"{c}_bot"]), c)
         self.assertEqual(s["posts"], 5)
-        self.assertEqual(f["summary/roots/size"][:].sum(), s["reshares"])
-        self.assertEqual(f["summary/roots/bot_reshares"][:].sum(), s["reshares_bot"])
+        # repeats and reposts of bots are reshares in the volume, not new adopters
+        self.assertGreater(s["repeats"], 0)
+        self.assertEqual(f["summary/roots/size"][:].sum(), s["reshares"] - s["repeats"])
+        self.assertEqual(f["summary/roots/bot_reshares"][:].sum(), s["reshares_bot"] - s["repeats"])
         sv = f["summary/roots/structural_virality"][:]
         size = f["summary/roots/size"][:]
         self.assertEqual(s["cascades"], (size > 0).sum())
@@ -103,7 +110,10 @@ class DefaultRun(unittest.TestCase):
         self.assertAlmostEqual(s["mean_structural_virality"], sv[size > 0].mean())
         self.assertTrue(np.all(sv[size > 0] >= 2 * size[size > 0] / (size[size > 0] + 1) - 1e-12),
                         "a tree's structural virality is at least the star's")
-        self.assertEqual(len(f["cascade/events/t"]), s["reshares"])
+        self.assertEqual(len(f["cascade/events/t"]), s["reshares"] - s["repeats"])
+        self.assertEqual(int((f["cascade/events/class"][:] == 1).sum()), s["reach_bot"])
+        self.assertTrue(np.all(f["series/active_bots"][:] <= 18000))
+        self.assertGreater(s["trending_s"], 0)
         self.assertEqual(s["volume"], s["posts"] + s["reshares"])
         self.assertGreater(s["reshares"], 1000)
         self.assertTrue(0 < s["bot_share_volume"] < 1)
