@@ -465,6 +465,325 @@ expect "another generator's option" 2 \
 t validate good.yaml --set 'graph.communities=[{name: a, share: 0.5}, {share: 0.5}]'
 expect "--set nested columns" 2 "--set:1:43: missing key 'graph.communities.1.name'"
 
+# ------------------------------------------------------------------ people, bot groups, timeline, platform
+
+cat >sess_key.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  humans:
+    sessions:
+      per_day: 8
+      atention: 20
+model: {name: ic}
+EOF
+t validate sess_key.yaml
+expect "unknown key under sessions" 2 \
+    "sess_key.yaml:7:7: unknown key 'population.humans.sessions.atention' (did you mean 'population.humans.sessions.attention'?); allowed: per_day, rhythm, attention"
+
+cat >rhythm23.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  humans:
+    sessions:
+      rhythm: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+model: {name: ic}
+EOF
+t validate rhythm23.yaml
+expect "rhythm with 23 weights" 2 \
+    "rhythm23.yaml:6:15: population.humans.sessions.rhythm: expected a list of 24 weights, one per local hour from 0h, got a list"
+
+cat >rhythmneg.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  humans:
+    sessions:
+      rhythm: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -0.5, 1, 1, 1, 1]
+model: {name: ic}
+EOF
+t validate rhythmneg.yaml
+expect "negative rhythm weight" 2 \
+    'rhythmneg.yaml:6:73: population.humans.sessions.rhythm: expected a weight in [0, 1e6], got "-0.5"'
+
+cat >rhythm0.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  humans:
+    sessions:
+      rhythm: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+model: {name: ic}
+EOF
+t validate rhythm0.yaml
+expect "all-zero rhythm" 2 \
+    "rhythm0.yaml:6:15: population.humans.sessions.rhythm: expected weights not all zero, got a list"
+
+cat >tz25.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph:
+  generator: ba
+  n: 200
+  communities: [{name: a, share: 0.5}, {name: b, share: 0.5}]
+population:
+  humans:
+    sessions: {per_day: 8}
+    utc_offset: {a: +2h, b: +25h}
+model: {name: ic}
+EOF
+t validate tz25.yaml
+expect "utc_offset beyond 14h" 2 \
+    'tz25.yaml:9:29: population.humans.utc_offset.b: expected a UTC offset such as +2h, -4h or +5h30m, got "+25h"'
+
+cat >tzabc.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph:
+  generator: ba
+  n: 200
+  communities: [{name: a, share: 0.5}, {name: b, share: 0.5}]
+population:
+  humans:
+    utc_offset:
+      a: abc
+model: {name: ic}
+EOF
+t validate tzabc.yaml
+expect "utc_offset not a duration" 2 \
+    'tzabc.yaml:9:10: population.humans.utc_offset.a: expected a UTC offset such as +2h, -4h or +5h30m, got "abc"'
+
+# community names under utc_offset and susceptibility are checked once the
+# graph is built, and the message still points at the scenario text
+cat >tzcomm.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph:
+  generator: ba
+  n: 200
+  communities: [{name: a, share: 0.5}, {name: b, share: 0.5}]
+population:
+  humans:
+    sessions: {per_day: 8}
+    utc_offset:
+      a: +2h
+      c: -4h
+model: {name: ic}
+EOF
+t validate tzcomm.yaml
+expect "unknown community in utc_offset" 2 \
+    "tzcomm.yaml:11:7: population.humans.utc_offset.c: unknown community; the graph has: a, b"
+
+cat >suscomm.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph:
+  generator: ba
+  n: 200
+  communities: [{name: a, share: 0.5}, {name: b, share: 0.5}]
+population:
+  humans:
+    susceptibility: {a: 1.5, nowhere: 0.5}
+model: {name: ic}
+EOF
+t validate suscomm.yaml
+expect "unknown community in susceptibility" 2 \
+    "suscomm.yaml:8:30: population.humans.susceptibility.nowhere: unknown community; the graph has: a, b"
+
+cat >gshares.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  bots:
+    fraction: 0.1
+    groups:
+      - {name: amp, share: 0.5}
+      - {name: rep, share: 0.3, repeat: {count: 2}}
+model: {name: ic}
+EOF
+t validate gshares.yaml
+expect "bot group shares not summing to 1" 2 \
+    "gshares.yaml:7:7: population.bots.groups: expected shares that add up to 1 (they add up to 0.8), got a list"
+
+cat >gdup.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  bots:
+    fraction: 0.1
+    groups:
+      - {name: amp, share: 0.5}
+      - {name: amp, share: 0.5}
+model: {name: ic}
+EOF
+t validate gdup.yaml
+expect "duplicate bot group name" 2 \
+    'gdup.yaml:8:16: population.bots.groups.1.name: expected a group name not used before, got "amp"'
+
+cat >ring1.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  bots:
+    fraction: 0.1
+    groups:
+      - name: r
+        ring: 1
+model: {name: ic}
+EOF
+t validate ring1.yaml
+expect "ring of one bot" 2 \
+    'ring1.yaml:8:15: population.bots.groups.0.ring: expected 0 (no rings) or a ring size of 2 to 1000, got "1"'
+
+# mentions name accounts listed after the population block
+cat >mention.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  bots:
+    fraction: 0.1
+    groups:
+      - {name: m, mentions: {accounts: [hub, nobody], probability: 0.2}}
+accounts:
+  - {name: hub, community: all, followers: 50}
+model: {name: ic}
+events:
+  - {at: 10m, post: hub}
+EOF
+t validate mention.yaml
+expect "mention of an unknown account" 2 \
+    "mention.yaml:7:46: population.bots.groups.0.mentions.accounts: expected the name of an account listed under 'accounts', got \"nobody\""
+
+cat >wave.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  bots:
+    fraction: 0.1
+    groups: [{name: early, share: 0.5}, {name: late, share: 0.5}]
+model: {name: ic}
+events:
+  - {at: 1h, bot_wave: latte}
+EOF
+t validate wave.yaml
+expect "bot wave of an unknown group" 2 \
+    'wave.yaml:9:24: events.0.bot_wave: expected the name of a group under population.bots.groups, got "latte"'
+
+cat >twokinds.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+accounts:
+  - {name: hub, community: all, followers: 50}
+model: {name: ic}
+events:
+  - {at: 10m, post: hub}
+  - at: 20m
+    post: hub
+    silence: {who: bots}
+EOF
+t validate twokinds.yaml
+expect "event with two kinds" 2 \
+    "twokinds.yaml:8:5: events.1: expected exactly one of post, silence, damping, takedown, debunk, bot_wave, got a mapping"
+
+cat >nokind.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+model: {name: ic}
+events:
+  - {at: 20m, label: "nothing happens"}
+EOF
+t validate nokind.yaml
+expect "event with no kind" 2 \
+    "nokind.yaml:5:5: events.0: expected exactly one of post, silence, damping, takedown, debunk, bot_wave, got a mapping"
+
+cat >untilpost.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+accounts:
+  - {name: hub, community: all, followers: 50}
+model: {name: ic}
+events:
+  - {at: 10m, until: 30m, post: hub}
+EOF
+t validate untilpost.yaml
+expect "until on a post" 2 \
+    "untilpost.yaml:7:22: events.0.until: expected no 'until': only silence and damping last, got \"30m\""
+
+cat >untilearly.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+model: {name: ic}
+events:
+  - at: 1h
+    until: 2017-05-05T20:30:00+02:00
+    silence: {who: bots}
+EOF
+t validate untilearly.yaml
+expect "until before at" 2 \
+    "untilearly.yaml:6:12: events.0.until: expected a time after 'at', got \"2017-05-05T20:30:00+02:00\""
+
+cat >damp2.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+model: {name: ic}
+events:
+  - {at: 1h, damping: {factor: 2, who: humans}}
+EOF
+t validate damp2.yaml
+expect "damping factor above 1" 2 \
+    'damp2.yaml:5:32: events.0.damping.factor: expected a number in [0, 1], got "2"'
+
+cat >takedown.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  bots: {fraction: 0.1}
+model: {name: ic}
+events:
+  - at: 1h
+    takedown:
+      false_positive_rate: 0.01
+EOF
+t validate takedown.yaml
+expect "takedown without recall" 2 \
+    "takedown.yaml:9:7: missing key 'events.0.takedown.recall' (a number in [0, 1])"
+
+cat >trendnosess.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+model: {name: ic}
+platform:
+  trending: {window: 30m, threshold: 100, probability: 0.2}
+EOF
+t validate trendnosess.yaml
+expect "trending without sessions" 2 \
+    "trendnosess.yaml:5:13: platform.trending: expected population.humans.sessions as well (a trend is seen in a reading session), got a mapping"
+
+cat >trendwin.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+population:
+  humans: {sessions: {}}
+model: {name: ic}
+platform:
+  trending:
+    window: 25m
+    every: 2m
+    threshold: 100
+    probability: 0.2
+EOF
+t validate trendwin.yaml
+expect "trending window not a multiple of every" 2 \
+    'trendwin.yaml:8:13: platform.trending.window: expected a whole multiple of platform.trending.every (default 1m), got "25m"'
+
+cat >who.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+model: {name: ic}
+events:
+  - {at: 1h, until: 90m, silence: {who: robots}}
+EOF
+t validate who.yaml
+expect "unknown who" 2 \
+    'who.yaml:5:41: events.0.silence.who: expected one of all, people, humans, bots, hubs, got "robots"'
+
 # ------------------------------------------------------------------ output
 
 before=$(find . | sort)
