@@ -538,6 +538,10 @@ static void trend_session(tc_engine *e, const tc_pending *c, int64_t iv)
     uint64_t bits = time_bits(c->t);
     if (tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p) {
         int32_t r = e->trend_root, author = e->roots[r].author;
+        if (!e->exposed[w]) {
+            e->exposed[w] = 1;
+            tc_recorder_add(e->rec, TC_CNT_EXPOSED, iv, e->pop->cls[w], e->pop->comm[w], 1);
+        }
         double prob = adopt_prob(e, author, w, c->t);
         if (prob > 0 && (prob >= 1 || tc_rng_u01(e->key, TC_P_TREND_ADOPT, (uint32_t)w, bits) < prob) &&
             !silenced(e, w, c->t)) {

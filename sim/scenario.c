@@ -696,6 +696,7 @@ static int load_groups(tc_err *err, tc_scenario *sc, const tc_ynode *b)
         sc->bots.ngroups = 1;
         snprintf(sc->bots.group[0].name, TC_NAME_MAX, "amplifiers");
         sc->bots.group[0].share = 1.0;
+        sc->bots.group[0].active_from_s = -1;
         return TC_OK;
     }
     sc->bots.groups_at = (tc_where){gl->file, gl->line, gl->col};
@@ -738,6 +739,7 @@ static int load_groups(tc_err *err, tc_scenario *sc, const tc_ynode *b)
             snprintf(full, sizeof full, "%s.ring", path);
             return bad(err, tc_ytree_get(e, "ring"), full, "0 (no rings) or a ring size of 2 to 1000");
         }
+        g->active_from_s = -1;
         TC_TRY(get_when(err, e, path, "active_from", 0, sc, &g->active_from_s));
         const tc_ynode *m = tc_ytree_get(e, "mentions");
         if (m) {
@@ -915,9 +917,9 @@ static int load_platform(tc_err *err, tc_scenario *sc, const tc_ynode *root)
     if (win % every)
         return bad(err, tc_ytree_get(t, "window") ? tc_ytree_get(t, "window") : t,
                    "platform.trending.window", "a whole multiple of platform.trending.every (default 1m)");
-    if (win / every > 100000)
+    if (win / every > 10000)
         return bad(err, tc_ytree_get(t, "window"), "platform.trending.window",
-                   "at most 100,000 times platform.trending.every");
+                   "at most 10,000 times platform.trending.every");
     TC_TRY(get_real(err, t, tp, "threshold", 1, 1.0, 1e15, &sc->trending.threshold));
     TC_TRY(get_real(err, t, tp, "probability", 1, 0.0, 1.0, &sc->trending.probability));
     if (!sc->humans.sessions)
@@ -1072,6 +1074,16 @@ static int load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root)
     static const char *const damping_keys[] = {"factor", "who", "community", NULL};
     static const char *const takedown_keys[] = {"recall", "false_positive_rate", NULL};
     static const char *const debunk_keys[] = {"reach", "who", "community", NULL};
+    /* bot mentions name accounts listed after the population block */
+    for (int g = 0; g < sc->bots.ngroups; g++)
+        for (int j = 0; j < sc->bots.group[g].nmentions; j++)
+            if (!hub_known(sc, sc->bots.group[g].mentions[j])) {
+                char full[96];
+                snprintf(full, sizeof full, "population.bots.groups.%d.mentions.accounts", g);
+                return bad_at(err, sc->bots.group[g].mentions_at[j], full,
+                              "the name of an account listed under 'accounts'",
+                              sc->bots.group[g].mentions[j]);
+            }
     if (!ev) return TC_OK;
     if (ev->kind != TC_Y_SEQ) return bad(err, ev, "events", "a list of events");
     sc->nevents = ev->n;
@@ -1170,16 +1182,6 @@ static int load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         }
         sc->events[j + 1] = x;
     }
-    /* bot mentions name accounts listed after the population block */
-    for (int g = 0; g < sc->bots.ngroups; g++)
-        for (int j = 0; j < sc->bots.group[g].nmentions; j++)
-            if (!hub_known(sc, sc->bots.group[g].mentions[j])) {
-                char full[96];
-                snprintf(full, sizeof full, "population.bots.groups.%d.mentions.accounts", g);
-                return bad_at(err, sc->bots.group[g].mentions_at[j], full,
-                              "the name of an account listed under 'accounts'",
-                              sc->bots.group[g].mentions[j]);
-            }
 cleanup:
     return rc;
 }
@@ -1417,7 +1419,7 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
                     (long long)x->repeat_count, x->repeat_interval_s);
         if (x->posts_per_hour > 0) fprintf(f, "        posts_per_hour: %.17g\n", x->posts_per_hour);
         if (x->ring) fprintf(f, "        ring: %lld\n", (long long)x->ring);
-        if (x->active_from_s > 0) fprintf(f, "        active_from: %.3fs\n", x->active_from_s);
+        if (x->active_from_s >= 0) fprintf(f, "        active_from: %.3fs\n", x->active_from_s);
         if (x->nmentions) {
             fprintf(f, "        mentions: {accounts: [");
             for (int j = 0; j < x->nmentions; j++) {

@@ -56,7 +56,7 @@ typedef struct tc_bot_group {
     double repeat_interval_s;
     double posts_per_hour;   /* hyperactive: reposts at this Poisson rate, 0 = none */
     int64_t ring;            /* coordinated rings of this size, 0 = none */
-    double active_from_s;    /* sleeper: inactive before (seconds since start) */
+    double active_from_s;    /* sleeper: inactive before (seconds since start); -1 = unset */
     int nmentions;
     char mentions[TC_MAX_MENTIONS][TC_NAME_MAX];
     tc_where mentions_at[TC_MAX_MENTIONS];

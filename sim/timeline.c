@@ -79,8 +79,8 @@ int tc_timeline_build(tc_timeline *tl, const tc_scenario *sc, const tc_populatio
     }
     for (int g = 0; g < sc->bots.ngroups; g++) {
         double from = sc->bots.group[g].active_from_s;
-        tl->act[g] = from > 0 ? from : 0;
-        if (isfinite(wave[g])) tl->act[g] = from > 0 && from < wave[g] ? from : wave[g];
+        tl->act[g] = from >= 0 ? from : 0;
+        if (isfinite(wave[g])) tl->act[g] = from >= 0 && from < wave[g] ? from : wave[g];
     }
 cleanup:
     if (rc) tc_timeline_destroy(tl);

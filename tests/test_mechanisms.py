@@ -114,6 +114,10 @@ class Mechanisms(unittest.TestCase):
         ab = r2.series["active_bots"]
         self.assertTrue(np.all(ab[t + r.interval <= 5 * 3600] == 150))
         self.assertTrue(np.all(ab[t >= 5 * 3600] == 300))
+        # an explicit active_from of 0 wins over a later wave
+        early = "    groups: [{name: w1, share: 1, active_from: 0s}]"
+        r3, _ = self.run_scenario(botextra=early, events=events + "\n  - {at: 5h, bot_wave: w1}")
+        self.assertTrue(np.all(r3.series["active_bots"] == 300))
         always, _ = self.run_scenario(events=events)
         self.assertGreater(always.total("reshares_bot", 0, 5 * 3600), 0)
 
@@ -141,6 +145,17 @@ class Mechanisms(unittest.TestCase):
         self.assertIn(quiet, list(r.events["account"]))
         c, _ = self.run_scenario(p_hub=1.0)
         self.assertNotIn(quiet, list(c.events["account"]))
+
+    def test_mention_of_an_unknown_account_is_refused(self):
+        args = dict(DEFAULTS)
+        args["botextra"] = "    groups: [{name: m, share: 1, mentions: {accounts: [nobody], probability: 1}}]"
+        text = BASE.format(**args).replace("events:\n  - {at: 10m, post: hub}\n", "")
+        path = os.path.join(self.tmp.name, "nobody.yaml")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        p = subprocess.run([BIN, "validate", path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2, p.stdout)
+        self.assertIn("mentions.accounts: expected the name of an account", p.stderr)
 
     def test_rings_fire_together(self):
         ring = "    groups: [{name: r, share: 1, ring: 10}]"
