@@ -22,12 +22,12 @@ ifeq ($(MPI),1)
 MPI_BUILD ?= build-mpi
 BUILD   := $(MPI_BUILD)
 HDF5PKG := hdf5-openmpi
-PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 ompi-c
+PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 zlib ompi-c
 MPIDEF  := -DTC_MPI
 else
 BUILD   ?= build
 HDF5PKG := hdf5-serial
-PKGS    := igraph gsl $(HDF5PKG) yaml-0.1
+PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 zlib
 MPIDEF  :=
 endif
 
@@ -79,7 +79,8 @@ tests: $(BIN) $(TEST_BIN)
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
-            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind
+            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind \
+            zlib1g-dev
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

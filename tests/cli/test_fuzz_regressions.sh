@@ -4,7 +4,7 @@
 # tests/fuzz/corpus/<target>/ and its saved crashers tests/fuzz/regressions/<target>/.
 # Passes when no input crashes or makes a sanitizer report. Needs gcc, not clang.
 set -u
-PKGS="igraph gsl hdf5-serial yaml-0.1"
+PKGS="igraph gsl hdf5-serial yaml-0.1 zlib"
 B=build-asan/fuzz-replay
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CC=${FUZZ_REPLAY_CC:-gcc}
