@@ -46,7 +46,9 @@ endif
 REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 
-SIM_SRC    := $(filter-out sim/cli.c,$(wildcard sim/*.c))
+CLI_SRC    := sim/cli.c sim/cli_graph.c
+CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+SIM_SRC    := $(filter-out $(CLI_SRC),$(wildcard sim/*.c))
 MODELS_SRC := $(wildcard models/*.c)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC))
 LIB        := $(BUILD)/libtagcascade.a
@@ -65,7 +67,7 @@ $(BUILD)/%.o: %.c
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/sim/cli.o $(LIB)
+$(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -fopenmp -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
@@ -74,7 +76,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 
 tests: $(BIN) $(TEST_BIN)
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d $(patsubst %.c,$(BUILD)/%.d,$(TEST_SRC))
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(TEST_SRC))
 
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \

@@ -374,6 +374,9 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
     FILE *f = NULL;
     igraph_error_t e;
 
+    if (sc->graph.format == TC_FMT_STORE)
+        TC_FAIL(TC_ERUNTIME, "%s: a graph store is read by tc_world_build_graph, not by igraph",
+                sc->graph.file);
     igraph_set_attribute_table(&igraph_cattribute_table);
     if (sc->graph.format == TC_FMT_EDGELIST) f = open_edgelist(sc->graph.file, &buf, err);
     else {

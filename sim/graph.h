@@ -23,7 +23,10 @@ typedef struct tc_edges {
 /* Build the graph the scenario describes. Randomness: igraph's generator seeded
  * from `key`, our own choices from Philox streams under `key`. Same scenario and
  * key give the same edge list. Errors: TC_EINPUT for unreadable or malformed files
- * and unknown community names (with file:line:col), TC_ERUNTIME otherwise. */
+ * and unknown community names (with file:line:col), TC_ERUNTIME otherwise.
+ * Edge lists and graph stores reach the net without this flat list
+ * (sim/netload.h); for edge lists this path stays the reference they are
+ * tested against. */
 int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err);
 
 void tc_graph_destroy(tc_edges *g);

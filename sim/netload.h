@@ -1,7 +1,8 @@
-/* The graph of a scenario whose file streams straight into the CSR (text edge
- * lists, plain or gzip): communities, follow-backs and named accounts are added
- * around the CSR, with no igraph graph and no flat list of the file's edges.
- * The net is the one graph.c + tc_net_from_edges make of the same scenario. */
+/* The graph of a scenario whose file goes straight into the CSR (text edge
+ * lists, plain or gzip, and graph stores): communities, follow-backs and named
+ * accounts are added around the CSR, with no igraph graph and no flat list of
+ * the file's edges. For an edge list the net is the one graph.c +
+ * tc_net_from_edges make of the same scenario. */
 #ifndef TC_SIM_NETLOAD_H
 #define TC_SIM_NETLOAD_H
 
@@ -12,7 +13,7 @@
 #include "net.h"
 #include "scenario.h"
 
-/* 1 if the scenario's graph is read this way (a file of format edgelist). */
+/* 1 if the scenario's graph is read this way (a file of format edgelist or store). */
 int tc_netload_applies(const tc_scenario *sc);
 
 /* Build the net of such a scenario under the world key `key`. `g` receives what

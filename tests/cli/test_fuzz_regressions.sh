@@ -23,10 +23,10 @@ printf 'int main(void){return 0;}\n' >"$B/probe.c"
 $CC $SAN "$B/probe.c" -o "$B/probe" >"$log" 2>&1 ||
     { cat "$log"; echo "$CC cannot build with $SAN (libasan/libubsan missing)"; exit 77; }
 
-# the library: sim/*.c but the command line, and the models; two at a time
+# the library: sim/*.c but the command line (cli*.c), and the models; two at a time
 status=0 objs="" n=0 pids="" failed=""
 for src in sim/*.c models/*.c; do
-    [ "$src" = sim/cli.c ] && continue
+    case $src in sim/cli.c | sim/cli_*.c) continue ;; esac
     o="$B/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
     objs="$objs $o"
     rm -f "$o"
