@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chunglu.h"
 #include "edgestream.h"
 #include "graph.h"
 #include "graphstore.h"
@@ -55,6 +56,9 @@ static void usage(FILE *f)
             "usage: tagcascade graph convert IN OUT.h5 [--format F] [--direction D]\n"
             "                                [--community-attribute A] [--quiet]\n"
             "       tagcascade graph info STORE.h5\n"
+            "       tagcascade graph generate --model chung-lu --n N --mean-degree D\n"
+            "                                 --gamma-in G1 --gamma-out G2 [--communities K\n"
+            "                                 --mixing MU] [--seed S] -o OUT.h5 [--quiet]\n"
             "\n"
             "A graph store (docs/graphstore.md) holds a graph as the CSR of its audiences\n"
             "in HDF5; scenarios read it with graph: {file: STORE.h5, format: store}.\n"
@@ -68,7 +72,17 @@ static void usage(FILE *f)
             "  --community-attribute A  graphml and gml: the vertex attribute naming\n"
             "                 each account's community, stored with the graph\n"
             "info      check a store and print its size, follower and followee counts,\n"
-            "          communities and hash\n");
+            "          communities and hash\n"
+            "generate  a directed Chung-Lu graph (docs/graphstore.md) written straight into\n"
+            "          a store; the same options give the same bytes on any thread count\n"
+            "  --n N            accounts\n"
+            "  --mean-degree D  follows per account (expected; duplicates cannot occur)\n"
+            "  --gamma-in G1    exponent of the follower counts, P(k) ~ k^-G1, in (2, 10]\n"
+            "  --gamma-out G2   exponent of the followee counts, in (2, 10]\n"
+            "  --communities K  consecutive id ranges c0 .. c(K-1) (default 1)\n"
+            "  --mixing MU      expected share of followers from other communities\n"
+            "                   (default 0)\n"
+            "  --seed S         (default 1)\n");
 }
 
 static int fail(const char *msg)
@@ -205,6 +219,92 @@ static int cmd_info(int argc, char **argv)
     return report(tc_graphstore_print(argv[1], stdout, &err), &err);
 }
 
+static int number(const char *opt, const char *arg, double *v)
+{
+    char *end;
+    *v = strtod(arg, &end);
+    if (end == arg || *end) {
+        fprintf(stderr, "tagcascade: %s: expected a number, got '%s'\n", opt, arg);
+        return TC_EINPUT;
+    }
+    return TC_OK;
+}
+
+static int whole(const char *opt, const char *arg, long long *v)
+{
+    char *end;
+    *v = strtoll(arg, &end, 10);
+    if (end == arg || *end || *v < 0) {
+        fprintf(stderr, "tagcascade: %s: expected a whole number, got '%s'\n", opt, arg);
+        return TC_EINPUT;
+    }
+    return TC_OK;
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"model", required_argument, 0, 'M'},       {"n", required_argument, 0, 'n'},
+        {"mean-degree", required_argument, 0, 'd'}, {"gamma-in", required_argument, 0, 'i'},
+        {"gamma-out", required_argument, 0, 'u'},   {"communities", required_argument, 0, 'k'},
+        {"mixing", required_argument, 0, 'x'},      {"seed", required_argument, 0, 's'},
+        {"output", required_argument, 0, 'o'},      {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
+    tc_chunglu p = {.communities = 1, .seed = 1};
+    const char *out = NULL, *model = "chung-lu";
+    int quiet = 0, c, rc = TC_OK, have = 0;
+    long long v;
+    tc_err err = {0};
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'M': model = optarg; break;
+        case 'n': rc = whole("--n", optarg, &v); p.n = v; have |= 1; break;
+        case 'd': rc = number("--mean-degree", optarg, &p.mean_degree); have |= 2; break;
+        case 'i': rc = number("--gamma-in", optarg, &p.gamma_in); have |= 4; break;
+        case 'u': rc = number("--gamma-out", optarg, &p.gamma_out); have |= 8; break;
+        case 'k':
+            rc = whole("--communities", optarg, &v);
+            p.communities = v > 100000 ? 100000 : (int)v;
+            break;
+        case 'x': rc = number("--mixing", optarg, &p.mixing); break;
+        case 's':
+            rc = whole("--seed", optarg, &v);
+            p.seed = strtoull(optarg, NULL, 10);
+            break;
+        case 'o': out = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        default:
+            fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return TC_EINPUT;
+        }
+        if (rc) return rc;
+    }
+    if (strcmp(model, "chung-lu")) {
+        fprintf(stderr, "tagcascade: --model: expected chung-lu, got '%s'\n", model);
+        return TC_EINPUT;
+    }
+    if (have != 15 || !out || optind != argc)
+        return fail("graph generate: expected --n, --mean-degree, --gamma-in, --gamma-out "
+                    "and -o OUT.h5 (and nothing else)");
+    double t0 = now_s();
+    int64_t m = 0;
+    rc = tc_h5out_check_dest(out, &err);
+    if (!rc) {
+        stop_on_signal(out);
+        rc = tc_chunglu_write(out, &p, &m, &err);
+    }
+    if (!rc && !quiet) {
+        fprintf(stderr, "tagcascade: %lld accounts, %lld follows (mean %.4g) in %.2fs\n",
+                (long long)p.n, (long long)m, (double)m / (double)p.n, now_s() - t0);
+        printf("%s\n", out);
+    }
+    return report(rc, &err);
+}
+
 int tc_cli_graph(int argc, char **argv)
 {
     if (argc < 2) return fail("graph: expected convert, info or generate");
@@ -215,6 +315,7 @@ int tc_cli_graph(int argc, char **argv)
     }
     if (!strcmp(sub, "convert")) return cmd_convert(argc - 1, argv + 1);
     if (!strcmp(sub, "info")) return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(sub, "generate")) return cmd_generate(argc - 1, argv + 1);
     fprintf(stderr, "tagcascade: graph: unknown subcommand '%s'\n", sub);
     usage(stderr);
     return TC_EINPUT;

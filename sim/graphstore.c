@@ -668,10 +668,11 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
         }
     net->self_loops_dropped = self;
     net->duplicates_dropped = dup;
-    if (info->has_hash && tc_net_hash(net) != info->hash)
+    uint64_t h = tc_net_hash(net);
+    if (info->has_hash && h != info->hash)
         TC_FAIL(TC_EINPUT, "%s: /graph: the arrays hash to %016" PRIx64 ", the store says %s: "
-                "the file was changed or damaged", path, tc_net_hash(net), hex);
-    info->hash = tc_net_hash(net);
+                "the file was changed or damaged", path, h, hex);
+    info->hash = h;
     TC_TRY(read_communities(g, path, (int32_t)n, info, err));
 cleanup:
     if (d >= 0) H5Dclose(d);

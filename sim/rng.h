@@ -18,7 +18,11 @@ enum tc_purpose {
     TC_P_DELAY = 5,     /* response delay of account a to post b */
     TC_P_IGRAPH = 6,    /* seed for igraph's own generator */
     TC_P_MIXING = 7,    /* cross-community rewiring: a = edge index */
-    TC_P_RECIPROCITY = 8 /* follow-back: a = edge index */
+    TC_P_RECIPROCITY = 8, /* follow-back: a = edge index */
+    TC_P_GEN_WEIGHT = 9,  /* synthetic graph: weights of account a (b = 0 followers,
+                             1 followees) */
+    TC_P_GEN_EDGES = 10   /* synthetic graph: the followers of account a
+                             (b = pass | segment << 1) */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

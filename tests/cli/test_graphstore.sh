@@ -1,9 +1,10 @@
 # Graph stores from the command line: `graph convert` of an edge list (both
 # directions, plain and gzip) and of a GraphML file with communities, `graph
 # info` (checked line by line), a scenario run on a store identical to the run on
-# the text file (h5diff of /series, /summary, /cascade; same graph hash), bad
-# input with exit 2 and the place of the problem, damaged and cut-short stores,
-# and an interrupted conversion that leaves nothing behind.
+# the text file (h5diff of /series, /summary, /cascade; same graph hash), `graph
+# generate` byte-identical on 1 and 2 threads with heavy-tailed follower counts,
+# bad input with exit 2 and the place of the problem, damaged and cut-short
+# stores, and an interrupted conversion that leaves nothing behind.
 # Run from the project root: sh tests/cli/test_graphstore.sh   (env BIN = the binary)
 set -u
 BIN=${BIN:-build/tagcascade}
@@ -138,6 +139,47 @@ t validate sc.yaml
 expect "store communities in a scenario" 0
 grep -qF "# graph: 5 accounts, 1 bots, 6 audience edges" out ||
     not_ok "store communities in a scenario" "validate says: $(tail -n 1 out)"
+
+# a generated graph: the same bytes on 1 and 2 threads, heavy-tailed follower
+# counts, communities a scenario can name
+gen="graph generate --model chung-lu --n 60000 --mean-degree 8 --gamma-in 2.2 --gamma-out 2.6 --communities 3 --mixing 0.1 --seed 5"
+# shellcheck disable=SC2086
+OMP_NUM_THREADS=1 "$BIN" $gen -o gen1.h5 >out 2>err; rc=$?
+expect "generate on 1 thread" 0 "60000 accounts"
+# shellcheck disable=SC2086
+OMP_NUM_THREADS=2 "$BIN" $gen -o gen2.h5 -q >out 2>err; rc=$?
+expect "generate on 2 threads" 0
+ncases=$((ncases + 1))
+cmp -s gen1.h5 gen2.h5 || not_ok "generate on 1 and 2 threads" "the stores differ"
+t graph info gen1.h5
+expect "info of a generated store" 0
+has "generated info" out "communities: 3: c0 (20000), c1 (20000), c2 (20000)"
+ncases=$((ncases + 1))
+mean=$(sed -n 's/^followers:   mean \([0-9.]*\), max .*/\1/p' out)
+max=$(sed -n 's/^followers:   mean [0-9.]*, max \([0-9]*\) .*/\1/p' out)
+awk -v m="${mean:-0}" -v x="${max:-0}" 'BEGIN { exit !(m > 7.9 && m < 8.1 && x > 50 * m) }' ||
+    not_ok "generated degrees" "mean ${mean:-?}, max ${max:-?}: expected a mean within 0.1 of 8 (5 standard errors: 0.06) and a max above 50 times it"
+cat >sg.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {file: gen1.h5, format: store}
+population: {bots: {fraction: 0.05, placement: community, community: c1}}
+accounts: [{name: hub, community: c2, followers: 2000, in_community: 0.8}]
+model: {name: ic, p: 0.05}
+events: [{at: 5m, post: hub}]
+EOF
+t run sg.yaml -q -o sg.h5
+expect "a run on a generated store" 0
+t graph generate --model chung-lu --n 1000 --mean-degree 5 --gamma-in 1.5 --gamma-out 2.5 -o x.h5
+expect "generate: gamma out of range" 2 "--gamma-in: expected a number in (2, 10], got 1.5"
+t graph generate --model chung-lu --n 1000 --mean-degree 5 --gamma-in 2.5 --gamma-out 2.5 --mixing 0.2 -o x.h5
+expect "generate: mixing without communities" 2 "--mixing: 0.2 needs at least two --communities"
+t graph generate --model er --n 1000 --mean-degree 5 --gamma-in 2.5 --gamma-out 2.5 -o x.h5
+expect "generate: unknown model" 2 "--model: expected chung-lu, got 'er'"
+t graph generate --n 1000 --mean-degree five --gamma-in 2.5 --gamma-out 2.5 -o x.h5
+expect "generate: not a number" 2 "--mean-degree: expected a number, got 'five'"
+t graph generate --n 1000 --mean-degree 5 --gamma-in 2.5 -o x.h5
+expect "generate: a missing option" 2 "graph generate: expected --n, --mean-degree, --gamma-in, --gamma-out and -o OUT.h5"
+[ -e x.h5 ] && not_ok "generate errors" "x.h5 was written"
 
 # ------------------------------------------------------------------ bad input
 printf '0 1\n1 2\n2 x7\n' >bad.txt
