@@ -5,7 +5,7 @@
 # generate` byte-identical on 1 and 2 threads with heavy-tailed follower counts,
 # bad input with exit 2 and the place of the problem, damaged and cut-short
 # stores, and an interrupted conversion that leaves nothing behind.
-# Run from the project root: sh tests/cli/test_graphstore.sh   (env BIN = the binary)
+# Run from the project root: sh tests/cli/test_graph_cmd.sh   (env BIN = the binary)
 set -u
 BIN=${BIN:-build/tagcascade}
 case $BIN in
