@@ -567,6 +567,9 @@ int main(void)
     bad_stores();
     damaged_stores();
     scenarios();
+    /* every identifier opened while reading, writing or failing was closed */
+    ssize_t open_ids = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+    CHECK(open_ids == 0, "%zd HDF5 objects left open", open_ids);
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
