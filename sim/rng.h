@@ -19,9 +19,10 @@ enum tc_purpose {
     TC_P_IGRAPH = 6,    /* seed for igraph's own generator */
     TC_P_MIXING = 7,    /* cross-community rewiring: a = edge index */
     TC_P_RECIPROCITY = 8, /* follow-back: a = edge index */
-    TC_P_GEN_WEIGHT = 9,  /* synthetic graph: weights of account a (b = 0 followers,
+    /* 9 .. 17 are the population's and the engine's (bot groups to debunks) */
+    TC_P_GEN_WEIGHT = 18, /* synthetic graph: weights of account a (b = 0 followers,
                              1 followees) */
-    TC_P_GEN_EDGES = 10   /* synthetic graph: the followers of account a
+    TC_P_GEN_EDGES = 19   /* synthetic graph: the followers of account a
                              (b = pass | segment << 1) */
 };
 
