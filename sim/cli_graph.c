@@ -2,6 +2,7 @@
  * generate a synthetic graph straight into a store. */
 #include "cli_graph.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -177,6 +178,9 @@ static int cmd_convert(int argc, char **argv)
     if (optind != argc - 2) return fail("graph convert: expected IN and OUT.h5");
     const char *in = argv[optind], *out = argv[optind + 1];
     double t0 = now_s();
+    FILE *probe = fopen(in, "rb");
+    if (!probe) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", in, strerror(errno));
+    fclose(probe);
     TC_TRY(tc_h5out_check_dest(out, err));
     stop_on_signal(out);
     if (!strcmp(format, "edgelist"))

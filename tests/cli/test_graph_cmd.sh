@@ -208,6 +208,8 @@ t graph convert g.txt nodir/x.h5
 expect "convert into a missing folder" 2 "output folder 'nodir' does not exist"
 t graph convert nosuch.txt x.h5
 expect "convert a missing file" 2 "nosuch.txt: cannot open: No such file or directory"
+t graph convert nosuch.graphml x.h5 --format graphml
+expect "convert a missing GraphML file" 2 "tagcascade: nosuch.graphml: cannot open: No such file or directory"
 t graph frobnicate
 expect "unknown graph subcommand" 2 "graph: unknown subcommand 'frobnicate'"
 
