@@ -22,12 +22,12 @@ ifeq ($(MPI),1)
 MPI_BUILD ?= build-mpi
 BUILD   := $(MPI_BUILD)
 HDF5PKG := hdf5-openmpi
-PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 ompi-c
+PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 zlib ompi-c
 MPIDEF  := -DTC_MPI
 else
 BUILD   ?= build
 HDF5PKG := hdf5-serial
-PKGS    := igraph gsl $(HDF5PKG) yaml-0.1
+PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 zlib
 MPIDEF  :=
 endif
 
@@ -46,7 +46,9 @@ endif
 REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 
-SIM_SRC    := $(filter-out sim/cli.c,$(wildcard sim/*.c))
+CLI_SRC    := sim/cli.c sim/cli_graph.c
+CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+SIM_SRC    := $(filter-out $(CLI_SRC),$(wildcard sim/*.c))
 MODELS_SRC := $(wildcard models/*.c)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC))
 LIB        := $(BUILD)/libtagcascade.a
@@ -65,7 +67,7 @@ $(BUILD)/%.o: %.c
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/sim/cli.o $(LIB)
+$(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -fopenmp -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
@@ -74,12 +76,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 
 tests: $(BIN) $(TEST_BIN)
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d $(patsubst %.c,$(BUILD)/%.d,$(TEST_SRC))
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(TEST_SRC))
 
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
-            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind
+            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind \
+            zlib1g-dev
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -146,6 +149,7 @@ clean:
 #   scenario  scenario text and --set overrides -> parse, build small worlds
 #   edgelist  a graph file in each format -> parse + tc_world_build
 #   import    a Twitter15/16 tree file or CSV -> tc_import_*
+#   graphstore  a graph store described byte by byte -> tc_graphstore_read, format: store
 # The seed corpus tests/fuzz/corpus/<target>/ (and tests/fuzz/regressions/<target>/)
 # is copied to build-fuzz/corpus-<target>/, which grows there. A crash, leak or
 # sanitizer report leaves build-fuzz/<target>-crash-* (or leak-*, timeout-*, oom-*):
@@ -153,11 +157,12 @@ clean:
 # tests/cli/test_fuzz_regressions.sh replays it with gcc's sanitizers.
 # Replay one input: build-fuzz/fuzz_<target> FILE
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := scenario edgelist import
+FUZZ_TARGETS := scenario edgelist import graphstore
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_MAXLEN_scenario := 4096
 FUZZ_MAXLEN_edgelist := 4096
 FUZZ_MAXLEN_import   := 8192
+FUZZ_MAXLEN_graphstore := 4096
 
 .PHONY: fuzz
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtagcascade.a
@@ -175,7 +180,7 @@ fuzz:
 	    [ -f "$$f" ] && cp "$$f" build-fuzz/corpus-$$t/; \
 	  done; \
 	  case $$t in scenario) ml=$(FUZZ_MAXLEN_scenario);; edgelist) ml=$(FUZZ_MAXLEN_edgelist);; \
-	    *) ml=$(FUZZ_MAXLEN_import);; esac; \
+	    graphstore) ml=$(FUZZ_MAXLEN_graphstore);; *) ml=$(FUZZ_MAXLEN_import);; esac; \
 	  echo "fuzz_$$t: running $(FUZZ_SECONDS) s, log in build-fuzz/fuzz_$$t.log"; \
 	  start=$$(date +%s); \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -14,6 +14,7 @@
 #endif
 
 #include "../models/model.h"
+#include "cli_graph.h"
 #include "err.h"
 #include "h5out.h"
 #include "import.h"
@@ -56,6 +57,7 @@ static void usage_main(FILE *f)
             "  summary FILE.h5    print a run's or observed file's outcome and cascades\n"
             "  export FILE.h5     write one cascade as GraphML, GEXF or CSV\n"
             "  import PATH...     read observed cascades (Twitter15/16 trees, CSV) into HDF5\n"
+            "  graph ...          graph stores: convert a file, generate a graph, info\n"
             "\n"
             "`tagcascade COMMAND --help` describes each command.\n"
             "Exit codes: 0 ok, 1 runtime failure, 2 bad input.\n");
@@ -691,6 +693,7 @@ static int dispatch(int argc, char **argv)
     else if (!strcmp(cmd, "merge")) rc = cmd_merge(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 1, argv + 1);
     else if (!strcmp(cmd, "import")) rc = cmd_import(argc - 1, argv + 1, command);
+    else if (!strcmp(cmd, "graph")) rc = tc_cli_graph(argc - 1, argv + 1);
     else {
         fprintf(stderr, "tagcascade: unknown command '%s'\n", cmd);
         usage_main(stderr);

@@ -38,7 +38,13 @@ static double estimate_bytes(double accounts, double edges)
 
 int tc_graph_check_memory(double accounts, double edges, const char *what, tc_err *err)
 {
-    double need = estimate_bytes(accounts, edges), have = mem_available();
+    return tc_graph_check_bytes(estimate_bytes(accounts, edges), accounts, edges, what, err);
+}
+
+int tc_graph_check_bytes(double need, double accounts, double edges, const char *what,
+                         tc_err *err)
+{
+    double have = mem_available();
     if (have > 0 && need > 0.9 * have) {
         tc_err_set(err, TC_EINPUT, "%s: about %.3g accounts and %.3g follows need about %.1f GB "
                    "of memory; %.1f GB are available. Use a smaller graph.", what, accounts,
@@ -255,6 +261,27 @@ static int communities_from_attribute(tc_edges *g, const igraph_t *ig, const tc_
     return TC_OK;
 }
 
+int tc_graph_share_communities(tc_edges *g, const tc_scenario *sc, int64_t n, tc_err *err)
+{
+    int rc = TC_OK;
+    g->ncomm = sc->graph.ncomm;
+    g->comm_names = tc_xcalloc((size_t)g->ncomm, sizeof *g->comm_names);
+    for (int c = 0; c < g->ncomm; c++)
+        memcpy(g->comm_names[c], sc->graph.comm[c].name, TC_NAME_MAX);
+    /* without an attribute, communities are consecutive id ranges by share */
+    int64_t off = 0;
+    for (int c = 0; c < g->ncomm; c++) {
+        int64_t k = c == g->ncomm - 1 ? n - off : llround(n * sc->graph.comm[c].share);
+        if (k < 1 || off + k > n)
+            TC_FAIL(TC_EINPUT, "%s: graph.communities: community '%s' would have no "
+                    "accounts among the file's %lld", sc->graph.file, g->comm_names[c],
+                    (long long)n);
+        for (int64_t i = 0; i < k; i++) g->comm[off++] = (uint16_t)c;
+    }
+cleanup:
+    return rc;
+}
+
 /* SNAP-style edge lists put comments after '#'; igraph's reader does not accept
  * them, so they are blanked out (line numbers stay the same) in a memory copy. */
 static FILE *open_edgelist(const char *path, char **buf, tc_err *err)
@@ -347,6 +374,9 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
     FILE *f = NULL;
     igraph_error_t e;
 
+    if (sc->graph.format == TC_FMT_STORE)
+        TC_FAIL(TC_ERUNTIME, "%s: a graph store is read by tc_world_build_graph, not by igraph",
+                sc->graph.file);
     igraph_set_attribute_table(&igraph_cattribute_table);
     if (sc->graph.format == TC_FMT_EDGELIST) f = open_edgelist(sc->graph.file, &buf, err);
     else {
@@ -402,20 +432,7 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
     if (sc->graph.community_attribute[0]) {
         TC_TRY(communities_from_attribute(g, &ig, sc, err));
     } else {
-        g->ncomm = sc->graph.ncomm;
-        g->comm_names = tc_xcalloc((size_t)g->ncomm, sizeof *g->comm_names);
-        for (int c = 0; c < g->ncomm; c++)
-            memcpy(g->comm_names[c], sc->graph.comm[c].name, TC_NAME_MAX);
-        /* without an attribute, communities are consecutive id ranges by share */
-        int64_t off = 0;
-        for (int c = 0; c < g->ncomm; c++) {
-            int64_t k = c == g->ncomm - 1 ? n - off : llround(n * sc->graph.comm[c].share);
-            if (k < 1 || off + k > n)
-                TC_FAIL(TC_EINPUT, "%s: graph.communities: community '%s' would have no "
-                        "accounts among the file's %lld", sc->graph.file, g->comm_names[c],
-                        (long long)n);
-            for (int64_t i = 0; i < k; i++) g->comm[off++] = (uint16_t)c;
-        }
+        TC_TRY(tc_graph_share_communities(g, sc, n, err));
     }
     take_edges(g, &ig, 0, sc->graph.direction == TC_DIR_FOLLOWS);
 cleanup:
@@ -492,11 +509,7 @@ static int unknown_comm(tc_err *err, const tc_edges *g, const tc_where *w, const
     return TC_EINPUT;
 }
 
-/* Named hubs become accounts nbase..n-1, each followed by the requested number
- * of distinct accounts, a share `in_community` of them from its own community,
- * and following `following` distinct accounts of its own community (so that a
- * hub can see posts, and reshare them when the rule lets hubs adopt). */
-static int add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err)
+int tc_graph_add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err)
 {
     int rc = TC_OK;
     int32_t nb = g->nbase;
@@ -569,7 +582,7 @@ int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err
     g->n = g->nbase;
     mix(g, sc, key);
     reciprocate(g, sc, key);
-    TC_TRY(add_hubs(g, sc, key, err));
+    TC_TRY(tc_graph_add_hubs(g, sc, key, err));
 cleanup:
     if (rc) tc_graph_destroy(g);
     return rc;

@@ -23,7 +23,10 @@ typedef struct tc_edges {
 /* Build the graph the scenario describes. Randomness: igraph's generator seeded
  * from `key`, our own choices from Philox streams under `key`. Same scenario and
  * key give the same edge list. Errors: TC_EINPUT for unreadable or malformed files
- * and unknown community names (with file:line:col), TC_ERUNTIME otherwise. */
+ * and unknown community names (with file:line:col), TC_ERUNTIME otherwise.
+ * Edge lists and graph stores reach the net without this flat list
+ * (sim/netload.h); for edge lists this path stays the reference they are
+ * tested against. */
 int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err);
 
 void tc_graph_destroy(tc_edges *g);
@@ -32,7 +35,25 @@ void tc_graph_destroy(tc_edges *g);
  * graph of this size that would not fit in the memory available now. */
 int tc_graph_check_memory(double accounts, double edges, const char *what, tc_err *err);
 
+/* The same check for a loader whose peak memory is `bytes` (not igraph's). */
+int tc_graph_check_bytes(double bytes, double accounts, double edges, const char *what,
+                         tc_err *err);
+
 /* Append one edge (grows the arrays). */
 void tc_graph_add(tc_edges *g, int32_t src, int32_t dst);
+
+/* Communities of a file without a community attribute: the scenario's list laid
+ * over ids 0 .. n-1 as consecutive ranges by share. Sets g->ncomm, g->comm_names
+ * and g->comm[0 .. n-1] (g->comm allocated by the caller). TC_EINPUT if a
+ * community would have no account. */
+int tc_graph_share_communities(tc_edges *g, const tc_scenario *sc, int64_t n, tc_err *err);
+
+/* Named hubs become accounts g->nbase .. g->nbase + nhubs - 1 (g->n is set), each
+ * followed by the requested number of distinct accounts, a share `in_community`
+ * of them from its own community, and following `following` distinct accounts of
+ * its own community (so that a hub can see posts, and reshare them when the rule
+ * lets hubs adopt). Needs g->comm and the community names; appends the edges.
+ * Draws from Philox streams (TC_P_HUB, hub index) under `key`. */
+int tc_graph_add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err);
 
 #endif

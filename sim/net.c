@@ -10,31 +10,30 @@ static int cmp_i32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int tc_net_from_edges(tc_net *net, int32_t n, int64_t m, const int32_t *src,
-                      const int32_t *dst, tc_err *err)
+/* Most audiences are short: insertion sort there, qsort for the long ones. */
+static void sort_i32(int32_t *a, int64_t len)
 {
-    int rc = TC_OK;
-    int64_t *fill = NULL;
-    memset(net, 0, sizeof *net);
-    if (n < 0) TC_FAIL(TC_EINPUT, "negative account count %d", n);
-    for (int64_t e = 0; e < m; e++)
-        if (src[e] < 0 || src[e] >= n || dst[e] < 0 || dst[e] >= n)
-            TC_FAIL(TC_EINPUT, "edge %lld (%d -> %d) names an account outside [0, %d)",
-                    (long long)e, src[e], dst[e], n);
-    net->n = n;
-    net->off = tc_xcalloc((size_t)n + 1, sizeof *net->off);
-    for (int64_t e = 0; e < m; e++) net->off[src[e] + 1]++;
-    for (int32_t u = 0; u < n; u++) net->off[u + 1] += net->off[u];
-    fill = tc_xmalloc(((size_t)n + 1) * sizeof *fill);
-    memcpy(fill, net->off, ((size_t)n + 1) * sizeof *fill);
-    net->dst = tc_xmalloc((size_t)(m ? m : 1) * sizeof *net->dst);
-    for (int64_t e = 0; e < m; e++) net->dst[fill[src[e]]++] = dst[e];
+    if (len > 32) {
+        qsort(a, (size_t)len, sizeof *a, cmp_i32);
+        return;
+    }
+    for (int64_t i = 1; i < len; i++) {
+        int32_t x = a[i];
+        int64_t j = i;
+        while (j > 0 && a[j - 1] > x) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
 
-    /* sort each audience, then compact in place dropping self-loops and repeats */
+/* Drop self-loops and repeats from sorted audiences, moving entries down. */
+static void compact(tc_net *net)
+{
     int64_t w = 0;
-    for (int32_t u = 0; u < n; u++) {
+    for (int32_t u = 0; u < net->n; u++) {
         int64_t a = net->off[u], b = net->off[u + 1];
-        qsort(net->dst + a, (size_t)(b - a), sizeof *net->dst, cmp_i32);
         net->off[u] = w;
         for (int64_t i = a; i < b; i++) {
             int32_t v = net->dst[i];
@@ -43,12 +42,100 @@ int tc_net_from_edges(tc_net *net, int32_t n, int64_t m, const int32_t *src,
             else net->dst[w++] = v;
         }
     }
-    net->off[n] = w;
+    net->off[net->n] = w;
     net->m = w;
     net->dst = tc_xrealloc(net->dst, (size_t)(w ? w : 1) * sizeof *net->dst);
+}
+
+void tc_net_freeze(tc_net *net)
+{
+    int32_t n = net->n;
+    #pragma omp parallel for schedule(dynamic, 4096)
+    for (int32_t u = 0; u < n; u++)
+        sort_i32(net->dst + net->off[u], net->off[u + 1] - net->off[u]);
+    compact(net);
+}
+
+static int check_ids(int32_t n, int64_t m, const int32_t *src, const int32_t *dst, tc_err *err)
+{
+    int rc = TC_OK;
+    for (int64_t e = 0; e < m; e++)
+        if (src[e] < 0 || src[e] >= n || dst[e] < 0 || dst[e] >= n)
+            TC_FAIL(TC_EINPUT, "edge %lld (%d -> %d) names an account outside [0, %d)",
+                    (long long)e, src[e], dst[e], n);
 cleanup:
-    free(fill);
+    return rc;
+}
+
+int tc_net_from_edges(tc_net *net, int32_t n, int64_t m, const int32_t *src,
+                      const int32_t *dst, tc_err *err)
+{
+    int rc = TC_OK;
+    memset(net, 0, sizeof *net);
+    if (n < 0) TC_FAIL(TC_EINPUT, "negative account count %d", n);
+    TC_TRY(check_ids(n, m, src, dst, err));
+    net->n = n;
+    net->off = tc_xcalloc((size_t)n + 1, sizeof *net->off);
+    for (int64_t e = 0; e < m; e++) net->off[src[e] + 1]++;
+    for (int32_t u = 0; u < n; u++) net->off[u + 1] += net->off[u];
+    net->dst = tc_xmalloc((size_t)(m ? m : 1) * sizeof *net->dst);
+    /* off[u] serves as u's fill cursor; afterwards it holds u's end, which is
+     * u+1's start, so one shift puts the offsets back */
+    for (int64_t e = 0; e < m; e++) net->dst[net->off[src[e]]++] = dst[e];
+    memmove(net->off + 1, net->off, (size_t)n * sizeof *net->off);
+    net->off[0] = 0;
+    tc_net_freeze(net);
+cleanup:
     if (rc) tc_net_destroy(net);
+    return rc;
+}
+
+int tc_net_add_edges(tc_net *net, int32_t n, int64_t k, const int32_t *src,
+                     const int32_t *dst, tc_err *err)
+{
+    int rc = TC_OK;
+    int64_t *cur = NULL;
+    int32_t *dirty = NULL;
+    if (n < net->n) TC_FAIL(TC_EINPUT, "cannot shrink a net of %d accounts to %d", net->n, n);
+    TC_TRY(check_ids(n, k, src, dst, err));
+    int32_t n0 = net->n;
+    int64_t m0 = net->m;
+    net->off = tc_xrealloc(net->off, ((size_t)n + 1) * sizeof *net->off);
+    for (int32_t u = n0; u < n; u++) net->off[u + 1] = m0;
+    net->n = n;
+    cur = tc_xcalloc((size_t)n + 1, sizeof *cur);
+    for (int64_t e = 0; e < k; e++) cur[src[e]]++;
+    net->dst = tc_xrealloc(net->dst, (size_t)(m0 + k ? m0 + k : 1) * sizeof *net->dst);
+
+    /* from the last audience down: each moves up by the edges added before it,
+     * and its new edges go right after it (cur[u] becomes their fill cursor) */
+    int64_t after = 0, old_next = net->off[n], ndirty = 0;
+    for (int32_t u = n - 1; u >= 0; u--) {
+        int64_t extra = cur[u], shift = k - after - extra;
+        int64_t a = net->off[u], b = old_next;
+        if (shift) memmove(net->dst + a + shift, net->dst + a, (size_t)(b - a) * sizeof *net->dst);
+        net->off[u + 1] = b + shift + extra;
+        cur[u] = b + shift;
+        ndirty += extra > 0;
+        after += extra;
+        old_next = a;
+    }
+    for (int64_t e = 0; e < k; e++) net->dst[cur[src[e]]++] = dst[e];
+    /* only the audiences that grew need sorting again */
+    dirty = tc_xmalloc((size_t)(ndirty ? ndirty : 1) * sizeof *dirty);
+    ndirty = 0;
+    for (int64_t e = 0; e < k; e++) cur[src[e]] = -1;
+    for (int32_t u = 0; u < n; u++)
+        if (cur[u] == -1) dirty[ndirty++] = u;
+    #pragma omp parallel for schedule(dynamic, 64)
+    for (int64_t i = 0; i < ndirty; i++) {
+        int32_t u = dirty[i];
+        sort_i32(net->dst + net->off[u], net->off[u + 1] - net->off[u]);
+    }
+    compact(net);
+cleanup:
+    free(dirty);
+    free(cur);
     return rc;
 }
 
@@ -60,7 +147,7 @@ void tc_net_destroy(tc_net *net)
     memset(net, 0, sizeof *net);
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t len)
+uint64_t tc_net_hash_bytes(uint64_t h, const void *p, size_t len)
 {
     const unsigned char *c = p;
     for (size_t i = 0; i < len; i++) {
@@ -72,11 +159,11 @@ static uint64_t fnv(uint64_t h, const void *p, size_t len)
 
 uint64_t tc_net_hash(const tc_net *net)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = TC_NET_HASH_INIT;
     int64_t n = net->n;
-    h = fnv(h, &n, sizeof n);
-    h = fnv(h, &net->m, sizeof net->m);
-    h = fnv(h, net->off, ((size_t)net->n + 1) * sizeof *net->off);
-    h = fnv(h, net->dst, (size_t)net->m * sizeof *net->dst);
+    h = tc_net_hash_bytes(h, &n, sizeof n);
+    h = tc_net_hash_bytes(h, &net->m, sizeof net->m);
+    h = tc_net_hash_bytes(h, net->off, ((size_t)net->n + 1) * sizeof *net->off);
+    h = tc_net_hash_bytes(h, net->dst, (size_t)net->m * sizeof *net->dst);
     return h;
 }

@@ -27,7 +27,11 @@ enum tc_purpose {
     TC_P_REPOST = 14,   /* bot a's repost number b: Poisson gap */
     TC_P_MENTION = 15,  /* bot a's post b mentions named account j: b = seq << 8 | j */
     TC_P_TAKEDOWN = 16, /* account a removed by timeline event b */
-    TC_P_DEBUNK = 17    /* account a immunised by timeline event b */
+    TC_P_DEBUNK = 17,   /* account a immunised by timeline event b */
+    TC_P_GEN_WEIGHT = 18, /* synthetic graph: weights of account a (b = 0 followers,
+                             1 followees) */
+    TC_P_GEN_EDGES = 19   /* synthetic graph: the followers of account a
+                             (b = pass | segment << 1) */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "netload.h"
 #include "rng.h"
 
 uint64_t tc_run_world_key(uint64_t seed) { return tc_rng_derive(seed, 1, 0); }
@@ -22,8 +23,12 @@ int tc_world_build_graph(tc_world *w, const tc_scenario *sc, tc_err *err)
     uint64_t key = tc_run_world_key(sc->seed);
     memset(w, 0, sizeof *w);
     memset(&g, 0, sizeof g);
-    TC_TRY(tc_graph_build(&g, sc, key, err));
-    TC_TRY(tc_net_from_edges(&w->net, g.n, g.m, g.src, g.dst, err));
+    if (tc_netload_applies(sc)) {
+        TC_TRY(tc_netload_build(&w->net, &g, sc, key, err));
+    } else {
+        TC_TRY(tc_graph_build(&g, sc, key, err));
+        TC_TRY(tc_net_from_edges(&w->net, g.n, g.m, g.src, g.dst, err));
+    }
     w->nbase = g.nbase;
     w->ncomm = g.ncomm;
     w->comm = g.comm;

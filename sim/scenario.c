@@ -496,7 +496,8 @@ static int load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         "ambs", "file", "format", "direction", "community_attribute", "communities",
         "mixing", "reciprocity", NULL};
     static const char *const gens[] = {"ba", "er", "sbm", "forest_fire", NULL};
-    static const char *const fmts[] = {"edgelist", "ncol", "graphml", "gml", "pajek", NULL};
+    static const char *const fmts[] = {"edgelist", "ncol", "graphml", "gml", "pajek", "store",
+                                       NULL};
     static const char *const dirs[] = {"follows", "flows", NULL};
     if (!g) return missing(err, root, "", "graph", "a mapping with a generator or a file");
     TC_TRY(want_map(err, g, "graph"));
@@ -589,7 +590,17 @@ static int load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         TC_TRY(get_choice(err, g, "graph", "format", 1, fmts, &k));
         sc->graph.format = (tc_format)k;
         k = 0;
-        TC_TRY(get_choice(err, g, "graph", "direction", 1, dirs, &k));
+        if (sc->graph.format == TC_FMT_STORE) {
+            /* a store holds audiences already; without a list of communities its
+             * own (if any) are used */
+            if (tc_ytree_get(g, "direction"))
+                return bad(err, tc_ytree_get(g, "direction"), "graph.direction",
+                           "no direction next to format: store (a store is already oriented)");
+            k = TC_DIR_FLOWS;
+            if (!tc_ytree_get(g, "communities")) sc->graph.ncomm = 0;
+        } else {
+            TC_TRY(get_choice(err, g, "graph", "direction", 1, dirs, &k));
+        }
         sc->graph.direction = (tc_direction)k;
         TC_TRY(get_str(err, g, "graph", "community_attribute", 0,
                        sc->graph.community_attribute, TC_NAME_MAX, NULL));
@@ -1327,7 +1338,7 @@ static void dump_str(FILE *f, const char *s)
 void tc_scenario_dump(const tc_scenario *sc, FILE *f)
 {
     static const char *const gens[] = {"", "ba", "er", "sbm", "forest_fire"};
-    static const char *const fmts[] = {"edgelist", "ncol", "graphml", "gml", "pajek"};
+    static const char *const fmts[] = {"edgelist", "ncol", "graphml", "gml", "pajek", "store"};
     static const char *const places[] = {"random", "followers", "community"};
     fprintf(f, "name: ");
     dump_str(f, sc->name);
@@ -1357,13 +1368,17 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
     } else {
         fprintf(f, "  file: ");
         dump_str(f, sc->graph.file);
-        fprintf(f, "\n  format: %s\n  direction: %s\n", fmts[sc->graph.format],
-                sc->graph.direction == TC_DIR_FOLLOWS ? "follows" : "flows");
+        fprintf(f, "\n  format: %s\n", fmts[sc->graph.format]);
+        if (sc->graph.format != TC_FMT_STORE)
+            fprintf(f, "  direction: %s\n",
+                    sc->graph.direction == TC_DIR_FOLLOWS ? "follows" : "flows");
         if (sc->graph.community_attribute[0])
             fprintf(f, "  community_attribute: %s\n", sc->graph.community_attribute);
     }
     fprintf(f, "  reciprocity: %.17g\n", sc->graph.reciprocity);
-    if (!sc->graph.community_attribute[0]) {
+    if (!sc->graph.community_attribute[0] && sc->graph.ncomm == 0) {
+        fprintf(f, "  # communities: those of the store\n");
+    } else if (!sc->graph.community_attribute[0]) {
         fprintf(f, "  communities:\n");
         for (int i = 0; i < sc->graph.ncomm; i++) {
             fprintf(f, "    - {name: ");

@@ -21,7 +21,8 @@ typedef struct tc_where {
 } tc_where;
 
 typedef enum { TC_GEN_NONE, TC_GEN_BA, TC_GEN_ER, TC_GEN_SBM, TC_GEN_FF } tc_generator;
-typedef enum { TC_FMT_EDGELIST, TC_FMT_NCOL, TC_FMT_GRAPHML, TC_FMT_GML, TC_FMT_PAJEK } tc_format;
+typedef enum { TC_FMT_EDGELIST, TC_FMT_NCOL, TC_FMT_GRAPHML, TC_FMT_GML, TC_FMT_PAJEK,
+               TC_FMT_STORE } tc_format;
 typedef enum { TC_DIR_FOLLOWS, TC_DIR_FLOWS } tc_direction;
 typedef enum { TC_PLACE_RANDOM, TC_PLACE_FOLLOWERS, TC_PLACE_COMMUNITY } tc_placement;
 typedef enum {
@@ -119,7 +120,7 @@ typedef struct tc_scenario {
         int64_t n, m, edges, ambs;
         double power, p_in, p_out, fw_prob, bw_factor;
         double mixing, reciprocity;
-        int ncomm;
+        int ncomm;                /* 0: those of the graph store (format store) */
         tc_community_spec *comm;
         tc_where at;              /* the graph mapping, for errors found later */
     } graph;

@@ -21,8 +21,9 @@ for s in tests/golden/ba_bots.yaml scenarios/macronleaks.yaml; do
         { echo "not ok - sanitizer report for $s"; cat "$d/log"; status=1; }
 done
 # the command-line tests, with the sanitized binary: every error path and fault,
-# sweeps with kill -9 and resume, shards, thread invariance, the file layout
-for t in tests/cli/test_errors.sh tests/cli/test_sweep.sh tests/cli/test_threads.sh; do
+# sweeps with kill -9 and resume, shards, thread invariance, graph stores, the file layout
+for t in tests/cli/test_errors.sh tests/cli/test_sweep.sh tests/cli/test_threads.sh \
+    tests/cli/test_graph_cmd.sh; do
     BIN=build-asan/tagcascade sh "$t" >"$d/log" 2>&1 ||
         { echo "not ok - $t with the sanitized binary"; tail -n 30 "$d/log"; status=1; }
 done

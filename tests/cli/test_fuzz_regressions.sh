@@ -4,7 +4,7 @@
 # tests/fuzz/corpus/<target>/ and its saved crashers tests/fuzz/regressions/<target>/.
 # Passes when no input crashes or makes a sanitizer report. Needs gcc, not clang.
 set -u
-PKGS="igraph gsl hdf5-serial yaml-0.1"
+PKGS="igraph gsl hdf5-serial yaml-0.1 zlib"
 B=build-asan/fuzz-replay
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CC=${FUZZ_REPLAY_CC:-gcc}
@@ -23,10 +23,10 @@ printf 'int main(void){return 0;}\n' >"$B/probe.c"
 $CC $SAN "$B/probe.c" -o "$B/probe" >"$log" 2>&1 ||
     { cat "$log"; echo "$CC cannot build with $SAN (libasan/libubsan missing)"; exit 77; }
 
-# the library: sim/*.c but the command line, and the models; two at a time
+# the library: sim/*.c but the command line (cli*.c), and the models; two at a time
 status=0 objs="" n=0 pids="" failed=""
 for src in sim/*.c models/*.c; do
-    [ "$src" = sim/cli.c ] && continue
+    case $src in sim/cli.c | sim/cli_*.c) continue ;; esac
     o="$B/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
     objs="$objs $o"
     rm -f "$o"
@@ -50,7 +50,7 @@ rm -f "$B/libtagcascade.a"
 ar rcs "$B/libtagcascade.a" $objs || exit 1
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
-for t in scenario edgelist import; do
+for t in scenario edgelist import graphstore; do
     # shellcheck disable=SC2086
     $CC $FLAGS $cflags tests/fuzz/replay.c "tests/fuzz/fuzz_$t.c" "$B/libtagcascade.a" \
         -o "$B/replay_$t" $libs -lm >"$log" 2>&1 ||

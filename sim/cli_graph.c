@@ -1,0 +1,326 @@
+/* The graph subcommands: convert a graph file into a store, describe a store,
+ * generate a synthetic graph straight into a store. */
+#include "cli_graph.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chunglu.h"
+#include "edgestream.h"
+#include "graph.h"
+#include "graphstore.h"
+#include "h5out.h"
+#include "net.h"
+#include "scenario.h"
+
+/* The temporary file being written, removed if a signal stops the command. */
+static char tmp_name[4200];
+
+static void on_signal(int sig)
+{
+    static const char msg[] = "tagcascade: interrupted; no output written\n";
+    (void)sig;
+    if (tmp_name[0]) unlink(tmp_name);
+    if (write(2, msg, sizeof msg - 1) < 0) _exit(1);
+    _exit(1);
+}
+
+/* From now on SIGINT and SIGTERM stop the command, removing `out`'s temporary
+ * file (tc_graphstore_create names it `out`.tmp<pid>) when out is not NULL. */
+static void stop_on_signal(const char *out)
+{
+    tmp_name[0] = '\0';
+    if (out) snprintf(tmp_name, sizeof tmp_name, "%s.tmp%ld", out, (long)getpid());
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tagcascade graph convert IN OUT.h5 [--format F] [--direction D]\n"
+            "                                [--community-attribute A] [--quiet]\n"
+            "       tagcascade graph info STORE.h5\n"
+            "       tagcascade graph generate --model chung-lu --n N --mean-degree D\n"
+            "                                 --gamma-in G1 --gamma-out G2 [--communities K\n"
+            "                                 --mixing MU] [--seed S] -o OUT.h5 [--quiet]\n"
+            "\n"
+            "A graph store (docs/graphstore.md) holds a graph as the CSR of its audiences\n"
+            "in HDF5; scenarios read it with graph: {file: STORE.h5, format: store}.\n"
+            "\n"
+            "convert   read IN and write the store OUT.h5 (under a temporary name, renamed\n"
+            "          when complete)\n"
+            "  --format F     edgelist (default; plain or gzip, streamed without igraph),\n"
+            "                 ncol, graphml, gml, pajek (igraph's readers)\n"
+            "  --direction D  follows (default: \"A B\" = A follows B) or flows (A's posts\n"
+            "                 reach B)\n"
+            "  --community-attribute A  graphml and gml: the vertex attribute naming\n"
+            "                 each account's community, stored with the graph\n"
+            "info      check a store and print its size, follower and followee counts,\n"
+            "          communities and hash\n"
+            "generate  a directed Chung-Lu graph (docs/graphstore.md) written straight into\n"
+            "          a store; the same options give the same bytes on any thread count\n"
+            "  --n N            accounts\n"
+            "  --mean-degree D  follows per account (expected; duplicates cannot occur)\n"
+            "  --gamma-in G1    exponent of the follower counts, P(k) ~ k^-G1, in (2, 10]\n"
+            "  --gamma-out G2   exponent of the followee counts, in (2, 10]\n"
+            "  --communities K  consecutive id ranges c0 .. c(K-1) (default 1)\n"
+            "  --mixing MU      expected share of followers from other communities\n"
+            "                   (default 0)\n"
+            "  --seed S         (default 1)\n");
+}
+
+static int fail(const char *msg)
+{
+    fprintf(stderr, "tagcascade: %s\n", msg);
+    usage(stderr);
+    return TC_EINPUT;
+}
+
+static int report(int rc, const tc_err *err)
+{
+    if (rc) fprintf(stderr, "tagcascade: %s\n", err->msg);
+    return rc;
+}
+
+/* A file in one of igraph's formats, read as a scenario would read it. */
+static int read_with_igraph(const char *in, const char *format, const char *direction,
+                            const char *attr, tc_net *net, tc_edges *g, tc_err *err)
+{
+    int rc = TC_OK;
+    tc_scenario sc;
+    int have_sc = 0;
+    size_t len = 4 * strlen(in) + 512;
+    char *text = tc_xmalloc(len), *q = tc_xmalloc(2 * strlen(in) + 1), *p = q;
+    for (const char *s = in; *s; s++) { /* YAML single quotes: ' is written '' */
+        if (*s == '\'') *p++ = '\'';
+        *p++ = *s;
+    }
+    *p = '\0';
+    snprintf(text, len,
+             "time: {start: 2017-01-01T00:00:00Z, duration: 1s}\n"
+             "graph: {file: '%s', format: %s, direction: %s%s%s}\n"
+             "model: {name: ic}\n",
+             q, format, direction, attr ? ", community_attribute: " : "", attr ? attr : "");
+    TC_TRY(tc_scenario_parse(&sc, "graph convert", text, NULL, 0, err));
+    have_sc = 1;
+    TC_TRY(tc_graph_build(g, &sc, 0, err));
+    TC_TRY(tc_net_from_edges(net, g->n, g->m, g->src, g->dst, err));
+cleanup:
+    if (have_sc) tc_scenario_destroy(&sc);
+    free(text);
+    free(q);
+    return rc;
+}
+
+static int cmd_convert(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"format", required_argument, 0, 'f'}, {"direction", required_argument, 0, 'd'},
+        {"community-attribute", required_argument, 0, 'a'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const char *const formats[] = {"edgelist", "ncol", "graphml", "gml", "pajek", NULL};
+    const char *format = "edgelist", *direction = "follows", *attr = NULL;
+    int quiet = 0, c, rc = TC_OK;
+    tc_err errv = {0}, *err = &errv;
+    tc_net net;
+    tc_edges g;
+    memset(&net, 0, sizeof net);
+    memset(&g, 0, sizeof g);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'f': format = optarg; break;
+        case 'd': direction = optarg; break;
+        case 'a': attr = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        default:
+            fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return TC_EINPUT;
+        }
+    }
+    int known = 0;
+    for (int i = 0; formats[i]; i++) known |= !strcmp(format, formats[i]);
+    if (!known) {
+        fprintf(stderr, "tagcascade: --format: expected edgelist, ncol, graphml, gml or pajek, "
+                "got '%s'\n", format);
+        return TC_EINPUT;
+    }
+    if (strcmp(direction, "follows") && strcmp(direction, "flows")) {
+        fprintf(stderr, "tagcascade: --direction: expected follows or flows, got '%s'\n",
+                direction);
+        return TC_EINPUT;
+    }
+    if (attr && strcmp(format, "graphml") && strcmp(format, "gml")) {
+        fprintf(stderr, "tagcascade: --community-attribute: only graphml and gml files carry "
+                "one, not %s\n", format);
+        return TC_EINPUT;
+    }
+    if (optind != argc - 2) return fail("graph convert: expected IN and OUT.h5");
+    const char *in = argv[optind], *out = argv[optind + 1];
+    double t0 = now_s();
+    FILE *probe = fopen(in, "rb");
+    if (!probe) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", in, strerror(errno));
+    fclose(probe);
+    TC_TRY(tc_h5out_check_dest(out, err));
+    stop_on_signal(out);
+    if (!strcmp(format, "edgelist"))
+        TC_TRY(tc_edgestream_load(&net, in, strcmp(direction, "flows") ? TC_DIR_FOLLOWS
+                                                                       : TC_DIR_FLOWS, err));
+    else
+        TC_TRY(read_with_igraph(in, format, direction, attr, &net, &g, err));
+    double t1 = now_s();
+    const char *base = strrchr(in, '/');
+    tc_graphstore_meta meta = {.source = base ? base + 1 : in, .source_format = format,
+                               .direction = direction};
+    if (attr) {
+        meta.ncomm = g.ncomm;
+        meta.comm = g.comm;
+        meta.comm_names = (const char(*)[TC_NAME_MAX])g.comm_names;
+    }
+    TC_TRY(tc_graphstore_write(out, &net, &meta, err));
+    if (!quiet) {
+        fprintf(stderr, "tagcascade: %d accounts, %lld follows (%lld self-loops and %lld "
+                "duplicates dropped); read in %.2fs, written in %.2fs\n", net.n,
+                (long long)net.m, (long long)net.self_loops_dropped,
+                (long long)net.duplicates_dropped, t1 - t0, now_s() - t1);
+        printf("%s\n", out);
+    }
+cleanup:
+    tc_net_destroy(&net);
+    tc_graph_destroy(&g);
+    return report(rc, err);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    tc_err err = {0};
+    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc != 2 || argv[1][0] == '-') return fail("graph info: expected one STORE.h5");
+    stop_on_signal(NULL);
+    return report(tc_graphstore_print(argv[1], stdout, &err), &err);
+}
+
+static int number(const char *opt, const char *arg, double *v)
+{
+    char *end;
+    *v = strtod(arg, &end);
+    if (end == arg || *end) {
+        fprintf(stderr, "tagcascade: %s: expected a number, got '%s'\n", opt, arg);
+        return TC_EINPUT;
+    }
+    return TC_OK;
+}
+
+static int whole(const char *opt, const char *arg, long long *v)
+{
+    char *end;
+    *v = strtoll(arg, &end, 10);
+    if (end == arg || *end || *v < 0) {
+        fprintf(stderr, "tagcascade: %s: expected a whole number, got '%s'\n", opt, arg);
+        return TC_EINPUT;
+    }
+    return TC_OK;
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"model", required_argument, 0, 'M'},       {"n", required_argument, 0, 'n'},
+        {"mean-degree", required_argument, 0, 'd'}, {"gamma-in", required_argument, 0, 'i'},
+        {"gamma-out", required_argument, 0, 'u'},   {"communities", required_argument, 0, 'k'},
+        {"mixing", required_argument, 0, 'x'},      {"seed", required_argument, 0, 's'},
+        {"output", required_argument, 0, 'o'},      {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
+    tc_chunglu p = {.communities = 1, .seed = 1};
+    const char *out = NULL, *model = "chung-lu";
+    int quiet = 0, c, rc = TC_OK, have = 0;
+    long long v;
+    tc_err err = {0};
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'M': model = optarg; break;
+        case 'n': rc = whole("--n", optarg, &v); p.n = v; have |= 1; break;
+        case 'd': rc = number("--mean-degree", optarg, &p.mean_degree); have |= 2; break;
+        case 'i': rc = number("--gamma-in", optarg, &p.gamma_in); have |= 4; break;
+        case 'u': rc = number("--gamma-out", optarg, &p.gamma_out); have |= 8; break;
+        case 'k':
+            rc = whole("--communities", optarg, &v);
+            p.communities = v > 100000 ? 100000 : (int)v;
+            break;
+        case 'x': rc = number("--mixing", optarg, &p.mixing); break;
+        case 's':
+            rc = whole("--seed", optarg, &v);
+            p.seed = strtoull(optarg, NULL, 10);
+            break;
+        case 'o': out = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        default:
+            fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return TC_EINPUT;
+        }
+        if (rc) return rc;
+    }
+    if (strcmp(model, "chung-lu")) {
+        fprintf(stderr, "tagcascade: --model: expected chung-lu, got '%s'\n", model);
+        return TC_EINPUT;
+    }
+    if (have != 15 || !out || optind != argc)
+        return fail("graph generate: expected --n, --mean-degree, --gamma-in, --gamma-out "
+                    "and -o OUT.h5 (and nothing else)");
+    double t0 = now_s();
+    int64_t m = 0;
+    rc = tc_h5out_check_dest(out, &err);
+    if (!rc) {
+        stop_on_signal(out);
+        rc = tc_chunglu_write(out, &p, &m, &err);
+    }
+    if (!rc && !quiet) {
+        fprintf(stderr, "tagcascade: %lld accounts, %lld follows (mean %.4g) in %.2fs\n",
+                (long long)p.n, (long long)m, (double)m / (double)p.n, now_s() - t0);
+        printf("%s\n", out);
+    }
+    return report(rc, &err);
+}
+
+int tc_cli_graph(int argc, char **argv)
+{
+    if (argc < 2) return fail("graph: expected convert, info or generate");
+    const char *sub = argv[1];
+    if (!strcmp(sub, "-h") || !strcmp(sub, "--help") || !strcmp(sub, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(sub, "convert")) return cmd_convert(argc - 1, argv + 1);
+    if (!strcmp(sub, "info")) return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(sub, "generate")) return cmd_generate(argc - 1, argv + 1);
+    fprintf(stderr, "tagcascade: graph: unknown subcommand '%s'\n", sub);
+    usage(stderr);
+    return TC_EINPUT;
+}
