@@ -31,5 +31,7 @@ const tc_model_type tc_model_ic = {
     .params = params,
     .nparams = (int)(sizeof params / sizeof params[0]),
     .check = NULL,
+    .engine = TC_RULE_EVENT,
+    .uses = TC_FIXED_BY_CLASS,
     .adopt_prob = adopt_prob,
 };
