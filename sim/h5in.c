@@ -21,6 +21,9 @@ int tc_h5in_open(const char *path, hid_t *file, char *kind, size_t n, tc_err *er
         TC_FAIL(TC_EINPUT, "%s: schema_version %d; this program reads %d", path, version,
                 TC_SCHEMA_VERSION);
     TC_TRY(tc_h5in_str(*file, "/", "kind", kind, n, err));
+    if (!strcmp(kind, "graph"))
+        TC_FAIL(TC_EINPUT, "%s: a graph store, not the output of a run or sweep "
+                "(`tagcascade graph info %s` describes it)", path, path);
 cleanup:
     if (rc && *file >= 0) H5Fclose(*file);
     if (rc) *file = -1;
@@ -127,6 +130,12 @@ int tc_h5in_strings(hid_t file, const char *name, char ***strs, int64_t *n, tc_e
     }
     hid_t d = H5Dopen2(file, name, H5P_DEFAULT), sp = H5Dget_space(d);
     hsize_t dim = 0;
+    if (H5Sget_simple_extent_ndims(sp) != 1) { /* a 2-D set would overrun `raw` */
+        H5Sclose(sp);
+        H5Dclose(d);
+        tc_err_set(err, TC_EINPUT, "dataset %s: not a 1-D array of strings", name);
+        return TC_EINPUT;
+    }
     H5Sget_simple_extent_dims(sp, &dim, NULL);
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);

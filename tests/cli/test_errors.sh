@@ -859,6 +859,16 @@ t import --format tweets ok.csv -o obs.h5
 expect "unknown import format" 2 "--format: expected twitter1516 or csv"
 t summary good.yaml
 expect "summary of a non-HDF5 file" 2 "good.yaml: cannot open as HDF5"
+if "$PY" -c 'import h5py' 2>/dev/null; then
+    cp tiny.h5 twod.h5
+    "$PY" -c 'import h5py, sys
+with h5py.File(sys.argv[1], "r+") as f:
+    n = f["/summary/roots/author"].shape[0]
+    f.create_dataset("/summary/roots/label", data=[["a", "b"]] * max(n, 1), dtype=h5py.string_dtype())
+    f.create_dataset("/summary/roots/veracity", data=["x"] * n, dtype=h5py.string_dtype())' twod.h5
+    t summary twod.h5
+    expect "summary of 2-D labels" 2 "dataset /summary/roots/label: not a 1-D array of strings"
+fi
 t summary tiny.h5 --top x
 expect "summary --top not a number" 2 "--top: expected a count"
 t export tiny.h5 --cascade 0

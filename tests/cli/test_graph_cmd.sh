@@ -153,6 +153,10 @@ ncases=$((ncases + 1))
 cmp -s gen1.h5 gen2.h5 || not_ok "generate on 1 and 2 threads" "the stores differ"
 t graph info gen1.h5
 expect "info of a generated store" 0
+cp out info.txt
+t summary gen1.h5
+expect "summary of a graph store" 2 "gen1.h5: a graph store, not the output of a run or sweep"
+cp info.txt out
 has "generated info" out "communities: 3: c0 (20000), c1 (20000), c2 (20000)"
 ncases=$((ncases + 1))
 mean=$(sed -n 's/^followers:   mean \([0-9.]*\), max .*/\1/p' out)
