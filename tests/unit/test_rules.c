@@ -490,7 +490,7 @@ int main(void)
     world_init(&w, N, ne, esrc, edst);
     world_post(&w, 1, 0);
     test_hawkes(&w);
-    for (int i = 1; i <= 20; i++) world_post(&w, 1 + i, i * 1000);
+    for (int i = 1; i <= 20; i++) world_post(&w, 1 + i, i * (N / 21));
     test_threads(&w);
     world_free(&w);
     free(esrc);
