@@ -14,6 +14,8 @@
  *   hawkes  on a random graph of 20,000 accounts, each seen by 20 (locally a tree): mean
  *           cascade size 1 / (1 - n) for n = 0.5 and 0.8; half of the delays
  *           below the kernel's median, for both kernels.
+ *   sessions: with reading sessions the count is taken when an item is read,
+ *           and a second post by the same account does not count again.
  * Means over independent runs must lie within 4 standard errors. A count rule
  * on the large graph gives the same per-account outcome on 1 and 3 threads. */
 #include <math.h>
@@ -387,6 +389,67 @@ static void test_complex(void)
     world_free(&w);
 }
 
+/* Reach of a scenario run (or -1 if it fails to load or run). */
+static int64_t scenario_reach(const char *text)
+{
+    tc_err err = {0};
+    tc_scenario sc;
+    tc_world w;
+    tc_engine e;
+    tc_recorder rec;
+    tc_summary s;
+    int64_t reach = -1;
+    if (tc_scenario_parse(&sc, "sessions.yaml", text, NULL, 0, &err)) {
+        printf("# %s\n", err.msg);
+        return -1;
+    }
+    if (!tc_world_build(&w, &sc, &err)) {
+        if (!tc_run_simulate(&w, &sc, tc_run_key(sc.seed, 0), 2, &e, &rec, &s, NULL, NULL, &err)) {
+            reach = s.reach;
+            tc_summary_destroy(&s);
+        }
+        tc_engine_destroy(&e);
+        tc_recorder_destroy(&rec);
+        tc_world_destroy(&w);
+    }
+    tc_scenario_destroy(&sc);
+    return reach;
+}
+
+/* With reading sessions the count is taken at read time: 300 accounts that
+ * follow nobody but two named accounts, both followed by everyone. */
+static void test_sessions(void)
+{
+    static const char *fmt =
+        "seed: 4\n"
+        "time: {start: 2017-05-05T20:00:00+02:00, duration: 2d}\n"
+        "graph: {generator: er, n: 300, edges: 0}\n"
+        "population: {humans: {sessions: {per_day: 200}, delay: {median: 1m, sigma: 0.1}}}\n"
+        "accounts:\n"
+        "  - {name: a, community: all, followers: 300}\n"
+        "  - {name: b, community: all, followers: 300}\n"
+        "model: {name: %s}\n"
+        "events: [{at: 1m, post: a}, {at: 2m, post: %s}]\n";
+    static const struct {
+        const char *model, *second;
+        int64_t reach;
+    } cases[] = {
+        {"complex, k: 2", "b", 302},     /* two accounts seen: everyone */
+        {"complex, k: 2", "a", 1},       /* a twice is one account: nobody */
+        {"complex, k: 1", "a", 301},
+        {"lt, theta_min: 1, theta_max: 1", "b", 302},
+        {"lt, theta_min: 0.6, theta_max: 0.6", "a", 1},
+        {"lt, theta_min: 0.5, theta_max: 0.5", "a", 301},
+    };
+    char text[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, fmt, cases[i].model, cases[i].second);
+        int64_t reach = scenario_reach(text);
+        CHECK(reach == cases[i].reach, "sessions, %s, posts by a and %s: reach %lld, want %lld",
+              cases[i].model, cases[i].second, (long long)reach, (long long)cases[i].reach);
+    }
+}
+
 /* A random graph where every account is seen by d distinct others. */
 static void random_graph(int32_t n, int d)
 {
@@ -484,6 +547,7 @@ int main(void)
     test_ic();
     test_lt();
     test_complex();
+    test_sessions();
 
     world w;
     random_graph(N, d);
