@@ -191,6 +191,7 @@ static void test_ic(void)
         x[r] = (double)run(&w, &tc_model_ic, par, tc_run_key(21, (uint32_t)r), 2, 86400, NULL,
                            NULL) - 1;
     mean_se(x, R, &mean, &se);
+    printf("# ic tree: %.3f reshares, want %.3f +- %.3f\n", mean, want, 4 * se);
     CHECK(fabs(mean - want) < 4 * se, "ic tree: mean %.3f, want %.3f +- %.3f", mean, want, 4 * se);
     world_free(&w);
 
@@ -205,6 +206,7 @@ static void test_ic(void)
                            NULL) - 1;
     mean_se(x, R, &mean, &se);
     double exact_se = sqrt(100 * 0.25 * 0.75 / R);
+    printf("# ic star: %.3f reshares, want 25 +- %.3f\n", mean, 4 * exact_se);
     CHECK(fabs(mean - 25) < 4 * exact_se, "ic star: mean %.3f, want 25 +- %.3f", mean,
           4 * exact_se);
     world_free(&w);
@@ -277,6 +279,7 @@ static void test_lt(void)
     for (int j = 0; j < 3; j++) {
         double q = (j + 1) / 4.0, f = (double)adopted[j] / (G * RL);
         double se = sqrt(q * (1 - q) / (G * RL));
+        printf("# lt uniform theta, %d of 4 seen: %.4f, want %.4f +- %.4f\n", j + 1, f, q, 4 * se);
         CHECK(fabs(f - q) < 4 * se, "lt uniform theta, %d of 4 seen: %.4f, want %.4f +- %.4f",
               j + 1, f, q, 4 * se);
     }
@@ -350,6 +353,7 @@ static void test_complex(void)
         }
     }
     double f = (double)cnt / (double)all, se = sqrt(q * (1 - q) / (double)all);
+    printf("# complex curve k=1: %.4f, want %.4f +- %.4f\n", f, q, 4 * se);
     CHECK(fabs(f - q) < 4 * se, "complex curve: %.4f, want %.4f +- %.4f", f, q, 4 * se);
     /* the same with k = 2: P(1) = 0, then the curve from the second account on */
     params(&tc_model_complex, par, "k=2 p_max=0.6 n0=1.5 p_bot=1");
@@ -366,6 +370,7 @@ static void test_complex(void)
     }
     f = (double)cnt / (double)all;
     se = sqrt(q * (1 - q) / (double)all);
+    printf("# complex curve k=2: %.4f, want %.4f +- %.4f\n", f, q, 4 * se);
     CHECK(fabs(f - q) < 4 * se, "complex curve k=2: %.4f, want %.4f +- %.4f", f, q, 4 * se);
     world_free(&w);
 
@@ -384,6 +389,7 @@ static void test_complex(void)
     }
     f = (double)bot_adopted / (double)seen;
     se = sqrt(0.3 * 0.7 / (double)seen);
+    printf("# complex bots: %.4f, want 0.3 +- %.4f\n", f, 4 * se);
     CHECK(fabs(f - 0.3) < 4 * se, "complex bots: %.4f, want 0.3 +- %.4f", f, 4 * se);
     free(t);
     world_free(&w);
@@ -470,7 +476,7 @@ static void random_graph(int32_t n, int d)
 
 static void test_hawkes(world *w)
 {
-    enum { R = 2000 };
+    enum { R = 4000 };
     static double x[R];
     double par[6], mean, se;
     const double ns[2] = {0.5, 0.8};
@@ -483,6 +489,7 @@ static void test_hawkes(world *w)
                                NULL, NULL);
         mean_se(x, R, &mean, &se);
         double want = 1 / (1 - ns[i]);
+        printf("# hawkes n=%g: mean size %.3f, want %.3f +- %.3f\n", ns[i], mean, want, 4 * se);
         CHECK(fabs(mean - want) < 4 * se, "hawkes n=%g: mean size %.3f, want %.3f +- %.3f",
               ns[i], mean, want, 4 * se);
     }
@@ -505,6 +512,8 @@ static void test_hawkes(world *w)
             }
         }
         double f = (double)below / (double)all, s = sqrt(0.25 / (double)all);
+        printf("# hawkes kernel %d: %.4f of %lld delays below the median, want 0.5 +- %.4f\n",
+               kern, f, (long long)all, 4 * s);
         CHECK(all > 1000 && fabs(f - 0.5) < 4 * s, "hawkes kernel %d: %.4f of %lld delays below "
               "the median, want 0.5 +- %.4f", kern, f, (long long)all, 4 * s);
     }
