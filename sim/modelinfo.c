@@ -20,10 +20,14 @@ void tc_modelinfo_print(FILE *f, const tc_model_type *m)
         fprintf(f, "  states:\n");
         for (int k = 0; k < m->nstates; k++) {
             unsigned bit = 1u << k;
-            fprintf(f, "    %-10s%s%s%s%s%s\n", m->state_names[k], k == 0 ? " start" : "",
-                    k == m->seed_state ? " seed" : "", m->push_mask & bit ? " reaches-followers" : "",
-                    m->adopt_mask & bit ? " counts-as-adoption" : "",
-                    m->live_mask & bit ? " changes-alone" : "");
+            char roles[128];
+            snprintf(roles, sizeof roles, "%s%s%s%s%s", k == 0 ? ", start" : "",
+                     k == m->seed_state ? ", seed" : "",
+                     m->push_mask & bit ? ", reaches followers" : "",
+                     m->adopt_mask & bit ? ", counts as adoption" : "",
+                     m->live_mask & bit ? ", changes alone" : "");
+            fprintf(f, "    %s%s%s\n", m->state_names[k], *roles ? ":" : "",
+                    *roles ? roles + 1 : "");
         }
     }
     fprintf(f, "\n");
