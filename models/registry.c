@@ -5,9 +5,13 @@
 #include <string.h>
 
 extern const tc_model_type tc_model_ic;
+extern const tc_model_type tc_model_lt, tc_model_complex, tc_model_hawkes;
 
 const tc_model_type *const tc_model_table[] = {
     &tc_model_ic,
+    &tc_model_lt,
+    &tc_model_complex,
+    &tc_model_hawkes,
     NULL,
 };
 

@@ -14,6 +14,7 @@
 #endif
 
 #include "../models/model.h"
+#include "modelinfo.h"
 #include "cli_graph.h"
 #include "err.h"
 #include "h5out.h"
@@ -51,7 +52,7 @@ static void usage_main(FILE *f)
             "commands:\n"
             "  run SCENARIO       simulate the scenario and write an HDF5 file\n"
             "  validate SCENARIO  check a scenario file and print it resolved\n"
-            "  models             list the adoption rules and their parameters\n"
+            "  models [NAME]      list the adoption rules and their parameters\n"
             "  sweep SCENARIO     run the scenario's sweep: points x replicates, one file\n"
             "  merge SHARD...     join the shard files of a sweep (Slurm job arrays)\n"
             "  summary FILE.h5    print a run's or observed file's outcome and cascades\n"
@@ -305,18 +306,33 @@ cleanup:
     return rc;
 }
 
-static int cmd_models(void)
+/* tagcascade models [NAME]: every rule of the table, or the one named. */
+static int cmd_models(int argc, char **argv)
 {
-    for (int i = 0; tc_model_table[i]; i++) {
-        const tc_model_type *m = tc_model_table[i];
-        printf("%s — %s\n  reference: %s\n", m->name, m->summary, m->reference);
-        for (int j = 0; j < m->nparams; j++) {
-            const tc_param_spec *p = &m->params[j];
-            printf("  %-14s %s, default %g, range [%g, %g]%s%s: %s\n", p->name,
-                   p->kind == TC_PARAM_INT ? "integer" : "real", p->def, p->min, p->max,
-                   *p->unit ? ", unit " : "", p->unit, p->help);
-        }
+    if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        printf("usage: tagcascade models [NAME]\n\n"
+               "Lists the adoption rules (or the rule NAME): engine, summary, reference,\n"
+               "parameters with type, range, default, unit and meaning, and a step rule's\n"
+               "states. A scenario picks one as model: {name: NAME, PARAM: VALUE, ...}.\n");
+        return 0;
     }
+    if (argc > 2) {
+        fprintf(stderr, "tagcascade: models takes at most one rule name\n");
+        return TC_EINPUT;
+    }
+    if (argc == 2) {
+        const tc_model_type *m = tc_model_find(argv[1]);
+        if (!m) {
+            fprintf(stderr, "tagcascade: models: unknown rule '%s'; the rules:", argv[1]);
+            for (int i = 0; tc_model_table[i]; i++)
+                fprintf(stderr, "%s %s", i ? "," : "", tc_model_table[i]->name);
+            fprintf(stderr, "\n");
+            return TC_EINPUT;
+        }
+        tc_modelinfo_print(stdout, m);
+        return 0;
+    }
+    for (int i = 0; tc_model_table[i]; i++) tc_modelinfo_print(stdout, tc_model_table[i]);
     return 0;
 }
 
@@ -687,7 +703,7 @@ static int dispatch(int argc, char **argv)
     int rc;
     if (!strcmp(cmd, "run")) rc = cmd_run(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
-    else if (!strcmp(cmd, "models")) rc = cmd_models();
+    else if (!strcmp(cmd, "models")) rc = cmd_models(argc - 1, argv + 1);
     else if (!strcmp(cmd, "summary")) rc = cmd_summary(argc - 1, argv + 1);
     else if (!strcmp(cmd, "sweep")) rc = cmd_sweep(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "merge")) rc = cmd_merge(argc - 1, argv + 1, command);

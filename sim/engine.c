@@ -127,6 +127,26 @@ static int64_t next_bucket(tc_engine *e)
     return best;
 }
 
+/* ------------------------------------------------------------------ rule support */
+
+/* The per-account arrays an event rule asks for in `uses`: the distinct-exposure
+ * count, and the followee count (in-degree over the net and the population's
+ * added edges). O(n + m), once per engine. */
+static void rule_init(tc_engine *e)
+{
+    const tc_net *net = e->net;
+    const tc_population *pop = e->pop;
+    unsigned uses = e->model->engine == TC_RULE_EVENT ? e->model->uses : 0;
+    size_t n = net->n ? (size_t)net->n : 1;
+    if (uses & TC_USES_COUNT) e->nseen = tc_xcalloc(n, sizeof *e->nseen);
+    if (uses & TC_USES_DEGREE) {
+        e->followees = tc_xcalloc(n, sizeof *e->followees);
+        for (int64_t k = 0; k < net->m; k++) e->followees[net->dst[k]]++;
+        if (pop->xoff)
+            for (int64_t k = 0; k < pop->xm; k++) e->followees[pop->xdst[k]]++;
+    }
+}
+
 /* ------------------------------------------------------------------ init */
 
 int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
@@ -192,6 +212,7 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->tcount = tc_xcalloc((size_t)threads * (2 + (size_t)pop->ncomm), sizeof *e->tcount);
     e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
     for (int i = 0; i < threads; i++) e->rng[i] = gsl_rng_alloc(tc_rng_philox);
+    rule_init(e);
     return TC_OK;
 }
 
@@ -228,6 +249,8 @@ void tc_engine_destroy(tc_engine *e)
     free(e->rng);
     free(e->roots);
     free(e->log);
+    free(e->nseen);
+    free(e->followees);
     memset(e, 0, sizeof *e);
 }
 
@@ -247,13 +270,22 @@ static int silenced(const tc_engine *e, int32_t w, double t)
     return 0;
 }
 
-/* The rule's probability that w adopts a post by src it sees at t, times w's
- * community susceptibility (people) and the dampings in force. */
-static double adopt_prob(const tc_engine *e, int32_t src, int32_t w, double t)
+/* The rule's probability that w adopts a post by src it sees at t, having seen
+ * nexp distinct accounts (rules that count), times w's community susceptibility
+ * (people) and the dampings in force. Only the fields the rule asks for in
+ * `uses` are filled. */
+static double rule_prob(const tc_engine *e, int32_t src, int32_t w, double t, int32_t nexp)
 {
     const tc_population *pop = e->pop;
+    unsigned uses = e->model->uses;
     tc_exposure x = {.src = src, .dst = w, .src_class = pop->cls[src], .dst_class = pop->cls[w],
                      .src_comm = pop->comm[src], .dst_comm = pop->comm[w]};
+    if (uses & TC_USES_COUNT) x.nexp = nexp;
+    if (uses & TC_USES_DEGREE) {
+        x.followees = e->followees[w];
+        x.audience = tc_population_audience(pop, e->net, src);
+    }
+    if (uses & TC_USES_THETA) x.theta = tc_rng_u01(e->key, TC_P_THETA, (uint32_t)w, 0);
     double prob = e->model->adopt_prob(e->mpar, &x);
     if (pop->susc && pop->cls[w] != TC_CLASS_BOT) prob *= pop->susc[pop->comm[w]];
     for (int i = 0; i < e->ndamping; i++) {
@@ -261,6 +293,59 @@ static double adopt_prob(const tc_engine *e, int32_t src, int32_t w, double t)
         if (t >= d->t && t < d->until && tc_timeline_covers(d, pop, w)) prob *= d->factor;
     }
     return prob < 1 ? prob : 1;
+}
+
+/* rule_prob with w's own count (the exposure being decided is counted already). */
+static double adopt_prob(const tc_engine *e, int32_t src, int32_t w, double t)
+{
+    return rule_prob(e, src, w, t, e->nseen ? e->nseen[w] : 0);
+}
+
+/* Reshare delay of an account of class cls, from `r` positioned by the caller:
+ * the rule's own when it has one, else the population's. */
+static double reshare_delay(const tc_engine *e, gsl_rng *r, int cls)
+{
+    return e->model->delay ? e->model->delay(e->mpar, r) : tc_population_delay(e->pop, r, cls);
+}
+
+/* Is the post (author, seq, root) the one its author adopted with: its reshare
+ * (seq 0) or the timeline post that started its cascade? A rule that counts
+ * distinct accounts counts only those, so that repeats, reposts and later
+ * timeline posts by the same author do not count again. Stable once the post
+ * exists: an author's root and depth are set when it adopts, never after. */
+static inline int adoption_post(const tc_engine *e, int32_t author, int32_t seq, int32_t root)
+{
+    return seq == 0 || (seq > 0 && e->root[author] == root && e->depth[author] == 0);
+}
+
+/* Does the sorted array a[0..n) hold v? O(log n). */
+static int sorted_has(const int32_t *a, int64_t n, int32_t v)
+{
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && a[lo] == v;
+}
+
+/* Is v in audience(u): the net or the population's added edges (both sorted
+ * per account)? */
+static int in_audience(const tc_engine *e, int32_t u, int32_t v)
+{
+    const tc_net *net = e->net;
+    const tc_population *pop = e->pop;
+    return sorted_has(net->dst + net->off[u], tc_net_degree(net, u), v) ||
+           (pop->xoff && sorted_has(pop->xdst + pop->xoff[u], pop->xoff[u + 1] - pop->xoff[u], v));
+}
+
+/* Distinct accounts w has seen counting the trending post by `author` (at
+ * least 1: w is seeing a post). */
+static int32_t seen_with_trend(const tc_engine *e, int32_t author, int32_t w)
+{
+    int32_t k = e->nseen[w] + !in_audience(e, author, w);
+    return k > 0 ? k : 1;
 }
 
 static inline uint64_t post_key(int32_t author, int32_t seq)
@@ -317,7 +402,10 @@ static inline int count_class(uint8_t cls) { return cls == TC_CLASS_BOT; }
  * draws its delay; a person with sessions gets the post in its feed, to be read
  * in the first session after a log-normal latency. Each draw comes from its own
  * stream keyed by (w, author, seq), so the outcome is the same whichever thread
- * sees it. */
+ * sees it. Under a rule that counts distinct accounts seen, the count depends
+ * on the order of exposures, so w's decision waits for play(): the post comes
+ * back as a TC_K_EXPOSE event at p->t (only if it is its author's adoption
+ * post: nothing else can raise the count). */
 static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
 {
     const tc_population *pop = e->pop;
@@ -343,13 +431,19 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
         return;
     }
     if (cls == TC_CLASS_BOT && !bot_active(e, w, p->t)) return;
-    double prob = pop->leader && pop->leader[w] == p->author && cls == TC_CLASS_BOT
-                      ? 1.0
-                      : adopt_prob(e, p->author, w, p->t);
+    int leader = pop->leader && pop->leader[w] == p->author && cls == TC_CLASS_BOT;
+    if (e->nseen && !leader) {
+        if (!adoption_post(e, p->author, p->seq, p->root)) return;
+        c.t = p->t;
+        c.kind = TC_K_EXPOSE;
+        pvec_push(&e->tcand[tid], &c);
+        return;
+    }
+    double prob = leader ? 1.0 : adopt_prob(e, p->author, w, p->t);
     if (prob <= 0) return;
     if (prob < 1 && tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, b) >= prob) return;
     tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
-    c.t = p->t + tc_population_delay(pop, r, cls);
+    c.t = p->t + reshare_delay(e, r, cls);
     if (c.t >= e->horizon) return;
     pvec_push(&e->tcand[tid], &c);
 }
@@ -542,7 +636,11 @@ static void trend_session(tc_engine *e, const tc_pending *c, int64_t iv)
             e->exposed[w] = 1;
             tc_recorder_add(e->rec, TC_CNT_EXPOSED, iv, e->pop->cls[w], e->pop->comm[w], 1);
         }
-        double prob = adopt_prob(e, author, w, c->t);
+        /* a rule that counts sees the trending post as one account more, unless
+         * w follows its author; the sighting is not remembered, so sessions that
+         * show the trend again do not add up */
+        double prob = e->nseen ? rule_prob(e, author, w, c->t, seen_with_trend(e, author, w))
+                               : adopt_prob(e, author, w, c->t);
         if (prob > 0 && (prob >= 1 || tc_rng_u01(e->key, TC_P_TREND_ADOPT, (uint32_t)w, bits) < prob) &&
             !silenced(e, w, c->t)) {
             tc_pending a = {.t = c->t, .account = w, .parent = author, .root = r, .depth = 1,
@@ -557,8 +655,9 @@ static void trend_session(tc_engine *e, const tc_pending *c, int64_t iv)
 }
 
 /* A feed item read in w's session at c->t: counts against attention, then the
- * rule decides. */
-static void read_item(tc_engine *e, const tc_pending *c, int64_t iv)
+ * rule decides. Under a rule that counts, only the first copy (`again` == 0) of
+ * an author's adoption post raises the count and is decided. */
+static void read_item(tc_engine *e, const tc_pending *c, int64_t iv, int again)
 {
     int32_t w = c->account;
     if (e->sess_t[w] != c->t) {
@@ -568,6 +667,10 @@ static void read_item(tc_engine *e, const tc_pending *c, int64_t iv)
     if (e->pop->attention && e->sess_n[w] >= e->pop->attention) return;
     e->sess_n[w]++;
     if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    if (e->nseen) {
+        if (again || !adoption_post(e, c->parent, c->seq, c->root)) return;
+        e->nseen[w]++;
+    }
     double prob = adopt_prob(e, c->parent, w, c->t);
     if (prob <= 0) return;
     if (prob < 1 &&
@@ -575,6 +678,43 @@ static void read_item(tc_engine *e, const tc_pending *c, int64_t iv)
         return;
     if (silenced(e, w, c->t)) return;
     adopt_account(e, c, iv);
+}
+
+/* Same post reaching the same account at the same time: a post delivered twice
+ * (through the audience and a mention, or two mentions). Such copies are
+ * neighbours once a bucket's events are sorted. */
+static int same_post(const tc_pending *a, const tc_pending *b)
+{
+    return a->account == b->account && a->t == b->t && a->kind == b->kind &&
+           a->parent == b->parent && a->root == b->root && a->seq == b->seq && a->t0 == b->t0;
+}
+
+/* w sees an author's adoption post at c->t under a rule that counts (no
+ * sessions): the count goes up by one, the rule decides with it, and on
+ * adoption the reshare is scheduled after w's delay. A decided account keeps
+ * counting, encoded as -(count + 1), and decides nothing more unless its
+ * reshare is dropped (see play). */
+static void count_exposure(tc_engine *e, const tc_pending *c, int again)
+{
+    int32_t w = c->account;
+    if (again || e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    if (e->nseen[w] < 0) {
+        e->nseen[w]--;
+        return;
+    }
+    e->nseen[w]++;
+    uint64_t b = post_key(c->parent, c->seq);
+    double prob = adopt_prob(e, c->parent, w, c->t);
+    if (prob <= 0) return;
+    if (prob < 1 && tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, b) >= prob) return;
+    gsl_rng *r = e->rng[0];
+    tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
+    tc_pending a = *c;
+    a.kind = TC_K_RESHARE;
+    a.t = c->t + reshare_delay(e, r, e->pop->cls[w]);
+    if (a.t >= e->horizon) return;
+    e->nseen[w] = -e->nseen[w] - 1;
+    schedule(e, &a);
 }
 
 /* Play the pending events of the bucket in their sorted order. */
@@ -585,14 +725,20 @@ static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
         const tc_pending *c = &cand->v[i];
         int32_t w = c->account;
         if (e->flags[w] & TC_F_REMOVED) continue;
+        int again = e->nseen && i > 0 && same_post(c, &cand->v[i - 1]);
         switch (c->kind) {
         case TC_K_RESHARE:
-            if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE) || silenced(e, w, c->t))
+            if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) continue;
+            if (silenced(e, w, c->t)) {
+                /* a decided account whose reshare is silenced may decide again */
+                if (e->nseen && e->nseen[w] < 0) e->nseen[w] = -e->nseen[w] - 1;
                 continue;
+            }
             adopt_account(e, c, iv);
             break;
-        case TC_K_READ: read_item(e, c, iv); break;
+        case TC_K_READ: read_item(e, c, iv, again); break;
         case TC_K_TREND: trend_session(e, c, iv); break;
+        case TC_K_EXPOSE: count_exposure(e, c, again); break;
         default: repost(e, c, iv); break;
         }
     }

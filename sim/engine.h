@@ -23,7 +23,9 @@ enum {
                          that reached its feed at t0; it decides then */
     TC_K_TREND = 2,   /* `account` has a session at t while the tag trends (seq = epoch) */
     TC_K_REPEAT = 3,  /* bot `account` posts its message again, the seq-th time */
-    TC_K_REPOST = 4   /* hyperactive bot `account` reposts, the seq-th time */
+    TC_K_REPOST = 4,  /* hyperactive bot `account` reposts, the seq-th time */
+    TC_K_EXPOSE = 5   /* rules that count (TC_USES_COUNT): `account` sees the post
+                         (parent, seq) at t; counted and decided in sorted order */
 };
 
 /* A pending event. */
@@ -132,10 +134,16 @@ typedef struct tc_engine {
     int32_t nroots, roots_cap;
     tc_pending *log;       /* adoptions by reshare, in processing order */
     int64_t nlog, log_cap;
+
+    /* what an event rule asks for (its `uses`); NULL when it does not */
+    int32_t *nseen;        /* TC_USES_COUNT: distinct accounts seen; -(count + 1)
+                              while a decided reshare is pending */
+    int32_t *followees;    /* TC_USES_DEGREE: in-degree in the audience graph */
 } tc_engine;
 
 /* Prepare a run. Borrowed inputs must outlive the engine. `threads` >= 1.
- * Allocates per-account state: about 21 bytes per account. */
+ * Allocates per-account state: about 21 bytes per account, plus 4 for a rule
+ * that counts exposures and 4 for one that reads degrees. */
 int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
                    tc_recorder *rec, uint64_t key, double dt, double horizon, int64_t per_interval,

@@ -30,8 +30,10 @@ enum tc_purpose {
     TC_P_DEBUNK = 17,   /* account a immunised by timeline event b */
     TC_P_GEN_WEIGHT = 18, /* synthetic graph: weights of account a (b = 0 followers,
                              1 followees) */
-    TC_P_GEN_EDGES = 19   /* synthetic graph: the followers of account a
+    TC_P_GEN_EDGES = 19,  /* synthetic graph: the followers of account a
                              (b = pass | segment << 1) */
+    TC_P_THETA = 24       /* an event rule's per-account uniform (a threshold):
+                             a = account, b = 0 */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

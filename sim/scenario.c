@@ -1022,6 +1022,16 @@ static int load_model(tc_err *err, tc_scenario *sc, const tc_ynode *root)
             return TC_EINPUT;
         }
     }
+    if (sc->model->engine == TC_RULE_EVENT && sc->model->delay && sc->humans.sessions) {
+        /* reading sessions decide when a person reshares; such a rule decides that */
+        const tc_ynode *s = tc_ytree_get(tc_ytree_get(tc_ytree_get(root, "population"), "humans"),
+                                         "sessions");
+        tc_err_set(err, TC_EINPUT,
+                   "%s:%d:%d: population.humans.sessions: not with model '%s', which draws "
+                   "its own reshare delays; remove the sessions or choose another rule",
+                   s->file, s->line, s->col, sc->model->name);
+        return TC_EINPUT;
+    }
 cleanup:
     return rc;
 }

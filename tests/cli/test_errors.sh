@@ -221,10 +221,31 @@ graph:
   generator: ba
   n: 200
 model:
-  name: sir
+  name: sirx
 EOF
 t validate model.yaml
-expect "unknown model name" 2 'model.yaml:8:9: model.name: expected one of the rules: ic, got "sir"'
+expect "unknown model name" 2 'model.yaml:8:9: model.name: expected one of the rules: ic, lt,' \
+    ' hawkes' 'got "sirx"'
+
+# the rule's own checks, and a rule with its own delays refuses reading sessions
+t validate good.yaml --set 'model={name: lt, theta_min: 0.7, theta_max: 0.2}'
+expect "lt thresholds the wrong way round" 2 'model: theta_min must not exceed theta_max'
+t validate good.yaml --set 'model={name: complex, k: 0}'
+expect "complex contagion with k = 0" 2 'model.k: expected an integer in [1, 1000000], got "0"'
+t validate good.yaml --set 'model={name: hawkes, n: 1}'
+expect "supercritical hawkes" 2 'model.n: expected a number in [0, 0.999], got "1"'
+t validate good.yaml --set 'model={name: hawkes, n: 0.5}' \
+    --set 'population.humans={sessions: {per_day: 10}}'
+expect "hawkes with reading sessions" 2 \
+    "population.humans.sessions: not with model 'hawkes', which draws its own reshare delays"
+t validate good.yaml --set 'model={name: lt}' --set 'population.humans={sessions: {per_day: 10}}'
+expect "lt with reading sessions is fine" 0
+t models nosuch
+expect "models with an unknown rule" 2 "models: unknown rule 'nosuch'; the rules: ic, lt," "hawkes"
+t models complex
+expect "models NAME" 0
+grep -q '^complex (event rule)' out && grep -q '^    p_bot ' out && ! grep -q '^ic ' out ||
+    not_ok "models NAME" "lists $(head -c 200 out)"
 
 # ------------------------------------------------------------------ time
 
