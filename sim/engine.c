@@ -577,6 +577,31 @@ static void fast_block(tc_engine *e, int tid, int64_t i, int64_t j, int64_t *cnt
     e->fcand[tid] += n;
 }
 
+/* Edges lo .. lo + chunk - 1 (of total) of the posts going edge by edge. */
+static void plain_chunk(tc_engine *e, int tid, int64_t lo, int64_t chunk, int64_t total)
+{
+    int64_t hi = lo + chunk < total ? lo + chunk : total;
+    /* the post holding edge lo: last i with aud_prefix[i] <= lo */
+    int64_t a = 0, z = e->nposts;
+    while (z - a > 1) {
+        int64_t mid = (a + z) / 2;
+        if (e->aud_prefix[mid] <= lo) a = mid;
+        else z = mid;
+    }
+    for (int64_t k = lo; k < hi; k++) {
+        while (e->aud_prefix[a + 1] <= k) a++;
+        const tc_post *p = &e->posts[a];
+        expose(e, tid, p, audience_member(e, p, k - e->aud_prefix[a]));
+    }
+}
+
+/* Unit c of the fast path's work. */
+static void fast_unit(tc_engine *e, int tid, int64_t c, int64_t *cnt, int removed)
+{
+    for (int64_t k = e->funit[c]; k < e->funit[c + 1]; k++)
+        fast_block(e, tid, e->fitem[k].post, e->fitem[k].j, cnt, removed);
+}
+
 /* Deliver every post of the round. Posts on the fast path become (post, block)
  * items grouped into units of about TC_FAST_BLOCK entries; the others go edge
  * by edge, split into equal runs of edges. Either way a hub with a million
@@ -630,30 +655,20 @@ static void deliver(tc_engine *e, int64_t iv)
     int removed = e->removed_bots + e->removed_humans > 0;
     memset(e->tcount, 0, (size_t)e->threads * (size_t)ncnt * sizeof *e->tcount);
 
-#pragma omp parallel num_threads(e->threads) if (nchunks + nunits > 1)
-    {
-        int tid = omp_get_thread_num();
-        int64_t *cnt = e->tcount + (size_t)tid * (size_t)ncnt;
+    if (nchunks + nunits > 1) {
+#pragma omp parallel num_threads(e->threads)
+        {
+            int tid = omp_get_thread_num();
+            int64_t *cnt = e->tcount + (size_t)tid * (size_t)ncnt;
 #pragma omp for schedule(dynamic, 1) nowait
-        for (int64_t c = 0; c < nchunks; c++) {
-            int64_t lo = c * chunk, hi = lo + chunk < total ? lo + chunk : total;
-            /* the post holding edge lo: last i with aud_prefix[i] <= lo */
-            int64_t a = 0, z = np;
-            while (z - a > 1) {
-                int64_t mid = (a + z) / 2;
-                if (e->aud_prefix[mid] <= lo) a = mid;
-                else z = mid;
-            }
-            for (int64_t k = lo; k < hi; k++) {
-                while (e->aud_prefix[a + 1] <= k) a++;
-                const tc_post *p = &e->posts[a];
-                expose(e, tid, p, audience_member(e, p, k - e->aud_prefix[a]));
-            }
-        }
+            for (int64_t c = 0; c < nchunks; c++) plain_chunk(e, tid, c * chunk, chunk, total);
 #pragma omp for schedule(dynamic, 1)
-        for (int64_t c = 0; c < nunits; c++)
-            for (int64_t k = e->funit[c]; k < e->funit[c + 1]; k++)
-                fast_block(e, tid, e->fitem[k].post, e->fitem[k].j, cnt, removed);
+            for (int64_t c = 0; c < nunits; c++) fast_unit(e, tid, c, cnt, removed);
+        }
+    } else {
+        /* one unit of work: no parallel region (most rounds of a cascade) */
+        if (nchunks) plain_chunk(e, 0, 0, chunk, total);
+        if (nunits) fast_unit(e, 0, 0, e->tcount, removed);
     }
     for (int t = 0; t < e->threads; t++) {
         const int64_t *cnt = e->tcount + (size_t)t * (size_t)ncnt;
