@@ -29,7 +29,7 @@
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
     if (v->n == v->cap) {
-        v->cap = v->cap ? 2 * v->cap : 64;
+        v->cap = v->cap ? 2 * v->cap : 4; /* most wheel slots hold a few events */
         v->v = tc_xrealloc(v->v, (size_t)v->cap * sizeof *v->v);
     }
     v->v[v->n++] = *p;
@@ -1033,10 +1033,24 @@ int tc_engine_step(tc_engine *e)
 
 /* ------------------------------------------------------------------ finish */
 
+/* Once the run is over the wheel is empty (nothing is scheduled past the
+ * horizon) but its vectors keep their largest size: give them back before the
+ * cascade statistics allocate theirs, so the two do not add up at the peak. */
+static void wheel_release(tc_engine *e)
+{
+    for (int64_t i = 0; e->slot && i < e->W; i++) {
+        free(e->slot[i].v);
+        e->slot[i] = (tc_pvec){0};
+    }
+    free(e->far.v);
+    e->far = (tc_pvec){0};
+}
+
 void tc_engine_finish(tc_engine *e, tc_summary *s)
 {
     const tc_population *pop = e->pop;
     const tc_recorder *rec = e->rec;
+    if (e->cur >= e->nbuckets) wheel_release(e);
     memset(s, 0, sizeof *s);
     for (int32_t v = 0; v < e->net->n; v++) {
         int bot = pop->cls[v] == TC_CLASS_BOT;
