@@ -15,6 +15,42 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The k smallest of x[0 .. n), sorted, into out[0 .. min(k, n)): a max-heap of
+ * the k smallest so far, O(n log k), where sorting all of x would be
+ * O(n log n) (the reach times only need ranks 10, 100 and 1,000). */
+static int64_t smallest(const double *x, int64_t n, int64_t k, double *out)
+{
+    int64_t m = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double v = x[i];
+        int64_t j;
+        if (m < k) {
+            j = m++;
+            while (j > 0 && out[(j - 1) / 2] < v) {
+                out[j] = out[(j - 1) / 2];
+                j = (j - 1) / 2;
+            }
+            out[j] = v;
+            continue;
+        }
+        if (!(v < out[0])) continue;
+        /* replace the largest kept: sift v down from the top */
+        j = 0;
+        for (;;) {
+            int64_t l = 2 * j + 1, r = l + 1, b = j;
+            double bv = v;
+            if (l < m && out[l] > bv) b = l, bv = out[l];
+            if (r < m && out[r] > bv) b = r;
+            if (b == j) break;
+            out[j] = out[b];
+            j = b;
+        }
+        out[j] = v;
+    }
+    qsort(out, (size_t)m, sizeof *out, cmp_double);
+    return m;
+}
+
 void tc_cascade_tree_stats(int64_t n, const int64_t *parent, const double *t,
                            const uint8_t *bot, tc_cascade_stats *out, int32_t *depth_out)
 {
@@ -80,12 +116,14 @@ void tc_cascade_tree_stats(int64_t n, const int64_t *parent, const double *t,
     }
 
     if (t && nr >= 2) {
+        int64_t K = tc_cascade_reach_marks[2];
         double *ts = tc_xmalloc((size_t)(nr - 1) * sizeof *ts);
+        double *low = tc_xmalloc((size_t)K * sizeof *low);
         for (int64_t k = 1; k < nr; k++) ts[k - 1] = t[order[k]];
-        qsort(ts, (size_t)(nr - 1), sizeof *ts, cmp_double);
+        int64_t m = smallest(ts, nr - 1, K, low);
         for (int k = 0; k < 3; k++)
-            if (nr - 1 >= tc_cascade_reach_marks[k])
-                out->t_reach[k] = ts[tc_cascade_reach_marks[k] - 1];
+            if (m >= tc_cascade_reach_marks[k]) out->t_reach[k] = low[tc_cascade_reach_marks[k] - 1];
+        free(low);
         free(ts);
     }
     if (depth_out) memcpy(depth_out, depth, (size_t)n * sizeof *depth);

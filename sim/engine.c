@@ -29,11 +29,13 @@
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
     if (v->n == v->cap) {
-        v->cap = v->cap ? 2 * v->cap : 64;
+        v->cap = v->cap ? 2 * v->cap : 4; /* most wheel slots hold a few events */
         v->v = tc_xrealloc(v->v, (size_t)v->cap * sizeof *v->v);
     }
     v->v[v->n++] = *p;
 }
+
+static void fast_destroy(tc_engine *e);
 
 /* ------------------------------------------------------------------ far heap */
 
@@ -251,6 +253,7 @@ void tc_engine_destroy(tc_engine *e)
     free(e->log);
     free(e->nseen);
     free(e->followees);
+    fast_destroy(e);
     memset(e, 0, sizeof *e);
 }
 
@@ -461,40 +464,305 @@ static inline int32_t audience_member(const tc_engine *e, const tc_post *p, int6
     return e->pop->xdst[e->pop->xoff[p->author] + (k - d)];
 }
 
-/* Deliver every post of the round; work is split into equal runs of edges, so a
- * hub with a million followers is spread over all threads. */
+/* ------------------------------------------------------------------ the fast path
+ *
+ * For a rule whose probability depends only on the follower's class
+ * (TC_FIXED_BY_CLASS), asking every follower of a post for a uniform is wasted
+ * work: most say no. Instead, with q the largest probability any follower could
+ * have (over classes, community susceptibilities and the dampings in force),
+ * the candidates are drawn by geometric jumps, each follower being one with
+ * probability q independently, and a candidate adopts with probability
+ * prob / q (a second draw). Each follower thus adopts with probability prob,
+ * independently of the others: the same distribution as edge by edge, from
+ * other random numbers.
+ *
+ * Keying: a post's audience is cut into blocks of TC_FAST_BLOCK entries; the
+ * jumps of block j are read from stream (FAST_GAP, author, seq << 32 | j) and
+ * the candidate w's second draw from (FAST_THIN, w, author << 32 | seq). The
+ * blocks are the units of parallel work, so a hub's audience is spread over
+ * the threads and nothing depends on which thread draws what.
+ *
+ * It applies only where people decide on seeing a post (no reading sessions:
+ * with sessions every exposure is an item in a feed, read later), to the
+ * posts to a whole audience (a mention goes edge by edge) by accounts that
+ * lead no ring (a ring member takes its leader's post with probability 1). */
+
+enum { TC_FAST_BLOCK = 4096 };
+
+static void fast_destroy(tc_engine *e)
+{
+    free(e->fast_leader);
+    free(e->fitem);
+    free(e->funit);
+    free(e->fbound);
+    free(e->fcand);
+    free(e->fexp);
+    free(e->fclosed);
+}
+
+/* Decided at the first delivery: does the rule allow the fast path here? */
+static int fast_applies(tc_engine *e)
+{
+    if (e->fast_state) return e->fast_state > 0;
+    const tc_model_type *m = e->model;
+    int ok = !e->fast_off && m->engine == TC_RULE_EVENT && (m->uses & TC_FIXED_BY_CLASS) &&
+             !(m->uses & TC_USES_COUNT) && !e->pop->sessions;
+    if (ok && e->pop->leader) {
+        e->fast_leader = tc_xcalloc((size_t)e->net->n, 1);
+        for (int32_t v = 0; v < e->net->n; v++)
+            if (e->pop->leader[v] >= 0) e->fast_leader[e->pop->leader[v]] = 1;
+    }
+    if (ok) {
+        size_t words = ((size_t)e->net->n + 63) / 64;
+        e->fcand = tc_xcalloc((size_t)e->threads, sizeof *e->fcand);
+        e->fexp = tc_xcalloc(words ? words : 1, sizeof *e->fexp);
+        e->fclosed = tc_xcalloc(words ? words : 1, sizeof *e->fclosed);
+    }
+    e->fast_state = ok ? 1 : -1;
+    return ok;
+}
+
+/* Does damping x cover accounts of class cls in community comm? As
+ * tc_timeline_covers; one that names accounts is taken to cover none, which
+ * only loosens the bound (factors are at most 1). */
+static int damping_covers(const tc_tevent *x, int cls, int comm)
+{
+    if (x->naccounts || (x->comm >= 0 && x->comm != comm)) return 0;
+    switch (x->who) {
+    case TC_WHO_ALL: return 1;
+    case TC_WHO_PEOPLE: return cls != TC_CLASS_BOT;
+    case TC_WHO_HUMANS: return cls == TC_CLASS_HUMAN;
+    case TC_WHO_BOTS: return cls == TC_CLASS_BOT;
+    case TC_WHO_HUBS: return cls == TC_CLASS_HUB;
+    }
+    return 0;
+}
+
+/* The largest probability adopt_prob can give at t: the same products, in the
+ * same order, over every class and community, so no account's probability
+ * exceeds it even by a rounding. Cached while the dampings in force stay the
+ * same; a damping past the 64th is left out of the key and of the product
+ * (its factor is at most 1, so the bound stays a bound). */
+static double fast_bound(tc_engine *e, double t)
+{
+    const tc_population *pop = e->pop;
+    uint64_t mask = 0;
+    for (int i = 0; i < e->ndamping && i < 64; i++) {
+        const tc_tevent *d = &e->tl->ev[e->damping[i]];
+        if (t >= d->t && t < d->until) mask |= (uint64_t)1 << i;
+    }
+    if (e->fbound_ok && mask == e->fbound_mask) return e->fbound_last;
+    double best = 0;
+    for (int cls = 0; cls < 3; cls++) {
+        tc_exposure x = {.src = -1, .dst = -1, .dst_class = (uint8_t)cls};
+        double base = e->model->adopt_prob(e->mpar, &x);
+        for (int k = 0; k < pop->ncomm; k++) {
+            double prob = base;
+            if (pop->susc && cls != TC_CLASS_BOT) prob *= pop->susc[k];
+            for (int i = 0; i < e->ndamping && i < 64; i++)
+                if ((mask >> i & 1) && damping_covers(&e->tl->ev[e->damping[i]], cls, k))
+                    prob *= e->tl->ev[e->damping[i]].factor;
+            if (prob > best) best = prob;
+        }
+    }
+    e->fbound_ok = 1;
+    e->fbound_mask = mask;
+    e->fbound_last = best < 1 ? best : 1;
+    return e->fbound_last;
+}
+
+/* Bring fclosed up to date before a round's delivery: every account that
+ * adopted since the last round is the author of one of its posts (the authors
+ * of the other posts had adopted before); immunity and removal are read from
+ * the flags whenever their counts moved. A set bit is always right. Should a
+ * bit be missing, nothing changes but work: play() drops a reshare by an
+ * account that has adopted, is immune or was removed, as it would have been
+ * dropped here. */
+static void fast_sync(tc_engine *e)
+{
+    int64_t moved = e->immunised + e->removed_bots + e->removed_humans;
+    if (moved != e->fclosed_flags) {
+        for (int32_t v = 0; v < e->net->n; v++)
+            if (e->flags[v]) e->fclosed[v >> 6] |= (uint64_t)1 << (v & 63);
+        e->fclosed_flags = moved;
+    }
+    for (int64_t i = 0; i < e->nposts; i++) {
+        int32_t a = e->posts[i].author;
+        e->fclosed[a >> 6] |= (uint64_t)1 << (a & 63);
+    }
+}
+
+/* Mark the n accounts of a[] exposed, counting first exposures into cnt. The
+ * bitset fexp answers for most of them from the cache; exposed[] decides who
+ * counts a first exposure, as in expose(). */
+static void fast_mark(tc_engine *e, int64_t *cnt, const int32_t *a, int64_t n, int removed)
+{
+    const tc_population *pop = e->pop;
+    uint8_t *exposed = e->exposed;
+    uint64_t *fexp = e->fexp;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t w = a[i];
+        uint64_t bit = (uint64_t)1 << (w & 63);
+        if (__atomic_load_n(&fexp[w >> 6], __ATOMIC_RELAXED) & bit) continue;
+        if (removed && (e->flags[w] & TC_F_REMOVED)) continue;
+        if (!__atomic_exchange_n(&exposed[w], 1, __ATOMIC_RELAXED)) {
+            cnt[count_class(pop->cls[w])]++;
+            cnt[2 + pop->comm[w]]++;
+        }
+        __atomic_fetch_or(&fexp[w >> 6], bit, __ATOMIC_RELAXED);
+    }
+}
+
+/* Candidate w of post p (drawn with probability q): keep it with probability
+ * prob / q, then as expose() for an account that decides at once. Accounts
+ * that adopted, are immune or were removed are known by fclosed (not by
+ * adopt_t and flags, which would cost two cache misses per candidate). */
+static void fast_candidate(tc_engine *e, int tid, const tc_post *p, int32_t w, double q)
+{
+    const tc_population *pop = e->pop;
+    if (e->fclosed[w >> 6] >> (w & 63) & 1) return;
+    int cls = pop->cls[w];
+    if (cls == TC_CLASS_BOT && !bot_active(e, w, p->t)) return;
+    double prob = adopt_prob(e, p->author, w, p->t);
+    if (prob <= 0) return;
+    uint64_t b = post_key(p->author, p->seq);
+    if (prob < q && tc_rng_u01(e->key, TC_P_FAST_THIN, (uint32_t)w, b) * q >= prob) return;
+    gsl_rng *r = e->rng[tid];
+    tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
+    tc_pending c = {.account = w, .parent = p->author, .root = p->root, .depth = p->depth + 1,
+                    .seq = p->seq, .t0 = (float)p->t, .kind = TC_K_RESHARE};
+    c.t = p->t + tc_population_delay(pop, r, cls);
+    if (c.t >= e->horizon) return;
+    pvec_push(&e->tcand[tid], &c);
+}
+
+/* Block j of post i's audience: every entry exposed, the candidates drawn. */
+static void fast_block(tc_engine *e, int tid, int64_t i, int64_t j, int64_t *cnt, int removed)
+{
+    const tc_post *p = &e->posts[i];
+    const tc_net *net = e->net;
+    const tc_population *pop = e->pop;
+    int32_t u = p->author;
+    int64_t d = tc_net_degree(net, u), A = post_audience(e, p);
+    int64_t lo = j * TC_FAST_BLOCK, hi = lo + TC_FAST_BLOCK < A ? lo + TC_FAST_BLOCK : A;
+    /* the block as up to two runs: the net's audience, then the added follows */
+    const int32_t *s1 = net->dst + net->off[u], *s2 = pop->xdst ? pop->xdst + pop->xoff[u] - d : NULL;
+    if (lo < d) fast_mark(e, cnt, s1 + lo, (hi < d ? hi : d) - lo, removed);
+    if (hi > d) fast_mark(e, cnt, s2 + (lo > d ? lo : d), hi - (lo > d ? lo : d), removed);
+
+    double q = e->fbound[i];
+    if (q <= 0) return;
+    double lq = log1p(-q); /* -inf when q = 1: every entry is a candidate */
+    gsl_rng *r = e->rng[tid];
+    tc_rng_seek(r, e->key, TC_P_FAST_GAP, (uint32_t)u,
+                ((uint64_t)(uint32_t)p->seq << 32) | (uint64_t)(uint32_t)j);
+    int64_t n = 0;
+    for (int64_t k = lo;; k++) {
+        if (q < 1) {
+            double g = floor(log(gsl_rng_uniform_pos(r)) / lq); /* failures before the next */
+            if (g >= (double)(hi - k)) break;
+            k += (int64_t)g;
+        } else if (k >= hi) {
+            break;
+        }
+        n++;
+        fast_candidate(e, tid, p, k < d ? s1[k] : s2[k], q);
+    }
+    e->fcand[tid] += n;
+}
+
+/* Edges lo .. lo + chunk - 1 (of total) of the posts going edge by edge. */
+static void plain_chunk(tc_engine *e, int tid, int64_t lo, int64_t chunk, int64_t total)
+{
+    int64_t hi = lo + chunk < total ? lo + chunk : total;
+    /* the post holding edge lo: last i with aud_prefix[i] <= lo */
+    int64_t a = 0, z = e->nposts;
+    while (z - a > 1) {
+        int64_t mid = (a + z) / 2;
+        if (e->aud_prefix[mid] <= lo) a = mid;
+        else z = mid;
+    }
+    for (int64_t k = lo; k < hi; k++) {
+        while (e->aud_prefix[a + 1] <= k) a++;
+        const tc_post *p = &e->posts[a];
+        expose(e, tid, p, audience_member(e, p, k - e->aud_prefix[a]));
+    }
+}
+
+/* Unit c of the fast path's work. */
+static void fast_unit(tc_engine *e, int tid, int64_t c, int64_t *cnt, int removed)
+{
+    for (int64_t k = e->funit[c]; k < e->funit[c + 1]; k++)
+        fast_block(e, tid, e->fitem[k].post, e->fitem[k].j, cnt, removed);
+}
+
+/* Deliver every post of the round. Posts on the fast path become (post, block)
+ * items grouped into units of about TC_FAST_BLOCK entries; the others go edge
+ * by edge, split into equal runs of edges. Either way a hub with a million
+ * followers is spread over all threads. */
 static void deliver(tc_engine *e, int64_t iv)
 {
     int64_t np = e->nposts;
+    int fast = fast_applies(e);
+    if (fast && e->fbound_cap < np) {
+        e->fbound_cap = e->posts_cap;
+        e->fbound = tc_xrealloc(e->fbound, (size_t)e->fbound_cap * sizeof *e->fbound);
+    }
+    e->nfitem = 0;
+    e->nfunit = 0;
+    int64_t acc = 0;
     e->aud_prefix[0] = 0;
-    for (int64_t i = 0; i < np; i++)
-        e->aud_prefix[i + 1] = e->aud_prefix[i] + post_audience(e, &e->posts[i]);
+    for (int64_t i = 0; i < np; i++) {
+        const tc_post *p = &e->posts[i];
+        int64_t A = post_audience(e, p);
+        e->examined += A;
+        if (fast && p->to < 0 && !(e->fast_leader && e->fast_leader[p->author])) {
+            e->fbound[i] = fast_bound(e, p->t);
+            e->aud_prefix[i + 1] = e->aud_prefix[i]; /* none edge by edge */
+            for (int64_t j = 0; j * TC_FAST_BLOCK < A; j++) {
+                if (e->nfitem == e->fitem_cap) {
+                    e->fitem_cap = e->fitem_cap ? 2 * e->fitem_cap : 256;
+                    e->fitem = tc_xrealloc(e->fitem, (size_t)e->fitem_cap * sizeof *e->fitem);
+                }
+                if (acc == 0) {
+                    if (e->nfunit + 1 >= e->funit_cap) {
+                        e->funit_cap = e->funit_cap ? 2 * e->funit_cap : 256;
+                        e->funit = tc_xrealloc(e->funit, (size_t)e->funit_cap * sizeof *e->funit);
+                    }
+                    e->funit[e->nfunit++] = e->nfitem;
+                }
+                e->fitem[e->nfitem++] = (tc_fitem){.post = i, .j = j};
+                acc += A - j * TC_FAST_BLOCK < TC_FAST_BLOCK ? A - j * TC_FAST_BLOCK : TC_FAST_BLOCK;
+                if (acc >= TC_FAST_BLOCK) acc = 0;
+            }
+        } else {
+            if (fast) e->fbound[i] = -1;
+            e->aud_prefix[i + 1] = e->aud_prefix[i] + A;
+        }
+    }
+    if (e->nfunit) e->funit[e->nfunit] = e->nfitem;
+    if (fast) fast_sync(e);
     int64_t total = e->aud_prefix[np];
-    e->examined += total;
     const int64_t chunk = 4096;
-    int64_t nchunks = (total + chunk - 1) / chunk;
+    int64_t nchunks = (total + chunk - 1) / chunk, nunits = e->nfunit;
     int ncnt = 2 + e->pop->ncomm;
+    int removed = e->removed_bots + e->removed_humans > 0;
     memset(e->tcount, 0, (size_t)e->threads * (size_t)ncnt * sizeof *e->tcount);
 
-#pragma omp parallel num_threads(e->threads) if (nchunks > 1)
-    {
-        int tid = omp_get_thread_num();
+    if (nchunks + nunits > 1) {
+#pragma omp parallel num_threads(e->threads)
+        {
+            int tid = omp_get_thread_num();
+            int64_t *cnt = e->tcount + (size_t)tid * (size_t)ncnt;
+#pragma omp for schedule(dynamic, 1) nowait
+            for (int64_t c = 0; c < nchunks; c++) plain_chunk(e, tid, c * chunk, chunk, total);
 #pragma omp for schedule(dynamic, 1)
-        for (int64_t c = 0; c < nchunks; c++) {
-            int64_t lo = c * chunk, hi = lo + chunk < total ? lo + chunk : total;
-            /* the post holding edge lo: last i with aud_prefix[i] <= lo */
-            int64_t a = 0, z = np;
-            while (z - a > 1) {
-                int64_t mid = (a + z) / 2;
-                if (e->aud_prefix[mid] <= lo) a = mid;
-                else z = mid;
-            }
-            for (int64_t k = lo; k < hi; k++) {
-                while (e->aud_prefix[a + 1] <= k) a++;
-                const tc_post *p = &e->posts[a];
-                expose(e, tid, p, audience_member(e, p, k - e->aud_prefix[a]));
-            }
+            for (int64_t c = 0; c < nunits; c++) fast_unit(e, tid, c, cnt, removed);
         }
+    } else {
+        /* one unit of work: no parallel region (most rounds of a cascade) */
+        if (nchunks) plain_chunk(e, 0, 0, chunk, total);
+        if (nunits) fast_unit(e, 0, 0, e->tcount, removed);
     }
     for (int t = 0; t < e->threads; t++) {
         const int64_t *cnt = e->tcount + (size_t)t * (size_t)ncnt;
@@ -503,6 +771,7 @@ static void deliver(tc_engine *e, int64_t iv)
         for (int c = 0; c < e->pop->ncomm; c++)
             e->rec->by_comm[((int64_t)TC_CNT_EXPOSED * e->rec->T + iv) * e->rec->ncomm + c] +=
                 cnt[2 + c];
+        if (e->fcand) e->candidates += e->fcand[t], e->fcand[t] = 0;
         for (int64_t i = 0; i < e->tcand[t].n; i++) schedule(e, &e->tcand[t].v[i]);
         e->tcand[t].n = 0;
     }
@@ -910,10 +1179,24 @@ int tc_engine_step(tc_engine *e)
 
 /* ------------------------------------------------------------------ finish */
 
+/* Once the run is over the wheel is empty (nothing is scheduled past the
+ * horizon) but its vectors keep their largest size: give them back before the
+ * cascade statistics allocate theirs, so the two do not add up at the peak. */
+static void wheel_release(tc_engine *e)
+{
+    for (int64_t i = 0; e->slot && i < e->W; i++) {
+        free(e->slot[i].v);
+        e->slot[i] = (tc_pvec){0};
+    }
+    free(e->far.v);
+    e->far = (tc_pvec){0};
+}
+
 void tc_engine_finish(tc_engine *e, tc_summary *s)
 {
     const tc_population *pop = e->pop;
     const tc_recorder *rec = e->rec;
+    if (e->cur >= e->nbuckets) wheel_release(e);
     memset(s, 0, sizeof *s);
     for (int32_t v = 0; v < e->net->n; v++) {
         int bot = pop->cls[v] == TC_CLASS_BOT;

@@ -50,6 +50,12 @@ typedef struct tc_post {
     int32_t to;  /* -1: the author's audience; else this one account (a mention) */
 } tc_post;
 
+/* A unit of fast delivery: block j (entries j*B .. j*B + B - 1) of post's audience. */
+typedef struct tc_fitem {
+    int64_t post;
+    int64_t j;
+} tc_fitem;
+
 typedef struct tc_root {
     double t;
     int32_t author, event;
@@ -139,6 +145,25 @@ typedef struct tc_engine {
     int32_t *nseen;        /* TC_USES_COUNT: distinct accounts seen; -(count + 1)
                               while a decided reshare is pending */
     int32_t *followees;    /* TC_USES_DEGREE: in-degree in the audience graph */
+    /* the fast path of delivery (engine.c, "The fast path") */
+    int fast_off;          /* 1: every post edge by edge (engine.fast_path: off) */
+    int fast_state;        /* 0: not decided yet; 1: the rule and population allow it; -1: not */
+    uint8_t *fast_leader;  /* [n] 1 for ring leaders, whose posts go edge by edge; NULL: no rings */
+    tc_fitem *fitem;       /* per-round scratch: (post, block) items, then units of work */
+    int64_t nfitem, fitem_cap;
+    int64_t *funit;        /* [nfunit + 1]: first item of each unit */
+    int64_t nfunit, funit_cap;
+    double *fbound;        /* [post]: the bound on any member's probability; < 0: edge by edge */
+    int64_t fbound_cap;
+    int fbound_ok;         /* fbound_last is set, for the dampings of fbound_mask */
+    uint64_t fbound_mask;  /* dampings in force (the first 64) when it was computed */
+    double fbound_last;
+    int64_t candidates;    /* fast path: audience entries drawn as candidates */
+    int64_t *fcand;        /* [threads]: the same, in the round being delivered */
+    uint64_t *fexp;        /* [n bits] set only once exposed[] is: a filter that fits in cache */
+    uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
+                              (adopted, immune, removed): another filter */
+    int64_t fclosed_flags; /* immunised + removed when fclosed last read the flags */
 } tc_engine;
 
 /* Prepare a run. Borrowed inputs must outlive the engine. `threads` >= 1.

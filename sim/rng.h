@@ -32,8 +32,11 @@ enum tc_purpose {
                              1 followees) */
     TC_P_GEN_EDGES = 19,  /* synthetic graph: the followers of account a
                              (b = pass | segment << 1) */
-    TC_P_THETA = 24       /* an event rule's per-account uniform (a threshold):
+    TC_P_THETA = 24,      /* an event rule's per-account uniform (a threshold):
                              a = account, b = 0 */
+    TC_P_FAST_GAP = 28,   /* fast path: the gaps between candidates in block j of the
+                             audience of post (a = author, seq): b = seq << 32 | j */
+    TC_P_FAST_THIN = 29   /* fast path: does candidate a keep post b = author << 32 | seq */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

@@ -86,6 +86,7 @@ int tc_run_simulate(const tc_world *w, const tc_scenario *sc, uint64_t key, int 
     TC_TRY(tc_engine_init(e, &w->net, &w->pop, &w->tl, sc->model, sc->mpar, rec, key,
                           sc->time.dt_ms / 1000.0, sc->time.duration_ms / 1000.0, per, threads,
                           sc->output.cascade, err));
+    e->fast_off = sc->engine.fast_path == TC_FAST_OFF;
     while (tc_engine_step(e))
         if (progress && progress(ctx, e)) TC_FAIL(TC_ERUNTIME, "interrupted; no output written");
     tc_engine_finish(e, sum);

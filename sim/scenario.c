@@ -1225,6 +1225,23 @@ cleanup:
     return rc;
 }
 
+/* engine: how the engine works, not what it simulates. */
+static int load_engine(tc_err *err, tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    const tc_ynode *g = tc_ytree_get(root, "engine");
+    static const char *const keys[] = {"fast_path", NULL};
+    static const char *const modes[] = {"auto", "off", NULL};
+    int mode = TC_FAST_AUTO;
+    if (!g) return TC_OK;
+    TC_TRY(want_map(err, g, "engine"));
+    TC_TRY(only_keys(err, g, "engine", keys));
+    TC_TRY(get_choice(err, g, "engine", "fast_path", 0, modes, &mode));
+    sc->engine.fast_path = (tc_fast_mode)mode;
+cleanup:
+    return rc;
+}
+
 static void default_name(tc_scenario *sc)
 {
     const char *base = strrchr(sc->path, '/');
@@ -1255,7 +1272,7 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
     tc_ynode *root = NULL;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
                                        "accounts", "model", "events", "platform", "output",
-                                       "sweep", NULL};
+                                       "sweep", "engine", NULL};
 
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);
@@ -1279,6 +1296,7 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
     TC_TRY(load_events(err, sc, root));
     TC_TRY(load_platform(err, sc, root));
     TC_TRY(load_output(err, sc, root));
+    TC_TRY(load_engine(err, sc, root));
 cleanup:
     tc_ytree_free(root);
     if (rc) tc_scenario_destroy(sc);
@@ -1516,4 +1534,5 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
     fprintf(f, "output:\n  path: ");
     dump_str(f, sc->output.path);
     fprintf(f, "\n  cascade: %s\n", sc->output.cascade ? "true" : "false");
+    fprintf(f, "engine:\n  fast_path: %s\n", sc->engine.fast_path == TC_FAST_OFF ? "off" : "auto");
 }

@@ -34,6 +34,10 @@ typedef enum {
     TC_EV_BOT_WAVE   /* a bot group becomes active */
 } tc_event_kind;
 
+/* engine.fast_path: auto = skip ahead over an audience wherever the result has
+ * the same distribution as asking edge by edge; off = always edge by edge. */
+typedef enum { TC_FAST_AUTO = 0, TC_FAST_OFF = 1 } tc_fast_mode;
+
 /* Which accounts an intervention applies to. */
 typedef enum { TC_WHO_ALL, TC_WHO_PEOPLE, TC_WHO_HUMANS, TC_WHO_BOTS, TC_WHO_HUBS } tc_who;
 
@@ -170,6 +174,10 @@ typedef struct tc_scenario {
         char *path;
         int cascade;
     } output;
+
+    struct {
+        tc_fast_mode fast_path;  /* skip ahead over audiences where exact (engine.c) */
+    } engine;
 } tc_scenario;
 
 /* Load, override and validate the scenario at `path`. `sets[nsets]` are

@@ -158,6 +158,15 @@ t validate mparam.yaml
 expect "unknown model parameter" 2 \
     "mparam.yaml:9:3: unknown key 'model.p_bots' (did you mean 'model.p_bot'?); allowed: name, p, p_bot, p_hub"
 
+cat >fastp.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200, m: 2}
+model: {name: ic}
+engine: {fast_path: fast}
+EOF
+t validate fastp.yaml
+expect "engine.fast_path value" 2 "fastp.yaml:4:21: engine.fast_path: expected one of auto, off, got \"fast\""
+
 cat >nostart.yaml <<'EOF'
 time:
   duration: 2h

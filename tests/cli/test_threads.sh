@@ -1,5 +1,7 @@
 # Thread invariance of the whole output: the default scenario on 1, 2 and 4
-# threads must give byte-identical /series, /summary and /cascade datasets.
+# threads must give byte-identical /series, /summary and /cascade datasets;
+# so must a scenario on the engine's fast path (no sessions) on 1, 2 and 3
+# threads, with a hub whose audience spans several blocks.
 set -u
 BIN=${BIN:-build/tagcascade}
 d=$(mktemp -d)
@@ -21,5 +23,38 @@ reshares=$(h5dump -d /summary/reshares "$d/t1.h5" | sed -n 's/^ *(0): *//p')
 [ "${reshares:-0}" -gt 1000 ] || { echo "not ok - only ${reshares:-0} reshares"; status=1; }
 threads=$(h5dump -a /meta/threads "$d/t4.h5" | sed -n 's/^ *(0): *//p')
 [ "$threads" = 4 ] || { echo "not ok - /meta/threads is '$threads', want 4"; status=1; }
-[ $status -eq 0 ] && echo "ok - identical on 1, 2, 4 threads ($reshares reshares)"
+
+cat >"$d/fast.yaml" <<'EOF'
+name: fast_threads
+seed: 4
+time: {start: 2017-05-05T20:00:00+02:00, duration: 12h}
+graph: {generator: ba, n: 50000, m: 5, reciprocity: 0.2}
+population:
+  bots:
+    fraction: 0.05
+    infiltration: {follows: 20, follow_back: 0.1}
+    groups: [{name: a, share: 0.7}, {name: r, share: 0.3, ring: 5}]
+accounts:
+  - {name: hub, community: all, followers: 20000}
+model: {name: ic, p: 0.1, p_bot: 0.4}
+events:
+  - {at: 1m, post: hub}
+  - {at: 1h, damping: {factor: 0.5}, until: 3h}
+  - {at: 2h, post: hub}
+output: {cascade: true}
+EOF
+for n in 1 2 3; do
+    "$BIN" run "$d/fast.yaml" -q --threads $n -o "$d/f$n.h5" || exit 1
+done
+for n in 2 3; do
+    for g in /series /summary /cascade; do
+        if ! h5diff "$d/f1.h5" "$d/f$n.h5" $g $g; then
+            echo "not ok - fast path: $g differs between 1 and $n threads"
+            status=1
+        fi
+    done
+done
+fast=$(h5dump -d /summary/reshares "$d/f1.h5" | sed -n 's/^ *(0): *//p')
+[ "${fast:-0}" -gt 1000 ] || { echo "not ok - fast path: only ${fast:-0} reshares"; status=1; }
+[ $status -eq 0 ] && echo "ok - identical on 1, 2, 4 threads ($reshares reshares); fast path on 1, 2, 3 ($fast)"
 exit $status
