@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "stepper.h"
 
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
@@ -192,6 +193,7 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->tcount = tc_xcalloc((size_t)threads * (2 + (size_t)pop->ncomm), sizeof *e->tcount);
     e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
     for (int i = 0; i < threads; i++) e->rng[i] = gsl_rng_alloc(tc_rng_philox);
+    if (model->engine == TC_RULE_STEP) e->stepper = tc_stepper_alloc(e);
     return TC_OK;
 }
 
@@ -228,6 +230,7 @@ void tc_engine_destroy(tc_engine *e)
     free(e->rng);
     free(e->roots);
     free(e->log);
+    tc_stepper_free(e->stepper);
     memset(e, 0, sizeof *e);
 }
 
@@ -736,6 +739,7 @@ static void fire_events(tc_engine *e, int64_t b, int64_t iv)
 
 int tc_engine_step(tc_engine *e)
 {
+    if (e->stepper) return tc_stepper_step(e);
     int64_t b = next_bucket(e);
     if (b < 0 || b >= e->nbuckets) {
         e->cur = e->nbuckets;

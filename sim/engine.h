@@ -132,16 +132,22 @@ typedef struct tc_engine {
     int32_t nroots, roots_cap;
     tc_pending *log;       /* adoptions by reshare, in processing order */
     int64_t nlog, log_cap;
+
+    /* step rules (model->engine == TC_RULE_STEP): the synchronous engine's state
+     * (sim/stepper.h), which tc_engine_step then plays instead; NULL otherwise */
+    struct tc_stepper *stepper;
 } tc_engine;
 
 /* Prepare a run. Borrowed inputs must outlive the engine. `threads` >= 1.
- * Allocates per-account state: about 21 bytes per account. */
+ * Allocates per-account state: about 21 bytes per account, plus the step
+ * engine's (sim/stepper.h) for a step rule, whose steps are `dt` long. */
 int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
                    tc_recorder *rec, uint64_t key, double dt, double horizon, int64_t per_interval,
                    int threads, int record_cascade, tc_err *err);
 
-/* Process the next non-empty bucket. Returns 1 if it did, 0 when the run is over. */
+/* Process the next non-empty bucket (for a step rule, the next step). Returns 1
+ * if it did, 0 when the run is over. */
 int tc_engine_step(tc_engine *e);
 
 /* Compute the run's summary (owned by the caller: tc_summary_destroy). */

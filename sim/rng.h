@@ -30,8 +30,9 @@ enum tc_purpose {
     TC_P_DEBUNK = 17,   /* account a immunised by timeline event b */
     TC_P_GEN_WEIGHT = 18, /* synthetic graph: weights of account a (b = 0 followers,
                              1 followees) */
-    TC_P_GEN_EDGES = 19   /* synthetic graph: the followers of account a
+    TC_P_GEN_EDGES = 19,  /* synthetic graph: the followers of account a
                              (b = pass | segment << 1) */
+    TC_P_STEP = 20        /* step rules: account a's transition in step b */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.
