@@ -5,9 +5,18 @@
 #include <string.h>
 
 extern const tc_model_type tc_model_ic;
+/* step rules (synchronous steps, sim/stepper.c) */
+extern const tc_model_type tc_model_sir, tc_model_sis, tc_model_maki_thompson,
+    tc_model_daley_kendall, tc_model_seiz;
 
 const tc_model_type *const tc_model_table[] = {
     &tc_model_ic,
+    /* step rules */
+    &tc_model_sir,
+    &tc_model_sis,
+    &tc_model_maki_thompson,
+    &tc_model_daley_kendall,
+    &tc_model_seiz,
     NULL,
 };
 

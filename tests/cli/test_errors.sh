@@ -221,10 +221,12 @@ graph:
   generator: ba
   n: 200
 model:
-  name: sir
+  name: sirs
 EOF
 t validate model.yaml
-expect "unknown model name" 2 'model.yaml:8:9: model.name: expected one of the rules: ic, got "sir"'
+expect "unknown model name" 2 'model.yaml:8:9: model.name: expected one of the rules: ic, ' \
+    'sir, sis, maki_thompson, daley_kendall, seiz' 'got "sirs"'
+
 
 # ------------------------------------------------------------------ time
 
