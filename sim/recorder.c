@@ -11,6 +11,7 @@ const char *const tc_counter_names[TC_NCOUNTERS] = {"posts", "reshares", "new_ad
 
 void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s)
 {
+    memset(rec, 0, sizeof *rec);
     rec->T = T;
     rec->ncomm = ncomm;
     rec->interval_s = interval_s;
@@ -22,7 +23,7 @@ void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s)
 
 void tc_recorder_compartments(tc_recorder *rec, int nstates, const char *const *names)
 {
-    free(rec->compartments);
+    free(rec->compartments); /* NULL unless given before */
     rec->nstates = nstates;
     rec->state_names = names;
     rec->compartments = tc_xcalloc((size_t)(rec->T ? rec->T : 1) * (size_t)nstates,

@@ -125,6 +125,8 @@ static void set_state(tc_stepper *s, int32_t v, uint8_t k)
     }
 }
 
+void tc_stepper_put(tc_engine *e, int32_t v, uint8_t k) { set_state(e->stepper, v, k); }
+
 /* Compartment rows of the intervals holding steps [a, b): the sizes now. */
 static void fill_rows(const tc_engine *e, const tc_stepper *s, int64_t a, int64_t b)
 {
@@ -183,6 +185,45 @@ static void seed(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
     }
 }
 
+/* u, in a push state of slot `slot` (and an adopting one if `adopt`), reaches w:
+ * one more in-count, w listed in eval the first time, u offered as w's parent.
+ * `atomic` when other threads may touch w at the same time. */
+static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adopt, int atomic)
+{
+    int32_t *c = &s->cnt[(int64_t)w * s->np + slot];
+    if (!atomic) {
+        ++*c;
+        if (!(s->mark[w] & M_HIT)) {
+            s->mark[w] |= M_HIT;
+            s->eval[s->neval++] = w;
+        }
+        if (adopt && u < s->par[w]) s->par[w] = u;
+        return;
+    }
+    __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+    if (!(__atomic_load_n(&s->mark[w], __ATOMIC_RELAXED) & M_HIT) &&
+        !(__atomic_fetch_or(&s->mark[w], M_HIT, __ATOMIC_RELAXED) & M_HIT))
+        s->eval[__atomic_fetch_add(&s->neval, 1, __ATOMIC_RELAXED)] = w;
+    if (adopt) atomic_min(&s->par[w], u);
+}
+
+/* u reaches its followers of index [j0, j1): the net's audience, then the
+ * population's added edges. */
+static void reach_range(const tc_engine *e, tc_stepper *s, int32_t u, int64_t j0, int64_t j1,
+                        int atomic)
+{
+    uint8_t su = s->state[u];
+    int slot = s->slot[su], adopt = s->adopt >> su & 1;
+    int64_t d = tc_net_degree(e->net, u), hi = j1 < d ? j1 : d;
+    const int32_t *dst = e->net->dst + e->net->off[u];
+    if (atomic)
+        for (int64_t j = j0; j < hi; j++) reach(s, u, dst[j], slot, adopt, 1);
+    else
+        for (int64_t j = j0; j < hi; j++) reach(s, u, dst[j], slot, adopt, 0);
+    for (int64_t j = j0 > d ? j0 : d; j < j1; j++)
+        reach(s, u, e->pop->xdst[e->pop->xoff[u] + (j - d)], slot, adopt, atomic);
+}
+
 /* 2. In-counts: every account of act in a push state reaches its audience. The
  * accounts it reaches first in this step are listed in eval. */
 static void count(tc_engine *e, tc_stepper *s)
@@ -198,9 +239,10 @@ static void count(tc_engine *e, tc_stepper *s)
     s->neval = 0;
     const int64_t chunk = 4096;
     int64_t nchunks = (total + chunk - 1) / chunk;
-    const int np = s->np;
-    /* a parallel region costs more than a few thousand entries on a busy machine */
-#pragma omp parallel num_threads(e->threads) if (nchunks > 4)
+    /* a parallel region costs more than a few thousand entries on a busy machine;
+     * alone, one thread needs no atomics */
+    const int par = e->threads > 1 && nchunks > 4;
+#pragma omp parallel num_threads(e->threads) if (par)
     {
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < nchunks; c++) {
@@ -212,16 +254,10 @@ static void count(tc_engine *e, tc_stepper *s)
                 if (s->pre[mid] <= lo) a = mid;
                 else z = mid;
             }
-            for (int64_t k = lo; k < hi; k++) {
-                while (s->pre[a + 1] <= k) a++;
-                int32_t u = s->act[a];
-                uint8_t su = s->state[u];
-                int32_t w = follower(e, u, k - s->pre[a]);
-                __atomic_fetch_add(&s->cnt[(int64_t)w * np + s->slot[su]], 1, __ATOMIC_RELAXED);
-                if (!(__atomic_load_n(&s->mark[w], __ATOMIC_RELAXED) & M_HIT) &&
-                    !(__atomic_fetch_or(&s->mark[w], M_HIT, __ATOMIC_RELAXED) & M_HIT))
-                    s->eval[__atomic_fetch_add(&s->neval, 1, __ATOMIC_RELAXED)] = w;
-                if (s->adopt >> su & 1) atomic_min(&s->par[w], u);
+            for (int64_t k = lo; k < hi; a++) {
+                int64_t end = s->pre[a + 1] < hi ? s->pre[a + 1] : hi;
+                if (end > k) reach_range(e, s, s->act[a], k - s->pre[a], end - s->pre[a], par);
+                k = end > k ? end : k;
             }
         }
     }

@@ -29,6 +29,11 @@ tc_stepper *tc_stepper_alloc(tc_engine *e);
  * + their audiences when the rule needs out[]). */
 int tc_stepper_step(tc_engine *e);
 
+/* Put account v in state k before the next step, as an initial condition other
+ * than a post (e.g. skeptics present from the start): no post, no adoption is
+ * recorded, so k should not be an adopting state. */
+void tc_stepper_put(tc_engine *e, int32_t v, uint8_t k);
+
 /* Accounts in each state now: [model->nstates]. */
 const int64_t *tc_stepper_sizes(const tc_stepper *s);
 
