@@ -325,7 +325,8 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
 /* 4. Apply the new states. Entering an adopting state is a reshare; the first
  * time, the account adopts at the step's end, from its parent: the smallest id
  * among the accounts it follows that were in an adopting push state at the
- * start of the step (none: a spontaneous adoption, outside every cascade). */
+ * start of the step. With none (a spontaneous adoption) it, and whoever adopts
+ * from it, belongs to no cascade: root -1, no row in the cascade log. */
 static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
 {
     const tc_population *pop = e->pop;
@@ -359,7 +360,7 @@ static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
             e->root[v] = -1;
             e->depth[v] = 0;
         }
-        if (e->record_cascade) {
+        if (e->record_cascade && e->root[v] >= 0) { /* rows belong to a cascade */
             if (e->nlog == e->log_cap) {
                 e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
                 e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
