@@ -185,6 +185,13 @@ static void seed(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
     }
 }
 
+/* Are the lists long enough (1/32 of the accounts) that a pass over every
+ * account in id order costs less than following them in their order? */
+static inline int dense(const tc_stepper *s, int32_t n)
+{
+    return (s->neval + s->nact) * 32 > (int64_t)n;
+}
+
 /* u, in a push state of slot `slot` (and an adopting one if `adopt`), reaches w:
  * one more in-count, w listed in eval the first time, u offered as w's parent.
  * `atomic` when other threads may touch w at the same time. */
@@ -262,6 +269,16 @@ static void count(tc_engine *e, tc_stepper *s)
         }
     }
     /* accounts that change without contact, or look at their followers */
+    int32_t n = e->net->n;
+    if (dense(s, n)) {
+        /* many: list them all again in id order, so that the next phases walk
+         * the per-account arrays forward rather than at random */
+        s->neval = 0;
+        for (int32_t v = 0; v < n; v++)
+            if ((s->mark[v] & M_HIT) || ((s->mark[v] & M_ACT) && (s->visit >> s->state[v] & 1)))
+                s->eval[s->neval++] = v;
+        return;
+    }
     for (int64_t i = 0; i < na; i++) {
         int32_t u = s->act[i];
         if ((s->visit >> s->state[u] & 1) && !(s->mark[u] & M_HIT)) s->eval[s->neval++] = u;
@@ -300,7 +317,8 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
                 for (int64_t j = 0; j < d; j++) out[s->state[follower(e, v, j)]]++;
                 ex += d;
             }
-            if (hit && !__atomic_exchange_n(&e->exposed[v], 1, __ATOMIC_RELAXED)) {
+            if (hit && !__atomic_load_n(&e->exposed[v], __ATOMIC_RELAXED) &&
+                !__atomic_exchange_n(&e->exposed[v], 1, __ATOMIC_RELAXED)) {
                 tc[pop->cls[v] == TC_CLASS_BOT]++;
                 tc[2 + pop->comm[v]]++;
             }
@@ -370,8 +388,22 @@ static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
                                              .kind = TC_K_RESHARE};
         }
     }
-    /* act: keep those still in push or live states, add the newcomers */
+    /* act: keep those still in push or live states, add the newcomers (in id
+     * order when the lists are long) */
     int64_t na = 0;
+    int32_t n = e->net->n;
+    if (dense(s, n)) {
+        for (int32_t v = 0; v < n; v++) {
+            if (s->keep >> s->state[v] & 1) {
+                s->mark[v] |= M_ACT;
+                s->act[na++] = v;
+            } else {
+                s->mark[v] &= (uint8_t)~M_ACT;
+            }
+        }
+        s->nact = na;
+        return;
+    }
     for (int64_t i = 0; i < s->nact; i++) {
         int32_t u = s->act[i];
         if (s->keep >> s->state[u] & 1) s->act[na++] = u;
