@@ -18,7 +18,7 @@ typedef struct tc_stepper tc_stepper;
  * given its compartment series (tc_recorder_compartments). Per account it holds
  * the state, a flag byte, the next state, one int32 count per push state, the
  * candidate parent, the followee count, two int32 lists and an int64 prefix:
- * 31 + 4 x (push states) bytes. */
+ * 27 + 4 x (push states) bytes. */
 tc_stepper *tc_stepper_alloc(tc_engine *e);
 
 /* Play step e->cur (time [cur dt, (cur + 1) dt)) and advance e->cur. Steps in
