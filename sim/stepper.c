@@ -348,7 +348,7 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
 static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
 {
     const tc_population *pop = e->pop;
-    double t = (double)(k + 1) * e->dt;
+    double t = fmin((double)(k + 1) * e->dt, e->horizon); /* a last step may be cut short */
     for (int64_t i = 0; i < s->neval; i++) {
         int32_t v = s->eval[i];
         uint8_t old = s->state[v], nw = s->nxt[i];
