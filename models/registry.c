@@ -6,12 +6,21 @@
 
 extern const tc_model_type tc_model_ic;
 extern const tc_model_type tc_model_lt, tc_model_complex, tc_model_hawkes;
+/* step rules (synchronous steps, sim/stepper.c) */
+extern const tc_model_type tc_model_sir, tc_model_sis, tc_model_maki_thompson,
+    tc_model_daley_kendall, tc_model_seiz;
 
 const tc_model_type *const tc_model_table[] = {
     &tc_model_ic,
     &tc_model_lt,
     &tc_model_complex,
     &tc_model_hawkes,
+    /* step rules */
+    &tc_model_sir,
+    &tc_model_sis,
+    &tc_model_maki_thompson,
+    &tc_model_daley_kendall,
+    &tc_model_seiz,
     NULL,
 };
 

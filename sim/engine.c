@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "stepper.h"
 
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
@@ -215,6 +216,7 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
     for (int i = 0; i < threads; i++) e->rng[i] = gsl_rng_alloc(tc_rng_philox);
     rule_init(e);
+    if (model->engine == TC_RULE_STEP) e->stepper = tc_stepper_alloc(e);
     return TC_OK;
 }
 
@@ -254,6 +256,7 @@ void tc_engine_destroy(tc_engine *e)
     free(e->nseen);
     free(e->followees);
     fast_destroy(e);
+    tc_stepper_free(e->stepper);
     memset(e, 0, sizeof *e);
 }
 
@@ -1151,6 +1154,7 @@ static void fire_events(tc_engine *e, int64_t b, int64_t iv)
 
 int tc_engine_step(tc_engine *e)
 {
+    if (e->stepper) return tc_stepper_step(e);
     int64_t b = next_bucket(e);
     if (b < 0 || b >= e->nbuckets) {
         e->cur = e->nbuckets;

@@ -164,17 +164,22 @@ typedef struct tc_engine {
     uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
                               (adopted, immune, removed): another filter */
     int64_t fclosed_flags; /* immunised + removed when fclosed last read the flags */
+    /* step rules (model->engine == TC_RULE_STEP): the synchronous engine's state
+     * (sim/stepper.h), which tc_engine_step then plays instead; NULL otherwise */
+    struct tc_stepper *stepper;
 } tc_engine;
 
 /* Prepare a run. Borrowed inputs must outlive the engine. `threads` >= 1.
  * Allocates per-account state: about 21 bytes per account, plus 4 for a rule
- * that counts exposures and 4 for one that reads degrees. */
+ * that counts exposures and 4 for one that reads degrees, plus the step
+ * engine's (sim/stepper.h) for a step rule, whose steps are `dt` long. */
 int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
                    tc_recorder *rec, uint64_t key, double dt, double horizon, int64_t per_interval,
                    int threads, int record_cascade, tc_err *err);
 
-/* Process the next non-empty bucket. Returns 1 if it did, 0 when the run is over. */
+/* Process the next non-empty bucket (for a step rule, the next step). Returns 1
+ * if it did, 0 when the run is over. */
 int tc_engine_step(tc_engine *e);
 
 /* Compute the run's summary (owned by the caller: tc_summary_destroy). */

@@ -338,6 +338,25 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
         ds(w, g, "trending", H5T_NATIVE_UINT8, 1, &d1, rec->trending);
         ds(w, g, "active_bots", H5T_NATIVE_INT64, 1, &d1, rec->active_bots);
     }
+    if (rec->compartments) {
+        /* step rules: accounts per state at the end of each interval */
+        hsize_t dk[2] = {(hsize_t)T, (hsize_t)rec->nstates};
+        hid_t d = dataset(w, g, "compartments", H5T_NATIVE_INT64, 2, dk, rec->compartments);
+        if (d >= 0) {
+            hid_t st = str_type();
+            hsize_t ds1 = (hsize_t)rec->nstates;
+            hid_t sp = H5Screate_simple(1, &ds1, NULL);
+            hid_t a = H5Acreate2(d, "states", st, sp, H5P_DEFAULT, H5P_DEFAULT);
+            if (a < 0) w->failed = 1;
+            else {
+                check(w, H5Awrite(a, st, rec->state_names));
+                H5Aclose(a);
+            }
+            H5Sclose(sp);
+            H5Tclose(st);
+            H5Dclose(d);
+        }
+    }
     free(col);
     H5Gclose(g);
 }

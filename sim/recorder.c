@@ -11,6 +11,7 @@ const char *const tc_counter_names[TC_NCOUNTERS] = {"posts", "reshares", "new_ad
 
 void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s)
 {
+    memset(rec, 0, sizeof *rec);
     rec->T = T;
     rec->ncomm = ncomm;
     rec->interval_s = interval_s;
@@ -20,9 +21,19 @@ void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s)
     rec->active_bots = tc_xcalloc((size_t)(T ? T : 1), sizeof(int64_t));
 }
 
+void tc_recorder_compartments(tc_recorder *rec, int nstates, const char *const *names)
+{
+    free(rec->compartments); /* NULL unless given before */
+    rec->nstates = nstates;
+    rec->state_names = names;
+    rec->compartments = tc_xcalloc((size_t)(rec->T ? rec->T : 1) * (size_t)nstates,
+                                   sizeof(int64_t));
+}
+
 void tc_recorder_destroy(tc_recorder *rec)
 {
     if (!rec) return;
+    free(rec->compartments);
     free(rec->by_class);
     free(rec->by_comm);
     free(rec->trending);

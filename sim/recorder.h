@@ -18,10 +18,19 @@ typedef struct tc_recorder {
     int64_t *by_comm;   /* [TC_NCOUNTERS][T][ncomm] */
     uint8_t *trending;  /* [T] 1 if the tag trended during the interval; may be NULL */
     int64_t *active_bots; /* [T] bots active at the end of the interval; may be NULL */
+    /* step rules only (NULL and 0 otherwise): accounts in each state at the end of
+     * each interval, [T][nstates], and the states' names (borrowed from the rule) */
+    int64_t *compartments;
+    int nstates;
+    const char *const *state_names;
 } tc_recorder;
 
 void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s);
 void tc_recorder_destroy(tc_recorder *rec);
+
+/* Give the recorder a compartment series of `nstates` states named `names`
+ * (borrowed), all zero; freed by tc_recorder_destroy. */
+void tc_recorder_compartments(tc_recorder *rec, int nstates, const char *const *names);
 
 /* Add k to `counter` in interval iv for an account of class cls (TC_CLASS_*)
  * and community comm. */

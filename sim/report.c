@@ -17,6 +17,43 @@ typedef struct {
     int64_t nlabel;
 } roots_table;
 
+/* Step rules: the compartment sizes at the end of the run (the last row of
+ * /series/compartments, named by its `states` attribute). Prints nothing for
+ * files without them. */
+static void print_compartments(hid_t f, FILE *out)
+{
+    if (!tc_h5in_exists(f, "/series/compartments")) return;
+    hid_t d = H5Dopen2(f, "/series/compartments", H5P_DEFAULT), sp = H5Dget_space(d);
+    hid_t a = H5Aexists(d, "states") > 0 ? H5Aopen(d, "states", H5P_DEFAULT) : -1;
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hsize_t dim[2] = {0, 0};
+    if (a >= 0 && H5Sget_simple_extent_ndims(sp) == 2 &&
+        H5Sget_simple_extent_dims(sp, dim, NULL) == 2 && dim[0] > 0 && dim[1] > 0 &&
+        dim[1] <= 64) {
+        int64_t row[64];
+        char *names[64] = {0};
+        hsize_t start[2] = {dim[0] - 1, 0}, count[2] = {1, dim[1]};
+        hid_t ms = H5Screate_simple(1, &dim[1], NULL);
+        H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL);
+        if (H5Dread(d, H5T_NATIVE_INT64, ms, sp, H5P_DEFAULT, row) >= 0 &&
+            H5Aread(a, t, names) >= 0) {
+            fprintf(out, "  %-38s", "states at the end");
+            for (hsize_t k = 0; k < dim[1]; k++)
+                fprintf(out, " %s %lld", names[k] ? names[k] : "?", (long long)row[k]);
+            fprintf(out, "\n");
+            for (hsize_t k = 0; k < dim[1]; k++)
+                if (names[k]) H5free_memory(names[k]);
+        }
+        H5Sclose(ms);
+    }
+    H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    H5Dclose(d);
+}
+
 static void roots_free(roots_table *r)
 {
     free(r->author), free(r->depth), free(r->size), free(r->breadth), free(r->bots);
@@ -161,6 +198,7 @@ int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
             tc_datetime_format(epoch + (int64_t)peak, off, when, sizeof when);
         fprintf(out, "  %-38s %11.1f%%\n  %-38s %s\n", "share of volume by bots", 100 * share,
                 "busiest interval starts", when);
+        print_compartments(f, out);
         if (tc_h5in_exists(f, "/meta/accounts/name")) {
             TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &hubs, &nhubs, err));
             TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&hub_id, &nh, err));

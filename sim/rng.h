@@ -32,6 +32,7 @@ enum tc_purpose {
                              1 followees) */
     TC_P_GEN_EDGES = 19,  /* synthetic graph: the followers of account a
                              (b = pass | segment << 1) */
+    TC_P_STEP = 20,       /* step rules: account a's transition in step b */
     TC_P_THETA = 24,      /* an event rule's per-account uniform (a threshold):
                              a = account, b = 0 */
     TC_P_FAST_GAP = 28,   /* fast path: the gaps between candidates in block j of the

@@ -1242,6 +1242,40 @@ cleanup:
     return rc;
 }
 
+/* A step rule (sim/stepper.c) plays synchronous steps: only timeline posts
+ * apply; interventions, sessions and trending belong to the event engine. The
+ * error points at the key that asks for them. */
+static int refuse_for_step(tc_err *err, const tc_scenario *sc, const tc_ynode *map,
+                           const char *key, const char *path)
+{
+    int i = tc_ytree_index(map, key);
+    if (i < 0) return TC_OK;
+    tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s: model %s runs in synchronous steps; %s is for "
+               "event rules", map->items[i]->file, map->key_line[i], map->key_col[i], path,
+               sc->model->name, path);
+    return TC_EINPUT;
+}
+
+static int check_step_rule(tc_err *err, const tc_scenario *sc, const tc_ynode *root)
+{
+    int rc = TC_OK;
+    static const char *const kinds[] = {"silence", "damping", "takedown", "debunk", "bot_wave"};
+    if (sc->model->engine != TC_RULE_STEP) return TC_OK;
+    const tc_ynode *ev = tc_ytree_get(root, "events");
+    for (int i = 0; ev && ev->kind == TC_Y_SEQ && i < ev->n; i++)
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            char path[64];
+            snprintf(path, sizeof path, "events.%d.%s", i, kinds[k]);
+            TC_TRY(refuse_for_step(err, sc, ev->items[i], kinds[k], path));
+        }
+    TC_TRY(refuse_for_step(err, sc, tc_ytree_get(root, "platform"), "trending",
+                           "platform.trending"));
+    TC_TRY(refuse_for_step(err, sc, tc_ytree_get(tc_ytree_get(root, "population"), "humans"),
+                           "sessions", "population.humans.sessions"));
+cleanup:
+    return rc;
+}
+
 static void default_name(tc_scenario *sc)
 {
     const char *base = strrchr(sc->path, '/');
@@ -1295,6 +1329,7 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
     TC_TRY(load_model(err, sc, root));
     TC_TRY(load_events(err, sc, root));
     TC_TRY(load_platform(err, sc, root));
+    TC_TRY(check_step_rule(err, sc, root));
     TC_TRY(load_output(err, sc, root));
     TC_TRY(load_engine(err, sc, root));
 cleanup:

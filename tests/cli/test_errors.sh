@@ -256,6 +256,35 @@ expect "models NAME" 0
 grep -q '^complex (event rule)' out && grep -q '^    p_bot ' out && ! grep -q '^ic ' out ||
     not_ok "models NAME" "lists $(head -c 200 out)"
 
+# a step rule plays synchronous steps: interventions, sessions and trending
+# belong to the event engine and are refused, pointing at the key
+cat >step.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+accounts:
+  - {name: hub, community: all, followers: 20}
+model:
+  name: sir
+events:
+  - {at: 0s, post: hub}
+  - {at: 1h, until: 90m, silence: {who: bots}}
+EOF
+t validate step.yaml
+expect "intervention with a step rule" 2 \
+    'step.yaml:13:26: events.1.silence: model sir runs in synchronous steps; events.1.silence is for event rules'
+t validate step.yaml --set events.1.at=30m --set 'events.1={at: 1h, debunk: {reach: 0.5}}'
+expect "debunk with a step rule" 2 'events.1.debunk: model sir runs in synchronous steps'
+t validate step.yaml --set 'events.1={at: 1h, post: hub}' --set 'population={humans: {sessions: {}}}'
+expect "sessions with a step rule" 2 \
+    'population.humans.sessions: model sir runs in synchronous steps; population.humans.sessions is for event rules'
+t validate step.yaml --set 'events.1={at: 1h, post: hub}' --set 'population={humans: {sessions: {}}}' \
+    --set 'platform={trending: {threshold: 10, probability: 0.1}}'
+expect "trending with a step rule" 2 'platform.trending: model sir runs in synchronous steps'
+
 # ------------------------------------------------------------------ time
 
 cat >nooffset.yaml <<'EOF'

@@ -1,0 +1,444 @@
+/* Synchronous steps for step rules. A step has four phases:
+ *   1. the timeline's posts of the step put their authors in the rule's seed
+ *      state;
+ *   2. every account in a push state adds one to in[its state] of each of its
+ *      followers (integer atomics, work split into equal runs of audience
+ *      entries) and offers itself as their parent (an atomic minimum of ids);
+ *   3. every account with some in[k] > 0, in a live state, or in a push state
+ *      when the rule needs out[], draws its next state from its own stream
+ *      (run key, TC_P_STEP, account, step) while the states are read-only;
+ *   4. the new states are applied, adoptions recorded, and the list of accounts
+ *      in push or live states rebuilt.
+ * Each account's draw depends on nothing but the counts and its stream, and the
+ * records are integer sums or rows sorted on output, so the result is the same
+ * for any thread count and any order in which the lists were filled. */
+#include "stepper.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+enum { M_HIT = 1, M_ACT = 2 }; /* mark bits: has an in-count this step; in act */
+#define NO_PARENT INT32_MAX
+
+struct tc_stepper {
+    int ns, np;                      /* states, push states */
+    int8_t slot[TC_STEP_MAXSTATES];  /* push slot of each state, -1 if it does not push */
+    unsigned push, live, adopt;      /* the rule's masks */
+    unsigned keep;                   /* states kept in act: push | live */
+    unsigned visit;                  /* states evaluated with no contact: live, and push
+                                        when the rule needs out[] */
+    uint8_t *state;                  /* [n] */
+    uint8_t *mark;                   /* [n] M_* bits */
+    uint8_t *nxt;                    /* [n] next state of eval[i] */
+    int32_t *cnt;                    /* [n * np] in-counts of this step, else 0 */
+    int32_t *par;                    /* [n] smallest adopting pusher followed, this step */
+    int32_t *indeg;                  /* [n] followees (net and added edges) */
+    int32_t *act;                    /* accounts in push or live states, each once */
+    int64_t nact;
+    int32_t *eval;                   /* accounts to evaluate this step, each once */
+    int64_t neval;
+    int64_t *pre;                    /* [n + 1] audience prefix over act */
+    int64_t sizes[TC_STEP_MAXSTATES];
+};
+
+static inline int64_t audience(const tc_engine *e, int32_t u)
+{
+    return tc_population_audience(e->pop, e->net, u);
+}
+
+/* The k-th follower of u: the net's audience, then the population's added edges. */
+static inline int32_t follower(const tc_engine *e, int32_t u, int64_t k)
+{
+    int64_t d = tc_net_degree(e->net, u);
+    if (k < d) return e->net->dst[e->net->off[u] + k];
+    return e->pop->xdst[e->pop->xoff[u] + (k - d)];
+}
+
+static inline int64_t step_of(const tc_engine *e, double t) { return (int64_t)floor(t / e->dt); }
+
+tc_stepper *tc_stepper_alloc(tc_engine *e)
+{
+    const tc_model_type *m = e->model;
+    int32_t n = e->net->n;
+    tc_stepper *s = tc_xcalloc(1, sizeof *s);
+    s->ns = m->nstates;
+    s->push = m->push_mask;
+    s->live = m->live_mask;
+    s->adopt = m->adopt_mask;
+    s->keep = s->push | s->live;
+    s->visit = s->live | (m->needs_out ? s->push : 0);
+    for (int k = 0; k < TC_STEP_MAXSTATES; k++)
+        s->slot[k] = (int8_t)(k < s->ns && (s->push >> k & 1) ? s->np++ : -1);
+    size_t nn = (size_t)n;
+    s->state = tc_xcalloc(nn, 1);
+    s->mark = tc_xcalloc(nn, 1);
+    s->nxt = tc_xcalloc(nn, 1);
+    s->cnt = tc_xcalloc(nn * (size_t)(s->np ? s->np : 1), sizeof *s->cnt);
+    s->par = tc_xmalloc(nn * sizeof *s->par);
+    for (int32_t v = 0; v < n; v++) s->par[v] = NO_PARENT;
+    s->indeg = tc_xcalloc(nn, sizeof *s->indeg);
+    for (int32_t u = 0; u < n; u++)
+        for (int64_t k = 0, d = audience(e, u); k < d; k++) s->indeg[follower(e, u, k)]++;
+    s->act = tc_xmalloc(nn * sizeof *s->act);
+    s->eval = tc_xmalloc(nn * sizeof *s->eval);
+    s->pre = tc_xmalloc((nn + 1) * sizeof *s->pre);
+    s->sizes[0] = n;
+    tc_recorder_compartments(e->rec, s->ns, m->state_names);
+    return s;
+}
+
+void tc_stepper_free(tc_stepper *s)
+{
+    if (!s) return;
+    free(s->state);
+    free(s->mark);
+    free(s->nxt);
+    free(s->cnt);
+    free(s->par);
+    free(s->indeg);
+    free(s->act);
+    free(s->eval);
+    free(s->pre);
+    free(s);
+}
+
+const int64_t *tc_stepper_sizes(const tc_stepper *s) { return s->sizes; }
+
+uint8_t tc_stepper_state(const tc_stepper *s, int32_t v) { return s->state[v]; }
+
+/* ------------------------------------------------------------------ helpers */
+
+/* Put v in state k (a timeline post): sizes and act follow. */
+static void set_state(tc_stepper *s, int32_t v, uint8_t k)
+{
+    s->sizes[s->state[v]]--;
+    s->sizes[k]++;
+    s->state[v] = k;
+    if ((s->keep >> k & 1) && !(s->mark[v] & M_ACT)) {
+        s->mark[v] |= M_ACT;
+        s->act[s->nact++] = v;
+    }
+}
+
+void tc_stepper_put(tc_engine *e, int32_t v, uint8_t k) { set_state(e->stepper, v, k); }
+
+/* Compartment rows of the intervals holding steps [a, b): the sizes now. */
+static void fill_rows(const tc_engine *e, const tc_stepper *s, int64_t a, int64_t b)
+{
+    tc_recorder *rec = e->rec;
+    if (a >= b) return;
+    int64_t last = (b - 1) / e->per_interval;
+    if (last >= rec->T) last = rec->T - 1;
+    for (int64_t iv = a / e->per_interval; iv <= last; iv++)
+        memcpy(rec->compartments + iv * s->ns, s->sizes, (size_t)s->ns * sizeof *s->sizes);
+}
+
+/* The step of the next timeline post, or -1 if none remains. */
+static int64_t next_post(const tc_engine *e)
+{
+    for (int i = e->next_event; i < e->tl->n; i++)
+        if (e->tl->ev[i].kind == TC_EV_POST) return step_of(e, e->tl->ev[i].t);
+    return -1;
+}
+
+static inline void atomic_min(int32_t *p, int32_t v)
+{
+    int32_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
+    while (v < cur &&
+           !__atomic_compare_exchange_n(p, &cur, v, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+}
+
+/* ------------------------------------------------------------------ phases */
+
+/* 1. Posts of step k: each is an original post (a root) and puts its author in
+ * the seed state; the author adopts with its first post. */
+static void seed(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
+{
+    const tc_population *pop = e->pop;
+    while (e->next_event < e->tl->n && step_of(e, e->tl->ev[e->next_event].t) <= k) {
+        int i = e->next_event++;
+        const tc_tevent *ev = &e->tl->ev[i];
+        if (ev->kind != TC_EV_POST) continue; /* refused for step rules at load */
+        int32_t a = ev->account;
+        if (e->nroots == e->roots_cap) {
+            e->roots_cap = e->roots_cap ? 2 * e->roots_cap : 16;
+            e->roots = tc_xrealloc(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
+            e->root_vol = tc_xrealloc(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
+        }
+        int32_t r = e->nroots++;
+        e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = i};
+        e->root_vol[r] = 0;
+        tc_recorder_add(e->rec, TC_CNT_POSTS, iv, pop->cls[a], pop->comm[a], 1);
+        if (e->adopt_t[a] == INFINITY) {
+            e->adopt_t[a] = ev->t;
+            e->root[a] = r;
+            e->depth[a] = 0;
+            tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[a], pop->comm[a], 1);
+        }
+        set_state(s, a, e->model->seed_state);
+    }
+}
+
+/* Are the lists long enough (1/32 of the accounts) that a pass over every
+ * account in id order costs less than following them in their order? */
+static inline int dense(const tc_stepper *s, int32_t n)
+{
+    return (s->neval + s->nact) * 32 > (int64_t)n;
+}
+
+/* u, in a push state of slot `slot` (and an adopting one if `adopt`), reaches w:
+ * one more in-count, w listed in eval the first time, u offered as w's parent.
+ * `atomic` when other threads may touch w at the same time. */
+static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adopt, int atomic)
+{
+    int32_t *c = &s->cnt[(int64_t)w * s->np + slot];
+    if (!atomic) {
+        ++*c;
+        if (!(s->mark[w] & M_HIT)) {
+            s->mark[w] |= M_HIT;
+            s->eval[s->neval++] = w;
+        }
+        if (adopt && u < s->par[w]) s->par[w] = u;
+        return;
+    }
+    __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+    if (!(__atomic_load_n(&s->mark[w], __ATOMIC_RELAXED) & M_HIT) &&
+        !(__atomic_fetch_or(&s->mark[w], M_HIT, __ATOMIC_RELAXED) & M_HIT))
+        s->eval[__atomic_fetch_add(&s->neval, 1, __ATOMIC_RELAXED)] = w;
+    if (adopt) atomic_min(&s->par[w], u);
+}
+
+/* u reaches its followers of index [j0, j1): the net's audience, then the
+ * population's added edges. */
+static void reach_range(const tc_engine *e, tc_stepper *s, int32_t u, int64_t j0, int64_t j1,
+                        int atomic)
+{
+    uint8_t su = s->state[u];
+    int slot = s->slot[su], adopt = s->adopt >> su & 1;
+    int64_t d = tc_net_degree(e->net, u), hi = j1 < d ? j1 : d;
+    const int32_t *dst = e->net->dst + e->net->off[u];
+    if (atomic)
+        for (int64_t j = j0; j < hi; j++) reach(s, u, dst[j], slot, adopt, 1);
+    else
+        for (int64_t j = j0; j < hi; j++) reach(s, u, dst[j], slot, adopt, 0);
+    for (int64_t j = j0 > d ? j0 : d; j < j1; j++)
+        reach(s, u, e->pop->xdst[e->pop->xoff[u] + (j - d)], slot, adopt, atomic);
+}
+
+/* 2. In-counts: every account of act in a push state reaches its audience. The
+ * accounts it reaches first in this step are listed in eval. */
+static void count(tc_engine *e, tc_stepper *s)
+{
+    int64_t na = s->nact;
+    s->pre[0] = 0;
+    for (int64_t i = 0; i < na; i++) {
+        int32_t u = s->act[i];
+        s->pre[i + 1] = s->pre[i] + ((s->push >> s->state[u] & 1) ? audience(e, u) : 0);
+    }
+    int64_t total = s->pre[na];
+    e->examined += total;
+    s->neval = 0;
+    const int64_t chunk = 4096;
+    int64_t nchunks = (total + chunk - 1) / chunk;
+    /* a parallel region costs more than a few thousand entries on a busy machine;
+     * alone, one thread needs no atomics */
+    const int par = e->threads > 1 && nchunks > 4;
+#pragma omp parallel num_threads(e->threads) if (par)
+    {
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < nchunks; c++) {
+            int64_t lo = c * chunk, hi = lo + chunk < total ? lo + chunk : total;
+            /* the source holding entry lo: last i with pre[i] <= lo */
+            int64_t a = 0, z = na;
+            while (z - a > 1) {
+                int64_t mid = (a + z) / 2;
+                if (s->pre[mid] <= lo) a = mid;
+                else z = mid;
+            }
+            for (int64_t k = lo; k < hi; a++) {
+                int64_t end = s->pre[a + 1] < hi ? s->pre[a + 1] : hi;
+                if (end > k) reach_range(e, s, s->act[a], k - s->pre[a], end - s->pre[a], par);
+                k = end > k ? end : k;
+            }
+        }
+    }
+    /* accounts that change without contact, or look at their followers */
+    int32_t n = e->net->n;
+    if (dense(s, n)) {
+        /* many: list them all again in id order, so that the next phases walk
+         * the per-account arrays forward rather than at random */
+        s->neval = 0;
+        for (int32_t v = 0; v < n; v++)
+            if ((s->mark[v] & M_HIT) || ((s->mark[v] & M_ACT) && (s->visit >> s->state[v] & 1)))
+                s->eval[s->neval++] = v;
+        return;
+    }
+    for (int64_t i = 0; i < na; i++) {
+        int32_t u = s->act[i];
+        if ((s->visit >> s->state[u] & 1) && !(s->mark[u] & M_HIT)) s->eval[s->neval++] = u;
+    }
+}
+
+/* 3. Next states of the accounts of eval, from the states at the start of step k. */
+static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
+{
+    const tc_population *pop = e->pop;
+    const tc_model_type *m = e->model;
+    const int ns = s->ns, np = s->np, ncnt = 2 + pop->ncomm;
+    int64_t nev = s->neval, ex = 0;
+    memset(e->tcount, 0, (size_t)e->threads * (size_t)ncnt * sizeof *e->tcount);
+#pragma omp parallel num_threads(e->threads) if (nev > 4096 || (m->needs_out && nev > 256)) \
+    reduction(+ : ex)
+    {
+        int tid = omp_get_thread_num();
+        int64_t *tc = e->tcount + (size_t)tid * (size_t)ncnt;
+        gsl_rng *r = e->rng[tid];
+        int32_t in[TC_STEP_MAXSTATES], out[TC_STEP_MAXSTATES];
+#pragma omp for schedule(dynamic, 256)
+        for (int64_t i = 0; i < nev; i++) {
+            int32_t v = s->eval[i];
+            int hit = 0;
+            for (int q = 0; q < ns; q++) {
+                in[q] = out[q] = 0;
+                if (s->slot[q] < 0) continue;
+                int32_t *c = &s->cnt[(int64_t)v * np + s->slot[q]];
+                in[q] = *c;
+                hit |= *c != 0;
+                *c = 0;
+            }
+            if (m->needs_out) {
+                int64_t d = audience(e, v);
+                for (int64_t j = 0; j < d; j++) out[s->state[follower(e, v, j)]]++;
+                ex += d;
+            }
+            if (hit && !__atomic_load_n(&e->exposed[v], __ATOMIC_RELAXED) &&
+                !__atomic_exchange_n(&e->exposed[v], 1, __ATOMIC_RELAXED)) {
+                tc[pop->cls[v] == TC_CLASS_BOT]++;
+                tc[2 + pop->comm[v]]++;
+            }
+            tc_step_view view = {.state = s->state[v], .cls = pop->cls[v], .comm = pop->comm[v],
+                                 .followees = s->indeg[v], .audience = audience(e, v),
+                                 .in = in, .out = out};
+            tc_rng_seek(r, e->key, TC_P_STEP, (uint32_t)v, (uint64_t)k);
+            s->nxt[i] = m->transition(e->mpar, &view, r);
+        }
+    }
+    e->examined += ex;
+    tc_recorder *rec = e->rec;
+    for (int t = 0; t < e->threads; t++) {
+        const int64_t *c = e->tcount + (size_t)t * (size_t)ncnt;
+        rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 0] += c[0];
+        rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 1] += c[1];
+        for (int q = 0; q < pop->ncomm; q++)
+            rec->by_comm[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * rec->ncomm + q] += c[2 + q];
+    }
+}
+
+/* 4. Apply the new states. Entering an adopting state is a reshare; the first
+ * time, the account adopts at the step's end, from its parent: the smallest id
+ * among the accounts it follows that were in an adopting push state at the
+ * start of the step. With none (a spontaneous adoption) it, and whoever adopts
+ * from it, belongs to no cascade: root -1, no row in the cascade log. */
+static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
+{
+    const tc_population *pop = e->pop;
+    double t = fmin((double)(k + 1) * e->dt, e->horizon); /* a last step may be cut short */
+    for (int64_t i = 0; i < s->neval; i++) {
+        int32_t v = s->eval[i];
+        uint8_t old = s->state[v], nw = s->nxt[i];
+        int32_t pv = s->par[v];
+        s->par[v] = NO_PARENT;
+        s->mark[v] &= (uint8_t)~M_HIT;
+        if (nw == old) continue;
+        if (nw >= s->ns) {
+            fprintf(stderr, "tagcascade: rule %s gave state %d of %d\n", e->model->name, nw, s->ns);
+            abort();
+        }
+        s->state[v] = nw;
+        s->sizes[old]--;
+        s->sizes[nw]++;
+        if (!(s->adopt >> nw & 1) || (s->adopt >> old & 1)) continue;
+        e->nreshares++;
+        tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[v], pop->comm[v], 1);
+        if (e->adopt_t[v] != INFINITY) continue; /* again: volume, not a new adopter */
+        tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[v], pop->comm[v], 1);
+        e->adopt_t[v] = t;
+        if (pv != NO_PARENT) {
+            e->parent[v] = pv;
+            e->root[v] = e->root[pv];
+            e->depth[v] = e->depth[pv] + 1;
+        } else {
+            e->parent[v] = -1;
+            e->root[v] = -1;
+            e->depth[v] = 0;
+        }
+        if (e->record_cascade && e->root[v] >= 0) { /* rows belong to a cascade */
+            if (e->nlog == e->log_cap) {
+                e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
+                e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
+            }
+            e->log[e->nlog++] = (tc_pending){.t = t, .account = v, .parent = e->parent[v],
+                                             .root = e->root[v], .depth = e->depth[v],
+                                             .kind = TC_K_RESHARE};
+        }
+    }
+    /* act: keep those still in push or live states, add the newcomers (in id
+     * order when the lists are long) */
+    int64_t na = 0;
+    int32_t n = e->net->n;
+    if (dense(s, n)) {
+        for (int32_t v = 0; v < n; v++) {
+            if (s->keep >> s->state[v] & 1) {
+                s->mark[v] |= M_ACT;
+                s->act[na++] = v;
+            } else {
+                s->mark[v] &= (uint8_t)~M_ACT;
+            }
+        }
+        s->nact = na;
+        return;
+    }
+    for (int64_t i = 0; i < s->nact; i++) {
+        int32_t u = s->act[i];
+        if (s->keep >> s->state[u] & 1) s->act[na++] = u;
+        else s->mark[u] &= (uint8_t)~M_ACT;
+    }
+    for (int64_t i = 0; i < s->neval; i++) {
+        int32_t v = s->eval[i];
+        if ((s->keep >> s->state[v] & 1) && !(s->mark[v] & M_ACT)) {
+            s->mark[v] |= M_ACT;
+            s->act[na++] = v;
+        }
+    }
+    s->nact = na;
+}
+
+int tc_stepper_step(tc_engine *e)
+{
+    tc_stepper *s = e->stepper;
+    if (e->cur >= e->nbuckets) return 0;
+    if (s->nact == 0) {
+        /* nothing can change before the next post */
+        int64_t b = next_post(e);
+        if (b < 0 || b >= e->nbuckets) b = e->nbuckets;
+        if (b > e->cur) {
+            fill_rows(e, s, e->cur, b);
+            e->cur = b;
+        }
+        if (e->cur >= e->nbuckets) return 0;
+    }
+    int64_t k = e->cur, iv = k / e->per_interval;
+    seed(e, s, k, iv);
+    count(e, s);
+    evaluate(e, s, k, iv);
+    apply(e, s, k, iv);
+    fill_rows(e, s, k, k + 1);
+    e->cur = k + 1;
+    return 1;
+}
