@@ -4,7 +4,9 @@
 #   make check      install missing Debian packages, build, run the whole test suite
 #   make demo       install missing Debian packages, build, run the default scenario
 #                   and draw its figure (out/macronleaks.h5, out/macronleaks.png)
-#   make bench      timings: wall time, edges per second, peak memory, cores
+#   make bench      timings: wall time, edges per second, peak memory, cores, and
+#                   graph-tool on the same graphs (docs/performance.md; ~10 min)
+#   make bench-big  only the largest graph: BENCH_BIG_EDGES=1000000000 make bench-big
 #   make asan       the same program with AddressSanitizer + UBSan, in build-asan/
 #   make MPI=1      the cluster build (OpenMPI, parallel HDF5 flavour) in build-mpi/
 #   make install    PREFIX=/usr/local DESTDIR= (binary, scripts, scenarios)
@@ -56,7 +58,7 @@ BIN        := $(BUILD)/tagcascade
 TEST_SRC   := $(wildcard tests/unit/*.c)
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all check demo demo-bots bench asan install clean deps test-run demo-run demo-bots-run bench-run tests
+.PHONY: all check demo demo-bots bench bench-big asan install clean deps test-run demo-run demo-bots-run bench-run tests
 .SECONDARY:
 all: $(BIN) $(TEST_BIN)
 
@@ -81,7 +83,7 @@ tests: $(BIN) $(TEST_BIN)
 # ---------------------------------------------------------------- packages
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
-            python3-networkx time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind \
+            python3-networkx python3-graph-tool time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind \
             zlib1g-dev
 
 deps:
@@ -124,7 +126,10 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-run
 
 bench-run: $(BIN)
-	@BUILD=$(BUILD) sh tests/bench.sh
+	@BUILD=$(BUILD) PY=$(PY) sh tests/bench.sh
+
+bench-big: $(BIN)
+	@BUILD=$(BUILD) PY=$(PY) BENCH_ONLY=big sh tests/bench.sh
 
 # ---------------------------------------------------------------- variants
 asan:
