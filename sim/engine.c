@@ -1358,6 +1358,8 @@ void tc_engine_cascade(const tc_engine *e, tc_pending **out, int64_t *n)
 {
     *n = e->nlog;
     *out = tc_xmalloc((size_t)(e->nlog ? e->nlog : 1) * sizeof **out);
-    memcpy(*out, e->log, (size_t)e->nlog * sizeof **out);
-    qsort(*out, (size_t)e->nlog, sizeof **out, cmp_time);
+    if (e->nlog) { /* with no adoption the log is NULL: not a memcpy source */
+        memcpy(*out, e->log, (size_t)e->nlog * sizeof **out);
+        qsort(*out, (size_t)e->nlog, sizeof **out, cmp_time);
+    }
 }
