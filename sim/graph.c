@@ -137,7 +137,7 @@ static int generate(tc_edges *g, const tc_scenario *sc, tc_err *err)
     g->comm_names = tc_xcalloc((size_t)nc, sizeof *g->comm_names);
     for (int c = 0; c < nc; c++) memcpy(g->comm_names[c], sc->graph.comm[c].name, TC_NAME_MAX);
     g->nbase = (int32_t)sc->graph.n;
-    g->comm = tc_xcalloc((size_t)sc->graph.n + (size_t)sc->nhubs, sizeof *g->comm);
+    g->comm = tc_xcalloc((size_t)sc->graph.n + (size_t)sc->nnew, sizeof *g->comm);
 
     /* community sizes: rounded shares, the last takes the remainder */
     int64_t *size = tc_xcalloc((size_t)nc, sizeof *size), used = 0;
@@ -424,11 +424,11 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
     have = 1;
     igraph_integer_t n = igraph_vcount(&ig);
     if (n < 1) TC_FAIL(TC_EINPUT, "%s: the graph has no accounts", sc->graph.file);
-    if (n > INT32_MAX - 1000000 - (igraph_integer_t)sc->nhubs)
+    if (n > INT32_MAX - 1000000 - (igraph_integer_t)sc->nnew)
         TC_FAIL(TC_EINPUT, "%s: %lld accounts: more than account ids (int32) can hold",
                 sc->graph.file, (long long)n);
     g->nbase = (int32_t)n;
-    g->comm = tc_xcalloc((size_t)n + (size_t)sc->nhubs, sizeof *g->comm);
+    g->comm = tc_xcalloc((size_t)n + (size_t)sc->nnew, sizeof *g->comm);
     if (sc->graph.community_attribute[0]) {
         TC_TRY(communities_from_attribute(g, &ig, sc, err));
     } else {
@@ -518,17 +518,24 @@ int tc_graph_add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *
     int32_t *pick = tc_xmalloc((size_t)nb * sizeof *pick);
     gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
 
-    g->n = nb + sc->nhubs;
+    g->n = nb + sc->nnew;
+    int32_t hub = nb;
     for (int h = 0; h < sc->nhubs; h++) {
         const tc_hub_spec *hs = &sc->hubs[h];
         char key_name[48];
+        if (hs->id >= 0) {
+            if (hs->id >= nb)
+                TC_FAIL(TC_EINPUT, "%s:%d:%d: accounts.%d.id: account %lld named '%s', but the "
+                        "graph's accounts are 0 .. %d", hs->id_at.file, hs->id_at.line,
+                        hs->id_at.col, h, (long long)hs->id, hs->name, nb - 1);
+            continue;
+        }
         snprintf(key_name, sizeof key_name, "accounts.%d.community", h);
         int c = find_comm(g, hs->community);
         if (c < 0) {
             rc = unknown_comm(err, g, &hs->community_at, key_name, hs->community);
             goto cleanup;
         }
-        int32_t hub = nb + h;
         g->comm[hub] = (uint16_t)c;
         int64_t no = 0, nx = 0;
         for (int32_t v = 0; v < nb; v++) {
@@ -557,6 +564,7 @@ int tc_graph_add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *
         tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 2);
         gsl_ran_choose(r, pick, (size_t)hs->following, own, (size_t)no, sizeof *own);
         for (int64_t i = 0; i < hs->following; i++) tc_graph_add(g, pick[i], hub);
+        hub++;
     }
 cleanup:
     gsl_rng_free(r);
@@ -574,7 +582,7 @@ int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err
         char what[300];
         snprintf(what, sizeof what, "%s:%d:%d: graph", sc->graph.at.file, sc->graph.at.line,
                  sc->graph.at.col);
-        TC_TRY(tc_graph_check_memory((double)sc->graph.n + sc->nhubs, expected_edges(sc), what, err));
+        TC_TRY(tc_graph_check_memory((double)sc->graph.n + sc->nnew, expected_edges(sc), what, err));
     }
     igraph_rng_seed(igraph_rng_default(), tc_rng_derive(key, TC_P_IGRAPH, 0) & 0xffffffffu);
     if (sc->graph.generator != TC_GEN_NONE) TC_TRY(generate(g, sc, err));

@@ -48,7 +48,9 @@ void tc_graph_add(tc_edges *g, int32_t src, int32_t dst);
  * community would have no account. */
 int tc_graph_share_communities(tc_edges *g, const tc_scenario *sc, int64_t n, tc_err *err);
 
-/* Named hubs become accounts g->nbase .. g->nbase + nhubs - 1 (g->n is set), each
+/* Named accounts with an `id` are checked to be accounts of the graph (< nbase) and
+ * get nothing. The new ones become accounts g->nbase .. g->nbase + nnew - 1 in list
+ * order (g->n is set), each
  * followed by the requested number of distinct accounts, a share `in_community`
  * of them from its own community, and following `following` distinct accounts of
  * its own community (so that a hub can see posts, and reshare them when the rule

@@ -34,15 +34,15 @@ static int from_edgelist(tc_net *net, tc_edges *g, const tc_scenario *sc, uint64
      * them per edge of the file */
     TC_TRY(tc_edgestream_scan(&s, path, sc->graph.direction, sc->graph.reciprocity, key, err));
     if (s.n < 1) TC_FAIL(TC_EINPUT, "%s: the graph has no accounts", path);
-    if (s.n > INT32_MAX - 1000000 - sc->nhubs)
+    if (s.n > INT32_MAX - 1000000 - sc->nnew)
         TC_FAIL(TC_EINPUT, "%s: %lld accounts: more than account ids (int32) can hold", path,
                 (long long)s.n);
-    TC_TRY(tc_graph_check_bytes(tc_edgestream_bytes((double)s.n + sc->nhubs,
+    TC_TRY(tc_graph_check_bytes(tc_edgestream_bytes((double)s.n + sc->nnew,
                                                     (double)s.edges + hub_edges(sc)),
                                 s.n, (double)s.pairs, path, err));
     g->nbase = s.n;
     g->n = s.n;
-    g->comm = tc_xcalloc((size_t)s.n + (size_t)sc->nhubs, sizeof *g->comm);
+    g->comm = tc_xcalloc((size_t)s.n + (size_t)sc->nnew, sizeof *g->comm);
     TC_TRY(tc_graph_share_communities(g, sc, s.n, err));
     TC_TRY(tc_graph_add_hubs(g, sc, key, err));
     TC_TRY(tc_edgestream_fill(&s, net, g->n, g->m, g->src, g->dst, err));
@@ -64,12 +64,12 @@ static int from_store(tc_net *net, tc_edges *g, const tc_scenario *sc, uint64_t 
     tc_graphstore_info info;
     TC_TRY(tc_graphstore_read(path, net, &info, err));
     int32_t n = net->n;
-    if (n > INT32_MAX - 1000000 - sc->nhubs)
+    if (n > INT32_MAX - 1000000 - sc->nnew)
         TC_FAIL(TC_EINPUT, "%s: %lld accounts: more than account ids (int32) can hold", path,
                 (long long)n);
     g->nbase = n;
     g->n = n;
-    g->comm = tc_xcalloc((size_t)n + (size_t)sc->nhubs, sizeof *g->comm);
+    g->comm = tc_xcalloc((size_t)n + (size_t)sc->nnew, sizeof *g->comm);
     if (sc->graph.ncomm > 0) {
         TC_TRY(tc_graph_share_communities(g, sc, n, err));
     } else if (info.ncomm > 0) {

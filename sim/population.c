@@ -223,11 +223,15 @@ int tc_population_build(tc_population *pop, const tc_scenario *sc, int32_t nbase
     pop->ncomm = ncomm;
     pop->nhubs = sc->nhubs;
     pop->hub_id = tc_xcalloc((size_t)sc->nhubs + 1, sizeof *pop->hub_id);
-    if (nbase + sc->nhubs != net->n)
+    if (nbase + sc->nnew != net->n)
         TC_FAIL(TC_EINPUT, "%s: the named accounts do not match the graph", sc->path);
-    for (int h = 0; h < sc->nhubs; h++) {
-        pop->hub_id[h] = nbase + h;
-        pop->cls[nbase + h] = TC_CLASS_HUB;
+    for (int h = 0, k = 0; h < sc->nhubs; h++) {
+        if (sc->hubs[h].id >= 0) { /* an account of the graph: its class is drawn below */
+            pop->hub_id[h] = (int32_t)sc->hubs[h].id;
+            continue;
+        }
+        pop->hub_id[h] = nbase + k++;
+        pop->cls[pop->hub_id[h]] = TC_CLASS_HUB;
     }
     pop->delay_median_s = sc->humans.delay_median_s;
     pop->delay_sigma = sc->humans.delay_sigma;
@@ -269,7 +273,7 @@ int tc_population_build(tc_population *pop, const tc_scenario *sc, int32_t nbase
                 "(%lld accounts) and leave humans in it", sc->bots.community_at.file,
                 sc->bots.community_at.line, sc->bots.community_at.col, (long long)k,
                 sc->bots.community, (long long)nc);
-    qsort(cand, (size_t)nc, sizeof *cand, cmp_ranked);
+    if (k > 0) qsort(cand, (size_t)nc, sizeof *cand, cmp_ranked);
     for (int64_t i = 0; i < k; i++) pop->cls[cand[i].id] = TC_CLASS_BOT;
     pop->nbots = k;
     pop->nhumans = nb - k;

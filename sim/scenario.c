@@ -946,15 +946,17 @@ static int load_accounts(tc_err *err, tc_scenario *sc, const tc_ynode *root)
 {
     int rc = TC_OK;
     const tc_ynode *a = tc_ytree_get(root, "accounts");
-    static const char *const keys[] = {"name", "community", "followers", "in_community",
+    static const char *const keys[] = {"name", "id", "community", "followers", "in_community",
                                        "following", NULL};
+    static const char *const not_with_id[] = {"community", "followers", "in_community",
+                                              "following", NULL};
     if (!a) return TC_OK;
     if (a->kind != TC_Y_SEQ || a->n > 10000)
         return bad(err, a, "accounts", "a list of at most 10000 named accounts");
     sc->nhubs = a->n;
     sc->hubs = tc_xcalloc((size_t)a->n + 1, sizeof *sc->hubs);
     for (int i = 0; i < a->n; i++) {
-        char path[48];
+        char path[48], full[64];
         snprintf(path, sizeof path, "accounts.%d", i);
         const tc_ynode *e = a->items[i];
         tc_hub_spec *h = &sc->hubs[i];
@@ -962,12 +964,32 @@ static int load_accounts(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         TC_TRY(only_keys(err, e, path, keys));
         TC_TRY(get_str(err, e, path, "name", 1, h->name, TC_NAME_MAX, NULL));
         for (int j = 0; j < i; j++)
-            if (!strcmp(sc->hubs[j].name, h->name))
-            {
-                char full[64];
+            if (!strcmp(sc->hubs[j].name, h->name)) {
                 snprintf(full, sizeof full, "%s.name", path);
                 return bad(err, tc_ytree_get(e, "name"), full, "an account name not used before");
             }
+        h->id = -1;
+        if (tc_ytree_get(e, "id")) {
+            /* an account of the graph: it keeps its follows and its class */
+            TC_TRY(get_int(err, e, path, "id", 1, 0, INT32_MAX - 1, &h->id));
+            h->id_at = where_of(e, "id");
+            for (int k = 0; not_with_id[k]; k++)
+                if (tc_ytree_get(e, not_with_id[k])) {
+                    char expect[160];
+                    snprintf(full, sizeof full, "%s.%s", path, not_with_id[k]);
+                    snprintf(expect, sizeof expect, "no '%s' beside 'id' (an account of the "
+                             "graph keeps its own community and follows)", not_with_id[k]);
+                    return bad(err, tc_ytree_get(e, not_with_id[k]), full, expect);
+                }
+            for (int j = 0; j < i; j++)
+                if (sc->hubs[j].id == h->id) {
+                    snprintf(full, sizeof full, "%s.id", path);
+                    return bad(err, tc_ytree_get(e, "id"), full,
+                               "an account id not named before");
+                }
+            continue;
+        }
+        sc->nnew++;
         TC_TRY(get_str(err, e, path, "community", 1, h->community, TC_NAME_MAX,
                        &h->community_at));
         TC_TRY(get_int(err, e, path, "followers", 1, 0, INT32_MAX - 1, &h->followers));
@@ -1511,6 +1533,10 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
     for (int i = 0; i < sc->nhubs; i++) {
         fprintf(f, "  - {name: ");
         dump_str(f, sc->hubs[i].name);
+        if (sc->hubs[i].id >= 0) {
+            fprintf(f, ", id: %lld}\n", (long long)sc->hubs[i].id);
+            continue;
+        }
         fprintf(f, ", community: ");
         dump_str(f, sc->hubs[i].community);
         fprintf(f, ", followers: %lld, in_community: %.17g, following: %lld}\n",

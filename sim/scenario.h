@@ -75,6 +75,8 @@ typedef struct tc_community_spec {
 
 typedef struct tc_hub_spec {
     char name[TC_NAME_MAX];
+    int64_t id;          /* an account of the graph to name (-1: a new account) */
+    tc_where id_at;
     char community[TC_NAME_MAX];
     tc_where community_at;
     int64_t followers;   /* audience size asked for */
@@ -161,7 +163,8 @@ typedef struct tc_scenario {
         double probability;                   /* a reading person sees the trend */
     } trending;
 
-    int nhubs;
+    int nhubs;           /* named accounts, in list order */
+    int nnew;            /* of which new accounts (id -1), appended to the graph */
     tc_hub_spec *hubs;
 
     const tc_model_type *model;

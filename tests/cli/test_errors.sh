@@ -470,6 +470,37 @@ t validate comm.yaml
 expect "unknown community for an account" 2 \
     "comm.yaml:12:16: accounts.0.community: unknown community 'nowhere'; the graph has: a, b"
 
+# accounts named by id: accounts of the graph, checked once it is built
+named() { # FILE ACCOUNTS-LINES: a scenario of 200 accounts whose `h` posts
+    {
+        printf 'time:\n  start: 2017-05-05T20:00:00+02:00\n  duration: 2h\n'
+        printf 'graph:\n  generator: ba\n  n: 200\n  m: 3\naccounts:\n%s\n' "$2"
+        printf 'model:\n  name: ic\n  p: 0.3\nevents:\n  - {at: 1m, post: h}\n'
+        printf 'output: {path: %s.h5}\n' "${1%.yaml}"
+    } >"$1"
+}
+named idrange.yaml "  - {name: h, id: 200}"
+t validate idrange.yaml
+expect "account id outside the graph" 2 \
+    "idrange.yaml:9:19: accounts.0.id: account 200 named 'h', but the graph's accounts are 0 .. 199"
+named idfoll.yaml "  - {name: h, id: 5, followers: 3}"
+t validate idfoll.yaml
+expect "followers beside id" 2 \
+    "idfoll.yaml:9:33: accounts.0.followers: expected no 'followers' beside 'id'"
+named iddup.yaml "  - {name: h, id: 5}
+  - {name: g, id: 5}"
+t validate iddup.yaml
+expect "one id named twice" 2 "iddup.yaml:10:19: accounts.1.id: expected an account id not named before, got \"5\""
+# a valid one: h is account 17 (no account added), big a new account 200
+named idok.yaml "  - {name: h, id: 17}
+  - {name: big, community: all, followers: 150}"
+t run idok.yaml
+expect "a post by an account of the graph" 0 "tagcascade: 201 accounts (0 bots)"
+t summary idok.h5
+ncases=$((ncases + 1))
+grep -qE '^ +[0-9]+ h +05-05 20:01' out || not_ok "a post by an account of the graph" \
+    "summary has no root by h: $(head -c 600 out)"
+
 cat >botcomm.yaml <<'EOF'
 time:
   start: 2017-05-05T20:00:00+02:00
