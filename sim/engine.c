@@ -211,10 +211,12 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->W = 1 << 14;
     e->mask = e->W - 1;
     e->slot = tc_xcalloc((size_t)e->W, sizeof *e->slot);
-    e->tcand = tc_xcalloc((size_t)threads, sizeof *e->tcand);
-    e->tcount = tc_xcalloc((size_t)threads * (2 + (size_t)pop->ncomm), sizeof *e->tcount);
+    /* what threads write at the same time lies on lines of their own */
+    e->tcand = tc_xcalloc_lines((size_t)threads, sizeof *e->tcand);
+    e->tstride = (2 + (int64_t)pop->ncomm + 7) / 8 * 8;
+    e->tcount = tc_xcalloc_lines((size_t)threads, (size_t)e->tstride * sizeof *e->tcount);
     e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
-    for (int i = 0; i < threads; i++) e->rng[i] = gsl_rng_alloc(tc_rng_philox);
+    for (int i = 0; i < threads; i++) e->rng[i] = tc_rng_alloc_own_line();
     rule_init(e);
     if (model->engine == TC_RULE_STEP) e->stepper = tc_stepper_alloc(e);
     return TC_OK;
@@ -242,10 +244,12 @@ void tc_engine_destroy(tc_engine *e)
     free(e->slot);
     free(e->far.v);
     free(e->cand.v);
+    free(e->order);
+    free(e->order_tmp);
     free(e->posts);
     free(e->aud_prefix);
     if (e->tcand)
-        for (int i = 0; i < e->threads; i++) free(e->tcand[i].v);
+        for (int i = 0; i < e->threads; i++) free(e->tcand[i].p.v);
     free(e->tcand);
     free(e->tcount);
     if (e->rng)
@@ -416,7 +420,7 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
 {
     const tc_population *pop = e->pop;
     if (e->flags[w] & TC_F_REMOVED) return; /* written only between rounds */
-    int64_t *cnt = e->tcount + (size_t)tid * (2 + (size_t)pop->ncomm);
+    int64_t *cnt = e->tcount + (size_t)tid * (size_t)e->tstride;
     if (!__atomic_exchange_n(&e->exposed[w], 1, __ATOMIC_RELAXED)) {
         cnt[count_class(pop->cls[w])]++;
         cnt[2 + pop->comm[w]]++;
@@ -433,7 +437,7 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
         c.t = next_session(e, r, w, look);
         if (c.t >= e->horizon) return;
         c.kind = TC_K_READ;
-        pvec_push(&e->tcand[tid], &c);
+        pvec_push(&e->tcand[tid].p, &c);
         return;
     }
     if (cls == TC_CLASS_BOT && !bot_active(e, w, p->t)) return;
@@ -442,7 +446,7 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
         if (!adoption_post(e, p->author, p->seq, p->root)) return;
         c.t = p->t;
         c.kind = TC_K_EXPOSE;
-        pvec_push(&e->tcand[tid], &c);
+        pvec_push(&e->tcand[tid].p, &c);
         return;
     }
     double prob = leader ? 1.0 : adopt_prob(e, p->author, w, p->t);
@@ -451,7 +455,7 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
     tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
     c.t = p->t + reshare_delay(e, r, cls);
     if (c.t >= e->horizon) return;
-    pvec_push(&e->tcand[tid], &c);
+    pvec_push(&e->tcand[tid].p, &c);
 }
 
 static inline int64_t post_audience(const tc_engine *e, const tc_post *p)
@@ -517,7 +521,7 @@ static int fast_applies(tc_engine *e)
     }
     if (ok) {
         size_t words = ((size_t)e->net->n + 63) / 64;
-        e->fcand = tc_xcalloc((size_t)e->threads, sizeof *e->fcand);
+        e->fcand = tc_xcalloc_lines((size_t)e->threads, (size_t)e->tstride * sizeof *e->fcand);
         e->fexp = tc_xcalloc(words ? words : 1, sizeof *e->fexp);
         e->fclosed = tc_xcalloc(words ? words : 1, sizeof *e->fclosed);
     }
@@ -636,7 +640,7 @@ static void fast_candidate(tc_engine *e, int tid, const tc_post *p, int32_t w, d
                     .seq = p->seq, .t0 = (float)p->t, .kind = TC_K_RESHARE};
     c.t = p->t + tc_population_delay(pop, r, cls);
     if (c.t >= e->horizon) return;
-    pvec_push(&e->tcand[tid], &c);
+    pvec_push(&e->tcand[tid].p, &c);
 }
 
 /* Block j of post i's audience: every entry exposed, the candidates drawn. */
@@ -671,7 +675,7 @@ static void fast_block(tc_engine *e, int tid, int64_t i, int64_t j, int64_t *cnt
         n++;
         fast_candidate(e, tid, p, k < d ? s1[k] : s2[k], q);
     }
-    e->fcand[tid] += n;
+    e->fcand[tid * e->tstride] += n;
 }
 
 /* Edges lo .. lo + chunk - 1 (of total) of the posts going edge by edge. */
@@ -748,15 +752,14 @@ static void deliver(tc_engine *e, int64_t iv)
     int64_t total = e->aud_prefix[np];
     const int64_t chunk = 4096;
     int64_t nchunks = (total + chunk - 1) / chunk, nunits = e->nfunit;
-    int ncnt = 2 + e->pop->ncomm;
     int removed = e->removed_bots + e->removed_humans > 0;
-    memset(e->tcount, 0, (size_t)e->threads * (size_t)ncnt * sizeof *e->tcount);
+    memset(e->tcount, 0, (size_t)e->threads * (size_t)e->tstride * sizeof *e->tcount);
 
     if (nchunks + nunits > 1) {
 #pragma omp parallel num_threads(e->threads)
         {
             int tid = omp_get_thread_num();
-            int64_t *cnt = e->tcount + (size_t)tid * (size_t)ncnt;
+            int64_t *cnt = e->tcount + (size_t)tid * (size_t)e->tstride;
 #pragma omp for schedule(dynamic, 1) nowait
             for (int64_t c = 0; c < nchunks; c++) plain_chunk(e, tid, c * chunk, chunk, total);
 #pragma omp for schedule(dynamic, 1)
@@ -768,15 +771,15 @@ static void deliver(tc_engine *e, int64_t iv)
         if (nunits) fast_unit(e, 0, 0, e->tcount, removed);
     }
     for (int t = 0; t < e->threads; t++) {
-        const int64_t *cnt = e->tcount + (size_t)t * (size_t)ncnt;
+        const int64_t *cnt = e->tcount + (size_t)t * (size_t)e->tstride;
         e->rec->by_class[((int64_t)TC_CNT_EXPOSED * e->rec->T + iv) * 2 + 0] += cnt[0];
         e->rec->by_class[((int64_t)TC_CNT_EXPOSED * e->rec->T + iv) * 2 + 1] += cnt[1];
         for (int c = 0; c < e->pop->ncomm; c++)
             e->rec->by_comm[((int64_t)TC_CNT_EXPOSED * e->rec->T + iv) * e->rec->ncomm + c] +=
                 cnt[2 + c];
-        if (e->fcand) e->candidates += e->fcand[t], e->fcand[t] = 0;
-        for (int64_t i = 0; i < e->tcand[t].n; i++) schedule(e, &e->tcand[t].v[i]);
-        e->tcand[t].n = 0;
+        if (e->fcand) e->candidates += e->fcand[t * e->tstride], e->fcand[t * e->tstride] = 0;
+        for (int64_t i = 0; i < e->tcand[t].p.n; i++) schedule(e, &e->tcand[t].p.v[i]);
+        e->tcand[t].p.n = 0;
     }
     e->nposts = 0;
 }
@@ -989,15 +992,85 @@ static void count_exposure(tc_engine *e, const tc_pending *c, int again)
     schedule(e, &a);
 }
 
+/* The order in which play() takes a bucket's n events, as cmp_pending sorts
+ * them: e->order[i] & 0xffffffff is the index of the i-th. Large buckets go by
+ * a stable radix sort on the account (events were pushed in an order that
+ * depends on the threads, so the account alone does not settle it), then each
+ * run of one account's events, short in practice, by cmp_pending. The order is
+ * the one qsort gives: cmp_pending orders any two events that differ. An index
+ * takes 32 bits: a bucket of 2^32 events would hold 160 GiB. */
+static void order_events(tc_engine *e, const tc_pvec *cand)
+{
+    int64_t n = cand->n;
+    const tc_pending *v = cand->v;
+    if (n > e->order_cap) {
+        e->order_cap = n + n / 2;
+        free(e->order);
+        free(e->order_tmp);
+        e->order = tc_xmalloc((size_t)e->order_cap * sizeof *e->order);
+        e->order_tmp = tc_xmalloc((size_t)e->order_cap * sizeof *e->order_tmp);
+    }
+    uint64_t *a = e->order, *b = e->order_tmp;
+    uint32_t top = 0;
+    for (int64_t i = 0; i < n; i++) {
+        a[i] = (uint64_t)(uint32_t)v[i].account << 32 | (uint64_t)i;
+        top |= (uint32_t)v[i].account;
+    }
+    if (n > 256) {
+        enum { BITS = 11, R = 1 << BITS };
+        int64_t cnt[R];
+        for (int shift = 32; shift < 64 && (top >> (shift - 32)) != 0; shift += BITS) {
+            memset(cnt, 0, sizeof cnt);
+            for (int64_t i = 0; i < n; i++) cnt[a[i] >> shift & (R - 1)]++;
+            for (int64_t k = 0, sum = 0; k < R; k++) {
+                int64_t c = cnt[k];
+                cnt[k] = sum;
+                sum += c;
+            }
+            for (int64_t i = 0; i < n; i++) b[cnt[a[i] >> shift & (R - 1)]++] = a[i];
+            uint64_t *t = a;
+            a = b;
+            b = t;
+        }
+    } else {
+        /* small: insertion sort on the account */
+        for (int64_t i = 1; i < n; i++) {
+            uint64_t x = a[i];
+            int64_t j = i;
+            for (; j > 0 && (a[j - 1] >> 32) > (x >> 32); j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+    }
+    /* runs of one account, by cmp_pending */
+    for (int64_t i = 0; i < n;) {
+        int64_t j = i + 1;
+        while (j < n && (a[j] >> 32) == (a[i] >> 32)) j++;
+        for (int64_t k = i + 1; k < j; k++) {
+            uint64_t x = a[k];
+            int64_t m = k;
+            for (; m > i && cmp_pending(&v[(uint32_t)a[m - 1]], &v[(uint32_t)x]) > 0; m--)
+                a[m] = a[m - 1];
+            a[m] = x;
+        }
+        i = j;
+    }
+    if (a != e->order) {
+        e->order_tmp = e->order;
+        e->order = a;
+    }
+}
+
 /* Play the pending events of the bucket in their sorted order. */
 static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
 {
-    qsort(cand->v, (size_t)cand->n, sizeof *cand->v, cmp_pending);
+    order_events(e, cand);
+    const tc_pending *prev = NULL;
     for (int64_t i = 0; i < cand->n; i++) {
-        const tc_pending *c = &cand->v[i];
+        const tc_pending *c = &cand->v[(uint32_t)e->order[i]];
         int32_t w = c->account;
+        int again = e->nseen && prev && same_post(c, prev);
+        prev = c;
         if (e->flags[w] & TC_F_REMOVED) continue;
-        int again = e->nseen && i > 0 && same_post(c, &cand->v[i - 1]);
         switch (c->kind) {
         case TC_K_RESHARE:
             if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) continue;
@@ -1044,12 +1117,12 @@ static void trend_start(tc_engine *e, double t)
             if (s >= e->horizon) continue;
             tc_pending c = {.t = s, .account = v, .parent = -1, .root = -1, .depth = 1,
                             .seq = e->trend_epoch, .kind = TC_K_TREND};
-            pvec_push(&e->tcand[tid], &c);
+            pvec_push(&e->tcand[tid].p, &c);
         }
     }
     for (int t2 = 0; t2 < e->threads; t2++) {
-        for (int64_t i = 0; i < e->tcand[t2].n; i++) schedule(e, &e->tcand[t2].v[i]);
-        e->tcand[t2].n = 0;
+        for (int64_t i = 0; i < e->tcand[t2].p.n; i++) schedule(e, &e->tcand[t2].p.v[i]);
+        e->tcand[t2].p.n = 0;
     }
 }
 

@@ -42,6 +42,12 @@ typedef struct tc_pvec {
     int64_t n, cap;
 } tc_pvec;
 
+/* A thread's candidates of a round, alone on its cache line. */
+typedef union tc_tcand {
+    tc_pvec p;
+    char line[64];
+} tc_tcand;
+
 /* One post being delivered: the author's `seq`-th post (0 = a reshare, k+1 = the
  * k-th timeline event) at time t. */
 typedef struct tc_post {
@@ -116,8 +122,11 @@ typedef struct tc_engine {
     tc_post *posts;
     int64_t nposts, posts_cap;
     int64_t *aud_prefix;
-    tc_pvec *tcand;        /* per thread */
-    int64_t *tcount;       /* per thread: [2 + ncomm] new exposures */
+    tc_tcand *tcand;       /* per thread, a line each */
+    uint64_t *order, *order_tmp; /* play's sort: (account << 32 | index), and scratch */
+    int64_t order_cap;
+    int64_t *tcount;       /* per thread: [2 + ncomm] new exposures, tstride apart */
+    int64_t tstride;       /* 2 + ncomm rounded up to whole cache lines */
     gsl_rng **rng;         /* per thread */
 
     /* interventions: indexes of the timeline's silence and damping events */
@@ -159,7 +168,7 @@ typedef struct tc_engine {
     uint64_t fbound_mask;  /* dampings in force (the first 64) when it was computed */
     double fbound_last;
     int64_t candidates;    /* fast path: audience entries drawn as candidates */
-    int64_t *fcand;        /* [threads]: the same, in the round being delivered */
+    int64_t *fcand;        /* [threads, tstride apart]: the same, in the round being delivered */
     uint64_t *fexp;        /* [n bits] set only once exposed[] is: a filter that fits in cache */
     uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
                               (adopted, immune, removed): another filter */

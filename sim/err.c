@@ -39,6 +39,15 @@ void *tc_xcalloc(size_t n, size_t size)
     return p;
 }
 
+void *tc_xcalloc_lines(size_t n, size_t size)
+{
+    size_t per = (size + TC_LINE - 1) / TC_LINE * TC_LINE, total = (n ? n : 1) * (per ? per : TC_LINE);
+    void *p = aligned_alloc(TC_LINE, total);
+    if (!p) oom(total);
+    memset(p, 0, total);
+    return p;
+}
+
 void *tc_xrealloc(void *p, size_t size)
 {
     void *q = realloc(p, size ? size : 1);

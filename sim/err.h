@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#define TC_LINE 64 /* bytes in a cache line */
+
 /* Exit codes double as error codes: 0 ok, 1 runtime failure, 2 bad input. */
 enum { TC_OK = 0, TC_ERUNTIME = 1, TC_EINPUT = 2 };
 
@@ -38,6 +40,10 @@ void tc_err_set(tc_err *err, int code, const char *fmt, ...)
 void *tc_xmalloc(size_t size);
 void *tc_xcalloc(size_t n, size_t size);
 void *tc_xrealloc(void *p, size_t size);
+/* n zeroed blocks of `size` bytes each rounded up to whole cache lines (64 bytes),
+ * the first on a line boundary: per-thread data that threads write at the same
+ * time without pulling each other's lines away. Freed by free(). */
+void *tc_xcalloc_lines(size_t n, size_t size);
 char *tc_xstrdup(const char *s);
 
 /* Turn off the default (aborting or printing) error handlers of igraph, GSL and

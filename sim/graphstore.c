@@ -673,6 +673,8 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
         TC_FAIL(TC_EINPUT, "%s: /graph: the arrays hash to %016" PRIx64 ", the store says %s: "
                 "the file was changed or damaged", path, h, hex);
     info->hash = h;
+    net->hash = h;
+    net->hashed = 1;
     TC_TRY(read_communities(g, path, (int32_t)n, info, err));
 cleanup:
     if (d >= 0) H5Dclose(d);

@@ -115,6 +115,7 @@ int tc_net_add_edges(tc_net *net, int32_t n, int64_t k, const int32_t *src,
 {
     int rc = TC_OK;
     int64_t *cur = NULL;
+    net->hashed = 0;
     int32_t *dirty = NULL;
     if (n < net->n) TC_FAIL(TC_EINPUT, "cannot shrink a net of %d accounts to %d", net->n, n);
     TC_TRY(check_ids(n, k, src, dst, err));
@@ -181,6 +182,7 @@ uint64_t tc_net_hash_bytes(uint64_t h, const void *p, size_t len)
 
 uint64_t tc_net_hash(const tc_net *net)
 {
+    if (net->hashed) return net->hash;
     uint64_t h = TC_NET_HASH_INIT;
     int64_t n = net->n;
     h = tc_net_hash_bytes(h, &n, sizeof n);

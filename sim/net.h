@@ -15,6 +15,8 @@ typedef struct tc_net {
     int64_t *off;   /* [n+1]: audience(u) = dst[off[u] .. off[u+1]) */
     int32_t *dst;   /* [m] */
     int64_t self_loops_dropped, duplicates_dropped;
+    int hashed;     /* 1: `hash` is tc_net_hash of the arrays as they are */
+    uint64_t hash;
 } tc_net;
 
 /* Freeze m edges (src's posts reach dst) on n accounts into a CSR. Self-loops are
@@ -55,7 +57,9 @@ static inline int64_t tc_net_degree(const tc_net *net, int32_t u)
     return net->off[u + 1] - net->off[u];
 }
 
-/* FNV-1a 64 over n, m (as int64), off and dst: equal graphs give equal hashes. */
+/* FNV-1a 64 over n, m (as int64), off and dst: equal graphs give equal hashes.
+ * A net that knows its hash (`hashed`, set where it was just computed: a store's
+ * check) answers without reading the arrays again. */
 uint64_t tc_net_hash(const tc_net *net);
 
 /* The FNV-1a 64 step of tc_net_hash, for hashing a CSR that is not in memory

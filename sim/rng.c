@@ -1,6 +1,8 @@
 /* Philox4x32-10 as a gsl_rng_type with a keyed, repositionable counter. */
 #include "rng.h"
 
+#include "err.h"
+
 #include <Random123/philox.h>
 #include <string.h>
 
@@ -67,6 +69,15 @@ static const gsl_rng_type philox_type = {
 };
 
 const gsl_rng_type *const tc_rng_philox = &philox_type;
+
+gsl_rng *tc_rng_alloc_own_line(void)
+{
+    gsl_rng *r = tc_xcalloc_lines(1, sizeof *r);
+    r->type = tc_rng_philox;
+    r->state = tc_xcalloc_lines(1, philox_type.size);
+    gsl_rng_set(r, 0);
+    return r;
+}
 
 static inline void stream_ctr(uint32_t ctr[4], uint32_t purpose, uint32_t a,
                               uint64_t b)

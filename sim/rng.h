@@ -46,6 +46,12 @@ enum tc_purpose {
  * never 0 or 1, so log(u) is always finite. */
 extern const gsl_rng_type *const tc_rng_philox;
 
+/* A tc_rng_philox generator whose struct and state each sit on cache lines of
+ * their own, for one thread among several: generators allocated one after the
+ * other would otherwise share lines, and every draw would pull the line away
+ * from the other thread. Freed by gsl_rng_free. Aborts when out of memory. */
+gsl_rng *tc_rng_alloc_own_line(void);
+
 /* Position `r` (which must be of type tc_rng_philox) at the start of the stream
  * (purpose, a, b) under `key`: counter = {a, b low, b high, purpose << 24 | block}.
  * purpose < 256; b uses all 64 bits. O(1), no allocation. Each stream holds 2^24

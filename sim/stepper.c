@@ -2,8 +2,10 @@
  *   1. the timeline's posts of the step put their authors in the rule's seed
  *      state;
  *   2. every account in a push state adds one to in[its state] of each of its
- *      followers (integer atomics, work split into equal runs of audience
- *      entries) and offers itself as their parent (an atomic minimum of ids);
+ *      followers and offers itself as their parent (the minimum of ids). On
+ *      several threads the work is split into equal runs of audience entries
+ *      whose contacts are sorted into parts of the accounts, and each part is
+ *      then counted by one thread: no two threads write one account's counts;
  *   3. every account with some in[k] > 0, in a live state, or in a push state
  *      when the rule needs out[], draws its next state from its own stream
  *      (run key, TC_P_STEP, account, step) while the states are read-only;
@@ -23,6 +25,26 @@
 #include "rng.h"
 
 enum { M_HIT = 1, M_ACT = 2 }; /* mark bits: has an in-count this step; in act */
+
+/* A growing vector of 64-bit entries. */
+typedef struct tc_cvec {
+    uint64_t *v;
+    int64_t n, cap;
+} tc_cvec;
+
+static inline void cvec_push(tc_cvec *c, uint64_t x)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 1024;
+        c->v = tc_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
+    }
+    c->v[c->n++] = x;
+}
+
+/* Contacts gathered in one pass of phase 2 on several threads, at most: a step
+ * that reaches more goes in several passes, so that the buffers stay near
+ * 8 bytes x this (counts add up across passes). */
+#define TC_STEP_PASS ((int64_t)1 << 16)
 #define NO_PARENT INT32_MAX
 
 struct tc_stepper {
@@ -44,7 +66,20 @@ struct tc_stepper {
     int64_t neval;
     int64_t *pre;                    /* [n + 1] audience prefix over act */
     int64_t sizes[TC_STEP_MAXSTATES];
+    /* phase 2 on several threads: contacts (w << 32 | u) sorted by thread into
+     * parts of the accounts (w >> part_shift), then each part counted by one
+     * thread with plain stores */
+    int nthreads, nparts, part_shift;
+    tc_cvec *cv;                     /* [threads * nparts], a thread's row on lines of its own */
+    tc_cvec *hits;                   /* [nparts]: accounts first reached, per part */
 };
+
+/* Thread t's row of contact vectors (tc_xcalloc_lines rounds rows to lines). */
+static inline tc_cvec *cv_row(const tc_stepper *s, int t)
+{
+    size_t row = ((size_t)s->nparts * sizeof *s->cv + TC_LINE - 1) / TC_LINE * TC_LINE;
+    return (tc_cvec *)((char *)s->cv + (size_t)t * row);
+}
 
 static inline int64_t audience(const tc_engine *e, int32_t u)
 {
@@ -88,6 +123,15 @@ tc_stepper *tc_stepper_alloc(tc_engine *e)
     s->eval = tc_xmalloc(nn * sizeof *s->eval);
     s->pre = tc_xmalloc((nn + 1) * sizeof *s->pre);
     s->sizes[0] = n;
+    s->nthreads = e->threads;
+    if (e->threads > 1) {
+        /* about 8 parts per thread, each a run of 2^part_shift ids */
+        int64_t want = 8 * (int64_t)e->threads;
+        while (((int64_t)n >> s->part_shift) + 1 > want) s->part_shift++;
+        s->nparts = (int)(((int64_t)n >> s->part_shift) + 1);
+        s->cv = tc_xcalloc_lines((size_t)e->threads, (size_t)s->nparts * sizeof *s->cv);
+        s->hits = tc_xcalloc((size_t)s->nparts, sizeof *s->hits);
+    }
     tc_recorder_compartments(e->rec, s->ns, m->state_names);
     return s;
 }
@@ -104,6 +148,13 @@ void tc_stepper_free(tc_stepper *s)
     free(s->act);
     free(s->eval);
     free(s->pre);
+    if (s->cv) {
+        for (int t = 0; t < s->nthreads; t++)
+            for (int q = 0; q < s->nparts; q++) free(cv_row(s, t)[q].v);
+        for (int q = 0; q < s->nparts; q++) free(s->hits[q].v);
+    }
+    free(s->cv);
+    free(s->hits);
     free(s);
 }
 
@@ -146,14 +197,6 @@ static int64_t next_post(const tc_engine *e)
     return -1;
 }
 
-static inline void atomic_min(int32_t *p, int32_t v)
-{
-    int32_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
-    while (v < cur &&
-           !__atomic_compare_exchange_n(p, &cur, v, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-    }
-}
-
 /* ------------------------------------------------------------------ phases */
 
 /* 1. Posts of step k: each is an original post (a root) and puts its author in
@@ -193,42 +236,89 @@ static inline int dense(const tc_stepper *s, int32_t n)
 }
 
 /* u, in a push state of slot `slot` (and an adopting one if `adopt`), reaches w:
- * one more in-count, w listed in eval the first time, u offered as w's parent.
- * `atomic` when other threads may touch w at the same time. */
-static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adopt, int atomic)
+ * one more in-count, w listed in `hits` the first time, u offered as w's parent.
+ * Only one thread touches w at a time. */
+static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adopt,
+                         int32_t *hits, int64_t *nhits)
 {
-    int32_t *c = &s->cnt[(int64_t)w * s->np + slot];
-    if (!atomic) {
-        ++*c;
-        if (!(s->mark[w] & M_HIT)) {
-            s->mark[w] |= M_HIT;
-            s->eval[s->neval++] = w;
-        }
-        if (adopt && u < s->par[w]) s->par[w] = u;
-        return;
+    s->cnt[(int64_t)w * s->np + slot]++;
+    if (!(s->mark[w] & M_HIT)) {
+        s->mark[w] |= M_HIT;
+        hits[(*nhits)++] = w;
     }
-    __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
-    if (!(__atomic_load_n(&s->mark[w], __ATOMIC_RELAXED) & M_HIT) &&
-        !(__atomic_fetch_or(&s->mark[w], M_HIT, __ATOMIC_RELAXED) & M_HIT))
-        s->eval[__atomic_fetch_add(&s->neval, 1, __ATOMIC_RELAXED)] = w;
-    if (adopt) atomic_min(&s->par[w], u);
+    if (adopt && u < s->par[w]) s->par[w] = u;
 }
 
-/* u reaches its followers of index [j0, j1): the net's audience, then the
- * population's added edges. */
-static void reach_range(const tc_engine *e, tc_stepper *s, int32_t u, int64_t j0, int64_t j1,
-                        int atomic)
+/* The audience entry at `k` of the act list (pre[a] <= k < pre[a + 1]), for
+ * entries lo .. hi - 1: f(u, w) for each, u = act[a] the author, w the follower
+ * (the net's audience, then the population's added edges). */
+#define FOR_ENTRIES(e, s, lo, hi, BODY)                                                   \
+    do {                                                                                  \
+        int64_t a_ = 0, z_ = (s)->nact;                                                   \
+        while (z_ - a_ > 1) { /* the source holding entry lo: last a with pre[a] <= lo */ \
+            int64_t mid_ = (a_ + z_) / 2;                                                 \
+            if ((s)->pre[mid_] <= (lo)) a_ = mid_;                                        \
+            else z_ = mid_;                                                               \
+        }                                                                                 \
+        for (int64_t k_ = (lo); k_ < (hi); a_++) {                                        \
+            int64_t end_ = (s)->pre[a_ + 1] < (hi) ? (s)->pre[a_ + 1] : (hi);             \
+            int32_t u = (s)->act[a_];                                                     \
+            int64_t d_ = tc_net_degree((e)->net, u), j0_ = k_ - (s)->pre[a_];             \
+            int64_t j1_ = end_ - (s)->pre[a_];                                            \
+            const int32_t *dst_ = (e)->net->dst + (e)->net->off[u];                       \
+            for (int64_t j_ = j0_; j_ < j1_; j_++) {                                      \
+                int32_t w = j_ < d_ ? dst_[j_]                                            \
+                                    : (e)->pop->xdst[(e)->pop->xoff[u] + (j_ - d_)];      \
+                BODY;                                                                     \
+            }                                                                             \
+            k_ = end_ > k_ ? end_ : k_;                                                   \
+        }                                                                                 \
+    } while (0)
+
+/* Entries lo .. hi - 1 on several threads: each thread sorts the contacts of
+ * its chunks into parts of the accounts; then each part is counted by one
+ * thread, and the accounts it reached first are appended to eval part by part. */
+static void count_parts(tc_engine *e, tc_stepper *s, int64_t lo, int64_t hi)
 {
-    uint8_t su = s->state[u];
-    int slot = s->slot[su], adopt = s->adopt >> su & 1;
-    int64_t d = tc_net_degree(e->net, u), hi = j1 < d ? j1 : d;
-    const int32_t *dst = e->net->dst + e->net->off[u];
-    if (atomic)
-        for (int64_t j = j0; j < hi; j++) reach(s, u, dst[j], slot, adopt, 1);
-    else
-        for (int64_t j = j0; j < hi; j++) reach(s, u, dst[j], slot, adopt, 0);
-    for (int64_t j = j0 > d ? j0 : d; j < j1; j++)
-        reach(s, u, e->pop->xdst[e->pop->xoff[u] + (j - d)], slot, adopt, atomic);
+    const int64_t chunk = 4096;
+    int64_t nchunks = (hi - lo + chunk - 1) / chunk;
+    const int shift = s->part_shift, P = s->nparts;
+#pragma omp parallel num_threads(e->threads)
+    {
+        tc_cvec *mine = cv_row(s, omp_get_thread_num());
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < nchunks; c++) {
+            int64_t a = lo + c * chunk, b = a + chunk < hi ? a + chunk : hi;
+            FOR_ENTRIES(e, s, a, b,
+                        cvec_push(&mine[w >> shift], (uint64_t)(uint32_t)w << 32 | (uint32_t)u));
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int q = 0; q < P; q++) {
+            int64_t m = 0;
+            for (int t = 0; t < s->nthreads; t++) m += cv_row(s, t)[q].n;
+            tc_cvec *h = &s->hits[q];
+            if (h->cap < m) {
+                h->cap = m;
+                free(h->v);
+                h->v = tc_xmalloc((size_t)m * sizeof *h->v);
+            }
+            int32_t *hv = (int32_t *)h->v; /* ids, in the first half of the room */
+            h->n = 0;
+            for (int t = 0; t < s->nthreads; t++) {
+                tc_cvec *c = &cv_row(s, t)[q];
+                for (int64_t i = 0; i < c->n; i++) {
+                    int32_t w = (int32_t)(c->v[i] >> 32), u = (int32_t)(uint32_t)c->v[i];
+                    uint8_t su = s->state[u];
+                    reach(s, u, w, s->slot[su], s->adopt >> su & 1, hv, &h->n);
+                }
+                c->n = 0;
+            }
+        }
+    }
+    for (int q = 0; q < P; q++) {
+        memcpy(s->eval + s->neval, s->hits[q].v, (size_t)s->hits[q].n * sizeof *s->eval);
+        s->neval += s->hits[q].n;
+    }
 }
 
 /* 2. In-counts: every account of act in a push state reaches its audience. The
@@ -244,29 +334,15 @@ static void count(tc_engine *e, tc_stepper *s)
     int64_t total = s->pre[na];
     e->examined += total;
     s->neval = 0;
-    const int64_t chunk = 4096;
-    int64_t nchunks = (total + chunk - 1) / chunk;
-    /* a parallel region costs more than a few thousand entries on a busy machine;
-     * alone, one thread needs no atomics */
-    const int par = e->threads > 1 && nchunks > 4;
-#pragma omp parallel num_threads(e->threads) if (par)
-    {
-#pragma omp for schedule(dynamic, 1)
-        for (int64_t c = 0; c < nchunks; c++) {
-            int64_t lo = c * chunk, hi = lo + chunk < total ? lo + chunk : total;
-            /* the source holding entry lo: last i with pre[i] <= lo */
-            int64_t a = 0, z = na;
-            while (z - a > 1) {
-                int64_t mid = (a + z) / 2;
-                if (s->pre[mid] <= lo) a = mid;
-                else z = mid;
-            }
-            for (int64_t k = lo; k < hi; a++) {
-                int64_t end = s->pre[a + 1] < hi ? s->pre[a + 1] : hi;
-                if (end > k) reach_range(e, s, s->act[a], k - s->pre[a], end - s->pre[a], par);
-                k = end > k ? end : k;
-            }
-        }
+    /* a parallel region costs more than a few thousand entries on a busy machine */
+    if (e->threads > 1 && total > 4 * 4096) {
+        for (int64_t lo = 0; lo < total; lo += TC_STEP_PASS)
+            count_parts(e, s, lo, lo + TC_STEP_PASS < total ? lo + TC_STEP_PASS : total);
+    } else {
+        FOR_ENTRIES(e, s, 0, total, {
+            uint8_t su = s->state[u];
+            reach(s, u, w, s->slot[su], s->adopt >> su & 1, s->eval, &s->neval);
+        });
     }
     /* accounts that change without contact, or look at their followers */
     int32_t n = e->net->n;
@@ -290,14 +366,14 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
 {
     const tc_population *pop = e->pop;
     const tc_model_type *m = e->model;
-    const int ns = s->ns, np = s->np, ncnt = 2 + pop->ncomm;
+    const int ns = s->ns, np = s->np;
     int64_t nev = s->neval, ex = 0;
-    memset(e->tcount, 0, (size_t)e->threads * (size_t)ncnt * sizeof *e->tcount);
+    memset(e->tcount, 0, (size_t)e->threads * (size_t)e->tstride * sizeof *e->tcount);
 #pragma omp parallel num_threads(e->threads) if (nev > 4096 || (m->needs_out && nev > 256)) \
     reduction(+ : ex)
     {
         int tid = omp_get_thread_num();
-        int64_t *tc = e->tcount + (size_t)tid * (size_t)ncnt;
+        int64_t *tc = e->tcount + (size_t)tid * (size_t)e->tstride;
         gsl_rng *r = e->rng[tid];
         int32_t in[TC_STEP_MAXSTATES], out[TC_STEP_MAXSTATES];
 #pragma omp for schedule(dynamic, 256)
@@ -332,7 +408,7 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
     e->examined += ex;
     tc_recorder *rec = e->rec;
     for (int t = 0; t < e->threads; t++) {
-        const int64_t *c = e->tcount + (size_t)t * (size_t)ncnt;
+        const int64_t *c = e->tcount + (size_t)t * (size_t)e->tstride;
         rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 0] += c[0];
         rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 1] += c[1];
         for (int q = 0; q < pop->ncomm; q++)
