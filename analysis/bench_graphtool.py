@@ -199,28 +199,14 @@ def cmd_run(a):
     print("graph %d %d %.3f" % (g.num_vertices(), g.num_edges(), time.perf_counter() - t0))
     outdeg = g.get_out_degrees(g.get_vertices()).astype(np.int64)
     seeds = [int(s) for s in a.seeds.split(",")]
-    extra = None
     for spec in a.work:
-        # NAME:BETA:GAMMA[:via]. With "via" the cascade starts, as the step
-        # engine's does, at an extra vertex whose one follower is v (the
-        # scenario's named account `src`): v is then infected with probability
-        # beta per step while the extra vertex is infectious, in both tools.
-        name, beta, gamma, *via = spec.split(":")
-        if via and extra is None:
-            extra = int(g.add_vertex())
-            outdeg = np.append(outdeg, 1)
+        name, beta, gamma = spec.split(":")
         for th in a.threads:
             gt.openmp_set_num_threads(th)
             for i, v in enumerate(seeds):
                 gt.seed_rng(a.seed + i)
-                e = g.add_edge(extra, v) if via else None
-                secs, steps, s = cascade(gt, g, float(beta), float(gamma),
-                                         extra if via else v, a.max_steps)
-                if e is not None:
-                    g.remove_edge(e)
+                secs, steps, s = cascade(gt, g, float(beta), float(gamma), v, a.max_steps)
                 hit = s != 0
-                if via:
-                    hit[extra] = False
                 # edges examined: each vertex ever infected reaches its followers
                 # (out-edges); graph-tool walks them when it becomes infectious
                 print("run %s %d %d %.6f %d %d %d" % (name, th, v, secs,

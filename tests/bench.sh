@@ -50,15 +50,6 @@ colsum() { awk -v c="$1" '{s += $c} END {printf "%.6f\n", s}' "$2"; }
 # rate A B: A / B with 3 significant digits, "-" when B is 0
 rate() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.3g\n", a / b; else print "-"}'; }
 mb() { awk -v k="$1" 'BEGIN {printf "%d\n", k / 1024 + 0.5}'; }
-# communities that put account v of n alone in community `seed` (scenarios/bench/)
-communities() {
-    awk -v v="$1" -v n="$2" 'BEGIN {
-        printf "["
-        if (v > 0) printf "{name: before, share: %.17g}, ", v / n
-        printf "{name: seed, share: %.17g}", 1 / n
-        if (v < n - 1) printf ", {name: after, share: %.17g}", (n - v - 1) / n
-        printf "]" }'
-}
 # timed CMD...: runs CMD with stderr to $d/err; $d/time gets "wall_s peak_kB"
 timed() { /usr/bin/time -f '%e %M' -o "$d/time" "$@" 2>"$d/err"; }
 # one tagcascade run; appends "run_s wall_s edges reach peak_kB build_s reshares" to $1
@@ -106,6 +97,7 @@ cascades() { # name n m
     sir=1
     "$BIN" models 2>/dev/null | grep -q '^sir ' || sir=0
     if [ $sir = 1 ] && ! "$BIN" validate scenarios/bench/sir_store.yaml --set graph.file="$store" \
+        --set "accounts=[{name: seed, id: 0}]" \
         >/dev/null 2>"$d/err"; then
         sir=2
         sir_err=$(head -n 1 "$d/err")
@@ -114,7 +106,7 @@ cascades() { # name n m
     gtwork="--work ic_p0.2:0.2:1 --work ic_p0.12:0.12:1"
     if [ $sir = 1 ]; then
         works="$works sir"
-        gtwork="$gtwork --work sir:0.12:0.5:via"
+        gtwork="$gtwork --work sir:0.12:0.5"
     fi
     for w in $works; do
         case $w in
@@ -126,7 +118,7 @@ cascades() { # name n m
             i=1
             for v in $seeds; do
                 tc_run "$d/tc.$w.$th" "$scen" --threads "$th" --seed "$i" \
-                    --set graph.file="$store" --set "graph.communities=$(communities "$v" "$n")" \
+                    --set graph.file="$store" --set "accounts=[{name: seed, id: $v}]" \
                     --set "$set"
                 i=$((i + 1))
             done
@@ -239,7 +231,7 @@ big_one() {
     v=$("$BIN" graph info "$d/big.h5" | sed -n 's/^followers:.*(account \([0-9]*\)).*/\1/p')
     : >"$d/big.run"
     tc_run "$d/big.run" scenarios/bench/ic_store.yaml --threads "$CORES" --set graph.file="$d/big.h5" \
-        --set "graph.communities=$(communities "$v" "$n")" --set model.p=0.12 || return 1
+        --set "accounts=[{name: seed, id: $v}]" --set model.p=0.12 || return 1
     read -r run_s wall_s _ reach run_k build_s _ <"$d/big.run"
     printf '%-10s %7s %11s %8s %8s %8s %8s %7s %9s %9s\n' load+ic "$CORES" "$follows" "$wall_s" \
         "$build_s" "$run_s" "$reach" "$(mb "$run_k")" "$(rate "$((run_k * 1024))" "$follows")" "$store_mb"
