@@ -1,4 +1,5 @@
-/* Tree metrics by one breadth-first pass and one reverse pass over subtree sizes. */
+/* Tree metrics by one breadth-first pass and one reverse pass over subtree sizes,
+ * or, for nodes listed after their parents, by one pass each way. */
 #include "cascade.h"
 
 #include <math.h>
@@ -51,6 +52,61 @@ static int64_t smallest(const double *x, int64_t n, int64_t k, double *out)
     return m;
 }
 
+/* Reach times from the times of nodes 1 .. nr - 1 listed by idx (or all of
+ * 1 .. nr - 1 in order when idx is NULL). */
+static void reach_times(const double *t, const int64_t *idx, int64_t nr, tc_cascade_stats *out)
+{
+    int64_t K = tc_cascade_reach_marks[2];
+    double *ts = tc_xmalloc((size_t)(nr - 1) * sizeof *ts);
+    double *low = tc_xmalloc((size_t)K * sizeof *low);
+    for (int64_t k = 1; k < nr; k++) ts[k - 1] = t[idx ? idx[k] : k];
+    int64_t m = smallest(ts, nr - 1, K, low);
+    for (int k = 0; k < 3; k++)
+        if (m >= tc_cascade_reach_marks[k]) out->t_reach[k] = low[tc_cascade_reach_marks[k] - 1];
+    free(low);
+    free(ts);
+}
+
+/* tc_cascade_tree_stats for a tree whose nodes come after their parents: depths
+ * in one forward pass, subtree sizes in one backward pass, every node reachable.
+ * The integer sums are those of the breadth-first way; the Wiener index adds
+ * the same terms in another order, exactly while it stays below 2^64 (trees of
+ * fewer than about 4 million nodes). */
+static void ordered_stats(int64_t n, const int64_t *parent, const double *t,
+                          const uint8_t *bot, tc_cascade_stats *out, int32_t *depth_out)
+{
+    int32_t *depth = tc_xmalloc((size_t)n * sizeof *depth);
+    depth[0] = 0;
+    for (int64_t i = 1; i < n; i++) {
+        depth[i] = depth[parent[i]] + 1;
+        if (depth[i] > out->depth) out->depth = depth[i];
+    }
+    out->size = n - 1;
+    int64_t *breadth = tc_xcalloc((size_t)out->depth + 1, sizeof *breadth);
+    for (int64_t i = 1; i < n; i++) {
+        breadth[depth[i]]++;
+        if (bot && bot[i]) out->bot_reshares++;
+        if (bot && bot[parent[i]]) out->via_bot++;
+    }
+    for (int32_t d = 1; d <= out->depth; d++)
+        if (breadth[d] > out->max_breadth) out->max_breadth = breadth[d];
+    if (n >= 2) {
+        int64_t *sub = tc_xmalloc((size_t)n * sizeof *sub);
+        for (int64_t i = 0; i < n; i++) sub[i] = 1;
+        long double w = 0;
+        for (int64_t i = n - 1; i >= 1; i--) {
+            sub[parent[i]] += sub[i];
+            w += (long double)sub[i] * (long double)(n - sub[i]);
+        }
+        out->structural_virality = (double)(2.0L * w / ((long double)n * (long double)(n - 1)));
+        free(sub);
+        if (t) reach_times(t, NULL, n, out);
+    }
+    if (depth_out) memcpy(depth_out, depth, (size_t)n * sizeof *depth);
+    free(breadth);
+    free(depth);
+}
+
 void tc_cascade_tree_stats(int64_t n, const int64_t *parent, const double *t,
                            const uint8_t *bot, tc_cascade_stats *out, int32_t *depth_out)
 {
@@ -58,6 +114,13 @@ void tc_cascade_tree_stats(int64_t n, const int64_t *parent, const double *t,
     out->structural_virality = NAN;
     for (int k = 0; k < 3; k++) out->t_reach[k] = NAN;
     if (n <= 0) return;
+    /* parents before children (every parent[i] in [0, i)): no search needed */
+    int topo = 1;
+    for (int64_t i = 1; i < n && topo; i++) topo = parent[i] >= 0 && parent[i] < i;
+    if (topo) {
+        ordered_stats(n, parent, t, bot, out, depth_out);
+        return;
+    }
 
     /* children as a CSR over parents */
     int64_t *first = tc_xcalloc((size_t)n + 1, sizeof *first);
@@ -115,17 +178,7 @@ void tc_cascade_tree_stats(int64_t n, const int64_t *parent, const double *t,
         free(sub);
     }
 
-    if (t && nr >= 2) {
-        int64_t K = tc_cascade_reach_marks[2];
-        double *ts = tc_xmalloc((size_t)(nr - 1) * sizeof *ts);
-        double *low = tc_xmalloc((size_t)K * sizeof *low);
-        for (int64_t k = 1; k < nr; k++) ts[k - 1] = t[order[k]];
-        int64_t m = smallest(ts, nr - 1, K, low);
-        for (int k = 0; k < 3; k++)
-            if (m >= tc_cascade_reach_marks[k]) out->t_reach[k] = low[tc_cascade_reach_marks[k] - 1];
-        free(low);
-        free(ts);
-    }
+    if (t && nr >= 2) reach_times(t, order, nr, out);
     if (depth_out) memcpy(depth_out, depth, (size_t)n * sizeof *depth);
     free(breadth);
     free(depth);

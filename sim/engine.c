@@ -1362,12 +1362,26 @@ void tc_engine_cascades(const tc_engine *e, tc_summary *s)
         acct[off[r + 1]] = e->roots[r].author;
         fill[r] = off[r + 1] + 1;
     }
+    /* nodes by depth, then id, so that a parent (one step shallower, same root)
+     * comes before its children and tc_cascade_tree_stats needs no search */
+    int32_t D = 0;
     for (int32_t v = 0; v < n; v++)
-        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) {
-            int32_t r = e->root[v];
-            node_of[v] = (int32_t)(fill[r] - off[r + 1]);
-            acct[fill[r]++] = v;
-        }
+        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0 && e->depth[v] > D)
+            D = e->depth[v];
+    int64_t *doff = tc_xcalloc((size_t)D + 2, sizeof *doff);
+    for (int32_t v = 0; v < n; v++)
+        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) doff[e->depth[v] + 1]++;
+    for (int32_t d = 0; d <= D; d++) doff[d + 1] += doff[d];
+    int32_t *byd = tc_xmalloc((size_t)(doff[D + 1] ? doff[D + 1] : 1) * sizeof *byd);
+    for (int32_t v = 0; v < n; v++)
+        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) byd[doff[e->depth[v]]++] = v;
+    for (int64_t k = 0; k < doff[D]; k++) { /* doff[d] is now the end of depth d */
+        int32_t v = byd[k], r = e->root[v];
+        node_of[v] = (int32_t)(fill[r] - off[r + 1]);
+        acct[fill[r]++] = v;
+    }
+    free(byd);
+    free(doff);
     int64_t big = 0;
     for (int32_t r = 0; r < R; r++) {
         int64_t base = off[r + 1], m = off[r + 2] - base;

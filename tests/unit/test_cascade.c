@@ -105,6 +105,54 @@ int main(void)
         bad += fabs(st.structural_virality - want) > 1e-9 * want;
     }
     CHECK(bad == 0, "%d random trees disagree with the all-pairs mean", bad);
+
+    /* the same trees with parents listed first (the one-pass way) and shuffled
+     * (the breadth-first way): every statistic the same, to the bit */
+    bad = 0;
+    for (int k = 0; k < 40; k++) {
+        int n = 1100 + k * 37; /* past 1,000 reshares: all three reach times */
+        int64_t *p1 = malloc((size_t)n * sizeof *p1), *p2 = malloc((size_t)n * sizeof *p2);
+        int64_t *perm = malloc((size_t)n * sizeof *perm), *inv = malloc((size_t)n * sizeof *inv);
+        double *t1 = malloc((size_t)n * sizeof *t1), *t2 = malloc((size_t)n * sizeof *t2);
+        uint8_t *b1 = malloc((size_t)n), *b2 = malloc((size_t)n);
+        int32_t *d1 = malloc((size_t)n * sizeof *d1), *d2 = malloc((size_t)n * sizeof *d2);
+        tc_rng_seek(r, 2, TC_P_GRAPH, (uint32_t)k, 0);
+        p1[0] = -1;
+        t1[0] = 0;
+        b1[0] = 0;
+        for (int i = 1; i < n; i++) {
+            p1[i] = (int64_t)gsl_rng_uniform_int(r, (unsigned long)i);
+            t1[i] = t1[p1[i]] + 60.0 * gsl_rng_uniform(r);
+            b1[i] = gsl_rng_uniform(r) < 0.3;
+        }
+        for (int i = 0; i < n; i++) perm[i] = i;
+        for (int i = n - 1; i > 1; i--) {
+            int j = 1 + (int)gsl_rng_uniform_int(r, (unsigned long)i);
+            int64_t tmp = perm[i];
+            perm[i] = perm[j];
+            perm[j] = tmp;
+        }
+        for (int i = 0; i < n; i++) inv[perm[i]] = i;
+        for (int i = 0; i < n; i++) {
+            p2[inv[i]] = i ? inv[p1[i]] : -1;
+            t2[inv[i]] = t1[i];
+            b2[inv[i]] = b1[i];
+        }
+        tc_cascade_stats s1, s2;
+        tc_cascade_tree_stats(n, p1, t1, b1, &s1, d1);
+        tc_cascade_tree_stats(n, p2, t2, b2, &s2, d2);
+        int same = s1.size == s2.size && s1.depth == s2.depth &&
+                   s1.max_breadth == s2.max_breadth &&
+                   s1.structural_virality == s2.structural_virality &&
+                   s1.bot_reshares == s2.bot_reshares && s1.via_bot == s2.via_bot &&
+                   s1.unreachable == 0 && s2.unreachable == 0 && s1.size == n - 1;
+        for (int q = 0; q < 3; q++) same &= s1.t_reach[q] == s2.t_reach[q] && !isnan(s1.t_reach[q]);
+        for (int i = 0; i < n; i++) same &= d1[i] == d2[inv[i]];
+        bad += !same;
+        free(p1), free(p2), free(perm), free(inv), free(t1), free(t2);
+        free(b1), free(b2), free(d1), free(d2);
+    }
+    CHECK(bad == 0, "%d of 40 trees differ between parents-first and shuffled order", bad);
     gsl_rng_free(r);
 
     /* bots: 0 <- 1(bot) <- 2, 0 <- 3; via_bot counts node 2 */
