@@ -27,16 +27,26 @@
 #include "rng.h"
 #include "stepper.h"
 
+/* tc_xrealloc, with blocks of 4 MiB and more advised for transparent huge pages:
+ * a growing vector's new pages then cost one fault per 2 MiB, not per 4 kiB. */
+static void *tc_xrealloc_huge(void *p, size_t size)
+{
+    void *q = tc_xrealloc(p, size);
+    if (size >= ((size_t)4 << 20)) tc_net_advise(q, size);
+    return q;
+}
+
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
     if (v->n == v->cap) {
         v->cap = v->cap ? 2 * v->cap : 4; /* most wheel slots hold a few events */
-        v->v = tc_xrealloc(v->v, (size_t)v->cap * sizeof *v->v);
+        v->v = tc_xrealloc_huge(v->v, (size_t)v->cap * sizeof *v->v);
     }
     v->v[v->n++] = *p;
 }
 
 static void fast_destroy(tc_engine *e);
+static void pchunk_free(tc_engine *e);
 
 /* ------------------------------------------------------------------ far heap */
 
@@ -177,13 +187,14 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->per_interval = per_interval;
 
     int32_t n = net->n;
-    e->adopt_t = tc_xmalloc((size_t)n * sizeof *e->adopt_t);
+    e->adopt_t = tc_net_alloc((size_t)n * sizeof *e->adopt_t);
     for (int32_t v = 0; v < n; v++) e->adopt_t[v] = INFINITY;
-    e->parent = tc_xmalloc((size_t)n * sizeof *e->parent);
-    e->root = tc_xmalloc((size_t)n * sizeof *e->root);
+    e->parent = tc_net_alloc((size_t)n * sizeof *e->parent);
+    e->root = tc_net_alloc((size_t)n * sizeof *e->root);
     memset(e->parent, 0xff, (size_t)n * sizeof *e->parent);
     memset(e->root, 0xff, (size_t)n * sizeof *e->root);
-    e->depth = tc_xcalloc((size_t)n, sizeof *e->depth);
+    e->depth = tc_net_alloc((size_t)n * sizeof *e->depth);
+    memset(e->depth, 0, (size_t)n * sizeof *e->depth);
     e->exposed = tc_xcalloc((size_t)n, 1);
     e->flags = tc_xcalloc((size_t)n, 1);
     if (pop->sessions) {
@@ -244,6 +255,7 @@ void tc_engine_destroy(tc_engine *e)
     free(e->slot);
     free(e->far.v);
     free(e->cand.v);
+    free(e->need);
     free(e->order);
     free(e->order_tmp);
     free(e->posts);
@@ -260,6 +272,7 @@ void tc_engine_destroy(tc_engine *e)
     free(e->nseen);
     free(e->followees);
     fast_destroy(e);
+    pchunk_free(e);
     tc_stepper_free(e->stepper);
     memset(e, 0, sizeof *e);
 }
@@ -399,8 +412,8 @@ static void add_post(tc_engine *e, const tc_post *p)
 {
     if (e->nposts == e->posts_cap) {
         e->posts_cap = e->posts_cap ? 2 * e->posts_cap : 256;
-        e->posts = tc_xrealloc(e->posts, (size_t)e->posts_cap * sizeof *e->posts);
-        e->aud_prefix = tc_xrealloc(e->aud_prefix, (size_t)(e->posts_cap + 1) * sizeof(int64_t));
+        e->posts = tc_xrealloc_huge(e->posts, (size_t)e->posts_cap * sizeof *e->posts);
+        e->aud_prefix = tc_xrealloc_huge(e->aud_prefix, (size_t)(e->posts_cap + 1) * sizeof(int64_t));
     }
     e->posts[e->nposts++] = *p;
 }
@@ -703,6 +716,33 @@ static void fast_unit(tc_engine *e, int tid, int64_t c, int64_t *cnt, int remove
         fast_block(e, tid, e->fitem[k].post, e->fitem[k].j, cnt, removed);
 }
 
+/* Before many candidates go into the wheel: grow each slot they land in once,
+ * to what it will hold, rather than doubling it several times over (each time
+ * a copy, and fresh pages). */
+static void reserve(tc_engine *e)
+{
+    int64_t total = 0;
+    for (int t = 0; t < e->threads; t++) total += e->tcand[t].p.n;
+    if (total < 4096) return;
+    if (!e->need) e->need = tc_xcalloc((size_t)e->W, sizeof *e->need);
+    for (int t = 0; t < e->threads; t++)
+        for (int64_t i = 0; i < e->tcand[t].p.n; i++) {
+            const tc_pending *p = &e->tcand[t].p.v[i];
+            if (p->t >= e->horizon) continue;
+            int64_t b = bucket_of(e, p->t);
+            if (b < e->nbuckets && b - e->cur < e->W) e->need[b & e->mask]++;
+        }
+    for (int64_t k = 0; k < e->W; k++) {
+        if (!e->need[k]) continue;
+        tc_pvec *v = &e->slot[k];
+        if (v->cap < v->n + e->need[k]) {
+            v->cap = v->n + e->need[k];
+            v->v = tc_xrealloc_huge(v->v, (size_t)v->cap * sizeof *v->v);
+        }
+        e->need[k] = 0;
+    }
+}
+
 /* Deliver every post of the round. Posts on the fast path become (post, block)
  * items grouped into units of about TC_FAST_BLOCK entries; the others go edge
  * by edge, split into equal runs of edges. Either way a hub with a million
@@ -713,7 +753,7 @@ static void deliver(tc_engine *e, int64_t iv)
     int fast = fast_applies(e);
     if (fast && e->fbound_cap < np) {
         e->fbound_cap = e->posts_cap;
-        e->fbound = tc_xrealloc(e->fbound, (size_t)e->fbound_cap * sizeof *e->fbound);
+        e->fbound = tc_xrealloc_huge(e->fbound, (size_t)e->fbound_cap * sizeof *e->fbound);
     }
     e->nfitem = 0;
     e->nfunit = 0;
@@ -729,12 +769,12 @@ static void deliver(tc_engine *e, int64_t iv)
             for (int64_t j = 0; j * TC_FAST_BLOCK < A; j++) {
                 if (e->nfitem == e->fitem_cap) {
                     e->fitem_cap = e->fitem_cap ? 2 * e->fitem_cap : 256;
-                    e->fitem = tc_xrealloc(e->fitem, (size_t)e->fitem_cap * sizeof *e->fitem);
+                    e->fitem = tc_xrealloc_huge(e->fitem, (size_t)e->fitem_cap * sizeof *e->fitem);
                 }
                 if (acc == 0) {
                     if (e->nfunit + 1 >= e->funit_cap) {
                         e->funit_cap = e->funit_cap ? 2 * e->funit_cap : 256;
-                        e->funit = tc_xrealloc(e->funit, (size_t)e->funit_cap * sizeof *e->funit);
+                        e->funit = tc_xrealloc_huge(e->funit, (size_t)e->funit_cap * sizeof *e->funit);
                     }
                     e->funit[e->nfunit++] = e->nfitem;
                 }
@@ -770,6 +810,7 @@ static void deliver(tc_engine *e, int64_t iv)
         if (nchunks) plain_chunk(e, 0, 0, chunk, total);
         if (nunits) fast_unit(e, 0, 0, e->tcount, removed);
     }
+    reserve(e);
     for (int t = 0; t < e->threads; t++) {
         const int64_t *cnt = e->tcount + (size_t)t * (size_t)e->tstride;
         e->rec->by_class[((int64_t)TC_CNT_EXPOSED * e->rec->T + iv) * 2 + 0] += cnt[0];
@@ -864,7 +905,7 @@ static void adopt_account(tc_engine *e, const tc_pending *c, int64_t iv)
     if (e->record_cascade) {
         if (e->nlog == e->log_cap) {
             e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
-            e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
+            e->log = tc_xrealloc_huge(e->log, (size_t)e->log_cap * sizeof *e->log);
         }
         e->log[e->nlog++] = *c;
     }
@@ -1060,10 +1101,167 @@ static void order_events(tc_engine *e, const tc_pvec *cand)
     }
 }
 
+/* ------------------------------------------------------------------ play on threads */
+
+/* What one chunk of a bucket's reshares produced: the adopters' posts and log
+ * rows in the sorted order, and counts of adopters by class and community. */
+typedef struct tc_pchunk {
+    tc_post *post;
+    int64_t npost, post_cap;
+    tc_pending *log;
+    int64_t nlog, log_cap;
+    int64_t *cnt; /* [2 + ncomm]: bots or not, then communities */
+    int64_t reshares;
+} tc_pchunk;
+
+enum { TC_PLAY_CHUNKS = 4, TC_PLAY_MIN = 16384 }; /* chunks per thread; smallest bucket */
+
+static void pchunk_free(tc_engine *e)
+{
+    if (!e->pchunk) return;
+    for (int c = 0; c < TC_PLAY_CHUNKS * e->threads; c++) {
+        free(e->pchunk[c].post);
+        free(e->pchunk[c].log);
+        free(e->pchunk[c].cnt);
+    }
+    free(e->pchunk);
+    e->pchunk = NULL;
+}
+
+/* Do adopting bots post again (repeats, reposts, mentions), through the wheel? */
+static int bots_post_again(const tc_population *pop)
+{
+    if (!pop->grp || pop->nbots == 0) return 0;
+    for (int g = 0; g < pop->ngroups; g++) {
+        const tc_bot_group *x = &pop->group[g];
+        if (x->repeat_count > 0 || x->posts_per_hour > 0 || (x->nmentions > 0 && x->mention_p > 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Can several threads play this bucket? When it holds reshares only, an
+ * account's events touch no other account's state; what they add elsewhere
+ * (posts, log rows, counters) is kept per chunk and joined in chunk order.
+ * Bots that post again on adopting (through the wheel) and trending (a volume
+ * ring) keep the bucket on one thread. */
+static int play_on_threads(const tc_engine *e, const tc_pvec *cand)
+{
+    if (e->threads < 2 || cand->n < TC_PLAY_MIN || e->trend_enabled || bots_post_again(e->pop))
+        return 0;
+    for (int64_t i = 0; i < cand->n; i++)
+        if (cand->v[i].kind != TC_K_RESHARE) return 0;
+    return 1;
+}
+
+/* Events lo .. hi - 1 of the order, reshares all, into chunk c: play()'s
+ * reshare case, with adopt_account's shared effects kept in the chunk. */
+static void play_chunk(tc_engine *e, const tc_pvec *cand, int64_t lo, int64_t hi, tc_pchunk *c)
+{
+    const tc_population *pop = e->pop;
+    c->npost = c->nlog = c->reshares = 0;
+    memset(c->cnt, 0, (size_t)(2 + pop->ncomm) * sizeof *c->cnt);
+    for (int64_t i = lo; i < hi; i++) {
+        const tc_pending *p = &cand->v[(uint32_t)e->order[i]];
+        int32_t w = p->account;
+        if (e->flags[w] & (TC_F_REMOVED | TC_F_IMMUNE) || e->adopt_t[w] != INFINITY) continue;
+        if (silenced(e, w, p->t)) {
+            if (e->nseen && e->nseen[w] < 0) e->nseen[w] = -e->nseen[w] - 1;
+            continue;
+        }
+        e->adopt_t[w] = p->t;
+        e->parent[w] = p->parent;
+        e->root[w] = p->root;
+        e->depth[w] = p->depth;
+        c->reshares++;
+        c->cnt[count_class(pop->cls[w])]++;
+        c->cnt[2 + pop->comm[w]]++;
+        if (e->record_cascade) {
+            if (c->nlog == c->log_cap) {
+                c->log_cap = c->log_cap ? 2 * c->log_cap : 1024;
+                c->log = tc_xrealloc_huge(c->log, (size_t)c->log_cap * sizeof *c->log);
+            }
+            c->log[c->nlog++] = *p;
+        }
+        if (c->npost == c->post_cap) {
+            c->post_cap = c->post_cap ? 2 * c->post_cap : 1024;
+            c->post = tc_xrealloc_huge(c->post, (size_t)c->post_cap * sizeof *c->post);
+        }
+        c->post[c->npost++] = (tc_post){.t = p->t, .author = w, .root = p->root,
+                                        .depth = p->depth, .seq = 0, .to = -1};
+    }
+}
+
+/* A bucket of reshares on several threads: chunks of the sorted order cut
+ * between accounts, then joined in chunk order, so posts and log rows come in
+ * the order one thread gives them. */
+static void play_threads(tc_engine *e, const tc_pvec *cand, int64_t iv)
+{
+    const tc_population *pop = e->pop;
+    int C = TC_PLAY_CHUNKS * e->threads;
+    if (!e->pchunk) {
+        e->pchunk = tc_xcalloc_lines((size_t)C, sizeof *e->pchunk);
+        for (int c = 0; c < C; c++)
+            e->pchunk[c].cnt = tc_xcalloc((size_t)(2 + pop->ncomm), sizeof *e->pchunk[c].cnt);
+    }
+    int64_t n = cand->n, bound[TC_PLAY_CHUNKS * 64 + 1];
+    if (C > TC_PLAY_CHUNKS * 64) C = TC_PLAY_CHUNKS * 64;
+    bound[0] = 0;
+    for (int c = 1; c < C; c++) {
+        int64_t b = n * c / C;
+        if (b < bound[c - 1]) b = bound[c - 1];
+        while (b > 0 && b < n && (e->order[b] >> 32) == (e->order[b - 1] >> 32)) b++;
+        bound[c] = b;
+    }
+    bound[C] = n;
+    e->threaded_plays++;
+#pragma omp parallel for num_threads(e->threads) schedule(dynamic, 1)
+    for (int c = 0; c < C; c++) play_chunk(e, cand, bound[c], bound[c + 1], &e->pchunk[c]);
+    tc_recorder *rec = e->rec;
+    for (int c = 0; c < C; c++) {
+        tc_pchunk *k = &e->pchunk[c];
+        e->nreshares += k->reshares;
+        static const int counter[2] = {TC_CNT_RESHARES, TC_CNT_ADOPTERS}; /* one each */
+        for (int j = 0; j < 2; j++) {
+            int q = counter[j];
+            rec->by_class[((int64_t)q * rec->T + iv) * 2 + 0] += k->cnt[0];
+            rec->by_class[((int64_t)q * rec->T + iv) * 2 + 1] += k->cnt[1];
+            for (int m = 0; m < pop->ncomm; m++)
+                rec->by_comm[((int64_t)q * rec->T + iv) * rec->ncomm + m] += k->cnt[2 + m];
+        }
+        if (e->root_vol)
+            for (int64_t i = 0; i < k->npost; i++)
+                if (k->post[i].root >= 0) e->root_vol[k->post[i].root]++; /* trend_volume */
+        if (e->nposts + k->npost > e->posts_cap) {
+            int64_t cap = e->posts_cap ? 2 * e->posts_cap : 256;
+            while (cap < e->nposts + k->npost) cap *= 2;
+            e->posts_cap = cap;
+            e->posts = tc_xrealloc_huge(e->posts, (size_t)cap * sizeof *e->posts);
+            e->aud_prefix = tc_xrealloc_huge(e->aud_prefix, (size_t)(cap + 1) * sizeof(int64_t));
+        }
+        memcpy(e->posts + e->nposts, k->post, (size_t)k->npost * sizeof *k->post);
+        e->nposts += k->npost;
+        if (k->nlog) {
+            if (e->nlog + k->nlog > e->log_cap) {
+                e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
+                if (e->log_cap < e->nlog + k->nlog) e->log_cap = e->nlog + k->nlog;
+                e->log = tc_xrealloc_huge(e->log, (size_t)e->log_cap * sizeof *e->log);
+            }
+            memcpy(e->log + e->nlog, k->log, (size_t)k->nlog * sizeof *k->log);
+            e->nlog += k->nlog;
+        }
+    }
+}
+
 /* Play the pending events of the bucket in their sorted order. */
 static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
 {
     order_events(e, cand);
+    if (play_on_threads(e, cand)) {
+        play_threads(e, cand, iv);
+        cand->n = 0;
+        return;
+    }
     const tc_pending *prev = NULL;
     for (int64_t i = 0; i < cand->n; i++) {
         const tc_pending *c = &cand->v[(uint32_t)e->order[i]];
@@ -1143,7 +1341,7 @@ static void trend_checks(tc_engine *e, double tb)
             e->trend_on = 1;
             if (e->nspans == e->spans_cap) {
                 e->spans_cap = e->spans_cap ? 2 * e->spans_cap : 16;
-                e->spans = tc_xrealloc(e->spans, (size_t)e->spans_cap * 2 * sizeof *e->spans);
+                e->spans = tc_xrealloc_huge(e->spans, (size_t)e->spans_cap * 2 * sizeof *e->spans);
             }
             e->spans[2 * e->nspans] = tc;
             e->spans[2 * e->nspans + 1] = e->horizon;
@@ -1206,8 +1404,8 @@ static void fire_events(tc_engine *e, int64_t b, int64_t iv)
         if ((e->flags[a] & TC_F_REMOVED) || silenced(e, a, ev->t)) continue;
         if (e->nroots == e->roots_cap) {
             e->roots_cap = e->roots_cap ? 2 * e->roots_cap : 16;
-            e->roots = tc_xrealloc(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
-            e->root_vol = tc_xrealloc(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
+            e->roots = tc_xrealloc_huge(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
+            e->root_vol = tc_xrealloc_huge(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
         }
         int32_t r = e->nroots++;
         e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = i};

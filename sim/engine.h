@@ -112,6 +112,7 @@ typedef struct tc_engine {
     int64_t W, mask;
     tc_pvec *slot;
     tc_pvec far;           /* min-heap by time of events beyond the wheel */
+    int64_t *need;         /* [W]: room a round's candidates need per slot (scratch) */
     int64_t pending;       /* events in the wheel and heap */
     int next_event;        /* next timeline event to fire */
     int64_t nreshares;     /* reshares so far (for progress reports) */
@@ -125,6 +126,8 @@ typedef struct tc_engine {
     tc_tcand *tcand;       /* per thread, a line each */
     uint64_t *order, *order_tmp; /* play's sort: (account << 32 | index), and scratch */
     int64_t order_cap;
+    struct tc_pchunk *pchunk;    /* play on several threads: [4 * threads] chunks' output */
+    int64_t threaded_plays;      /* buckets played by several threads (diagnostics) */
     int64_t *tcount;       /* per thread: [2 + ncomm] new exposures, tstride apart */
     int64_t tstride;       /* 2 + ncomm rounded up to whole cache lines */
     gsl_rng **rng;         /* per thread */

@@ -251,6 +251,75 @@ int main(void)
     CHECK(differ == 0, "p = 1: %d runs differ between the two paths", differ);
     free_world(&w);
 
+    /* big rounds: a hub's 50,000 followers, people only, every reshare exactly
+     * 20 s after what it answers, so that rounds of tens of thousands of
+     * reshares are played by several threads; everything the run records is the
+     * same on 1, 2 and 3 threads */
+    {
+        const int32_t nb = 60000;
+        int32_t *bs = malloc(sizeof(int32_t) * 400000), *bd = malloc(sizeof(int32_t) * 400000);
+        int64_t mb = make_edges(nb, 50000, 5, bs, bd);
+        world big;
+        make_world(&big, nb, mb, bs, bd, 1, 0, 0);
+        for (int32_t v = 1; v < nb; v++) big.pop.cls[v] = TC_CLASS_HUMAN;
+        big.pop.nbots = 0;
+        big.pop.nhumans = nb;
+        big.pop.delay_sigma = 0;
+        const double bp[3] = {0.4, 0, 1};
+        char *first = NULL;
+        size_t flen = 0;
+        int64_t threaded = 0, reach = 0;
+        int same = 1;
+        for (int th = 1; th <= 3; th++) {
+            tc_recorder rec;
+            tc_engine e;
+            tc_summary s;
+            tc_err err;
+            tc_recorder_init(&rec, 60, 2, 60);
+            tc_engine_init(&e, &big.net, &big.pop, &big.tl, &tc_model_ic, bp, &rec,
+                           tc_run_key(27, 0), 1.0, 3600.0, 60, th, 1, &err);
+            while (tc_engine_step(&e)) {
+            }
+            tc_engine_finish(&e, &s);
+            tc_pending *log;
+            int64_t nlog;
+            tc_engine_cascade(&e, &log, &nlog);
+            char *text = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&text, &len);
+            fwrite(rec.by_class, sizeof *rec.by_class, (size_t)(TC_NCOUNTERS * rec.T * 2), f);
+            fwrite(rec.by_comm, sizeof *rec.by_comm, (size_t)(TC_NCOUNTERS * rec.T * 2), f);
+            fwrite(e.adopt_t, sizeof *e.adopt_t, (size_t)nb, f);
+            fwrite(e.parent, sizeof *e.parent, (size_t)nb, f);
+            fwrite(e.depth, sizeof *e.depth, (size_t)nb, f);
+            fwrite(e.exposed, 1, (size_t)nb, f);
+            fwrite(log, sizeof *log, (size_t)nlog, f);
+            fprintf(f, "%lld %lld %lld %.17g %lld", (long long)s.reach, (long long)s.reshares,
+                    (long long)s.max_breadth, s.root[0].structural_virality,
+                    (long long)s.root[0].size);
+            fclose(f);
+            if (th == 1) {
+                first = text, flen = len, reach = s.reach;
+            } else {
+                same &= len == flen && !memcmp(text, first, len);
+                threaded += e.threaded_plays;
+                free(text);
+            }
+            free(log);
+            tc_summary_destroy(&s);
+            tc_engine_destroy(&e);
+            tc_recorder_destroy(&rec);
+        }
+        printf("# big rounds: reach %lld, %lld rounds played on threads\n", (long long)reach,
+               (long long)threaded);
+        CHECK(threaded > 0, "no round was played by several threads (reach %lld)", (long long)reach);
+        CHECK(same, "big rounds: 1, 2 and 3 threads differ");
+        free(first);
+        free_world(&big);
+        free(bs);
+        free(bd);
+    }
+
     /* star: the centre posts to k followers, all humans without susceptibility */
     const int32_t k = 10000;
     for (int32_t i = 0; i < k; i++) src[i] = 0, dst[i] = i + 1;
