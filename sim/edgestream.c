@@ -293,10 +293,9 @@ int tc_edgestream_fill(tc_edgestream *s, tc_net *net, int32_t n, int64_t k,
     }
     net->n = n;
     net->off = s->deg;
-    tc_net_advise(net->off, ((size_t)n + 1) * sizeof *net->off);
     s->deg = NULL;
     s->cap = 0;
-    net->dst = tc_net_alloc((size_t)(total ? total : 1) * sizeof *net->dst);
+    net->dst = tc_xmalloc((size_t)(total ? total : 1) * sizeof *net->dst);
     pass_state ps = {.s = s, .fill = 1, .net = net, .mtot = total, .check = TC_NET_HASH_INIT};
     TC_TRY(run_pass(&ps, err));
     if (ps.overflow || ps.pairs != s->pairs || ps.check != s->check)

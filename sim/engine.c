@@ -27,20 +27,11 @@
 #include "rng.h"
 #include "stepper.h"
 
-/* tc_xrealloc, with blocks of 4 MiB and more advised for transparent huge pages:
- * a growing vector's new pages then cost one fault per 2 MiB, not per 4 kiB. */
-static void *tc_xrealloc_huge(void *p, size_t size)
-{
-    void *q = tc_xrealloc(p, size);
-    if (size >= ((size_t)4 << 20)) tc_net_advise(q, size);
-    return q;
-}
-
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
     if (v->n == v->cap) {
         v->cap = v->cap ? 2 * v->cap : 4; /* most wheel slots hold a few events */
-        v->v = tc_xrealloc_huge(v->v, (size_t)v->cap * sizeof *v->v);
+        v->v = tc_xrealloc(v->v, (size_t)v->cap * sizeof *v->v);
     }
     v->v[v->n++] = *p;
 }
@@ -187,13 +178,13 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->per_interval = per_interval;
 
     int32_t n = net->n;
-    e->adopt_t = tc_net_alloc((size_t)n * sizeof *e->adopt_t);
+    e->adopt_t = tc_xmalloc_huge((size_t)n * sizeof *e->adopt_t);
     for (int32_t v = 0; v < n; v++) e->adopt_t[v] = INFINITY;
-    e->parent = tc_net_alloc((size_t)n * sizeof *e->parent);
-    e->root = tc_net_alloc((size_t)n * sizeof *e->root);
+    e->parent = tc_xmalloc_huge((size_t)n * sizeof *e->parent);
+    e->root = tc_xmalloc_huge((size_t)n * sizeof *e->root);
     memset(e->parent, 0xff, (size_t)n * sizeof *e->parent);
     memset(e->root, 0xff, (size_t)n * sizeof *e->root);
-    e->depth = tc_net_alloc((size_t)n * sizeof *e->depth);
+    e->depth = tc_xmalloc_huge((size_t)n * sizeof *e->depth);
     memset(e->depth, 0, (size_t)n * sizeof *e->depth);
     e->exposed = tc_xcalloc((size_t)n, 1);
     e->flags = tc_xcalloc((size_t)n, 1);
@@ -412,8 +403,8 @@ static void add_post(tc_engine *e, const tc_post *p)
 {
     if (e->nposts == e->posts_cap) {
         e->posts_cap = e->posts_cap ? 2 * e->posts_cap : 256;
-        e->posts = tc_xrealloc_huge(e->posts, (size_t)e->posts_cap * sizeof *e->posts);
-        e->aud_prefix = tc_xrealloc_huge(e->aud_prefix, (size_t)(e->posts_cap + 1) * sizeof(int64_t));
+        e->posts = tc_xrealloc(e->posts, (size_t)e->posts_cap * sizeof *e->posts);
+        e->aud_prefix = tc_xrealloc(e->aud_prefix, (size_t)(e->posts_cap + 1) * sizeof(int64_t));
     }
     e->posts[e->nposts++] = *p;
 }
@@ -737,7 +728,7 @@ static void reserve(tc_engine *e)
         tc_pvec *v = &e->slot[k];
         if (v->cap < v->n + e->need[k]) {
             v->cap = v->n + e->need[k];
-            v->v = tc_xrealloc_huge(v->v, (size_t)v->cap * sizeof *v->v);
+            v->v = tc_xrealloc(v->v, (size_t)v->cap * sizeof *v->v);
         }
         e->need[k] = 0;
     }
@@ -753,7 +744,7 @@ static void deliver(tc_engine *e, int64_t iv)
     int fast = fast_applies(e);
     if (fast && e->fbound_cap < np) {
         e->fbound_cap = e->posts_cap;
-        e->fbound = tc_xrealloc_huge(e->fbound, (size_t)e->fbound_cap * sizeof *e->fbound);
+        e->fbound = tc_xrealloc(e->fbound, (size_t)e->fbound_cap * sizeof *e->fbound);
     }
     e->nfitem = 0;
     e->nfunit = 0;
@@ -769,12 +760,12 @@ static void deliver(tc_engine *e, int64_t iv)
             for (int64_t j = 0; j * TC_FAST_BLOCK < A; j++) {
                 if (e->nfitem == e->fitem_cap) {
                     e->fitem_cap = e->fitem_cap ? 2 * e->fitem_cap : 256;
-                    e->fitem = tc_xrealloc_huge(e->fitem, (size_t)e->fitem_cap * sizeof *e->fitem);
+                    e->fitem = tc_xrealloc(e->fitem, (size_t)e->fitem_cap * sizeof *e->fitem);
                 }
                 if (acc == 0) {
                     if (e->nfunit + 1 >= e->funit_cap) {
                         e->funit_cap = e->funit_cap ? 2 * e->funit_cap : 256;
-                        e->funit = tc_xrealloc_huge(e->funit, (size_t)e->funit_cap * sizeof *e->funit);
+                        e->funit = tc_xrealloc(e->funit, (size_t)e->funit_cap * sizeof *e->funit);
                     }
                     e->funit[e->nfunit++] = e->nfitem;
                 }
@@ -905,7 +896,7 @@ static void adopt_account(tc_engine *e, const tc_pending *c, int64_t iv)
     if (e->record_cascade) {
         if (e->nlog == e->log_cap) {
             e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
-            e->log = tc_xrealloc_huge(e->log, (size_t)e->log_cap * sizeof *e->log);
+            e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
         }
         e->log[e->nlog++] = *c;
     }
@@ -1179,13 +1170,13 @@ static void play_chunk(tc_engine *e, const tc_pvec *cand, int64_t lo, int64_t hi
         if (e->record_cascade) {
             if (c->nlog == c->log_cap) {
                 c->log_cap = c->log_cap ? 2 * c->log_cap : 1024;
-                c->log = tc_xrealloc_huge(c->log, (size_t)c->log_cap * sizeof *c->log);
+                c->log = tc_xrealloc(c->log, (size_t)c->log_cap * sizeof *c->log);
             }
             c->log[c->nlog++] = *p;
         }
         if (c->npost == c->post_cap) {
             c->post_cap = c->post_cap ? 2 * c->post_cap : 1024;
-            c->post = tc_xrealloc_huge(c->post, (size_t)c->post_cap * sizeof *c->post);
+            c->post = tc_xrealloc(c->post, (size_t)c->post_cap * sizeof *c->post);
         }
         c->post[c->npost++] = (tc_post){.t = p->t, .author = w, .root = p->root,
                                         .depth = p->depth, .seq = 0, .to = -1};
@@ -1236,8 +1227,8 @@ static void play_threads(tc_engine *e, const tc_pvec *cand, int64_t iv)
             int64_t cap = e->posts_cap ? 2 * e->posts_cap : 256;
             while (cap < e->nposts + k->npost) cap *= 2;
             e->posts_cap = cap;
-            e->posts = tc_xrealloc_huge(e->posts, (size_t)cap * sizeof *e->posts);
-            e->aud_prefix = tc_xrealloc_huge(e->aud_prefix, (size_t)(cap + 1) * sizeof(int64_t));
+            e->posts = tc_xrealloc(e->posts, (size_t)cap * sizeof *e->posts);
+            e->aud_prefix = tc_xrealloc(e->aud_prefix, (size_t)(cap + 1) * sizeof(int64_t));
         }
         memcpy(e->posts + e->nposts, k->post, (size_t)k->npost * sizeof *k->post);
         e->nposts += k->npost;
@@ -1245,7 +1236,7 @@ static void play_threads(tc_engine *e, const tc_pvec *cand, int64_t iv)
             if (e->nlog + k->nlog > e->log_cap) {
                 e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
                 if (e->log_cap < e->nlog + k->nlog) e->log_cap = e->nlog + k->nlog;
-                e->log = tc_xrealloc_huge(e->log, (size_t)e->log_cap * sizeof *e->log);
+                e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
             }
             memcpy(e->log + e->nlog, k->log, (size_t)k->nlog * sizeof *k->log);
             e->nlog += k->nlog;
@@ -1341,7 +1332,7 @@ static void trend_checks(tc_engine *e, double tb)
             e->trend_on = 1;
             if (e->nspans == e->spans_cap) {
                 e->spans_cap = e->spans_cap ? 2 * e->spans_cap : 16;
-                e->spans = tc_xrealloc_huge(e->spans, (size_t)e->spans_cap * 2 * sizeof *e->spans);
+                e->spans = tc_xrealloc(e->spans, (size_t)e->spans_cap * 2 * sizeof *e->spans);
             }
             e->spans[2 * e->nspans] = tc;
             e->spans[2 * e->nspans + 1] = e->horizon;
@@ -1404,8 +1395,8 @@ static void fire_events(tc_engine *e, int64_t b, int64_t iv)
         if ((e->flags[a] & TC_F_REMOVED) || silenced(e, a, ev->t)) continue;
         if (e->nroots == e->roots_cap) {
             e->roots_cap = e->roots_cap ? 2 * e->roots_cap : 16;
-            e->roots = tc_xrealloc_huge(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
-            e->root_vol = tc_xrealloc_huge(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
+            e->roots = tc_xrealloc(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
+            e->root_vol = tc_xrealloc(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
         }
         int32_t r = e->nroots++;
         e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = i};

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 
 void tc_err_set(tc_err *err, int code, const char *fmt, ...)
 {
@@ -45,6 +47,15 @@ void *tc_xcalloc_lines(size_t n, size_t size)
     void *p = aligned_alloc(TC_LINE, total);
     if (!p) oom(total);
     memset(p, 0, total);
+    return p;
+}
+
+void *tc_xmalloc_huge(size_t size)
+{
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    void *p = tc_xmalloc(size);
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + size) & ~(huge - 1);
+    if (b > a) (void)madvise((void *)a, b - a, MADV_HUGEPAGE); /* a hint: failure is harmless */
     return p;
 }
 

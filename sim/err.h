@@ -44,6 +44,12 @@ void *tc_xrealloc(void *p, size_t size);
  * the first on a line boundary: per-thread data that threads write at the same
  * time without pulling each other's lines away. Freed by free(). */
 void *tc_xcalloc_lines(size_t n, size_t size);
+/* A large array that is never reallocated (per-account state): its whole 2 MiB
+ * pages advised to the kernel as wanting transparent huge pages, so that random
+ * reads miss the TLB less (the machine's THP setting is "madvise"). Not for
+ * arrays that grow: moving a block with huge pages (realloc, mremap) held the
+ * old and the new copy at once (a 4 GB CSR took 8 GB). Freed by free(). */
+void *tc_xmalloc_huge(size_t size);
 char *tc_xstrdup(const char *s);
 
 /* Turn off the default (aborting or printing) error handlers of igraph, GSL and

@@ -630,7 +630,7 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
     TC_TRY(open_1d(g, path, "off", H5T_INTEGER, "integers (offsets, n + 1 of them)", n + 1, &d,
                    NULL, err));
     net->n = (int32_t)n;
-    net->off = tc_net_alloc(((size_t)n + 1) * sizeof *net->off);
+    net->off = tc_xmalloc(((size_t)n + 1) * sizeof *net->off);
     TC_TRY(read_all(d, H5T_NATIVE_INT64, net->off, n + 1, path, "off", err));
     H5Dclose(d);
     d = -1;
@@ -648,7 +648,7 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
     TC_TRY(open_1d(g, path, "dst", H5T_INTEGER, "integers (account ids, m of them)", m, &d,
                    NULL, err));
     net->m = m;
-    net->dst = tc_net_alloc((size_t)(m ? m : 1) * sizeof *net->dst);
+    net->dst = tc_xmalloc((size_t)(m ? m : 1) * sizeof *net->dst);
     TC_TRY(read_all(d, H5T_NATIVE_INT32, net->dst, m, path, "dst", err));
     H5Dclose(d);
     d = -1;

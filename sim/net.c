@@ -3,24 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-void tc_net_advise(void *p, size_t bytes)
-{
-    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-    uintptr_t b = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
-    if (b > a) (void)madvise((void *)a, b - a, MADV_HUGEPAGE); /* a hint: failure is harmless */
-}
-
-void *tc_net_alloc(size_t bytes)
-{
-    void *p = NULL;
-    if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes)) return tc_xmalloc(bytes);
-    tc_net_advise(p, bytes);
-    return p;
-}
 
 static int cmp_i32(const void *a, const void *b)
 {
@@ -63,7 +45,6 @@ static void compact(tc_net *net)
     net->off[net->n] = w;
     net->m = w;
     net->dst = tc_xrealloc(net->dst, (size_t)(w ? w : 1) * sizeof *net->dst);
-    tc_net_advise(net->dst, (size_t)w * sizeof *net->dst);
 }
 
 void tc_net_freeze(tc_net *net)
@@ -94,11 +75,11 @@ int tc_net_from_edges(tc_net *net, int32_t n, int64_t m, const int32_t *src,
     if (n < 0) TC_FAIL(TC_EINPUT, "negative account count %d", n);
     TC_TRY(check_ids(n, m, src, dst, err));
     net->n = n;
-    net->off = tc_net_alloc(((size_t)n + 1) * sizeof *net->off);
+    net->off = tc_xmalloc(((size_t)n + 1) * sizeof *net->off);
     memset(net->off, 0, ((size_t)n + 1) * sizeof *net->off);
     for (int64_t e = 0; e < m; e++) net->off[src[e] + 1]++;
     for (int32_t u = 0; u < n; u++) net->off[u + 1] += net->off[u];
-    net->dst = tc_net_alloc((size_t)(m ? m : 1) * sizeof *net->dst);
+    net->dst = tc_xmalloc((size_t)(m ? m : 1) * sizeof *net->dst);
     /* off[u] serves as u's fill cursor; afterwards it holds u's end, which is
      * u+1's start, so one shift puts the offsets back */
     for (int64_t e = 0; e < m; e++) net->dst[net->off[src[e]]++] = dst[e];
@@ -122,13 +103,11 @@ int tc_net_add_edges(tc_net *net, int32_t n, int64_t k, const int32_t *src,
     int32_t n0 = net->n;
     int64_t m0 = net->m;
     net->off = tc_xrealloc(net->off, ((size_t)n + 1) * sizeof *net->off);
-    tc_net_advise(net->off, ((size_t)n + 1) * sizeof *net->off);
     for (int32_t u = n0; u < n; u++) net->off[u + 1] = m0;
     net->n = n;
     cur = tc_xcalloc((size_t)n + 1, sizeof *cur);
     for (int64_t e = 0; e < k; e++) cur[src[e]]++;
     net->dst = tc_xrealloc(net->dst, (size_t)(m0 + k ? m0 + k : 1) * sizeof *net->dst);
-    tc_net_advise(net->dst, (size_t)(m0 + k) * sizeof *net->dst);
 
     /* from the last audience down: each moves up by the edges added before it,
      * and its new edges go right after it (cur[u] becomes their fill cursor) */

@@ -42,15 +42,6 @@ int tc_net_add_edges(tc_net *net, int32_t n, int64_t k, const int32_t *src,
 
 void tc_net_destroy(tc_net *net);
 
-/* Memory for a large CSR array (off, dst): 2 MiB-aligned and advised to the
- * kernel as wanting transparent huge pages, so that the engine's random reads
- * of audiences miss the TLB less (the machine's THP setting is "madvise").
- * Below 2 MiB, plain malloc. Release with free(); aborts when out of memory. */
-void *tc_net_alloc(size_t bytes);
-
-/* Advise the whole 2 MiB pages inside [p, p + bytes) as above (after a
- * realloc, which may have moved the block). */
-void tc_net_advise(void *p, size_t bytes);
 
 static inline int64_t tc_net_degree(const tc_net *net, int32_t u)
 {
