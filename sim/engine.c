@@ -143,12 +143,7 @@ static void rule_init(tc_engine *e)
     unsigned uses = e->model->engine == TC_RULE_EVENT ? e->model->uses : 0;
     size_t n = net->n ? (size_t)net->n : 1;
     if (uses & TC_USES_COUNT) e->nseen = tc_xcalloc(n, sizeof *e->nseen);
-    if (uses & TC_USES_DEGREE) {
-        e->followees = tc_xcalloc(n, sizeof *e->followees);
-        for (int64_t k = 0; k < net->m; k++) e->followees[net->dst[k]]++;
-        if (pop->xoff)
-            for (int64_t k = 0; k < pop->xm; k++) e->followees[pop->xdst[k]]++;
-    }
+    if (uses & TC_USES_DEGREE) e->followees = tc_population_followees(pop, net);
 }
 
 /* ------------------------------------------------------------------ init */

@@ -302,6 +302,15 @@ void tc_population_destroy(tc_population *pop)
     memset(pop, 0, sizeof *pop);
 }
 
+int32_t *tc_population_followees(const tc_population *pop, const tc_net *net)
+{
+    int32_t *f = tc_xcalloc(net->n ? (size_t)net->n : 1, sizeof *f);
+    for (int64_t k = 0; k < net->m; k++) f[net->dst[k]]++;
+    if (pop->xoff)
+        for (int64_t k = 0; k < pop->xm; k++) f[pop->xdst[k]]++;
+    return f;
+}
+
 double tc_population_delay(const tc_population *pop, gsl_rng *r, int cls)
 {
     if (cls == TC_CLASS_BOT)

@@ -68,6 +68,10 @@ static inline int64_t tc_population_audience(const tc_population *pop, const tc_
     return tc_net_degree(net, u) + (pop->xoff ? pop->xoff[u + 1] - pop->xoff[u] : 0);
 }
 
+/* Followee counts (in-degree over the net and the added edges) of every
+ * account: a new array of net->n entries, freed by the caller. O(n + m). */
+int32_t *tc_population_followees(const tc_population *pop, const tc_net *net);
+
 /* Response delay in seconds of an account of class `cls`, drawn from `r`
  * (already positioned by the caller). */
 double tc_population_delay(const tc_population *pop, gsl_rng *r, int cls);

@@ -116,9 +116,7 @@ tc_stepper *tc_stepper_alloc(tc_engine *e)
     s->cnt = tc_xcalloc(nn * (size_t)(s->np ? s->np : 1), sizeof *s->cnt);
     s->par = tc_xmalloc(nn * sizeof *s->par);
     for (int32_t v = 0; v < n; v++) s->par[v] = NO_PARENT;
-    s->indeg = tc_xcalloc(nn, sizeof *s->indeg);
-    for (int32_t u = 0; u < n; u++)
-        for (int64_t k = 0, d = audience(e, u); k < d; k++) s->indeg[follower(e, u, k)]++;
+    s->indeg = tc_population_followees(e->pop, e->net);
     s->act = tc_xmalloc(nn * sizeof *s->act);
     s->eval = tc_xmalloc(nn * sizeof *s->eval);
     s->pre = tc_xmalloc((nn + 1) * sizeof *s->pre);
