@@ -4,47 +4,7 @@
 # valid tiny scenario that must run (exit 0, output file, no temporary left).
 # Run from the project root: sh tests/cli/test_errors.sh   (env BIN = the binary)
 set -u
-BIN=${BIN:-build/tagcascade}
-case $BIN in
-/*) ;;
-*/*) BIN=$(pwd)/$BIN ;;
-esac
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM
-cd "$T" || exit 1
-
-ncases=0 nfail=0
-
-not_ok() { # case detail
-    echo "not ok - $1: $2"
-    nfail=$((nfail + 1))
-}
-
-# t ARGS...: run the binary, keep stdout in out, stderr in err, exit code in rc
-t() {
-    "$BIN" "$@" >out 2>err
-    rc=$?
-}
-
-# expect CASE RC NEEDLE...: the last run exited RC and stderr holds every NEEDLE
-expect() {
-    c=$1 want=$2
-    shift 2
-    ncases=$((ncases + 1))
-    bad=0
-    if [ "$rc" != "$want" ]; then
-        not_ok "$c" "exit code $rc, want $want; stderr: $(head -c 300 err)"
-        bad=1
-    fi
-    for s in "$@"; do
-        if ! grep -qF -- "$s" err; then
-            not_ok "$c" "stderr lacks '$s'; stderr: $(head -c 300 err)"
-            bad=1
-        fi
-    done
-    return $bad
-}
+. tests/lib/cli.sh
 
 # a scenario that loads; the cases below change one thing each
 cat >good.yaml <<'EOF'
@@ -1025,9 +985,4 @@ for sig in INT TERM; do
     ls sig.h5* >/dev/null 2>&1 && not_ok "SIG$sig during a run" "left: $(ls sig.h5*)"
 done
 
-if [ "$nfail" -gt 0 ]; then
-    echo "$nfail failed checks in $ncases cases"
-    exit 1
-fi
-echo "ok - $ncases cases"
-exit 0
+finish

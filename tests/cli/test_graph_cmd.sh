@@ -7,39 +7,8 @@
 # stores, and an interrupted conversion that leaves nothing behind.
 # Run from the project root: sh tests/cli/test_graph_cmd.sh   (env BIN = the binary)
 set -u
-BIN=${BIN:-build/tagcascade}
-case $BIN in
-/*) ;;
-*/*) BIN=$(pwd)/$BIN ;;
-esac
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM
-cd "$T" || exit 1
+. tests/lib/cli.sh
 
-ncases=0 nfail=0
-not_ok() { # case detail
-    echo "not ok - $1: $2"
-    nfail=$((nfail + 1))
-}
-t() { # ARGS...: run the binary; stdout in out, stderr in err, exit code in rc
-    "$BIN" "$@" >out 2>err
-    rc=$?
-}
-expect() { # CASE RC NEEDLE...: the last run exited RC and stderr holds every NEEDLE
-    c=$1 want=$2
-    shift 2
-    ncases=$((ncases + 1))
-    bad=0
-    if [ "$rc" != "$want" ]; then
-        not_ok "$c" "exit code $rc, want $want; stderr: $(head -c 300 err)"
-        bad=1
-    fi
-    for s in "$@"; do
-        grep -qF -- "$s" err || { not_ok "$c" "stderr lacks '$s'; stderr: $(head -c 300 err)"; bad=1; }
-    done
-    return $bad
-}
 has() { # CASE FILE NEEDLE: FILE holds the line NEEDLE
     ncases=$((ncases + 1))
     grep -qxF -- "$3" "$2" || not_ok "$1" "no line '$3' in: $(cat "$2")"
@@ -260,9 +229,4 @@ rc=$?
 expect "SIGINT during a conversion" 1 "interrupted; no output written"
 ls huge.h5* >/dev/null 2>&1 && not_ok "SIGINT during a conversion" "left: $(ls huge.h5*)"
 
-if [ "$nfail" -gt 0 ]; then
-    echo "$nfail failed checks in $ncases cases"
-    exit 1
-fi
-echo "ok - $ncases cases"
-exit 0
+finish
