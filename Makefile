@@ -45,12 +45,16 @@ endif
 # Required flags come after the user's CFLAGS so that they cannot be dropped.
 # -ffp-contract=off: no fused multiply-add, so results do not change with the
 # compiler's choice of instructions.
-REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(PKG_CFLAGS)
+INC_FLAGS  = $(patsubst %/,-I%,$(SIM_DIRS)) -Isim -Imodels
+REQ_CFLAGS = -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(INC_FLAGS) $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 
-CLI_SRC    := sim/cli.c sim/cli_graph.c
+# sim/ is one folder per layer (README, "Source map"); the command line is in
+# sim/cli/, everything else goes into the library.
+SIM_DIRS   := $(sort $(dir $(wildcard sim/*/*.c)))
+CLI_SRC    := $(wildcard sim/cli/*.c)
 CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
-SIM_SRC    := $(filter-out $(CLI_SRC),$(wildcard sim/*.c))
+SIM_SRC    := $(filter-out $(CLI_SRC),$(wildcard sim/*/*.c))
 MODELS_SRC := $(wildcard models/*.c)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC))
 LIB        := $(BUILD)/libtagcascade.a
@@ -171,7 +175,7 @@ FUZZ_MAXLEN_graphstore := 4096
 
 .PHONY: fuzz
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtagcascade.a
-	clang -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -fopenmp $(PKG_CFLAGS) \
+	clang -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -fopenmp $(INC_FLAGS) $(PKG_CFLAGS) \
 	  $< build-fuzz/libtagcascade.a -o $@ $(LDLIBS)
 
 fuzz:

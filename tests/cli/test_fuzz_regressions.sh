@@ -9,6 +9,9 @@ B=build-asan/fuzz-replay
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CC=${FUZZ_REPLAY_CC:-gcc}
 FLAGS="-O1 -g $SAN -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off"
+# the include folders, as the Makefile gives them
+for d in sim/*/; do FLAGS="$FLAGS -I${d%/}"; done
+FLAGS="$FLAGS -Isim -Imodels"
 
 # shellcheck disable=SC2086
 if ! cflags=$(pkg-config --cflags $PKGS) || ! libs=$(pkg-config --libs $PKGS); then
@@ -23,10 +26,10 @@ printf 'int main(void){return 0;}\n' >"$B/probe.c"
 $CC $SAN "$B/probe.c" -o "$B/probe" >"$log" 2>&1 ||
     { cat "$log"; echo "$CC cannot build with $SAN (libasan/libubsan missing)"; exit 77; }
 
-# the library: sim/*.c but the command line (cli*.c), and the models; two at a time
+# the library: sim/*/*.c but the command line (sim/cli/), and the models; two at a time
 status=0 objs="" n=0 pids="" failed=""
-for src in sim/*.c models/*.c; do
-    case $src in sim/cli.c | sim/cli_*.c) continue ;; esac
+for src in sim/*/*.c models/*.c; do
+    case $src in sim/cli/*) continue ;; esac
     o="$B/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
     objs="$objs $o"
     rm -f "$o"

@@ -23,10 +23,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "../../sim/err.h"
-#include "../../sim/graph.h"
-#include "../../sim/run.h"
-#include "../../sim/scenario.h"
+#include "base/err.h"
+#include "graph/graph.h"
+#include "drive/run.h"
+#include "input/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -24,10 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../sim/err.h"
-#include "../../sim/graphstore.h"
-#include "../../sim/run.h"
-#include "../../sim/scenario.h"
+#include "base/err.h"
+#include "graph/graphstore.h"
+#include "drive/run.h"
+#include "input/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../sim/err.h"
-#include "../../sim/import.h"
+#include "base/err.h"
+#include "io/import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/err.h"
-#include "../../sim/run.h"
-#include "../../sim/scenario.h"
-#include "../../sim/ytree.h"
+#include "base/err.h"
+#include "drive/run.h"
+#include "input/scenario.h"
+#include "input/ytree.h"
 
 #define MAX_SETS 4
 

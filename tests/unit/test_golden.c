@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/run.h"
+#include "drive/run.h"
 #include "tc_test.h"
 
 static char *render(const char *path, int threads)

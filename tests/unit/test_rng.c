@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../sim/rng.h"
+#include "base/rng.h"
 #include "tc_test.h"
 
 int main(void)

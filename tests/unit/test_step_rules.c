@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/engine.h"
-#include "../../sim/rng.h"
-#include "../../sim/run.h"
-#include "../../sim/stepper.h"
+#include "engine/engine.h"
+#include "base/rng.h"
+#include "drive/run.h"
+#include "engine/stepper.h"
 #include "tc_test.h"
 
 extern const tc_model_type tc_model_sir, tc_model_sis, tc_model_maki_thompson,
