@@ -45,13 +45,12 @@ endif
 # Required flags come after the user's CFLAGS so that they cannot be dropped.
 # -ffp-contract=off: no fused multiply-add, so results do not change with the
 # compiler's choice of instructions.
-INC_FLAGS  = $(patsubst %/,-I%,$(SIM_DIRS)) -Isim -Imodels
+INC_FLAGS  := -Isim -Imodels
 REQ_CFLAGS = -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(INC_FLAGS) $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 
 # sim/ is one folder per layer (README, "Source map"); the command line is in
 # sim/cli/, everything else goes into the library.
-SIM_DIRS   := $(sort $(dir $(wildcard sim/*/*.c)))
 CLI_SRC    := $(wildcard sim/cli/*.c)
 CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 SIM_SRC    := $(filter-out $(CLI_SRC),$(wildcard sim/*/*.c))

@@ -1,5 +1,5 @@
 /* Error records and the boundary with third-party error handlers. */
-#include "err.h"
+#include "base/err.h"
 
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>

@@ -1,7 +1,7 @@
 /* Philox4x32-10 as a gsl_rng_type with a keyed, repositionable counter. */
-#include "rng.h"
+#include "base/rng.h"
 
-#include "err.h"
+#include "base/err.h"
 
 #include <Random123/philox.h>
 #include <string.h>

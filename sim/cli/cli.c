@@ -13,17 +13,17 @@
 #include <mpi.h>
 #endif
 
-#include "../models/model.h"
-#include "modelinfo.h"
-#include "cli_graph.h"
-#include "err.h"
-#include "h5out.h"
-#include "import.h"
-#include "report.h"
-#include "run.h"
-#include "scenario.h"
-#include "sweep.h"
-#include "version.h"
+#include "base/err.h"
+#include "base/version.h"
+#include "cli/cli_graph.h"
+#include "drive/run.h"
+#include "drive/sweep.h"
+#include "input/scenario.h"
+#include "io/h5out.h"
+#include "io/import.h"
+#include "io/modelinfo.h"
+#include "io/report.h"
+#include "model.h"
 
 /* Set by SIGINT/SIGTERM; the run loop checks it between steps and stops cleanly. */
 static volatile sig_atomic_t stop_requested;

@@ -1,6 +1,6 @@
 /* The graph subcommands: convert a graph file into a store, describe a store,
  * generate a synthetic graph straight into a store. */
-#include "cli_graph.h"
+#include "cli/cli_graph.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,13 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "chunglu.h"
-#include "edgestream.h"
-#include "graph.h"
-#include "graphstore.h"
-#include "h5out.h"
-#include "net.h"
-#include "scenario.h"
+#include "graph/chunglu.h"
+#include "graph/edgestream.h"
+#include "graph/graph.h"
+#include "graph/graphstore.h"
+#include "graph/net.h"
+#include "input/scenario.h"
+#include "io/h5out.h"
 
 /* The temporary file being written, removed if a signal stops the command. */
 static char tmp_name[4200];

@@ -1,12 +1,12 @@
 /* Wiring the modules together for one run. */
-#include "run.h"
+#include "drive/run.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
-#include "netload.h"
-#include "rng.h"
+#include "base/rng.h"
+#include "graph/graph.h"
+#include "graph/netload.h"
 
 uint64_t tc_run_world_key(uint64_t seed) { return tc_rng_derive(seed, 1, 0); }
 uint64_t tc_run_key(uint64_t seed, uint32_t run) { return tc_rng_derive(seed, 2, run); }

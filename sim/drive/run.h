@@ -3,13 +3,13 @@
 #ifndef TC_SIM_RUN_H
 #define TC_SIM_RUN_H
 
-#include "engine.h"
-#include "err.h"
-#include "net.h"
-#include "population.h"
-#include "recorder.h"
-#include "scenario.h"
-#include "timeline.h"
+#include "base/err.h"
+#include "engine/engine.h"
+#include "engine/recorder.h"
+#include "graph/net.h"
+#include "input/scenario.h"
+#include "world/population.h"
+#include "world/timeline.h"
 
 /* Everything a run reads and never writes: shared read-only by many runs.
  * The graph part (net and communities) depends only on the seed, graph.* and

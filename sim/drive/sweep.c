@@ -5,7 +5,7 @@
  * metrics and (optionally) its series, and a checksum. Records are appended with
  * one write each, so a killed process leaves at most one partial record, which
  * readers recognise (wrong size or checksum) and drop. */
-#include "sweep.h"
+#include "drive/sweep.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +23,11 @@
 #include <mpi.h>
 #endif
 
-#include "h5in.h"
-#include "h5out.h"
-#include "run.h"
-#include "version.h"
-#include "ytree.h"
+#include "base/version.h"
+#include "drive/run.h"
+#include "input/ytree.h"
+#include "io/h5in.h"
+#include "io/h5out.h"
 
 const char *const tc_sweep_metrics[] = {
     "reach",          "reach_human",       "reach_bot",      "exposed",

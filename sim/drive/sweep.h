@@ -8,8 +8,8 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "scenario.h"
+#include "base/err.h"
+#include "input/scenario.h"
 
 typedef struct tc_sweep {
     char *path;

@@ -1,12 +1,12 @@
 /* Tree metrics by one breadth-first pass and one reverse pass over subtree sizes,
  * or, for nodes listed after their parents, by one pass each way. */
-#include "cascade.h"
+#include "engine/cascade.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 
 const int64_t tc_cascade_reach_marks[3] = {10, 100, 1000};
 

@@ -16,7 +16,7 @@
  * process whose rate follows the local hour; the points of each local hour are
  * drawn from a stream keyed by (account, hour), so "the next session after x" is
  * the same whoever asks, and only accounts with something to read cost work. */
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
-#include "stepper.h"
+#include "base/rng.h"
+#include "engine/stepper.h"
 
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {

@@ -8,13 +8,13 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-#include "../models/model.h"
-#include "cascade.h"
-#include "err.h"
-#include "net.h"
-#include "population.h"
-#include "recorder.h"
-#include "timeline.h"
+#include "base/err.h"
+#include "engine/cascade.h"
+#include "engine/recorder.h"
+#include "graph/net.h"
+#include "model.h"
+#include "world/population.h"
+#include "world/timeline.h"
 
 /* What a pending event is. */
 enum {

@@ -1,10 +1,10 @@
 /* Counter storage for the time series. */
-#include "recorder.h"
+#include "engine/recorder.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 
 const char *const tc_counter_names[TC_NCOUNTERS] = {"posts", "reshares", "new_adopters",
                                                     "new_exposed"};

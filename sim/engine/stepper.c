@@ -14,7 +14,7 @@
  * Each account's draw depends on nothing but the counts and its stream, and the
  * records are integer sums or rows sorted on output, so the result is the same
  * for any thread count and any order in which the lists were filled. */
-#include "stepper.h"
+#include "engine/stepper.h"
 
 #include <math.h>
 #include <omp.h>
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
+#include "base/rng.h"
 
 enum { M_HIT = 1, M_ACT = 2 }; /* mark bits: has an in-count this step; in act */
 

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 typedef struct tc_stepper tc_stepper;
 

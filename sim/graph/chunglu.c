@@ -1,7 +1,7 @@
 /* Directed (block) Chung-Lu: Pareto weights, then each audience drawn by the
  * skipping method of Miller and Hagberg (2011) over candidates sorted by weight,
  * which costs O(1 + audience size) per account instead of O(n). */
-#include "chunglu.h"
+#include "graph/chunglu.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
-#include "graphstore.h"
-#include "rng.h"
-#include "scenario.h"
+#include "base/rng.h"
+#include "graph/graph.h"
+#include "graph/graphstore.h"
+#include "input/scenario.h"
 
 /* A stream holds 2^24 blocks of four words; a step of the skipping loop reads
  * at most two doubles (one block), so a stream is renewed every 2^22 steps. */

@@ -9,7 +9,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 typedef struct tc_chunglu {
     int64_t n;          /* accounts, 2 .. INT32_MAX - 1,000,000 */

@@ -1,6 +1,6 @@
 /* A byte-at-a-time lexer for edge lists, run twice over the file (plain or
  * through zlib): counting, then filling the CSR. */
-#include "edgestream.h"
+#include "graph/edgestream.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "graph.h"
-#include "rng.h"
+#include "base/rng.h"
+#include "graph/graph.h"
 
 #define READ_BYTES (1 << 20)
 

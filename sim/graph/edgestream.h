@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 
-#include "err.h"
-#include "net.h"
-#include "scenario.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "graph/net.h"
 
 /* Largest account id accepted in an edge list (ids make the account count);
  * the same limit as graph.c's. */

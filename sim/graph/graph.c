@@ -1,5 +1,5 @@
 /* igraph in, flat edge list out. Every igraph call lives here, on one thread. */
-#include "graph.h"
+#include "graph/graph.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rng.h"
+#include "base/rng.h"
 
 /* Largest account id accepted in an edge list (ids make the account count). */
 #define TC_EDGELIST_MAX_ID 2000000000LL

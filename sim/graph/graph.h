@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#include "err.h"
-#include "scenario.h"
+#include "base/err.h"
+#include "input/scenario.h"
 
 typedef struct tc_edges {
     int32_t n;          /* accounts; the named hubs are ids nbase .. n-1 */

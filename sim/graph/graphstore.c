@@ -1,6 +1,6 @@
 /* Graph store: an append-by-chunk writer and a reader that trusts nothing in
  * the file. Every hid_t opened is closed; any failure removes the temporary file. */
-#include "graphstore.h"
+#include "graph/graphstore.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,9 +10,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "graph.h"
-#include "h5out.h"
-#include "version.h"
+#include "base/version.h"
+#include "graph/graph.h"
 
 /* Entries per chunk: 1 MB of dst (int32), of off (int64), of community (uint16). */
 #define CHUNK_DST (1 << 18)

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
-#include "net.h"
-#include "scenario.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "graph/net.h"
 
 /* /graph's format_version attribute: what this program writes and reads. */
 #define TC_GRAPHSTORE_VERSION 1

@@ -1,5 +1,5 @@
 /* Counting sort of edges by source into a CSR, then per-audience sort and dedup. */
-#include "net.h"
+#include "graph/net.h"
 
 #include <stdlib.h>
 #include <string.h>

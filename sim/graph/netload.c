@@ -1,13 +1,13 @@
 /* Streamed graph files to a scenario's net: the file's CSR, then communities by
  * share, follow-backs and named accounts, in the order graph.c applies them. */
-#include "netload.h"
+#include "graph/netload.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgestream.h"
-#include "graphstore.h"
-#include "rng.h"
+#include "base/rng.h"
+#include "graph/edgestream.h"
+#include "graph/graphstore.h"
 
 int tc_netload_applies(const tc_scenario *sc)
 {

@@ -8,10 +8,10 @@
 
 #include <stdint.h>
 
-#include "err.h"
-#include "graph.h"
-#include "net.h"
-#include "scenario.h"
+#include "base/err.h"
+#include "graph/graph.h"
+#include "graph/net.h"
+#include "input/scenario.h"
 
 /* 1 if the scenario's graph is read this way (a file of format edgelist or store). */
 int tc_netload_applies(const tc_scenario *sc);

@@ -1,7 +1,7 @@
 /* Scenario loading: a declared schema walked over the YAML tree. Each getter names
  * the dotted key and the node's position when a value is missing, mistyped or out
  * of range; unknown keys get a "did you mean". */
-#include "scenario.h"
+#include "input/scenario.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ytree.h"
+#include "input/ytree.h"
 
 /* ------------------------------------------------------------------ durations, dates */
 

@@ -7,11 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../models/model.h"
-#include "err.h"
-
-#define TC_NAME_MAX 64
-#define TC_MAX_COMMUNITIES 1024
+#include "base/err.h"
+#include "base/limits.h"
+#include "model.h"
 
 /* Where a value came from, for errors found after loading (e.g. an unknown
  * community name, known only once the graph is read). */
@@ -23,7 +21,6 @@ typedef struct tc_where {
 typedef enum { TC_GEN_NONE, TC_GEN_BA, TC_GEN_ER, TC_GEN_SBM, TC_GEN_FF } tc_generator;
 typedef enum { TC_FMT_EDGELIST, TC_FMT_NCOL, TC_FMT_GRAPHML, TC_FMT_GML, TC_FMT_PAJEK,
                TC_FMT_STORE } tc_format;
-typedef enum { TC_DIR_FOLLOWS, TC_DIR_FLOWS } tc_direction;
 typedef enum { TC_PLACE_RANDOM, TC_PLACE_FOLLOWERS, TC_PLACE_COMMUNITY } tc_placement;
 typedef enum {
     TC_EV_POST,      /* a named account posts the hashtag */

@@ -1,5 +1,5 @@
 /* libyaml events -> tc_ynode tree, with positions, duplicate-key checks, overrides. */
-#include "ytree.h"
+#include "input/ytree.h"
 
 #include <errno.h>
 #include <stdio.h>

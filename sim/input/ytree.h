@@ -4,7 +4,7 @@
 #ifndef TC_SIM_YTREE_H
 #define TC_SIM_YTREE_H
 
-#include "err.h"
+#include "base/err.h"
 
 typedef enum { TC_Y_SCALAR, TC_Y_SEQ, TC_Y_MAP } tc_ykind;
 

@@ -1,10 +1,10 @@
 /* Typed reads of the datasets the writer produces. */
-#include "h5in.h"
+#include "io/h5in.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "h5out.h"
+#include "base/version.h"
 
 int tc_h5in_open(const char *path, hid_t *file, char *kind, size_t n, tc_err *err)
 {

@@ -6,7 +6,7 @@
 #include <hdf5.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Open `path` read-only; check schema_version and copy the root `kind` attribute
  * ("run", "observed", …) into kind[n]. TC_EINPUT if not a tagcascade file. */

@@ -1,6 +1,6 @@
 /* HDF5 writer: small typed helpers, then the run layout. Every hid_t opened is
  * closed; any failure removes the temporary file. */
-#include "h5out.h"
+#include "io/h5out.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "version.h"
+#include "base/version.h"
 
 int tc_h5out_check_dest(const char *path, tc_err *err)
 {

@@ -4,16 +4,15 @@
 #ifndef TC_SIM_H5OUT_H
 #define TC_SIM_H5OUT_H
 
-#include "engine.h"
-#include "err.h"
-#include "import.h"
-#include "net.h"
-#include "population.h"
-#include "recorder.h"
-#include "scenario.h"
-#include "timeline.h"
+#include "base/err.h"
+#include "engine/engine.h"
+#include "engine/recorder.h"
+#include "graph/net.h"
+#include "input/scenario.h"
+#include "io/import.h"
+#include "world/population.h"
+#include "world/timeline.h"
 
-#define TC_SCHEMA_VERSION 1
 
 typedef struct tc_run_info {
     const tc_scenario *sc;

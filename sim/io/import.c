@@ -1,6 +1,6 @@
 /* Parsers for observed cascades, a string-keyed account table, and the keep-the-
  * first-parent tree building shared by both formats. */
-#include "import.h"
+#include "io/import.h"
 
 #include <errno.h>
 #include <dirent.h>

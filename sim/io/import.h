@@ -6,8 +6,8 @@
 
 #include <stdint.h>
 
-#include "cascade.h"
-#include "err.h"
+#include "base/err.h"
+#include "engine/cascade.h"
 
 typedef enum { TC_SRC_TWITTER1516, TC_SRC_CSV } tc_source;
 

@@ -1,6 +1,6 @@
 /* The text of `tagcascade models`, taken from the rule table alone, so that a
  * new rule is listed with nothing more than its row. */
-#include "modelinfo.h"
+#include "io/modelinfo.h"
 
 void tc_modelinfo_print(FILE *f, const tc_model_type *m)
 {

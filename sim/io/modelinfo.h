@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "../models/model.h"
+#include "model.h"
 
 /* Describe rule `m` to `f`: a header line "NAME (event rule|step rule)", then
  * indented lines: summary, reference, one line per parameter (name, type,

@@ -1,12 +1,12 @@
 /* Summary tables and cascade export, read back from HDF5 through h5in. */
-#include "report.h"
+#include "io/report.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "h5in.h"
-#include "scenario.h"
+#include "input/scenario.h"
+#include "io/h5in.h"
 
 typedef struct {
     int64_t n;

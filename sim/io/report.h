@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Print the summary of `path` to f; at most `top` cascades, largest first. */
 int tc_report_summary(const char *path, FILE *f, int top, tc_err *err);

@@ -1,12 +1,12 @@
 /* Bot placement and per-class delay distributions. */
-#include "population.h"
+#include "world/population.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
+#include "base/rng.h"
 
 typedef struct {
     double score;

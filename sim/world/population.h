@@ -6,10 +6,10 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "graph.h"
-#include "net.h"
-#include "scenario.h"
+#include "base/err.h"
+#include "graph/graph.h"
+#include "graph/net.h"
+#include "input/scenario.h"
 
 typedef struct tc_population {
     int32_t n;

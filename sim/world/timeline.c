@@ -1,5 +1,5 @@
 /* Resolving the scenario's events against the population. */
-#include "timeline.h"
+#include "world/timeline.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -6,9 +6,9 @@
 
 #include <stdint.h>
 
-#include "err.h"
-#include "population.h"
-#include "scenario.h"
+#include "base/err.h"
+#include "input/scenario.h"
+#include "world/population.h"
 
 typedef struct tc_tevent {
     double t;           /* seconds since start */

@@ -9,8 +9,6 @@ B=build-asan/fuzz-replay
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CC=${FUZZ_REPLAY_CC:-gcc}
 FLAGS="-O1 -g $SAN -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off"
-# the include folders, as the Makefile gives them
-for d in sim/*/; do FLAGS="$FLAGS -I${d%/}"; done
 FLAGS="$FLAGS -Isim -Imodels"
 
 # shellcheck disable=SC2086

@@ -24,8 +24,8 @@
 #include <zlib.h>
 
 #include "base/err.h"
-#include "graph/graph.h"
 #include "drive/run.h"
+#include "graph/graph.h"
 #include "input/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "base/err.h"
-#include "graph/graphstore.h"
 #include "drive/run.h"
+#include "graph/graphstore.h"
 #include "input/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/cascade.h"
 #include "base/rng.h"
+#include "engine/cascade.h"
 #include "tc_test.h"
 
 /* Mean distance over ordered pairs by a BFS from every node: O(n^2). */

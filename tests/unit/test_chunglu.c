@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/rng.h"
 #include "graph/chunglu.h"
 #include "graph/graphstore.h"
-#include "base/rng.h"
 #include "tc_test.h"
 
 static char dir[] = "/tmp/tc_test_chungluXXXXXX";

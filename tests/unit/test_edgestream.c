@@ -10,10 +10,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "drive/run.h"
 #include "graph/edgestream.h"
 #include "graph/graph.h"
 #include "graph/net.h"
-#include "drive/run.h"
 #include "tc_test.h"
 
 static char dir[] = "/tmp/tc_test_edgestreamXXXXXX";

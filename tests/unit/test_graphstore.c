@@ -8,11 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drive/run.h"
 #include "graph/edgestream.h"
 #include "graph/graph.h"
 #include "graph/graphstore.h"
 #include "graph/net.h"
-#include "drive/run.h"
 #include "tc_test.h"
 
 static char dir[] = "/tmp/tc_test_graphstoreXXXXXX";

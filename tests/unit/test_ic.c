@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/engine.h"
 #include "base/rng.h"
 #include "drive/run.h"
+#include "engine/engine.h"
 #include "tc_test.h"
 
 extern const tc_model_type tc_model_ic;

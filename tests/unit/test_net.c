@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "graph/net.h"
 #include "drive/run.h"
+#include "graph/net.h"
 #include "tc_test.h"
 
 static char dir[] = "/tmp/tc_test_netXXXXXX";

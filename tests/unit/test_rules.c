@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/engine.h"
 #include "base/rng.h"
 #include "drive/run.h"
+#include "engine/engine.h"
 #include "tc_test.h"
 
 enum { MAXEV = 64 };

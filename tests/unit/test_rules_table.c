@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/modelinfo.h"
 #include "drive/run.h"
+#include "io/modelinfo.h"
 #include "tc_test.h"
 
 /* The scenario for rule m: step rules advance in steps of a minute. */

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/engine.h"
 #include "base/rng.h"
 #include "drive/run.h"
+#include "engine/engine.h"
 #include "engine/stepper.h"
 #include "tc_test.h"
 
