@@ -106,3 +106,13 @@ void tc_lib_errors_off(void)
      * see which call failed when a write is reported as failed */
     if (!getenv("TC_H5_DEBUG")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
+
+void *tc_xgrow(void *p, int64_t *cap, int64_t need, size_t size, int64_t first)
+{
+    if (need <= *cap) return p;
+    int64_t c = *cap > 0 ? *cap : (first > 0 ? first : 1);
+    while (c < need) c *= 2;
+    p = tc_xrealloc(p, (size_t)c * size);
+    *cap = c;
+    return p;
+}

@@ -4,6 +4,7 @@
 #define TC_SIM_ERR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TC_LINE 64 /* bytes in a cache line */
 
@@ -51,6 +52,16 @@ void *tc_xcalloc_lines(size_t n, size_t size);
  * old and the new copy at once (a 4 GB CSR took 8 GB). Freed by free(). */
 void *tc_xmalloc_huge(size_t size);
 char *tc_xstrdup(const char *s);
+
+/* Room for at least `need` elements of `size` bytes in the growing array `p`,
+ * whose capacity is *cap elements: *cap doubles (starting from `first` when it
+ * is 0) until it holds `need`, the block is reallocated with its contents kept,
+ * and the (possibly moved) array is returned; when it already holds `need`,
+ * `p` comes back untouched. O(1) amortised per element. Aborts, as
+ * tc_xrealloc, when memory runs out. */
+void *tc_xgrow(void *p, int64_t *cap, int64_t need, size_t size, int64_t first);
+/* The same for an array `a` whose elements' size is sizeof *a. */
+#define TC_GROW(a, cap, need, first) ((a) = tc_xgrow((a), &(cap), (need), sizeof *(a), (first)))
 
 /* Turn off the default (aborting or printing) error handlers of igraph, GSL and
  * HDF5 once at program start; their failures then come back as return codes.

@@ -13,7 +13,9 @@
 #include <mpi.h>
 #endif
 
+#include "base/clock.h"
 #include "base/err.h"
+#include "base/outfile.h"
 #include "base/version.h"
 #include "cli/cli_graph.h"
 #include "drive/run.h"
@@ -32,13 +34,6 @@ static void on_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static void usage_main(FILE *f)
@@ -173,7 +168,7 @@ static int progress(void *vctx, const tc_engine *e)
     progress_ctx *p = vctx;
     if (stop_requested) return 1;
     if (!p->show) return 0;
-    double now = now_s();
+    double now = tc_clock_now();
     if (now - p->last < 0.2) return 0;
     p->last = now;
     double frac = e->nbuckets ? (double)e->cur / (double)e->nbuckets : 1;
@@ -235,12 +230,12 @@ static int cmd_run(int argc, char **argv, char *command)
     }
     TC_TRY(tc_h5out_check_dest(sc.output.path, err));
     int threads = o.threads ? o.threads : omp_get_max_threads();
-    double t0 = now_s();
+    double t0 = tc_clock_now();
     if (!o.quiet) fprintf(stderr, "tagcascade: building the graph of '%s'\n", sc.name);
     TC_TRY(tc_world_build(&w, &sc, err));
     have_w = 1;
     if (stop_requested) TC_FAIL(TC_ERUNTIME, "interrupted; no output written");
-    double t1 = now_s();
+    double t1 = tc_clock_now();
     if (!o.quiet)
         fprintf(stderr, "tagcascade: %d accounts (%lld bots), %lld audience edges in %.2fs\n",
                 w.net.n, (long long)w.pop.nbots, (long long)w.net.m, t1 - t0);
@@ -249,7 +244,7 @@ static int cmd_run(int argc, char **argv, char *command)
                          &pc, err);
     if (pc.show) fprintf(stderr, "\n");
     if (rc) goto cleanup;
-    double t2 = now_s();
+    double t2 = tc_clock_now();
     tc_run_info ri = {.sc = &sc, .net = &w.net, .pop = &w.pop, .tl = &w.tl, .rec = &rec,
                       .sum = &sum, .engine = &e, .threads = threads, .ranks = 1,
                       .wall_s = t2 - t0, .command = command};
@@ -452,13 +447,12 @@ static int cmd_export(int argc, char **argv)
         return report(rc, &err);
     }
     /* written beside the destination, renamed when complete */
-    size_t len = strlen(o.output) + 32;
-    char *tmp = tc_xmalloc(len);
-    snprintf(tmp, len, "%s.tmp%ld", o.output, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    tc_outfile out;
+    tc_outfile_begin(&out, o.output, &err);
+    FILE *f = fopen(out.tmp, "w");
     if (!f) {
         fprintf(stderr, "tagcascade: %s: cannot create\n", o.output);
-        free(tmp);
+        tc_outfile_destroy(&out);
         return TC_EINPUT;
     }
     rc = tc_report_export(argv[optind], o.cascade, fmt, f, &err);
@@ -466,12 +460,8 @@ static int cmd_export(int argc, char **argv)
         tc_err_set(&err, TC_ERUNTIME, "%s: writing failed", o.output);
         rc = TC_ERUNTIME;
     }
-    if (!rc && rename(tmp, o.output)) {
-        tc_err_set(&err, TC_ERUNTIME, "%s: cannot rename into place", o.output);
-        rc = TC_ERUNTIME;
-    }
-    if (rc) unlink(tmp);
-    free(tmp);
+    if (!rc) rc = tc_outfile_commit(&out, &err);
+    tc_outfile_destroy(&out); /* removes the temporary file unless committed */
     return report(rc, &err);
 }
 

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/outfile.h"
 #include "graph/chunglu.h"
 #include "graph/edgestream.h"
 #include "graph/graph.h"
@@ -19,36 +21,26 @@
 #include "input/scenario.h"
 #include "io/h5out.h"
 
-/* The temporary file being written, removed if a signal stops the command. */
-static char tmp_name[4200];
-
+/* The temporary files being written (tc_outfile) are removed if a signal stops
+ * the command. */
 static void on_signal(int sig)
 {
     static const char msg[] = "tagcascade: interrupted; no output written\n";
     (void)sig;
-    if (tmp_name[0]) unlink(tmp_name);
+    tc_outfile_unlink_pending();
     if (write(2, msg, sizeof msg - 1) < 0) _exit(1);
     _exit(1);
 }
 
-/* From now on SIGINT and SIGTERM stop the command, removing `out`'s temporary
- * file (tc_graphstore_create names it `out`.tmp<pid>) when out is not NULL. */
-static void stop_on_signal(const char *out)
+/* From now on SIGINT and SIGTERM stop the command, removing the temporary file
+ * of any output being written. */
+static void stop_on_signal(void)
 {
-    tmp_name[0] = '\0';
-    if (out) snprintf(tmp_name, sizeof tmp_name, "%s.tmp%ld", out, (long)getpid());
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static void usage(FILE *f)
@@ -177,18 +169,18 @@ static int cmd_convert(int argc, char **argv)
     }
     if (optind != argc - 2) return fail("graph convert: expected IN and OUT.h5");
     const char *in = argv[optind], *out = argv[optind + 1];
-    double t0 = now_s();
+    double t0 = tc_clock_now();
     FILE *probe = fopen(in, "rb");
     if (!probe) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", in, strerror(errno));
     fclose(probe);
     TC_TRY(tc_h5out_check_dest(out, err));
-    stop_on_signal(out);
+    stop_on_signal();
     if (!strcmp(format, "edgelist"))
         TC_TRY(tc_edgestream_load(&net, in, strcmp(direction, "flows") ? TC_DIR_FOLLOWS
                                                                        : TC_DIR_FLOWS, err));
     else
         TC_TRY(read_with_igraph(in, format, direction, attr, &net, &g, err));
-    double t1 = now_s();
+    double t1 = tc_clock_now();
     const char *base = strrchr(in, '/');
     tc_graphstore_meta meta = {.source = base ? base + 1 : in, .source_format = format,
                                .direction = direction};
@@ -202,7 +194,7 @@ static int cmd_convert(int argc, char **argv)
         fprintf(stderr, "tagcascade: %d accounts, %lld follows (%lld self-loops and %lld "
                 "duplicates dropped); read in %.2fs, written in %.2fs\n", net.n,
                 (long long)net.m, (long long)net.self_loops_dropped,
-                (long long)net.duplicates_dropped, t1 - t0, now_s() - t1);
+                (long long)net.duplicates_dropped, t1 - t0, tc_clock_now() - t1);
         printf("%s\n", out);
     }
 cleanup:
@@ -219,7 +211,7 @@ static int cmd_info(int argc, char **argv)
         return 0;
     }
     if (argc != 2 || argv[1][0] == '-') return fail("graph info: expected one STORE.h5");
-    stop_on_signal(NULL);
+    stop_on_signal();
     return report(tc_graphstore_print(argv[1], stdout, &err), &err);
 }
 
@@ -294,16 +286,16 @@ static int cmd_generate(int argc, char **argv)
     if (have != 15 || !out || optind != argc)
         return fail("graph generate: expected --n, --mean-degree, --gamma-in, --gamma-out "
                     "and -o OUT.h5 (and nothing else)");
-    double t0 = now_s();
+    double t0 = tc_clock_now();
     int64_t m = 0;
     rc = tc_h5out_check_dest(out, &err);
     if (!rc) {
-        stop_on_signal(out);
+        stop_on_signal();
         rc = tc_chunglu_write(out, &p, &m, &err);
     }
     if (!rc && !quiet) {
         fprintf(stderr, "tagcascade: %lld accounts, %lld follows (mean %.4g) in %.2fs\n",
-                (long long)p.n, (long long)m, (double)m / (double)p.n, now_s() - t0);
+                (long long)p.n, (long long)m, (double)m / (double)p.n, tc_clock_now() - t0);
         printf("%s\n", out);
     }
     return report(rc, &err);

@@ -23,6 +23,7 @@
 #include <mpi.h>
 #endif
 
+#include "base/clock.h"
 #include "base/version.h"
 #include "drive/run.h"
 #include "input/ytree.h"
@@ -515,13 +516,6 @@ typedef struct {
     tc_err ferr;
 } runner;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static int stop_progress(void *ctx, const tc_engine *e)
 {
     (void)e;
@@ -649,7 +643,7 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
                     ru->finished++;
                     if (!ru->o->quiet && isatty(2) && ru->rank == 0)
                         fprintf(stderr, "\r  %lld runs done (%.0f s)", (long long)ru->finished,
-                                now_s() - ru->t0);
+                                tc_clock_now() - ru->t0);
                 }
             }
             tc_summary_destroy(&sum);
@@ -754,7 +748,7 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
     ru.sw = sw;
     ru.o = o;
     ru.jfd = -1;
-    ru.t0 = now_s();
+    ru.t0 = tc_clock_now();
     ru.nranks = 1;
 #ifdef TC_MPI
     MPI_Comm_rank(MPI_COMM_WORLD, &ru.rank);
@@ -919,7 +913,7 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
     base_resolved = dump_of(&sw->sc[0]);
     tc_sweep_file d;
     sweep_file_desc(&d, sw, &gw, &ru.s, resolved, keys, o->command, o->threads, ru.nranks,
-                    now_s() - ru.t0, base_resolved);
+                    tc_clock_now() - ru.t0, base_resolved);
     jreader jr = {&ix, &ru.s, tc_xmalloc(ru.s.recsize)};
     rc = tc_h5out_write_sweep(o->out, &d, journal_record, &jr, err);
     free(jr.rec);
@@ -927,7 +921,7 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
     for (int i = 0; i < ix.nfiles; i++) unlink(ix.path[i]);
     if (!o->quiet)
         fprintf(stderr, "tagcascade: %lld runs in %.1f s on %d thread%s x %d rank%s\n",
-                (long long)(ix.ndone), now_s() - ru.t0, o->threads, o->threads == 1 ? "" : "s",
+                (long long)(ix.ndone), tc_clock_now() - ru.t0, o->threads, o->threads == 1 ? "" : "s",
                 ru.nranks, ru.nranks == 1 ? "" : "s");
 cleanup:
     if (ru.jfd >= 0) close(ru.jfd);

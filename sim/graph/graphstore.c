@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/outfile.h"
 #include "base/version.h"
 #include "graph/graph.h"
 
@@ -178,9 +179,8 @@ int tc_graphstore_create(tc_graphstore_out *o, const char *path, tc_err *err)
     memset(o, 0, sizeof *o);
     o->file = o->group = o->dst = -1;
     o->path = tc_xstrdup(path);
-    size_t len = strlen(path) + 32;
-    o->tmp = tc_xmalloc(len);
-    snprintf(o->tmp, len, "%s.tmp%ld", path, (long)getpid());
+    TC_TRY(tc_outfile_begin(&o->out, path, err));
+    o->tmp = o->out.tmp;
     o->stage = tc_xmalloc(CHUNK_DST * sizeof *o->stage);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
@@ -331,9 +331,7 @@ int tc_graphstore_finish(tc_graphstore_out *o, int32_t n, const int64_t *off,
     o->file = -1;
     if (st < 0) TC_FAIL(TC_ERUNTIME, "%s: closing the graph store failed (disk full?)", o->path);
     TC_TRY(seal_write(o->tmp, o->path, err));
-    if (rename(o->tmp, o->path) != 0)
-        TC_FAIL(TC_ERUNTIME, "%s: cannot rename the finished store into place: %s", o->path,
-                strerror(errno));
+    TC_TRY(tc_outfile_commit(&o->out, err));
     o->done = 1;
 cleanup:
     return rc;
@@ -346,10 +344,9 @@ void tc_graphstore_out_destroy(tc_graphstore_out *o)
         if (o->dst >= 0) H5Dclose(o->dst);
         if (o->group >= 0) H5Gclose(o->group);
         if (o->file >= 0) H5Fclose(o->file);
-        if (!o->done && o->tmp) unlink(o->tmp);
     }
+    tc_outfile_destroy(&o->out); /* removes the temporary file unless committed */
     free(o->stage);
-    free(o->tmp);
     free(o->path);
     memset(o, 0, sizeof *o);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "base/outfile.h"
 #include "base/limits.h"
 #include "graph/net.h"
 
@@ -30,7 +31,8 @@ typedef struct tc_graphstore_meta {
  * HDF5 chunk at a time, so the bytes of the file depend only on the graph, not
  * on how the entries were handed over; the offsets and the rest come last. */
 typedef struct tc_graphstore_out {
-    char *path, *tmp;
+    char *path, *tmp;   /* tmp: out.tmp, the temporary file */
+    tc_outfile out;
     hid_t file, group, dst;
     int32_t *stage;          /* entries of the chunk being filled */
     int64_t nstage, written; /* staged; already in the file */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/outfile.h"
 #include "base/version.h"
 
 int tc_h5out_check_dest(const char *path, tc_err *err)
@@ -492,9 +493,9 @@ static int write_atomically(const char *path, const char *kind, body_fn body, co
                             tc_err *err)
 {
     int rc = TC_OK;
-    size_t len = strlen(path) + 32;
-    char *tmp = tc_xmalloc(len);
-    snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
+    tc_outfile out;
+    TC_TRY(tc_outfile_begin(&out, path, err));
+    const char *tmp = out.tmp;
     writer w = {.file = -1};
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
@@ -515,13 +516,10 @@ static int write_atomically(const char *path, const char *kind, body_fn body, co
     herr_t st = H5Fclose(w.file);
     w.file = -1;
     if (st < 0) TC_FAIL(TC_ERUNTIME, "%s: closing the output failed (disk full?)", path);
-    if (rename(tmp, path) != 0)
-        TC_FAIL(TC_ERUNTIME, "%s: cannot rename the finished file into place: %s", path,
-                strerror(errno));
+    TC_TRY(tc_outfile_commit(&out, err));
 cleanup:
     if (w.file >= 0) H5Fclose(w.file);
-    if (rc) unlink(tmp);
-    free(tmp);
+    tc_outfile_destroy(&out); /* removes the temporary file unless committed */
     return rc;
 }
 
