@@ -2,6 +2,7 @@
 #
 #   make            build build/tagcascade (serial HDF5)
 #   make check      install missing Debian packages, build, run the whole test suite
+#                   (T=WORD: only tests whose names contain WORD; TEST_TIMEOUT=S per test)
 #   make demo       install missing Debian packages, build, run the default scenario
 #                   and draw its figure (out/macronleaks.h5, out/macronleaks.png)
 #   make bench      timings: wall time, edges per second, peak memory, cores, and
@@ -105,8 +106,10 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
+# T="WORD..." runs only the tests whose names contain a word (make check T=sweep);
+# TEST_TIMEOUT=SECONDS stops and fails a test that runs longer (default 900).
 test-run: tests
-	@BUILD=$(BUILD) PY=$(PY) sh tests/run.sh
+	@BUILD=$(BUILD) PY=$(PY) T="$(T)" TEST_TIMEOUT="$(TEST_TIMEOUT)" sh tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
