@@ -107,11 +107,18 @@ void tc_lib_errors_off(void)
     if (!getenv("TC_H5_DEBUG")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
+int64_t tc_grow_cap(int64_t cap, int64_t need, int64_t first)
+{
+    if (need <= cap) return cap;
+    int64_t c = cap > 0 ? cap : (first > 0 ? first : 1);
+    while (c < need) c *= 2;
+    return c;
+}
+
 void *tc_xgrow(void *p, int64_t *cap, int64_t need, size_t size, int64_t first)
 {
     if (need <= *cap) return p;
-    int64_t c = *cap > 0 ? *cap : (first > 0 ? first : 1);
-    while (c < need) c *= 2;
+    int64_t c = tc_grow_cap(*cap, need, first);
     p = tc_xrealloc(p, (size_t)c * size);
     *cap = c;
     return p;

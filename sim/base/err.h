@@ -60,6 +60,10 @@ char *tc_xstrdup(const char *s);
  * `p` comes back untouched. O(1) amortised per element. Aborts, as
  * tc_xrealloc, when memory runs out. */
 void *tc_xgrow(void *p, int64_t *cap, int64_t need, size_t size, int64_t first);
+/* The capacity that rule gives for `need` elements, for several arrays grown
+ * side by side with one count: `cap` doubled (from `first` when 0) until it
+ * holds `need`; `cap` itself when it already does. */
+int64_t tc_grow_cap(int64_t cap, int64_t need, int64_t first);
 /* The same for an array `a` whose elements' size is sizeof *a. */
 #define TC_GROW(a, cap, need, first) ((a) = tc_xgrow((a), &(cap), (need), sizeof *(a), (first)))
 

@@ -282,10 +282,7 @@ typedef struct {
 
 static void push(out_buf *o, int32_t v)
 {
-    if (o->len == *o->cap) {
-        *o->cap = *o->cap ? 2 * *o->cap : 1024;
-        *o->buf = tc_xrealloc(*o->buf, (size_t)*o->cap * sizeof **o->buf);
-    }
+    *o->buf = tc_xgrow(*o->buf, o->cap, o->len + 1, sizeof **o->buf, 1024);
     (*o->buf)[o->len++] = v;
 }
 

@@ -80,10 +80,7 @@ static int32_t account_id(tc_observed *o, strmap *accounts, const char *name)
     int found;
     int32_t *v = map_slot(accounts, name, &found);
     if (!found) {
-        if (o->naccounts == o->cap_acc) {
-            o->cap_acc = o->cap_acc ? 2 * o->cap_acc : 1024;
-            o->names = tc_xrealloc(o->names, (size_t)o->cap_acc * sizeof *o->names);
-        }
+        TC_GROW(o->names, o->cap_acc, o->naccounts + 1, 1024);
         o->names[o->naccounts] = tc_xstrdup(name);
         *v = o->naccounts++;
     }
@@ -107,7 +104,7 @@ static int64_t node_get(nodeset *s, tc_observed *o, strmap *accounts, const char
     int32_t *v = map_slot(&s->local, name, &found);
     if (found) return *v;
     if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 256;
+        s->cap = tc_grow_cap(s->cap, s->n + 1, 256);
         s->acct = tc_xrealloc(s->acct, (size_t)s->cap * sizeof *s->acct);
         s->parent = tc_xrealloc(s->parent, (size_t)s->cap * sizeof *s->parent);
         s->t = tc_xrealloc(s->t, (size_t)s->cap * sizeof *s->t);
@@ -159,7 +156,7 @@ static void add_cascade(tc_observed *o, const nodeset *s, int64_t root, const ch
         if (t[k] < 0) t[k] = 0; /* a reshare before its root: at the root's time */
     }
     if (o->ncasc == o->cap_casc) {
-        o->cap_casc = o->cap_casc ? 2 * o->cap_casc : 256;
+        o->cap_casc = tc_grow_cap(o->cap_casc, o->ncasc + 1, 256);
         size_t c = (size_t)o->cap_casc;
         o->author = tc_xrealloc(o->author, c * sizeof *o->author);
         o->label = tc_xrealloc(o->label, c * sizeof *o->label);
@@ -175,7 +172,7 @@ static void add_cascade(tc_observed *o, const nodeset *s, int64_t root, const ch
         if (depth[k] < 1) continue;
         if (s->t[inv[k]] < s->t[root]) o->negative_delays++;
         if (o->nev == o->cap_ev) {
-            o->cap_ev = o->cap_ev ? 2 * o->cap_ev : 4096;
+            o->cap_ev = tc_grow_cap(o->cap_ev, o->nev + 1, 4096);
             size_t e = (size_t)o->cap_ev;
             o->t = tc_xrealloc(o->t, e * sizeof *o->t);
             o->account = tc_xrealloc(o->account, e * sizeof *o->account);
@@ -258,15 +255,12 @@ static int parse_tree_line(const char *line, char a[3][64], char b[3][64], doubl
 
 typedef struct {
     char **v;
-    size_t n, cap;
+    int64_t n, cap;
 } pathlist;
 
 static void pathlist_add(pathlist *l, const char *path)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 1024;
-        l->v = tc_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
+    TC_GROW(l->v, l->cap, l->n + 1, 1024);
     l->v[l->n++] = tc_xstrdup(path);
 }
 
@@ -369,7 +363,7 @@ int tc_import_twitter1516(tc_observed *o, const char *const *paths, int npaths, 
     for (int i = 0; i < npaths; i++) TC_TRY(collect(&files, paths[i], err));
     if (!files.n) TC_FAIL(TC_EINPUT, "no tree/<id>.txt files under the given paths");
     qsort(files.v, files.n, sizeof *files.v, cmp_str);
-    for (size_t fi = 0; fi < files.n; fi++) {
+    for (int64_t fi = 0; fi < files.n; fi++) {
         const char *path = files.v[fi];
         FILE *f = fopen(path, "r");
         if (!f) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
@@ -444,7 +438,7 @@ cleanup:
     map_clear(&edges);
     for (int32_t i = 0; i < nlab; i++) free(labvals[i]);
     free(labvals);
-    for (size_t i = 0; i < files.n; i++) free(files.v[i]);
+    for (int64_t i = 0; i < files.n; i++) free(files.v[i]);
     free(files.v);
     if (rc) tc_observed_destroy(o);
     return rc;
@@ -499,10 +493,7 @@ int tc_import_csv(tc_observed *o, const char *const *paths, int npaths, tc_err *
             s.placed[c] = 1;
             s.t[c] = t;
             if (!*par) {
-                if (nroots == rcap) {
-                    rcap = rcap ? 2 * rcap : 16;
-                    roots = tc_xrealloc(roots, (size_t)rcap * sizeof *roots);
-                }
+                TC_GROW(roots, rcap, nroots + 1, 16);
                 roots[nroots++] = c;
             } else {
                 s.parent[c] = node_get(&s, o, &accounts, par);

@@ -134,10 +134,7 @@ static int in_audience(const tc_net *net, int32_t u, int32_t v)
 
 static void push_pair(pair **v, int64_t *n, int64_t *cap, int32_t s, int32_t d)
 {
-    if (*n == *cap) {
-        *cap = *cap ? 2 * *cap : 1024;
-        *v = tc_xrealloc(*v, (size_t)*cap * sizeof **v);
-    }
+    *v = tc_xgrow(*v, cap, *n + 1, sizeof **v, 1024);
     (*v)[(*n)++] = (pair){s, d};
 }
 
