@@ -1,6 +1,8 @@
 /* Error records and the boundary with third-party error handlers. */
 #include "base/err.h"
 
+#include <unistd.h>
+
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
 #include <igraph.h>
@@ -10,6 +12,9 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/mman.h>
+
+#include "base/mem.h"
+#include "base/outfile.h"
 
 void tc_err_set(tc_err *err, int code, const char *fmt, ...)
 {
@@ -21,10 +26,18 @@ void tc_err_set(tc_err *err, int code, const char *fmt, ...)
     err->code = code;
 }
 
+/* Out of memory where no estimate caught it beforehand: say so, leave no
+ * temporary output behind, and end with the runtime failure's exit code. */
 static void oom(size_t size)
 {
-    fprintf(stderr, "tagcascade: out of memory (asked for %zu bytes)\n", size);
-    abort();
+    tc_mem_room room = tc_mem_room_now();
+    if (room.bytes >= 0)
+        fprintf(stderr, "tagcascade: out of memory (asked for %zu bytes; %.2f GB are available "
+                "(%s)); nothing written\n", size, room.bytes / 1e9, room.limit);
+    else
+        fprintf(stderr, "tagcascade: out of memory (asked for %zu bytes); nothing written\n", size);
+    tc_outfile_unlink_pending();
+    _exit(TC_ERUNTIME);
 }
 
 void *tc_xmalloc(size_t size)

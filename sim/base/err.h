@@ -36,7 +36,10 @@ typedef struct tc_err {
 void tc_err_set(tc_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Allocation that never returns NULL: on failure prints the size asked and aborts.
+/* Allocation that never returns NULL: on failure prints the size asked and the
+ * memory left, removes the temporary outputs in flight (tc_outfile) and exits
+ * with TC_ERUNTIME. Large allocations are estimated and refused beforehand
+ * (tc_mem_check), with a message naming the input.
  * A zero size returns a valid unique pointer. */
 void *tc_xmalloc(size_t size);
 void *tc_xcalloc(size_t n, size_t size);

@@ -448,12 +448,11 @@ static int cmd_export(int argc, char **argv)
     }
     /* written beside the destination, renamed when complete */
     tc_outfile out;
-    tc_outfile_begin(&out, o.output, &err);
-    FILE *f = fopen(out.tmp, "w");
+    FILE *f = NULL;
+    if (tc_outfile_begin(&out, o.output, &err) == TC_OK) f = tc_outfile_stream(&out, &err);
     if (!f) {
-        fprintf(stderr, "tagcascade: %s: cannot create\n", o.output);
         tc_outfile_destroy(&out);
-        return TC_EINPUT;
+        return report(TC_ERUNTIME, &err);
     }
     rc = tc_report_export(argv[optind], o.cascade, fmt, f, &err);
     if (fclose(f) && !rc) {

@@ -9,23 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/mem.h"
 #include "base/rng.h"
 
 /* Largest account id accepted in an edge list (ids make the account count). */
 #define TC_EDGELIST_MAX_ID 2000000000LL
-
-/* Bytes of memory the system can give now (MemAvailable), or 0 if unknown. */
-static double mem_available(void)
-{
-    FILE *f = fopen("/proc/meminfo", "r");
-    char line[256];
-    double kb = 0;
-    if (!f) return 0;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
-    fclose(f);
-    return kb * 1024.0;
-}
 
 /* Peak memory of building and running a graph of `accounts` and `edges`: while
  * the graph is copied out of igraph (~32 bytes per edge, 16 per account), our
@@ -44,11 +32,11 @@ int tc_graph_check_memory(double accounts, double edges, const char *what, tc_er
 int tc_graph_check_bytes(double need, double accounts, double edges, const char *what,
                          tc_err *err)
 {
-    double have = mem_available();
-    if (have > 0 && need > 0.9 * have) {
+    tc_mem_room room = tc_mem_room_now();
+    if (room.bytes >= 0 && need > 0.9 * room.bytes) {
         tc_err_set(err, TC_EINPUT, "%s: about %.3g accounts and %.3g follows need about %.1f GB "
-                   "of memory; %.1f GB are available. Use a smaller graph.", what, accounts,
-                   edges, need / 1e9, have / 1e9);
+                   "of memory; %.1f GB are available (%s). Use a smaller graph.", what,
+                   accounts, edges, need / 1e9, room.bytes / 1e9, room.limit);
         return TC_EINPUT;
     }
     return TC_OK;

@@ -494,9 +494,9 @@ static int write_atomically(const char *path, const char *kind, body_fn body, co
 {
     int rc = TC_OK;
     tc_outfile out;
+    writer w = {.file = -1};
     TC_TRY(tc_outfile_begin(&out, path, err));
     const char *tmp = out.tmp;
-    writer w = {.file = -1};
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
     /* a sweep writes thousands of small datasets: drop each one's metadata from

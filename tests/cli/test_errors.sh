@@ -958,7 +958,7 @@ graph_with empty.txt edgelist
 t validate g_edgelist.yaml
 expect "an empty graph" 2 "empty.txt: the graph has no accounts"
 t validate good.yaml --set graph.n=2000000000 --set graph.m=50
-expect "a graph too big for the memory" 2 "graph: about 2e+09 accounts and 1.2e+11 follows need about" "GB are available. Use a smaller graph."
+expect "a graph too big for the memory" 2 "graph: about 2e+09 accounts and 1.2e+11 follows need about" "GB are available (" "). Use a smaller graph."
 
 t run good.yaml -q -o /dev/full
 expect "output onto a device" 2 "output '/dev/full' exists and is not a regular file"
