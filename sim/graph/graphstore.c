@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "base/outfile.h"
+#include "base/seal.h"
 #include "base/version.h"
 #include "graph/graph.h"
 
@@ -24,87 +25,19 @@
 
 /* ------------------------------------------------------------------ the seal */
 
-/* HDF5 parses a damaged file's metadata without checksums, and can crash or
- * loop on it. So the store opens with a user block (bytes HDF5 leaves to the
- * application) holding the file's size and the CRC-32 of everything after the
- * block, checked before HDF5 reads a byte: a cut short or damaged store is then
- * a message. Files made by other programs (starting with HDF5's own signature)
- * are read without this check. */
-#define SEAL_BYTES 512
-#define SEAL_MAGIC "tagcascade graph store\n"
+/* The store opens with a seal (base/seal.h): its size and CRC-32, checked
+ * before HDF5 reads a byte. Stores made by other programs (starting with HDF5's
+ * own signature) are read without it. */
+#define SEAL_BYTES TC_SEAL_BYTES
 
-/* CRC-32 of bytes [SEAL_BYTES, size) of f. -1 on a read error. */
-static int64_t crc_after_seal(FILE *f, int64_t size, unsigned char *buf, size_t cap)
-{
-    uLong crc = crc32(0L, Z_NULL, 0);
-    if (fseeko(f, SEAL_BYTES, SEEK_SET)) return -1;
-    for (int64_t left = size - SEAL_BYTES; left > 0;) {
-        size_t want = left < (int64_t)cap ? (size_t)left : cap;
-        if (fread(buf, 1, want, f) != want) return -1;
-        crc = crc32(crc, buf, (uInt)want);
-        left -= (int64_t)want;
-    }
-    return (int64_t)crc;
-}
-
-/* Write the seal of the closed file `path`. */
-static int seal_write(const char *path, const char *shown, tc_err *err)
-{
-    int rc = TC_OK;
-    unsigned char *buf = tc_xmalloc(1 << 20);
-    FILE *f = fopen(path, "r+b");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st)) TC_FAIL(TC_ERUNTIME, "%s: cannot reopen the store", shown);
-    int64_t crc = crc_after_seal(f, (int64_t)st.st_size, buf, 1 << 20);
-    if (crc < 0) TC_FAIL(TC_ERUNTIME, "%s: cannot read the store back", shown);
-    char seal[SEAL_BYTES];
-    memset(seal, '\n', sizeof seal);
-    int len = snprintf(seal, sizeof seal, SEAL_MAGIC "bytes %lld\ncrc32 %08llx\n",
-                       (long long)st.st_size, (long long)crc);
-    seal[len] = '\n';
-    if (fseeko(f, 0, SEEK_SET) || fwrite(seal, 1, sizeof seal, f) != sizeof seal)
-        TC_FAIL(TC_ERUNTIME, "%s: writing the store failed (disk full?)", shown);
-cleanup:
-    if (f && fclose(f) && !rc) {
-        tc_err_set(err, TC_ERUNTIME, "%s: writing the store failed (disk full?)", shown);
-        rc = TC_ERUNTIME;
-    }
-    free(buf);
-    return rc;
-}
-
-/* Check the seal of `path` (if it has one) before HDF5 opens it. */
 static int seal_check(const char *path, tc_err *err)
 {
-    int rc = TC_OK;
-    unsigned char *buf = NULL;
-    char head[SEAL_BYTES + 1] = "";
-    static const unsigned char hdf5_sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st))
-        TC_FAIL(TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    size_t got = fread(head, 1, SEAL_BYTES, f);
-    if (got >= 8 && !memcmp(head, hdf5_sig, 8)) goto cleanup; /* another program's file */
-    if (got < strlen(SEAL_MAGIC) || memcmp(head, SEAL_MAGIC, strlen(SEAL_MAGIC)))
-        TC_FAIL(TC_EINPUT, "%s: not a graph store (neither a tagcascade store nor an HDF5 "
-                "file; make one with `tagcascade graph convert` or `graph generate`)", path);
-    long long bytes = -1;
-    unsigned long long want = 0;
-    if (sscanf(head + strlen(SEAL_MAGIC), "bytes %lld\ncrc32 %8llx", &bytes, &want) != 2)
-        TC_FAIL(TC_EINPUT, "%s: damaged store: its header is unreadable", path);
-    if (bytes != (long long)st.st_size)
-        TC_FAIL(TC_EINPUT, "%s: damaged store: %lld bytes, but it was written with %lld (cut "
-                "short or appended to)", path, (long long)st.st_size, bytes);
-    buf = tc_xmalloc(1 << 20);
-    int64_t crc = crc_after_seal(f, bytes, buf, 1 << 20);
-    if (crc < 0) TC_FAIL(TC_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-    if ((unsigned long long)crc != want)
-        TC_FAIL(TC_EINPUT, "%s: damaged store: its checksum (CRC-32 %08llx) differs from the "
-                "one written (%08llx)", path, (unsigned long long)crc, want);
-cleanup:
-    if (f) fclose(f);
-    free(buf);
+    int sealed = 0;
+    int rc = tc_seal_check(path, "store", &sealed, err);
+    if (rc && sealed < 0)
+        tc_err_set(err, TC_EINPUT, "%s: not a graph store (neither a tagcascade store nor an "
+                   "HDF5 file; make one with `tagcascade graph convert` or `graph generate`)",
+                   path);
     return rc;
 }
 
@@ -330,7 +263,7 @@ int tc_graphstore_finish(tc_graphstore_out *o, int32_t n, const int64_t *off,
     herr_t st = H5Fclose(o->file);
     o->file = -1;
     if (st < 0) TC_FAIL(TC_ERUNTIME, "%s: closing the graph store failed (disk full?)", o->path);
-    TC_TRY(seal_write(o->tmp, o->path, err));
+    TC_TRY(tc_seal_write(o->tmp, o->path, "graph store", err));
     TC_TRY(tc_outfile_commit(&o->out, err));
     o->done = 1;
 cleanup:
