@@ -92,11 +92,27 @@ static int shape_of(hid_t sp, hid_t t, tc_h5shape *s)
     return 1;
 }
 
+int tc_h5read_check_layout(hid_t d, const char *path, const char *name, tc_err *err)
+{
+    int rc = TC_OK;
+    hid_t dcpl = H5Dget_create_plist(d);
+    if (dcpl < 0) TC_FAIL(TC_EINPUT, "%s: %s: cannot be examined (damaged?)", path, name);
+    if (H5Pget_external_count(dcpl) != 0)
+        TC_FAIL(TC_EINPUT, "%s: %s: its data is stored in other files (external storage); "
+                "refusing to read them", path, name);
+    if (H5Pget_layout(dcpl) == H5D_VIRTUAL)
+        TC_FAIL(TC_EINPUT, "%s: %s: a virtual dataset (its data is in other files); refusing "
+                "to read it", path, name);
+cleanup:
+    if (dcpl >= 0) H5Pclose(dcpl);
+    return rc;
+}
+
 int tc_h5read_dataset(const tc_h5file *f, const char *name, hid_t *d, tc_h5shape *shape,
                       tc_err *err)
 {
     int rc = TC_OK;
-    hid_t dcpl = -1, sp = -1, t = -1;
+    hid_t sp = -1, t = -1;
     *d = -1;
     int how = tc_h5read_exists(f, name);
     if (how != 1) return missing(f, "dataset", name, how, err);
@@ -105,14 +121,7 @@ int tc_h5read_dataset(const tc_h5file *f, const char *name, hid_t *d, tc_h5shape
         TC_FAIL(TC_EINPUT, "%s: %s: not a dataset", f->path, name);
     *d = H5Dopen2(f->id, name, H5P_DEFAULT);
     if (*d < 0) TC_FAIL(TC_EINPUT, "%s: %s: cannot be opened (damaged?)", f->path, name);
-    dcpl = H5Dget_create_plist(*d);
-    if (dcpl < 0) TC_FAIL(TC_EINPUT, "%s: %s: cannot be examined (damaged?)", f->path, name);
-    if (H5Pget_external_count(dcpl) != 0)
-        TC_FAIL(TC_EINPUT, "%s: %s: its data is stored in other files (external storage); "
-                "refusing to read them", f->path, name);
-    if (H5Pget_layout(dcpl) == H5D_VIRTUAL)
-        TC_FAIL(TC_EINPUT, "%s: %s: a virtual dataset (its data is in other files); refusing "
-                "to read it", f->path, name);
+    TC_TRY(tc_h5read_check_layout(*d, f->path, name, err));
     sp = H5Dget_space(*d);
     t = H5Dget_type(*d);
     tc_h5shape s;
@@ -123,7 +132,6 @@ int tc_h5read_dataset(const tc_h5file *f, const char *name, hid_t *d, tc_h5shape
 cleanup:
     if (t >= 0) H5Tclose(t);
     if (sp >= 0) H5Sclose(sp);
-    if (dcpl >= 0) H5Pclose(dcpl);
     if (rc && *d >= 0) {
         H5Dclose(*d);
         *d = -1;

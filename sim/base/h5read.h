@@ -50,6 +50,11 @@ typedef struct tc_h5shape {
 int tc_h5read_dataset(const tc_h5file *f, const char *name, hid_t *d, tc_h5shape *shape,
                       tc_err *err);
 
+/* TC_OK when the open dataset `d` keeps its data in the file itself; TC_EINPUT
+ * naming `path` and `name` for external storage or a virtual layout. For
+ * readers that open datasets themselves (relative to a group). */
+int tc_h5read_check_layout(hid_t d, const char *path, const char *name, tc_err *err);
+
 /* A whole numeric dataset of rank `rank` read into a malloc'd array of the
  * memory type `mtype` (H5T_NATIVE_INT32, _INT64, _UINT8, _DOUBLE, ...). `want`
  * (NULL: any) gives the expected dimensions, -1 for any; the element count is

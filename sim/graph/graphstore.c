@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/h5read.h"
 #include "base/outfile.h"
 #include "base/seal.h"
 #include "base/version.h"
@@ -374,6 +375,13 @@ static int open_1d(hid_t g, const char *path, const char *name, H5T_class_t cls,
     if (H5Lget_info(g, name, &li, H5P_DEFAULT) < 0 || li.type != H5L_TYPE_HARD ||
         (*d = H5Dopen2(g, name, H5P_DEFAULT)) < 0) {
         tc_err_set(err, TC_EINPUT, "%s: /graph/%s: not a dataset", path, name);
+        return TC_EINPUT;
+    }
+    char full[128];
+    snprintf(full, sizeof full, "/graph/%s", name);
+    if (tc_h5read_check_layout(*d, path, full, err) != TC_OK) {
+        H5Dclose(*d);
+        *d = -1;
         return TC_EINPUT;
     }
     hid_t t = H5Dget_type(*d), sp = H5Dget_space(*d);
