@@ -23,7 +23,7 @@ static int check(const char *path, const char *what, int dir_ok, tc_err *err)
     struct stat st;
     const char *w = what ? what : "input";
     if (stat(path, &st) != 0) {
-        tc_err_set(err, TC_EINPUT, "%s: cannot open the %s: %s", path, w, strerror(errno));
+        tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
         return TC_EINPUT;
     }
     if (S_ISREG(st.st_mode) || (dir_ok && S_ISDIR(st.st_mode))) return TC_OK;

@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/outfile.h"
+#include "base/path.h"
 #include "graph/chunglu.h"
 #include "graph/edgestream.h"
 #include "graph/graph.h"
@@ -170,9 +171,8 @@ static int cmd_convert(int argc, char **argv)
     if (optind != argc - 2) return fail("graph convert: expected IN and OUT.h5");
     const char *in = argv[optind], *out = argv[optind + 1];
     double t0 = tc_clock_now();
-    FILE *probe = fopen(in, "rb");
-    if (!probe) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", in, strerror(errno));
-    fclose(probe);
+    TC_TRY(tc_path_check_input(in, "graph file", err));
+    TC_TRY(tc_path_check_output(out, &in, 1, err));
     TC_TRY(tc_h5out_check_dest(out, err));
     stop_on_signal();
     if (!strcmp(format, "edgelist"))

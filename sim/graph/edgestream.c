@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include "base/path.h"
 #include "base/rng.h"
 #include "graph/graph.h"
 
@@ -23,21 +25,21 @@ typedef struct {
 static int reader_open(reader *r, const char *path, int *gzip, tc_err *err)
 {
     unsigned char magic[2] = {0, 0};
-    r->f = fopen(path, "rb");
+    r->f = tc_path_open_input(path, "graph file", err); /* a FIFO or a device would not end */
     r->gz = NULL;
-    if (!r->f) {
-        tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-        return TC_EINPUT;
-    }
+    if (!r->f) return TC_EINPUT;
     size_t got = fread(magic, 1, 2, r->f);
     *gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     if (!*gzip) {
         rewind(r->f);
         return TC_OK;
     }
+    /* the file checked and opened above, not the name again */
+    int fd = dup(fileno(r->f));
     fclose(r->f);
     r->f = NULL;
-    r->gz = gzopen(path, "rb");
+    r->gz = fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? gzdopen(fd, "rb") : NULL;
+    if (!r->gz && fd >= 0) close(fd);
     if (!r->gz) {
         tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", path,
                    errno ? strerror(errno) : "out of memory");

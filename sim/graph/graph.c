@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "base/mem.h"
+#include "base/path.h"
 #include "base/rng.h"
 
 /* Largest account id accepted in an edge list (ids make the account count). */
@@ -274,12 +275,9 @@ cleanup:
  * them, so they are blanked out (line numbers stay the same) in a memory copy. */
 static FILE *open_edgelist(const char *path, char **buf, tc_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = tc_path_open_input(path, "graph file", err);
     size_t len = 0, cap = 0;
-    if (!f) {
-        tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
+    if (!f) return NULL;
     *buf = NULL;
     for (;;) {
         if (cap - len < 65536) {
@@ -368,8 +366,7 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
     igraph_set_attribute_table(&igraph_cattribute_table);
     if (sc->graph.format == TC_FMT_EDGELIST) f = open_edgelist(sc->graph.file, &buf, err);
     else {
-        f = fopen(sc->graph.file, "rb");
-        if (!f) tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", sc->graph.file, strerror(errno));
+        f = tc_path_open_input(sc->graph.file, "graph file", err);
         if (f && sc->graph.format == TC_FMT_PAJEK) {
             /* "*Vertices N" makes N accounts at once: check N first */
             char line[256];

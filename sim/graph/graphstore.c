@@ -12,6 +12,7 @@
 
 #include "base/h5read.h"
 #include "base/outfile.h"
+#include "base/path.h"
 #include "base/seal.h"
 #include "base/version.h"
 #include "graph/graph.h"
@@ -509,11 +510,9 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
     int rc = TC_OK;
     hid_t f = -1, g = -1, d = -1;
     char kind[64] = "";
-    struct stat st;
     memset(net, 0, sizeof *net);
     memset(info, 0, sizeof *info);
-    if (stat(path, &st) != 0) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) TC_FAIL(TC_EINPUT, "%s: not a regular file", path);
+    TC_TRY(tc_path_check_input(path, "graph store", err));
     TC_TRY(seal_check(path, err));
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)

@@ -4,23 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/h5read.h"
 #include "base/version.h"
 
 int tc_h5in_open(const char *path, hid_t *file, char *kind, size_t n, tc_err *err)
 {
     int rc = TC_OK;
-    int32_t version = -1;
-    *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (*file < 0) TC_FAIL(TC_EINPUT, "%s: cannot open as HDF5", path);
-    if (H5Aexists(*file, "schema_version") <= 0)
-        TC_FAIL(TC_EINPUT, "%s: not a tagcascade file (no schema_version)", path);
-    hid_t a = H5Aopen(*file, "schema_version", H5P_DEFAULT);
-    H5Aread(a, H5T_NATIVE_INT32, &version);
-    H5Aclose(a);
+    int64_t version = -1;
+    int found = 0;
+    /* a regular file, its seal, then HDF5; the root attributes checked for shape
+     * and size before they are read (base/h5read.h) */
+    tc_h5file hf;
+    TC_TRY(tc_h5read_open(&hf, path, "file", err));
+    *file = hf.id;
+    TC_TRY(tc_h5read_num(&hf, "/", "schema_version", H5T_NATIVE_INT64, &version, &found, err));
+    if (!found) TC_FAIL(TC_EINPUT, "%s: not a tagcascade file (no schema_version)", path);
     if (version != TC_SCHEMA_VERSION)
-        TC_FAIL(TC_EINPUT, "%s: schema_version %d; this program reads %d", path, version,
-                TC_SCHEMA_VERSION);
-    TC_TRY(tc_h5in_str(*file, "/", "kind", kind, n, err));
+        TC_FAIL(TC_EINPUT, "%s: schema_version %lld; this program reads %d", path,
+                (long long)version, TC_SCHEMA_VERSION);
+    TC_TRY(tc_h5read_str(&hf, "/", "kind", kind, n, NULL, err));
     if (!strcmp(kind, "graph"))
         TC_FAIL(TC_EINPUT, "%s: a graph store, not the output of a run or sweep "
                 "(`tagcascade graph info %s` describes it)", path, path);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/path.h"
+
 /* ------------------------------------------------------------------ string map */
 
 typedef struct {
@@ -134,24 +136,22 @@ static void nodeset_free(nodeset *s)
     free(s->placed);
 }
 
-/* Add the cascade rooted at local node `root` of s: statistics over the nodes
- * reachable from it, events for its reshares. */
-static void add_cascade(tc_observed *o, const nodeset *s, int64_t root, const char *label,
-                        const char *veracity)
+/* Add the cascade of the n local nodes inv[0 .. n) of s, inv[0] its root and
+ * the others in local order: statistics over the nodes reachable from the root,
+ * events for its reshares. map[] is scratch of s->n entries, -1 outside this
+ * call. O(n log n): a file of many cascades is imported in time linear in its
+ * size (up to the logarithm of the sort by time). */
+static void add_cascade(tc_observed *o, const nodeset *s, const int64_t *inv, int64_t n,
+                        int64_t *map, const char *label, const char *veracity)
 {
-    /* renumber: root first, then the others in local order */
-    int64_t n = s->n;
-    int64_t *map = tc_xmalloc((size_t)n * sizeof *map), *par = tc_xmalloc((size_t)n * sizeof *par);
-    int64_t *inv = tc_xmalloc((size_t)n * sizeof *inv);
+    int64_t root = inv[0];
+    int64_t *par = tc_xmalloc((size_t)n * sizeof *par);
     double *t = tc_xmalloc((size_t)n * sizeof *t);
     int32_t *depth = tc_xmalloc((size_t)n * sizeof *depth);
-    map[root] = 0;
-    inv[0] = root;
-    for (int64_t i = 0, k = 1; i < n; i++)
-        if (i != root) map[i] = k, inv[k++] = i;
+    for (int64_t k = 0; k < n; k++) map[inv[k]] = k;
     for (int64_t k = 0; k < n; k++) {
-        int64_t i = inv[k];
-        par[k] = k == 0 || s->parent[i] < 0 ? -1 : map[s->parent[i]];
+        int64_t i = inv[k], p = s->parent[i];
+        par[k] = k == 0 || p < 0 || map[p] < 0 ? -1 : map[p];
         t[k] = s->t[i] - s->t[root];
         if (t[k] < 0) t[k] = 0; /* a reshare before its root: at the root's time */
     }
@@ -187,11 +187,18 @@ static void add_cascade(tc_observed *o, const nodeset *s, int64_t root, const ch
         o->depth[o->nev] = depth[k];
         o->nev++;
     }
-    free(map);
+    for (int64_t k = 0; k < n; k++) map[inv[k]] = -1;
     free(par);
-    free(inv);
     free(t);
     free(depth);
+}
+
+/* Scratch of n entries set to -1 (add_cascade's map). */
+static int64_t *unmapped(int64_t n)
+{
+    int64_t *m = tc_xmalloc((size_t)(n ? n : 1) * sizeof *m);
+    for (int64_t i = 0; i < n; i++) m[i] = -1;
+    return m;
 }
 
 void tc_observed_destroy(tc_observed *o)
@@ -298,11 +305,8 @@ static int cmp_str(const void *a, const void *b)
 static int collect(pathlist *l, const char *path, tc_err *err)
 {
     struct stat st;
-    if (stat(path, &st) != 0) {
-        tc_err_set(err, TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-        return TC_EINPUT;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    if (tc_path_check_input_or_dir(path, "cascade file", err) != TC_OK) return TC_EINPUT;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         const char *base = strrchr(path, '/');
         return walk(l, path, !strcmp(base ? base + 1 : path, "tree"), 0, err);
     }
@@ -326,7 +330,7 @@ static void load_labels(const char *path, char *loaded_dir, size_t dl, strmap *l
     snprintf(loaded_dir, dl, "%s", dir);
     char lp[4200];
     snprintf(lp, sizeof lp, "%s/label.txt", dir);
-    FILE *f = fopen(lp, "r");
+    FILE *f = tc_path_open_input(lp, "label file", NULL); /* optional: absent, or not a file */
     if (!f) return;
     char line[256];
     while (fgets(line, sizeof line, f)) {
@@ -365,8 +369,8 @@ int tc_import_twitter1516(tc_observed *o, const char *const *paths, int npaths, 
     qsort(files.v, files.n, sizeof *files.v, cmp_str);
     for (int64_t fi = 0; fi < files.n; fi++) {
         const char *path = files.v[fi];
-        FILE *f = fopen(path, "r");
-        if (!f) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        FILE *f = tc_path_open_input(path, "cascade file", err);
+        if (!f) TC_TRY(TC_EINPUT); /* err says why */
         o->files++;
         load_labels(path, loaded_dir, sizeof loaded_dir, &labels, &labvals, &nlab);
         nodeset_reset(&s);
@@ -424,10 +428,18 @@ int tc_import_twitter1516(tc_observed *o, const char *const *paths, int npaths, 
         const char *base = strrchr(path, '/');
         char id[256];
         snprintf(id, sizeof id, "%s", base ? base + 1 : path);
-        id[strlen(id) - 4] = '\0';
+        size_t idlen = strlen(id);
+        if (idlen > 4 && !strcmp(id + idlen - 4, ".txt")) id[idlen - 4] = '\0';
         int found;
         int32_t *lv = map_slot(&labels, id, &found);
-        add_cascade(o, &s, s.root, id, found && *lv >= 0 ? labvals[*lv] : "");
+        /* the root first, then every node in local order */
+        int64_t *inv = tc_xmalloc((size_t)s.n * sizeof *inv), *map = unmapped(s.n);
+        inv[0] = s.root;
+        for (int64_t i = 0, k = 1; i < s.n; i++)
+            if (i != s.root) inv[k++] = i;
+        add_cascade(o, &s, inv, s.n, map, id, found && *lv >= 0 ? labvals[*lv] : "");
+        free(inv);
+        free(map);
         o->unreachable_nodes += o->stats[o->ncasc - 1].unreachable;
     }
 cleanup:
@@ -446,6 +458,61 @@ cleanup:
 
 /* ------------------------------------------------------------------ CSV */
 
+/* The cascades of one CSV file: every node goes to the root it descends from
+ * (found once, following parents with the answers kept), then each root's
+ * nodes make its cascade. Nodes that descend from no root (a parent never seen
+ * as a node with a time, or a cycle) are counted as unreachable. O(nodes). */
+static void add_csv_cascades(tc_observed *o, nodeset *s, const int64_t *roots, int64_t nroots,
+                             const char *base)
+{
+    int64_t n = s->n;
+    /* owner[i]: root index r of node i; -1 none; -2 not known yet; -3 on the path */
+    int64_t *owner = tc_xmalloc((size_t)(n ? n : 1) * sizeof *owner);
+    int64_t *path = tc_xmalloc((size_t)(n ? n : 1) * sizeof *path);
+    for (int64_t i = 0; i < n; i++) owner[i] = -2;
+    for (int64_t r = 0; r < nroots; r++) owner[roots[r]] = r;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t len = 0, v = i, r;
+        while (owner[v] == -2) {
+            owner[v] = -3;
+            path[len++] = v;
+            int64_t p = s->parent[v];
+            if (p < 0) break;
+            v = p;
+        }
+        r = owner[v] >= 0 ? owner[v] : -1; /* -3: a cycle, or a node without a parent */
+        while (len) owner[path[--len]] = r;
+    }
+    /* members of each root, by a counting sort: root first, then in local order */
+    int64_t *first = tc_xcalloc((size_t)nroots + 1, sizeof *first);
+    for (int64_t i = 0; i < n; i++)
+        if (owner[i] >= 0) first[owner[i] + 1]++;
+    for (int64_t r = 0; r < nroots; r++) first[r + 1] += first[r];
+    int64_t *members = tc_xmalloc((size_t)(first[nroots] ? first[nroots] : 1) * sizeof *members);
+    int64_t *fill = tc_xmalloc((size_t)(nroots ? nroots : 1) * sizeof *fill);
+    for (int64_t r = 0; r < nroots; r++) {
+        members[first[r]] = roots[r];
+        fill[r] = first[r] + 1;
+    }
+    for (int64_t i = 0; i < n; i++)
+        if (owner[i] >= 0 && i != roots[owner[i]]) members[fill[owner[i]]++] = i;
+    int64_t *map = unmapped(n), reached = 0;
+    for (int64_t r = 0; r < nroots; r++) {
+        char label[300];
+        if (nroots == 1) snprintf(label, sizeof label, "%s", base);
+        else snprintf(label, sizeof label, "%s#%lld", base, (long long)r + 1);
+        add_cascade(o, s, members + first[r], first[r + 1] - first[r], map, label, "");
+        reached += 1 + o->stats[o->ncasc - 1].size;
+    }
+    o->unreachable_nodes += n - reached;
+    free(map);
+    free(fill);
+    free(members);
+    free(first);
+    free(path);
+    free(owner);
+}
+
 int tc_import_csv(tc_observed *o, const char *const *paths, int npaths, tc_err *err)
 {
     int rc = TC_OK;
@@ -460,8 +527,8 @@ int tc_import_csv(tc_observed *o, const char *const *paths, int npaths, tc_err *
     o->source = TC_SRC_CSV;
     for (int fi = 0; fi < npaths; fi++) {
         const char *path = paths[fi];
-        f = fopen(path, "r");
-        if (!f) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        f = tc_path_open_input(path, "CSV file", err);
+        if (!f) TC_TRY(TC_EINPUT); /* err says why */
         o->files++;
         nodeset_reset(&s);
         nroots = 0;
@@ -478,8 +545,8 @@ int tc_import_csv(tc_observed *o, const char *const *paths, int npaths, tc_err *
             if (!line[0]) continue;
             char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
             char *end;
-            double t = c1 ? strtod(line, &end) : NAN;
-            if (!c2 || strchr(c2 + 1, ',') || end != c1 || !isfinite(t) || c2 == c1 + 1) {
+            double t = c1 && c1 > line ? strtod(line, &end) : NAN; /* an empty time is malformed */
+            if (!c2 || strchr(c2 + 1, ',') || !isfinite(t) || end != c1 || c2 == c1 + 1) {
                 o->malformed_lines++;
                 continue;
             }
@@ -504,22 +571,7 @@ int tc_import_csv(tc_observed *o, const char *const *paths, int npaths, tc_err *
         if (!nroots) o->empty_cascades++;
         const char *base = strrchr(path, '/');
         base = base ? base + 1 : path;
-        for (int64_t r = 0; r < nroots; r++) {
-            /* the cascade of root r: the other roots are cut off from it */
-            int64_t *saved = tc_xmalloc((size_t)s.n * sizeof *saved);
-            memcpy(saved, s.parent, (size_t)s.n * sizeof *saved);
-            for (int64_t q = 0; q < nroots; q++) s.parent[roots[q]] = -1;
-            char label[300];
-            if (nroots == 1) snprintf(label, sizeof label, "%s", base);
-            else snprintf(label, sizeof label, "%s#%lld", base, (long long)r + 1);
-            add_cascade(o, &s, roots[r], label, "");
-            memcpy(s.parent, saved, (size_t)s.n * sizeof *saved);
-            free(saved);
-        }
-        /* nodes reachable from no root */
-        int64_t reached = 0;
-        for (int64_t r = 0; r < nroots; r++) reached += 1 + o->stats[o->ncasc - nroots + r].size;
-        o->unreachable_nodes += s.n - reached;
+        add_csv_cascades(o, &s, roots, nroots, base);
     }
 cleanup:
     if (f) fclose(f);

@@ -908,7 +908,7 @@ fi
 t import --format tweets ok.csv -o obs.h5
 expect "unknown import format" 2 "--format: expected twitter1516 or csv"
 t summary good.yaml
-expect "summary of a non-HDF5 file" 2 "good.yaml: cannot open as HDF5"
+expect "summary of a non-HDF5 file" 2 "good.yaml: not a tagcascade file (neither sealed by tagcascade nor an HDF5 file)"
 if "$PY" -c 'import h5py' 2>/dev/null; then
     cp tiny.h5 twod.h5
     "$PY" -c 'import h5py, sys

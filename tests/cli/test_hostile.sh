@@ -1,0 +1,110 @@
+# Hostile files and paths, each made here: what a colleague's file or another
+# user of a shared machine could do, and what the program does instead.
+#   links planted at an output's temporary name are left alone, targets unchanged;
+#   HDF5 external storage (a store that would read another file) is refused;
+#   a FIFO, a device or a folder given as input is refused at once, not read;
+#   an observed CSV imports in time linear in its roots (a ratio at two sizes);
+#   an empty time in a CSV is a malformed line, not time 0;
+#   a short Twitter15/16 file name is read without indexing before its start;
+#   a graph over the process's own memory limit (ulimit -v) is refused with the estimate.
+# Run from the project root: sh tests/cli/test_hostile.sh   (env BIN = the binary, PY)
+set -u
+top=$(pwd)
+PY=${PY:-/usr/bin/python3}
+. tests/lib/cli.sh
+tiny=$top/tests/golden/tiny.yaml
+
+# ---------------------------------------------------------------- planted links
+echo precious >target
+for cmd in "run $tiny -q -o out.h5" "graph convert $top/tests/golden/tiny.txt g.h5 -q"; do
+    o=$(echo "$cmd" | sed 's/.* -o \([^ ]*\).*/\1/; s/.*tiny.txt \([^ ]*\) -q/\1/')
+    # exec keeps the shell's pid, so the link stands exactly at OUT.tmp<pid>
+    sh -c "ln -s target $o.tmp\$\$; exec \"\$0\" $cmd" "$BIN" >out 2>err
+    rc=$?
+    ncases=$((ncases + 1))
+    [ $rc -eq 0 ] || not_ok "planted link ($cmd)" "exit $rc: $(cat err)"
+    [ "$(cat target)" = precious ] || not_ok "planted link ($cmd)" "the link's target was overwritten"
+    [ -f "$o" ] && [ ! -L "$o" ] || not_ok "planted link ($cmd)" "no output $o"
+    ls "$o".tmp* 2>/dev/null | while read -r l; do
+        [ -L "$l" ] || not_ok "planted link ($cmd)" "a temporary file was left: $l"
+    done
+done
+sh -c 'ln -s target e.csv.tmp$$; exec "$0" export out.h5 --cascade 0 --format csv -o e.csv' "$BIN" \
+    >out 2>err
+ncases=$((ncases + 1))
+[ "$(cat target)" = precious ] && [ -s e.csv ] || not_ok "planted link (export)" "$(cat err)"
+
+# ---------------------------------------------------------------- external storage
+"$PY" - "$top" <<'PYEOF' || not_ok "make the hostile store" "h5py failed"
+import h5py, numpy as np, sys
+open("secret.txt", "wb").write(b"TOP-SECRET-CONTENT-OF-ANOTHER-FILE-" * 4)
+with h5py.File("ext.h5", "w") as f:
+    f.attrs["kind"] = "graph"; f.attrs["schema_version"] = np.int32(1)
+    g = f.create_group("graph")
+    g.attrs["format"] = "tagcascade graph store"; g.attrs["format_version"] = np.int64(1)
+    g.attrs["n"] = np.int64(3); g.attrs["m"] = np.int64(2)
+    g.attrs["self_loops_dropped"] = np.int64(0); g.attrs["duplicates_dropped"] = np.int64(0)
+    g["off"] = np.array([0, 1, 2, 2], dtype=np.int64)
+    g["dst"] = np.array([1, 2], dtype=np.int32)
+    g["community"] = np.array([0, 0, 0], dtype=np.uint16)
+    g.create_dataset("community_names", shape=(4,), dtype="S32",
+                     external=[("secret.txt", 0, 128)])
+PYEOF
+t graph info ext.h5
+expect "external storage refused" 2 "ext.h5: /graph/community_names: its data is stored in other files (external storage)"
+grep -q SECRET out err && not_ok "external storage refused" "another file's bytes were printed"
+
+# ---------------------------------------------------------------- FIFOs, devices, folders
+mkfifo fifo
+printf 'graph:\n  file: fifo\n  format: edgelist\n' >fifo.yaml
+for c in "graph info fifo" "graph convert fifo g2.h5" "summary fifo" \
+    "import --format csv fifo -o i.h5" "import --format twitter1516 fifo -o i.h5"; do
+    # shellcheck disable=SC2086
+    timeout 10 "$BIN" $c >out 2>err
+    rc=$?
+    ncases=$((ncases + 1))
+    [ $rc -eq 2 ] && grep -q "a FIFO" err || not_ok "FIFO refused ($c)" "exit $rc: $(head -c 300 err)"
+done
+timeout 10 "$BIN" graph convert /dev/zero g3.h5 >out 2>err
+rc=$?
+ncases=$((ncases + 1))
+[ $rc -eq 2 ] && grep -q "a character device" err || not_ok "/dev/zero refused" "exit $rc: $(head -c 300 err)"
+timeout 10 "$BIN" summary . >out 2>err
+rc=$?
+ncases=$((ncases + 1))
+[ $rc -eq 2 ] && grep -q "a folder" err || not_ok "a folder refused (summary)" "exit $rc: $(head -c 300 err)"
+
+# ---------------------------------------------------------------- observed CSVs
+"$PY" - <<'PYEOF'
+for n in (20000, 200000):
+    with open(f"roots{n}.csv", "w") as f:
+        f.write("time,account,parent\n")
+        for r in range(n):
+            f.write(f"{r},a{r},\n{r + 0.5},b{r},a{r}\n")
+PYEOF
+cpu() { # seconds of CPU (user + system) the command took
+    /usr/bin/time -f '%U %S' -o cpu.txt "$@" >/dev/null 2>&1 || echo "failed: $*" >&2
+    awk '{print $1 + $2}' cpu.txt
+}
+small=$(cpu "$BIN" import --format csv roots20000.csv -o r1.h5)
+large=$(cpu "$BIN" import --format csv roots200000.csv -o r2.h5)
+ncases=$((ncases + 1))
+# ten times the roots: about ten times the work when linear, a hundred when
+# quadratic; 40 leaves room for a busy machine and the clock's resolution
+awk -v s="$small" -v l="$large" 'BEGIN { exit !(l <= 40 * (s > 0.02 ? s : 0.02)) }' ||
+    not_ok "CSV import linear in the roots" "2e4 roots: ${small}s of CPU, 2e5 roots: ${large}s"
+printf 'time,account,parent\n0,a,\n,b,a\n5,c,a\n' >empty.csv
+t import --format csv empty.csv -o e.h5
+expect "an empty time is malformed" 0 "1 malformed lines"
+mkdir -p short/tree
+printf "['ROOT', 'ROOT', '0.0']->['1', '9', '0.0']\n['1', '9', '0.0']->['2', '9', '1.5']\n" >short/tree/a
+t import --format twitter1516 short/tree/a -o s.h5
+expect "a short tree file name" 0 "1 cascades"
+
+# ---------------------------------------------------------------- the process's own memory limit
+(ulimit -v 1500000 && exec "$BIN" run "$tiny" --set 'graph={n: 30000000, generator: er, edges: 300000000}' -q -o big.h5) >out 2>err
+rc=$?
+expect "ulimit -v" 2 "GB are available (ulimit -v)" "need about"
+[ -e big.h5 ] && not_ok "ulimit -v" "an output was written"
+
+finish
