@@ -103,7 +103,32 @@ typedef struct {
     uint64_t check;
     int32_t maxid;
     int overflow;          /* fill: the file no longer matches the counts */
+    uint64_t *recent;      /* RECENT_SLOTS edges seen last (src << 32 | dst, + 1; 0: empty) */
+    int64_t repeats;       /* edges skipped as repeats of one in `recent` */
 } pass_state;
+
+/* Repeated edges are dropped as they are read when they repeat one of the
+ * edges seen recently, so that a file of one edge repeated a hundred million
+ * times is not held whole before the repeats go (the rest are dropped when
+ * the audiences are sorted). The cache is direct-mapped and reset for each
+ * pass, so both passes skip exactly the same lines; a skipped edge is
+ * identical to one already kept, so the CSR is the same as without it. */
+#define RECENT_BITS 16
+#define RECENT_SLOTS (1 << RECENT_BITS)
+
+/* 1 if src -> dst repeats an edge in the cache; else it is remembered there. */
+static int seen_recently(pass_state *ps, int32_t src, int32_t dst)
+{
+    if (src == dst) return 0; /* self-loops are counted as such when the CSR freezes */
+    uint64_t key = (((uint64_t)(uint32_t)src << 32) | (uint32_t)dst) + 1;
+    uint64_t *slot = ps->recent + ((key * 0x9e3779b97f4a7c15ULL) >> (64 - RECENT_BITS));
+    if (*slot == key) {
+        ps->repeats++;
+        return 1;
+    }
+    *slot = key;
+    return 0;
+}
 
 /* Line and token being read; positions are byte offsets from the file start. */
 typedef struct {
@@ -137,24 +162,26 @@ static void pair(pass_state *ps, int64_t a, int64_t b)
                    s->reciprocity;
     ps->check = (ps->check ^ (((uint64_t)(uint32_t)src << 32) | (uint32_t)dst)) *
                 0x100000001b3ULL;
-    ps->edges += 1 + back;
+    int fwd = !seen_recently(ps, src, dst);
+    back = back && !seen_recently(ps, dst, src);
+    ps->edges += fwd + back;
     if (!ps->fill) {
         int32_t hi = src > dst ? src : dst;
         if (hi > ps->maxid) ps->maxid = hi;
         grow_deg(s, hi);
-        s->deg[src]++;
+        if (fwd) s->deg[src]++;
         if (back) s->deg[dst]++;
         return;
     }
     /* the file was checked by the first pass; a file changed since then must
      * not write outside the CSR */
     int64_t *off = ps->net->off;
-    if (src >= ps->net->n || dst >= ps->net->n || off[src] >= ps->mtot ||
+    if (src >= ps->net->n || dst >= ps->net->n || (fwd && off[src] >= ps->mtot) ||
         (back && off[dst] >= ps->mtot)) {
         ps->overflow = 1;
         return;
     }
-    ps->net->dst[off[src]++] = dst;
+    if (fwd) ps->net->dst[off[src]++] = dst;
     if (back) ps->net->dst[off[dst]++] = src;
 }
 
@@ -263,8 +290,12 @@ int tc_edgestream_scan(tc_edgestream *s, const char *path, tc_direction directio
     s->direction = direction;
     s->reciprocity = reciprocity;
     s->key = key;
-    pass_state ps = {.s = s, .check = TC_NET_HASH_INIT};
-    TC_TRY(run_pass(&ps, err));
+    pass_state ps = {.s = s, .check = TC_NET_HASH_INIT,
+                     .recent = tc_xcalloc(RECENT_SLOTS, sizeof *ps.recent)};
+    rc = run_pass(&ps, err);
+    free(ps.recent);
+    TC_TRY(rc);
+    s->repeats = ps.repeats;
     s->n = ps.maxid + 1;
     s->pairs = ps.pairs;
     s->edges = ps.edges;
@@ -298,9 +329,12 @@ int tc_edgestream_fill(tc_edgestream *s, tc_net *net, int32_t n, int64_t k,
     s->deg = NULL;
     s->cap = 0;
     net->dst = tc_xmalloc((size_t)(total ? total : 1) * sizeof *net->dst);
-    pass_state ps = {.s = s, .fill = 1, .net = net, .mtot = total, .check = TC_NET_HASH_INIT};
-    TC_TRY(run_pass(&ps, err));
-    if (ps.overflow || ps.pairs != s->pairs || ps.check != s->check)
+    pass_state ps = {.s = s, .fill = 1, .net = net, .mtot = total, .check = TC_NET_HASH_INIT,
+                     .recent = tc_xcalloc(RECENT_SLOTS, sizeof *ps.recent)};
+    rc = run_pass(&ps, err);
+    free(ps.recent);
+    TC_TRY(rc);
+    if (ps.overflow || ps.pairs != s->pairs || ps.check != s->check || ps.repeats != s->repeats)
         TC_FAIL(TC_ERUNTIME, "%s: the file changed while it was being read; read it again "
                 "once it is complete", s->path);
     for (int64_t e = 0; e < k; e++) net->dst[net->off[src[e]]++] = dst[e];
@@ -308,6 +342,7 @@ int tc_edgestream_fill(tc_edgestream *s, tc_net *net, int32_t n, int64_t k,
     memmove(net->off + 1, net->off, (size_t)n * sizeof *net->off);
     net->off[0] = 0;
     tc_net_freeze(net);
+    net->duplicates_dropped += s->repeats; /* dropped while reading: repeats all the same */
 cleanup:
     if (rc) tc_net_destroy(net);
     return rc;

@@ -25,7 +25,9 @@ typedef struct tc_edgestream {
     int gzip;            /* the file is gzip-compressed */
     int32_t n;           /* accounts: the largest id + 1 (0 when no line has ids) */
     int64_t pairs;       /* lines with two ids */
-    int64_t edges;       /* pairs plus the follow-backs drawn */
+    int64_t edges;       /* pairs plus the follow-backs drawn, less the repeats dropped
+                            while reading: the entries the CSR is given */
+    int64_t repeats;     /* edges dropped while reading as repeats of a recent one */
     uint64_t check;      /* hash of the sequence of pairs: a file that changes
                             between the passes is noticed */
     int64_t *deg;        /* [cap]: edges per source account; becomes the CSR's off */

@@ -6,7 +6,8 @@
 #   an observed CSV imports in time linear in its roots (a ratio at two sizes);
 #   an empty time in a CSV is a malformed line, not time 0;
 #   a short Twitter15/16 file name is read without indexing before its start;
-#   a graph over the process's own memory limit (ulimit -v) is refused with the estimate.
+#   a graph over the process's own memory limit (ulimit -v) is refused with the estimate;
+#   a small gzip edge list of one edge repeated 2^25 times is read in little memory.
 # Run from the project root: sh tests/cli/test_hostile.sh   (env BIN = the binary, PY)
 set -u
 top=$(pwd)
@@ -106,5 +107,18 @@ expect "a short tree file name" 0 "1 cascades"
 rc=$?
 expect "ulimit -v" 2 "GB are available (ulimit -v)" "need about"
 [ -e big.h5 ] && not_ok "ulimit -v" "an output was written"
+
+# ---------------------------------------------------------------- a gzip bomb of repeats
+"$PY" -c "
+import gzip
+with gzip.open('rep.txt.gz', 'wb', compresslevel=9) as f:
+    for i in range(8): f.write(b'1 2\n' * (4 << 20))
+"
+/usr/bin/time -f '%M' -o peak.txt "$BIN" graph convert rep.txt.gz rep.h5 >out 2>err
+rc=$?
+expect "repeated edges in a gzip file" 0 "3 accounts, 1 follows (0 self-loops and 33554431 duplicates dropped)"
+peak=$(tail -n 1 peak.txt)
+# holding every line would take 128 MiB for the audiences alone
+[ "$peak" -lt 80000 ] || not_ok "repeated edges in a gzip file" "peak memory ${peak} kB"
 
 finish
