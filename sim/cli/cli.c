@@ -27,13 +27,23 @@
 #include "io/report.h"
 #include "model.h"
 
-/* Set by SIGINT/SIGTERM; the run loop checks it between steps and stops cleanly. */
-static volatile sig_atomic_t stop_requested;
+/* Set by SIGINT/SIGTERM. `run` and `sweep` check it between steps and runs and
+ * stop cleanly (a sweep keeps its journal); every other command, and a second
+ * signal to those two, stops at once: the temporary files of outputs being
+ * written are removed (tc_outfile) and nothing is left under an output's name. */
+static volatile sig_atomic_t stop_requested, stop_polled;
 
 static void on_signal(int sig)
 {
+    static const char msg[] = "tagcascade: interrupted; no output written\n";
     (void)sig;
-    stop_requested = 1;
+    if (stop_polled && !stop_requested) {
+        stop_requested = 1;
+        return;
+    }
+    tc_outfile_unlink_pending();
+    if (write(2, msg, sizeof msg - 1) < 0) _exit(TC_ERUNTIME);
+    _exit(TC_ERUNTIME);
 }
 
 static void usage_main(FILE *f)
@@ -690,6 +700,7 @@ static int dispatch(int argc, char **argv)
     }
     char *command = join_args(argc, argv);
     int rc;
+    stop_polled = !strcmp(cmd, "run") || !strcmp(cmd, "sweep");
     if (!strcmp(cmd, "run")) rc = cmd_run(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
     else if (!strcmp(cmd, "models")) rc = cmd_models(argc - 1, argv + 1);

@@ -7,7 +7,9 @@
 #   an empty time in a CSV is a malformed line, not time 0;
 #   a short Twitter15/16 file name is read without indexing before its start;
 #   a graph over the process's own memory limit (ulimit -v) is refused with the estimate;
-#   a small gzip edge list of one edge repeated 2^25 times is read in little memory.
+#   a small gzip edge list of one edge repeated 2^25 times is read in little memory;
+#   SIGTERM (timeout -s TERM) stops import, graph generate and run with exit 1,
+#   "interrupted", and no output.
 # Run from the project root: sh tests/cli/test_hostile.sh   (env BIN = the binary, PY)
 set -u
 top=$(pwd)
@@ -120,5 +122,24 @@ expect "repeated edges in a gzip file" 0 "3 accounts, 1 follows (0 self-loops an
 peak=$(tail -n 1 peak.txt)
 # holding every line would take 128 MiB for the audiences alone
 [ "$peak" -lt 80000 ] || not_ok "repeated edges in a gzip file" "peak memory ${peak} kB"
+
+# ---------------------------------------------------------------- every command stoppable
+"$PY" -c "
+with open('big.csv', 'w') as f:
+    f.write('time,account,parent\n')
+    for r in range(600000): f.write(f'{r},a{r},\n{r + 0.5},b{r},a{r}\n')
+"
+sed '/^sweep:/,$d' "$top/scenarios/macronleaks.yaml" >slow.yaml
+for c in "import --format csv big.csv -o stop.h5" \
+    "graph generate --model chung-lu --n 30000000 --mean-degree 10 --gamma-in 2.2 --gamma-out 2.6 -o stop.h5" \
+    "run slow.yaml -q -o stop.h5"; do
+    # shellcheck disable=SC2086
+    timeout --preserve-status -s TERM 0.7 "$BIN" $c >out 2>err
+    rc=$?
+    ncases=$((ncases + 1))
+    [ $rc -eq 1 ] && grep -q interrupted err || not_ok "SIGTERM stops ($c)" "exit $rc: $(head -c 300 err)"
+    ls stop.h5* >/dev/null 2>&1 && not_ok "SIGTERM stops ($c)" "left $(ls stop.h5*)"
+    rm -f stop.h5*
+done
 
 finish
