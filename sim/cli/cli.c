@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/num.h"
 #include "base/outfile.h"
 #include "base/version.h"
 #include "cli/cli_graph.h"
@@ -132,15 +133,20 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
             }
             if (c == 'o') o->output = optarg;
             else if (c == 't') {
-                char *end;
-                long v = strtol(optarg, &end, 10);
-                if (*end || v < 1 || v > 4096) {
-                    fprintf(stderr, "tagcascade: --threads: expected an integer in [1, 4096], got '%s'\n",
-                            optarg);
+                int64_t v;
+                tc_err nerr;
+                if (tc_num_i64(optarg, 1, 4096, "--threads", &v, &nerr)) {
+                    fprintf(stderr, "tagcascade: %s\n", nerr.msg);
                     return TC_EINPUT;
                 }
                 o->threads = (int)v;
             } else {
+                uint64_t seed;
+                tc_err nerr;
+                if (tc_num_u64(optarg, UINT64_MAX, "--seed", &seed, &nerr)) {
+                    fprintf(stderr, "tagcascade: %s\n", nerr.msg);
+                    return TC_EINPUT;
+                }
                 size_t n = strlen(optarg) + 6;
                 free(o->seed_set);
                 o->seed_set = tc_xmalloc(n);
@@ -381,22 +387,23 @@ typedef struct {
 static int take_opt(int c, const char *arg, void *vctx)
 {
     verb_opts *o = vctx;
-    char *end;
+    int64_t v;
+    tc_err nerr;
     switch (c) {
     case 'n':
-        o->top = strtol(arg, &end, 10);
-        if (*end || o->top < 0) {
-            fprintf(stderr, "tagcascade: --top: expected a count, got '%s'\n", arg);
+        if (tc_num_i64(arg, 0, INT32_MAX, "--top", &v, &nerr)) {
+            fprintf(stderr, "tagcascade: %s\n", nerr.msg);
             return 1;
         }
+        o->top = (long)v;
         return 0;
     case 'c':
-        o->cascade = strtoll(arg, &end, 10);
         o->have_cascade = 1;
-        if (*end || o->cascade < 0) {
-            fprintf(stderr, "tagcascade: --cascade: expected a row number, got '%s'\n", arg);
+        if (tc_num_i64(arg, 0, INT64_MAX, "--cascade", &v, &nerr)) {
+            fprintf(stderr, "tagcascade: %s\n", nerr.msg);
             return 1;
         }
+        o->cascade = v;
         return 0;
     case 'f': o->format = arg; return 0;
     case 'o': o->output = arg; return 0;
@@ -474,6 +481,23 @@ static int cmd_export(int argc, char **argv)
     return report(rc, &err);
 }
 
+/* "I/N" with 0 <= I < N, both whole numbers that fit an int: 0, else -1. */
+static int parse_shard(const char *arg, int *i, int *n)
+{
+    const char *slash = strchr(arg, '/');
+    if (!slash || slash - arg > 20) return -1;
+    char left[24];
+    memcpy(left, arg, (size_t)(slash - arg));
+    left[slash - arg] = '\0';
+    int64_t a, b;
+    if (tc_num_i64(left, 0, INT32_MAX, "I", &a, NULL) || tc_num_i64(slash + 1, 1, INT32_MAX, "N", &b, NULL) ||
+        a >= b)
+        return -1;
+    *i = (int)a;
+    *n = (int)b;
+    return 0;
+}
+
 static void usage_sweep(FILE *f)
 {
     fprintf(f,
@@ -512,7 +536,8 @@ static int cmd_sweep(int argc, char **argv, const char *command)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:t:qh", lo, NULL)) != -1) {
-        char *end;
+        int64_t nv;
+        tc_err nerr;
         switch (c) {
         case 'h': usage_sweep(stdout); free(sets); return 0;
         case 'o': o.out = optarg; break;
@@ -520,17 +545,17 @@ static int cmd_sweep(int argc, char **argv, const char *command)
         case 'r': o.resume = 1; break;
         case 's': sets[nsets++] = optarg; break;
         case 't':
-            o.threads = (int)strtol(optarg, &end, 10);
-            if (*end || o.threads < 1 || o.threads > 4096) {
-                fprintf(stderr, "tagcascade: --threads: expected an integer in [1, 4096], got '%s'\n", optarg);
+            if (tc_num_i64(optarg, 1, 4096, "--threads", &nv, &nerr)) {
+                fprintf(stderr, "tagcascade: %s\n", nerr.msg);
                 free(sets);
                 return TC_EINPUT;
             }
+            o.threads = (int)nv;
             break;
         case 'x':
-            if (sscanf(optarg, "%d/%d%c", &o.shard_i, &o.shard_n, (char[1]){0}) != 2 ||
-                o.shard_n < 1 || o.shard_i < 0 || o.shard_i >= o.shard_n) {
-                fprintf(stderr, "tagcascade: --shard: expected I/N with 0 <= I < N, got '%s'\n", optarg);
+            if (parse_shard(optarg, &o.shard_i, &o.shard_n)) {
+                fprintf(stderr, "tagcascade: --shard: expected I/N with 0 <= I < N <= %d, got "
+                        "'%s'\n", INT32_MAX, optarg);
                 free(sets);
                 return TC_EINPUT;
             }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/num.h"
 #include "base/outfile.h"
 #include "base/path.h"
 #include "graph/chunglu.h"
@@ -226,14 +227,16 @@ static int number(const char *opt, const char *arg, double *v)
     return TC_OK;
 }
 
-static int whole(const char *opt, const char *arg, long long *v)
+/* A whole number in [0, hi]: wrapping, clamping and trailing text are errors. */
+static int whole(const char *opt, const char *arg, long long hi, long long *v)
 {
-    char *end;
-    *v = strtoll(arg, &end, 10);
-    if (end == arg || *end || *v < 0) {
-        fprintf(stderr, "tagcascade: %s: expected a whole number, got '%s'\n", opt, arg);
+    tc_err err;
+    int64_t x = 0;
+    if (tc_num_i64(arg, 0, hi, opt, &x, &err) != TC_OK) {
+        fprintf(stderr, "tagcascade: %s\n", err.msg);
         return TC_EINPUT;
     }
+    *v = x;
     return TC_OK;
 }
 
@@ -256,18 +259,18 @@ static int cmd_generate(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
         switch (c) {
         case 'M': model = optarg; break;
-        case 'n': rc = whole("--n", optarg, &v); p.n = v; have |= 1; break;
+        case 'n': rc = whole("--n", optarg, INT32_MAX, &v); p.n = v; have |= 1; break;
         case 'd': rc = number("--mean-degree", optarg, &p.mean_degree); have |= 2; break;
         case 'i': rc = number("--gamma-in", optarg, &p.gamma_in); have |= 4; break;
         case 'u': rc = number("--gamma-out", optarg, &p.gamma_out); have |= 8; break;
         case 'k':
-            rc = whole("--communities", optarg, &v);
-            p.communities = v > 100000 ? 100000 : (int)v;
+            rc = whole("--communities", optarg, TC_MAX_COMMUNITIES, &v);
+            p.communities = (int)v;
             break;
         case 'x': rc = number("--mixing", optarg, &p.mixing); break;
         case 's':
-            rc = whole("--seed", optarg, &v);
-            p.seed = strtoull(optarg, NULL, 10);
+            rc = tc_num_u64(optarg, UINT64_MAX, "--seed", &p.seed, &err);
+            if (rc) fprintf(stderr, "tagcascade: %s\n", err.msg);
             break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;

@@ -862,7 +862,7 @@ t run good.yaml -q --set noequals
 expect "--set without =" 2 "--set noequals: expected KEY=VALUE"
 
 t run good.yaml -q --threads 0
-expect "--threads 0" 2 "--threads: expected an integer in [1, 4096], got '0'"
+expect "--threads 0" 2 "--threads: expected a whole number from 1 to 4096, got '0'"
 
 t validate good.yaml --threads 2
 expect "run option given to validate" 2 "option '--threads' belongs to 'run'"
@@ -920,7 +920,7 @@ with h5py.File(sys.argv[1], "r+") as f:
     expect "summary of 2-D labels" 2 "dataset /summary/roots/label: not a 1-D array of strings"
 fi
 t summary tiny.h5 --top x
-expect "summary --top not a number" 2 "--top: expected a count"
+expect "summary --top not a number" 2 "--top: expected a whole number from 0 to 2147483647"
 t export tiny.h5 --cascade 0
 expect "export without recorded cascade" 2 "no /cascade/events: run the scenario with output.cascade: true"
 t export obs.h5 --cascade 9

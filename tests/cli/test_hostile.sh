@@ -8,6 +8,7 @@
 #   a short Twitter15/16 file name is read without indexing before its start;
 #   a graph over the process's own memory limit (ulimit -v) is refused with the estimate;
 #   a small gzip edge list of one edge repeated 2^25 times is read in little memory;
+#   numbers that would wrap or be clamped are refused with the option named;
 #   SIGTERM (timeout -s TERM) stops import, graph generate and run with exit 1,
 #   "interrupted", and no output.
 # Run from the project root: sh tests/cli/test_hostile.sh   (env BIN = the binary, PY)
@@ -122,6 +123,21 @@ expect "repeated edges in a gzip file" 0 "3 accounts, 1 follows (0 self-loops an
 peak=$(tail -n 1 peak.txt)
 # holding every line would take 128 MiB for the audiences alone
 [ "$peak" -lt 80000 ] || not_ok "repeated edges in a gzip file" "peak memory ${peak} kB"
+
+# ---------------------------------------------------------------- wrapped numbers
+t run "$tiny" -q -o n.h5 --threads 4294967297
+expect "wrapped numbers: --threads" 2 "--threads: expected a whole number from 1 to 4096, got '4294967297' (out of range)"
+t run "$tiny" -q -o n.h5 --seed 18446744073709551616
+expect "wrapped numbers: --seed" 2 "--seed: expected a whole number from 0 to 18446744073709551615"
+t sweep "$tiny" -q -o n.h5 --shard 1/4294967298
+expect "wrapped numbers: --shard" 2 "--shard: expected I/N"
+t sweep "$tiny" -q -o n.h5 --threads 4294967297
+expect "wrapped numbers: sweep --threads" 2 "--threads: expected a whole number from 1 to 4096"
+t summary out.h5 --top 4294967296
+expect "wrapped numbers: --top" 2 "--top: expected a whole number from 0 to 2147483647"
+t graph generate --model chung-lu --n 10 --mean-degree 2 --gamma-in 2.2 --gamma-out 2.6 --communities 200000 -o n.h5
+expect "wrapped numbers: --communities" 2 "--communities: expected a whole number from 0 to 1024"
+[ -e n.h5 ] && not_ok "wrapped numbers" "an output was written"
 
 # ---------------------------------------------------------------- every command stoppable
 "$PY" -c "
