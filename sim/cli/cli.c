@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "base/num.h"
 #include "base/outfile.h"
+#include "base/path.h"
 #include "base/version.h"
 #include "cli/cli_graph.h"
 #include "drive/run.h"
@@ -245,6 +246,8 @@ static int cmd_run(int argc, char **argv, char *command)
         sc.output.path = tc_xstrdup(o.output);
     }
     TC_TRY(tc_h5out_check_dest(sc.output.path, err));
+    const char *inputs[2] = {o.scenario, sc.graph.file};
+    TC_TRY(tc_path_check_output(sc.output.path, inputs, sc.graph.file ? 2 : 1, err));
     int threads = o.threads ? o.threads : omp_get_max_threads();
     double t0 = tc_clock_now();
     if (!o.quiet) fprintf(stderr, "tagcascade: building the graph of '%s'\n", sc.name);
@@ -576,6 +579,7 @@ static int cmd_sweep(int argc, char **argv, const char *command)
     if (!o.threads) o.threads = omp_get_max_threads();
     o.command = command;
     rc = tc_h5out_check_dest(o.out, &err);
+    if (!rc) rc = tc_path_check_output(o.out, (const char *const *)argv + optind, 1, &err);
     if (!rc) rc = tc_sweep_load(&sw, argv[optind], sets, nsets, &err);
     if (!rc) {
         rc = tc_sweep_run(&sw, &o, &err);
@@ -603,7 +607,10 @@ static int cmd_merge(int argc, char **argv, const char *command)
         usage_merge(stderr);
         return TC_EINPUT;
     }
-    rc = tc_sweep_merge((const char *const *)argv + optind, argc - optind, o.output, command, &err);
+    rc = tc_path_check_output(o.output, (const char *const *)argv + optind, argc - optind, &err);
+    if (!rc)
+        rc = tc_sweep_merge((const char *const *)argv + optind, argc - optind, o.output, command,
+                            &err);
     if (!rc) printf("%s\n", o.output);
     return report(rc, &err);
 }
@@ -653,6 +660,7 @@ static int cmd_import(int argc, char **argv, const char *command)
     }
     TC_TRY(tc_h5out_check_dest(o.output, err));
     const char *const *paths = (const char *const *)argv + optind;
+    TC_TRY(tc_path_check_output(o.output, paths, argc - optind, err));
     if (!strcmp(o.format, "csv")) TC_TRY(tc_import_csv(&obs, paths, argc - optind, err));
     else TC_TRY(tc_import_twitter1516(&obs, paths, argc - optind, err));
     TC_TRY(tc_h5out_write_observed(o.output, &obs, command, err));

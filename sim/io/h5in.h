@@ -1,5 +1,7 @@
-/* Reading tagcascade HDF5 files back (for `summary` and `export`): open with a
- * schema check, and small typed readers that fail with the dataset's name. */
+/* Reading tagcascade HDF5 files back (for `summary`, `export` and `merge`): open
+ * with the seal and a schema check, and small typed readers over the checked
+ * layer (base/h5read.h) that fail naming the file and the dataset, checking
+ * every shape, class and length before a read. */
 #ifndef TC_SIM_H5IN_H
 #define TC_SIM_H5IN_H
 
@@ -16,7 +18,8 @@ int tc_h5in_open(const char *path, hid_t *file, char *kind, size_t n, tc_err *er
 int tc_h5in_exists(hid_t file, const char *name);
 
 /* Scalar datasets or attributes (attr_of NULL: dataset `name`; else attribute
- * `name` of object attr_of). Missing: TC_EINPUT naming it. */
+ * `name` of object attr_of), scalar or of one element. Missing, of another
+ * class, or (strings) longer than n - 1 bytes: TC_EINPUT naming it. */
 int tc_h5in_i64(hid_t file, const char *attr_of, const char *name, int64_t *v, tc_err *err);
 int tc_h5in_f64(hid_t file, const char *attr_of, const char *name, double *v, tc_err *err);
 int tc_h5in_str(hid_t file, const char *attr_of, const char *name, char *buf, size_t n,
@@ -27,7 +30,11 @@ int tc_h5in_str(hid_t file, const char *attr_of, const char *name, char *buf, si
 int tc_h5in_array(hid_t file, const char *name, hid_t mtype, void **data, int64_t *n,
                   tc_err *err);
 
-/* A 1-D string dataset: *strs[*n] malloc'd (free with tc_h5in_free_strings). */
+/* Longest entry of a string dataset read by tc_h5in_strings. */
+#define TC_H5IN_TEXT_MAX (1 << 16)
+
+/* A 1-D string dataset: *strs[*n] malloc'd (free with tc_h5in_free_strings),
+ * each entry at most TC_H5IN_TEXT_MAX bytes. */
 int tc_h5in_strings(hid_t file, const char *name, char ***strs, int64_t *n, tc_err *err);
 void tc_h5in_free_strings(char **strs, int64_t n);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/outfile.h"
+#include "base/seal.h"
 #include "base/version.h"
 
 int tc_h5out_check_dest(const char *path, tc_err *err)
@@ -505,7 +506,12 @@ static int write_atomically(const char *path, const char *kind, body_fn body, co
     /* closing the file closes whatever is still open in it, also after a failed
      * write, so that nothing is left for HDF5 to trip over at exit */
     H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
-    w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    /* the first bytes are left for the seal (size and checksum, base/seal.h),
+     * written once the file is closed and checked by every reader */
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_userblock(fcpl, TC_SEAL_BYTES);
+    w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    H5Pclose(fcpl);
     H5Pclose(fapl);
     if (w.file < 0) TC_FAIL(TC_ERUNTIME, "%s: cannot create the output file", tmp);
     attr_i32(&w, w.file, "schema_version", TC_SCHEMA_VERSION);
@@ -516,6 +522,7 @@ static int write_atomically(const char *path, const char *kind, body_fn body, co
     herr_t st = H5Fclose(w.file);
     w.file = -1;
     if (st < 0) TC_FAIL(TC_ERUNTIME, "%s: closing the output failed (disk full?)", path);
+    TC_TRY(tc_seal_write(tmp, path, kind, err));
     TC_TRY(tc_outfile_commit(&out, err));
 cleanup:
     if (w.file >= 0) H5Fclose(w.file);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "input/scenario.h"
+#include "base/h5read.h"
 #include "io/h5in.h"
 
 typedef struct {
@@ -14,7 +15,7 @@ typedef struct {
     int64_t *size, *breadth, *bots, *via_bot;
     double *t, *sv, *t10, *t100, *t1000;
     char **label, **veracity;
-    int64_t nlabel;
+    int64_t nlabel, nveracity;
 } roots_table;
 
 /* Step rules: the compartment sizes at the end of the run (the last row of
@@ -28,10 +29,19 @@ static void print_compartments(hid_t f, FILE *out)
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
     H5Tset_cset(t, H5T_CSET_UTF8);
-    hsize_t dim[2] = {0, 0};
-    if (a >= 0 && H5Sget_simple_extent_ndims(sp) == 2 &&
+    hsize_t dim[2] = {0, 0}, adim = 0;
+    /* the states attribute must be strings, one per column, and the data kept
+     * in the file (not external storage): checked before either is read */
+    hid_t asp = a >= 0 ? H5Aget_space(a) : -1, at = a >= 0 ? H5Aget_type(a) : -1;
+    int states_ok = asp >= 0 && at >= 0 && H5Tget_class(at) == H5T_STRING &&
+                    H5Tis_variable_str(at) > 0 && H5Sget_simple_extent_ndims(asp) == 1 &&
+                    H5Sget_simple_extent_dims(asp, &adim, NULL) == 1;
+    if (asp >= 0) H5Sclose(asp);
+    if (at >= 0) H5Tclose(at);
+    if (states_ok && tc_h5read_check_layout(d, "", "/series/compartments", NULL) == TC_OK &&
+        H5Sget_simple_extent_ndims(sp) == 2 &&
         H5Sget_simple_extent_dims(sp, dim, NULL) == 2 && dim[0] > 0 && dim[1] > 0 &&
-        dim[1] <= 64) {
+        dim[1] <= 64 && adim == dim[1]) {
         int64_t row[64];
         char *names[64] = {0};
         hsize_t start[2] = {dim[0] - 1, 0}, count[2] = {1, dim[1]};
@@ -59,18 +69,25 @@ static void roots_free(roots_table *r)
     free(r->author), free(r->depth), free(r->size), free(r->breadth), free(r->bots);
     free(r->via_bot), free(r->t), free(r->sv), free(r->t10), free(r->t100), free(r->t1000);
     if (r->label) tc_h5in_free_strings(r->label, r->nlabel);
-    if (r->veracity) tc_h5in_free_strings(r->veracity, r->nlabel);
+    if (r->veracity) tc_h5in_free_strings(r->veracity, r->nveracity);
     memset(r, 0, sizeof *r);
 }
 
-static int roots_read(hid_t f, roots_table *r, tc_err *err)
+static int roots_read(hid_t f, const char *path, roots_table *r, tc_err *err)
 {
     int rc = TC_OK;
     int64_t n;
     memset(r, 0, sizeof *r);
-#define RD(field, name, type) TC_TRY(tc_h5in_array(f, "/summary/roots/" name, type, (void **)&r->field, &n, err))
-    RD(author, "author", H5T_NATIVE_INT32);
-    r->n = n;
+    /* every column as long as the first: a short one would be read past its end */
+#define RD(field, name, type)                                                               \
+    do {                                                                                    \
+        TC_TRY(tc_h5in_array(f, "/summary/roots/" name, type, (void **)&r->field, &n, err)); \
+        if (n != r->n)                                                                      \
+            TC_FAIL(TC_EINPUT, "%s: /summary/roots/" name ": %lld rows; /summary/roots/"     \
+                    "author has %lld", path, (long long)n, (long long)r->n);                \
+    } while (0)
+    TC_TRY(tc_h5in_array(f, "/summary/roots/author", H5T_NATIVE_INT32, (void **)&r->author,
+                         &r->n, err));
     RD(depth, "depth", H5T_NATIVE_INT32);
     RD(size, "size", H5T_NATIVE_INT64);
     RD(breadth, "max_breadth", H5T_NATIVE_INT64);
@@ -84,7 +101,11 @@ static int roots_read(hid_t f, roots_table *r, tc_err *err)
 #undef RD
     if (tc_h5in_exists(f, "/summary/roots/label")) {
         TC_TRY(tc_h5in_strings(f, "/summary/roots/label", &r->label, &r->nlabel, err));
-        TC_TRY(tc_h5in_strings(f, "/summary/roots/veracity", &r->veracity, &n, err));
+        TC_TRY(tc_h5in_strings(f, "/summary/roots/veracity", &r->veracity, &r->nveracity, err));
+        if (r->nlabel != r->n || r->nveracity != r->n)
+            TC_FAIL(TC_EINPUT, "%s: /summary/roots/label and veracity: %lld and %lld rows; "
+                    "/summary/roots/author has %lld", path, (long long)r->nlabel,
+                    (long long)r->nveracity, (long long)r->n);
     }
 cleanup:
     if (rc) roots_free(r);
@@ -149,7 +170,7 @@ int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
     int64_t nh = 0, offset = 0;
 
     TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
-    TC_TRY(roots_read(f, &r, err));
+    TC_TRY(roots_read(f, path, &r, err));
     int run = !strcmp(kind, "run");
     if (run) {
         int64_t seed, threads, n, m, bots, T;
@@ -202,6 +223,9 @@ int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
         if (tc_h5in_exists(f, "/meta/accounts/name")) {
             TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &hubs, &nhubs, err));
             TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&hub_id, &nh, err));
+            if (nh != nhubs)
+                TC_FAIL(TC_EINPUT, "%s: /meta/accounts/id: %lld entries; /meta/accounts/name has "
+                        "%lld", path, (long long)nh, (long long)nhubs);
         }
     } else {
         int64_t q[7];
@@ -317,16 +341,25 @@ int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE 
     if (!tc_h5in_exists(f, "/cascade/events/t"))
         TC_FAIL(TC_EINPUT, "%s: no /cascade/events: run the scenario with output.cascade: true",
                 path);
+    /* the columns of one table: each as long as the first, or none is used */
     TC_TRY(tc_h5in_array(f, "/cascade/events/t", H5T_NATIVE_DOUBLE, (void **)&t, &n, err));
-    TC_TRY(tc_h5in_array(f, "/cascade/events/account", H5T_NATIVE_INT32, (void **)&acc, &n, err));
-    TC_TRY(tc_h5in_array(f, "/cascade/events/parent", H5T_NATIVE_INT32, (void **)&par, &n, err));
-    TC_TRY(tc_h5in_array(f, "/cascade/events/root", H5T_NATIVE_INT32, (void **)&rt, &n, err));
-    TC_TRY(tc_h5in_array(f, "/cascade/events/depth", H5T_NATIVE_INT32, (void **)&dep, &n, err));
+    int64_t nc[4];
+    TC_TRY(tc_h5in_array(f, "/cascade/events/account", H5T_NATIVE_INT32, (void **)&acc, &nc[0], err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/parent", H5T_NATIVE_INT32, (void **)&par, &nc[1], err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/root", H5T_NATIVE_INT32, (void **)&rt, &nc[2], err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/depth", H5T_NATIVE_INT32, (void **)&dep, &nc[3], err));
+    for (int c = 0; c < 4; c++)
+        if (nc[c] != n)
+            TC_FAIL(TC_EINPUT, "%s: /cascade/events: its columns have %lld and %lld rows", path,
+                    (long long)n, (long long)nc[c]);
     if (tc_h5in_exists(f, "/meta/account_names"))
         TC_TRY(tc_h5in_strings(f, "/meta/account_names", &names, &nnames, err));
     if (tc_h5in_exists(f, "/meta/accounts/name")) {
         TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &hubs, &nhubs, err));
         TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&hub_id, &nh, err));
+        if (nh != nhubs)
+            TC_FAIL(TC_EINPUT, "%s: /meta/accounts/id: %lld entries; /meta/accounts/name has "
+                    "%lld", path, (long long)nh, (long long)nhubs);
     }
 
     /* node label: the original name (observed), the hub's name, or the id */
@@ -344,6 +377,11 @@ int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE 
     double *rt0 = NULL;
     int64_t nr0;
     TC_TRY(tc_h5in_array(f, "/summary/roots/t", H5T_NATIVE_DOUBLE, (void **)&rt0, &nr0, err));
+    if (nr0 != nr) {
+        free(rt0);
+        TC_FAIL(TC_EINPUT, "%s: /summary/roots/t: %lld rows; /summary/roots/author has %lld", path,
+                (long long)nr0, (long long)nr);
+    }
     double t0 = !strcmp(kind, "run") ? rt0[root] : 0.0;
     free(rt0);
     for (int64_t i = 0; i < n; i++) t[i] -= t0;

@@ -21,10 +21,11 @@ for s in tests/golden/ba_bots.yaml scenarios/macronleaks.yaml; do
         { echo "not ok - sanitizer report for $s"; cat "$d/log"; status=1; }
 done
 # the command-line tests, with the sanitized binary: every error path and fault,
-# sweeps with kill -9 and resume, shards, thread invariance, graph stores, the file layout
+# sweeps with kill -9 and resume, shards, thread invariance, graph stores, the file layout,
+# hostile files (crafted HDF5, planted links, FIFOs)
 for t in tests/cli/test_errors.sh tests/cli/test_sweep.sh tests/cli/test_threads.sh \
-    tests/cli/test_graph_cmd.sh; do
-    BIN=build-asan/tagcascade sh "$t" >"$d/log" 2>&1 ||
+    tests/cli/test_graph_cmd.sh tests/cli/test_hostile.sh; do
+    BIN=build-asan/tagcascade TC_SANITIZED=1 sh "$t" >"$d/log" 2>&1 ||
         { echo "not ok - $t with the sanitized binary"; tail -n 30 "$d/log"; status=1; }
 done
 BIN=$(pwd)/build-asan/tagcascade /usr/bin/python3 tests/test_e2e.py >"$d/log" 2>&1 ||

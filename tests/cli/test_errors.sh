@@ -917,7 +917,7 @@ with h5py.File(sys.argv[1], "r+") as f:
     f.create_dataset("/summary/roots/label", data=[["a", "b"]] * max(n, 1), dtype=h5py.string_dtype())
     f.create_dataset("/summary/roots/veracity", data=["x"] * n, dtype=h5py.string_dtype())' twod.h5
     t summary twod.h5
-    expect "summary of 2-D labels" 2 "dataset /summary/roots/label: not a 1-D array of strings"
+    expect "summary of 2-D labels" 2 "/summary/roots/label: expected a one-dimensional array of strings"
 fi
 t summary tiny.h5 --top x
 expect "summary --top not a number" 2 "--top: expected a whole number from 0 to 2147483647"
