@@ -161,6 +161,8 @@ clean:
 #   edgelist  a graph file in each format -> parse + tc_world_build
 #   import    a Twitter15/16 tree file or CSV -> tc_import_*
 #   graphstore  a graph store described byte by byte -> tc_graphstore_read, format: store
+#   h5read    real run, observed and sweep files changed through the HDF5 API and
+#             sealed again -> summary, export, merge, store open
 # The seed corpus tests/fuzz/corpus/<target>/ (and tests/fuzz/regressions/<target>/)
 # is copied to build-fuzz/corpus-<target>/, which grows there. A crash, leak or
 # sanitizer report leaves build-fuzz/<target>-crash-* (or leak-*, timeout-*, oom-*):
@@ -168,12 +170,13 @@ clean:
 # tests/cli/test_fuzz_regressions.sh replays it with gcc's sanitizers.
 # Replay one input: build-fuzz/fuzz_<target> FILE
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := scenario edgelist import graphstore
+FUZZ_TARGETS := scenario edgelist import graphstore h5read
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_MAXLEN_scenario := 4096
 FUZZ_MAXLEN_edgelist := 4096
 FUZZ_MAXLEN_import   := 8192
 FUZZ_MAXLEN_graphstore := 4096
+FUZZ_MAXLEN_h5read := 262144
 
 .PHONY: fuzz
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtagcascade.a
@@ -191,7 +194,8 @@ fuzz:
 	    [ -f "$$f" ] && cp "$$f" build-fuzz/corpus-$$t/; \
 	  done; \
 	  case $$t in scenario) ml=$(FUZZ_MAXLEN_scenario);; edgelist) ml=$(FUZZ_MAXLEN_edgelist);; \
-	    graphstore) ml=$(FUZZ_MAXLEN_graphstore);; *) ml=$(FUZZ_MAXLEN_import);; esac; \
+	    graphstore) ml=$(FUZZ_MAXLEN_graphstore);; h5read) ml=$(FUZZ_MAXLEN_h5read);; \
+	    *) ml=$(FUZZ_MAXLEN_import);; esac; \
 	  echo "fuzz_$$t: running $(FUZZ_SECONDS) s, log in build-fuzz/fuzz_$$t.log"; \
 	  start=$$(date +%s); \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

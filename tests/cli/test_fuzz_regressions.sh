@@ -51,7 +51,7 @@ rm -f "$B/libtagcascade.a"
 ar rcs "$B/libtagcascade.a" $objs || exit 1
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
-for t in scenario edgelist import graphstore; do
+for t in scenario edgelist import graphstore h5read; do
     # shellcheck disable=SC2086
     $CC $FLAGS $cflags tests/fuzz/replay.c "tests/fuzz/fuzz_$t.c" "$B/libtagcascade.a" \
         -o "$B/replay_$t" $libs -lm >"$log" 2>&1 ||
