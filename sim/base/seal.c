@@ -69,6 +69,16 @@ int tc_seal_check(const char *path, const char *noun, int *sealed, tc_err *err)
     if (got >= 8 && !memcmp(head, hdf5_sig, 8)) goto cleanup; /* another program's file */
     char *nl = got > strlen(MAGIC) ? memchr(head, '\n', got) : NULL;
     if (!nl || memcmp(head, MAGIC, strlen(MAGIC))) {
+        /* another program's file with a user block of its own: HDF5's signature
+         * at 512, 1024, 2048, ... bytes; but not a seal whose first line was
+         * damaged (its size and checksum lines are still there) */
+        int seal_body = got >= TC_SEAL_BYTES && memmem(head, got, "\nbytes ", 7) &&
+                        memmem(head, got, "\ncrc32 ", 7);
+        for (off_t at = 512; !seal_body && at + 8 <= st.st_size; at *= 2) {
+            unsigned char sig[8];
+            if (fseeko(f, at, SEEK_SET) || fread(sig, 1, 8, f) != 8) break;
+            if (!memcmp(sig, hdf5_sig, 8)) goto cleanup;
+        }
         if (sealed) *sealed = -1;
         TC_FAIL(TC_EINPUT, "%s: not a tagcascade %s (neither sealed by tagcascade nor an HDF5 "
                 "file)", path, noun);
