@@ -158,140 +158,168 @@ static int64_t *order_by_size(const roots_table *r)
     return idx;
 }
 
-int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
+/* The header of a run's summary: who ran what, on which graph, and the outcome.
+ * start[64] receives the run's start time (for the table's times), hubs and
+ * hub_id the named accounts. */
+static int print_run(hid_t f, const char *path, FILE *out, char *start, char ***hubs,
+                     int64_t *nhubs, int32_t **hub_id, tc_err *err)
 {
     int rc = TC_OK;
-    hid_t f = -1;
-    char kind[32], buf[256], start[64] = "";
-    roots_table r = {0};
-    char **names = NULL, **hubs = NULL;
-    int64_t nnames = 0, nhubs = 0;
-    int32_t *hub_id = NULL;
-    int64_t nh = 0, offset = 0;
-
-    TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
-    TC_TRY(roots_read(f, path, &r, err));
-    int run = !strcmp(kind, "run");
-    if (run) {
-        int64_t seed, threads, n, m, bots, T;
-        double wall, interval, dt;
-        char name[128], model[64];
-        TC_TRY(tc_h5in_str(f, "/meta", "name", name, sizeof name, err));
-        TC_TRY(tc_h5in_str(f, "/meta", "model", model, sizeof model, err));
-        TC_TRY(tc_h5in_str(f, "/meta", "start", start, sizeof start, err));
-        TC_TRY(tc_h5in_str(f, "/meta", "version", buf, sizeof buf, err));
-        TC_TRY(tc_h5in_i64(f, "/meta", "seed", &seed, err));
-        TC_TRY(tc_h5in_i64(f, "/meta", "threads", &threads, err));
-        TC_TRY(tc_h5in_i64(f, "/meta", "graph_n", &n, err));
-        TC_TRY(tc_h5in_i64(f, "/meta", "graph_m", &m, err));
-        TC_TRY(tc_h5in_i64(f, "/meta", "bots", &bots, err));
-        TC_TRY(tc_h5in_i64(f, "/meta", "utc_offset_s", &offset, err));
-        TC_TRY(tc_h5in_f64(f, "/meta", "wall_time_s", &wall, err));
-        TC_TRY(tc_h5in_f64(f, "/meta", "interval_s", &interval, err));
-        TC_TRY(tc_h5in_f64(f, "/meta", "dt_s", &dt, err));
-        TC_TRY(tc_h5in_i64(f, "/series", "n_intervals", &T, err));
-        fprintf(out, "run '%s' (seed %lld) by tagcascade %s on %lld thread%s in %.2f s\n", name,
-                (long long)seed, buf, (long long)threads, threads == 1 ? "" : "s", wall);
-        fprintf(out, "  start %s, %lld intervals of %gs (dt %gs), model %s\n", start,
-                (long long)T, interval, dt, model);
-        fprintf(out, "  graph: %lld accounts (%lld bots), %lld audience edges\n", (long long)n,
-                (long long)bots, (long long)m);
-        static const char *const ints[][2] = {
-            {"reach", "accounts that used the hashtag"}, {"reach_bot", "  of which bots"},
-            {"exposed", "accounts that saw it"},         {"posts", "original posts"},
-            {"reshares", "reshares"},                    {"reshares_bot", "  by bots"},
-            {"peak_volume", "busiest interval (posts + reshares)"},
-            {"max_depth", "deepest reshare chain"}};
-        fprintf(out, "outcome:\n");
-        for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
-            int64_t v;
-            snprintf(buf, sizeof buf, "/summary/%s", ints[i][0]);
-            TC_TRY(tc_h5in_i64(f, NULL, buf, &v, err));
-            fprintf(out, "  %-38s %12lld\n", ints[i][1], (long long)v);
-        }
-        double share, peak;
-        TC_TRY(tc_h5in_f64(f, NULL, "/summary/bot_share_volume", &share, err));
-        TC_TRY(tc_h5in_f64(f, NULL, "/summary/peak_t", &peak, err));
-        int64_t epoch;
-        int off;
-        char when[40] = "?";
-        if (!tc_datetime_parse(start, &epoch, &off))
-            tc_datetime_format(epoch + (int64_t)peak, off, when, sizeof when);
-        fprintf(out, "  %-38s %11.1f%%\n  %-38s %s\n", "share of volume by bots", 100 * share,
-                "busiest interval starts", when);
-        print_compartments(f, out);
-        if (tc_h5in_exists(f, "/meta/accounts/name")) {
-            TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &hubs, &nhubs, err));
-            TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&hub_id, &nh, err));
-            if (nh != nhubs)
-                TC_FAIL(TC_EINPUT, "%s: /meta/accounts/id: %lld entries; /meta/accounts/name has "
-                        "%lld", path, (long long)nh, (long long)nhubs);
-        }
-    } else {
-        int64_t q[7];
-        static const char *const qn[] = {"files", "malformed_lines", "duplicate_edges",
-                                         "negative_delays", "multi_parent_children",
-                                         "unreachable_nodes", "empty_cascades"};
-        TC_TRY(tc_h5in_str(f, "/meta", "source", buf, sizeof buf, err));
-        fprintf(out, "observed cascades from %s (%s)\n", buf, path);
-        for (int i = 0; i < 7; i++) TC_TRY(tc_h5in_i64(f, "/meta", qn[i], &q[i], err));
-        fprintf(out, "  %lld files; quirks: %lld malformed lines skipped, %lld duplicate edges "
-                     "skipped, %lld negative delays set to 0, %lld later parents ignored, %lld "
-                     "unreachable nodes dropped, %lld files without a root\n",
-                (long long)q[0], (long long)q[1], (long long)q[2], (long long)q[3],
-                (long long)q[4], (long long)q[5], (long long)q[6]);
-        TC_TRY(tc_h5in_strings(f, "/meta/account_names", &names, &nnames, err));
+    int64_t seed, threads, n, m, bots, T, offset, nh = 0;
+    double wall, interval, dt;
+    char name[128], model[64], buf[256];
+    TC_TRY(tc_h5in_str(f, "/meta", "name", name, sizeof name, err));
+    TC_TRY(tc_h5in_str(f, "/meta", "model", model, sizeof model, err));
+    TC_TRY(tc_h5in_str(f, "/meta", "start", start, 64, err));
+    TC_TRY(tc_h5in_str(f, "/meta", "version", buf, sizeof buf, err));
+    TC_TRY(tc_h5in_i64(f, "/meta", "seed", &seed, err));
+    TC_TRY(tc_h5in_i64(f, "/meta", "threads", &threads, err));
+    TC_TRY(tc_h5in_i64(f, "/meta", "graph_n", &n, err));
+    TC_TRY(tc_h5in_i64(f, "/meta", "graph_m", &m, err));
+    TC_TRY(tc_h5in_i64(f, "/meta", "bots", &bots, err));
+    TC_TRY(tc_h5in_i64(f, "/meta", "utc_offset_s", &offset, err));
+    TC_TRY(tc_h5in_f64(f, "/meta", "wall_time_s", &wall, err));
+    TC_TRY(tc_h5in_f64(f, "/meta", "interval_s", &interval, err));
+    TC_TRY(tc_h5in_f64(f, "/meta", "dt_s", &dt, err));
+    TC_TRY(tc_h5in_i64(f, "/series", "n_intervals", &T, err));
+    fprintf(out, "run '%s' (seed %lld) by tagcascade %s on %lld thread%s in %.2f s\n", name,
+            (long long)seed, buf, (long long)threads, threads == 1 ? "" : "s", wall);
+    fprintf(out, "  start %s, %lld intervals of %gs (dt %gs), model %s\n", start,
+            (long long)T, interval, dt, model);
+    fprintf(out, "  graph: %lld accounts (%lld bots), %lld audience edges\n", (long long)n,
+            (long long)bots, (long long)m);
+    static const char *const ints[][2] = {
+        {"reach", "accounts that used the hashtag"}, {"reach_bot", "  of which bots"},
+        {"exposed", "accounts that saw it"},         {"posts", "original posts"},
+        {"reshares", "reshares"},                    {"reshares_bot", "  by bots"},
+        {"peak_volume", "busiest interval (posts + reshares)"},
+        {"max_depth", "deepest reshare chain"}};
+    fprintf(out, "outcome:\n");
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        int64_t v;
+        snprintf(buf, sizeof buf, "/summary/%s", ints[i][0]);
+        TC_TRY(tc_h5in_i64(f, NULL, buf, &v, err));
+        fprintf(out, "  %-38s %12lld\n", ints[i][1], (long long)v);
     }
+    double share, peak;
+    TC_TRY(tc_h5in_f64(f, NULL, "/summary/bot_share_volume", &share, err));
+    TC_TRY(tc_h5in_f64(f, NULL, "/summary/peak_t", &peak, err));
+    int64_t epoch;
+    int off;
+    char when[40] = "?";
+    if (!tc_datetime_parse(start, &epoch, &off))
+        tc_datetime_format(epoch + (int64_t)peak, off, when, sizeof when);
+    fprintf(out, "  %-38s %11.1f%%\n  %-38s %s\n", "share of volume by bots", 100 * share,
+            "busiest interval starts", when);
+    print_compartments(f, out);
+    if (tc_h5in_exists(f, "/meta/accounts/name")) {
+        TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", hubs, nhubs, err));
+        TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)hub_id, &nh, err));
+        if (nh != *nhubs)
+            TC_FAIL(TC_EINPUT, "%s: /meta/accounts/id: %lld entries; /meta/accounts/name has "
+                    "%lld", path, (long long)nh, (long long)*nhubs);
+    }
+cleanup:
+    return rc;
+}
+
+/* The header of an observed file's summary: its source and quirks; names gets
+ * the accounts' original names. */
+static int print_observed(hid_t f, const char *path, FILE *out, char ***names, int64_t *nnames,
+                          tc_err *err)
+{
+    int rc = TC_OK;
+    int64_t q[7];
+    char buf[256];
+    static const char *const qn[] = {"files", "malformed_lines", "duplicate_edges",
+                                     "negative_delays", "multi_parent_children",
+                                     "unreachable_nodes", "empty_cascades"};
+    TC_TRY(tc_h5in_str(f, "/meta", "source", buf, sizeof buf, err));
+    fprintf(out, "observed cascades from %s (%s)\n", buf, path);
+    for (int i = 0; i < 7; i++) TC_TRY(tc_h5in_i64(f, "/meta", qn[i], &q[i], err));
+    fprintf(out, "  %lld files; quirks: %lld malformed lines skipped, %lld duplicate edges "
+                 "skipped, %lld negative delays set to 0, %lld later parents ignored, %lld "
+                 "unreachable nodes dropped, %lld files without a root\n",
+            (long long)q[0], (long long)q[1], (long long)q[2], (long long)q[3],
+            (long long)q[4], (long long)q[5], (long long)q[6]);
+    TC_TRY(tc_h5in_strings(f, "/meta/account_names", names, nnames, err));
+cleanup:
+    return rc;
+}
+
+/* The cascades, largest first: top rows of the roots table. */
+static void print_roots(const roots_table *r, FILE *out, int top, int run, const char *start,
+                        char **names, int64_t nnames, char **hubs, const int32_t *hub_id,
+                        int64_t nh)
+{
     int64_t casc = 0;
-    double *dsize = tc_xmalloc((size_t)(r.n ? r.n : 1) * sizeof *dsize);
-    double *ddepth = tc_xmalloc((size_t)(r.n ? r.n : 1) * sizeof *ddepth);
-    for (int64_t i = 0; i < r.n; i++) {
-        casc += r.size[i] >= 1;
-        dsize[i] = (double)r.size[i];
-        ddepth[i] = r.depth[i];
+    double *dsize = tc_xmalloc((size_t)(r->n ? r->n : 1) * sizeof *dsize);
+    double *ddepth = tc_xmalloc((size_t)(r->n ? r->n : 1) * sizeof *ddepth);
+    for (int64_t i = 0; i < r->n; i++) {
+        casc += r->size[i] >= 1;
+        dsize[i] = (double)r->size[i];
+        ddepth[i] = r->depth[i];
     }
     fprintf(out, "cascades: %lld with at least one reshare, of %lld; medians over them: size %g, "
-                 "depth %g, structural virality %.3f\n", (long long)casc, (long long)r.n,
-            median_of(&r, dsize), median_of(&r, ddepth), median_of(&r, r.sv));
+                 "depth %g, structural virality %.3f\n", (long long)casc, (long long)r->n,
+            median_of(r, dsize), median_of(r, ddepth), median_of(r, r->sv));
     free(dsize);
     free(ddepth);
-    int64_t *idx = order_by_size(&r);
+    int64_t *idx = order_by_size(r);
     fprintf(out, "%6s %-20s %-19s %8s %5s %7s %7s %6s %6s %6s %7s %7s\n", "row", "author",
             run ? "posted" : "label", "size", "depth", "breadth", "virality", "t_10", "t_100",
             "t_1000", run ? "by_bots" : "", run ? "via_bot" : "");
-    for (int64_t k = 0; k < r.n && k < top; k++) {
+    for (int64_t k = 0; k < r->n && k < top; k++) {
         int64_t i = idx[k];
         char who[64], when[40] = "", a[16], b[16], c[16];
-        snprintf(who, sizeof who, "%d", r.author[i]);
+        snprintf(who, sizeof who, "%d", r->author[i]);
         for (int64_t h = 0; h < nh; h++)
-            if (hub_id[h] == r.author[i]) snprintf(who, sizeof who, "%s", hubs[h]);
-        if (names && r.author[i] >= 0 && r.author[i] < nnames)
-            snprintf(who, sizeof who, "%s", names[r.author[i]]);
+            if (hub_id[h] == r->author[i]) snprintf(who, sizeof who, "%s", hubs[h]);
+        if (names && r->author[i] >= 0 && r->author[i] < nnames)
+            snprintf(who, sizeof who, "%s", names[r->author[i]]);
         int64_t epoch;
         int off;
         if (run && !tc_datetime_parse(start, &epoch, &off)) {
             char full[40];
-            tc_datetime_format(epoch + (int64_t)r.t[i], off, full, sizeof full);
+            tc_datetime_format(epoch + (int64_t)r->t[i], off, full, sizeof full);
             snprintf(when, sizeof when, "%.5s %.5s", full + 5, full + 11);
-        } else if (r.label) {
-            snprintf(when, sizeof when, "%.19s", r.label[i]);
+        } else if (r->label) {
+            snprintf(when, sizeof when, "%.19s", r->label[i]);
         }
-        fmt_secs(r.t10[i], a, sizeof a);
-        fmt_secs(r.t100[i], b, sizeof b);
-        fmt_secs(r.t1000[i], c, sizeof c);
+        fmt_secs(r->t10[i], a, sizeof a);
+        fmt_secs(r->t100[i], b, sizeof b);
+        fmt_secs(r->t1000[i], c, sizeof c);
         char bots[24] = "", via[24] = "";
         if (run) {
-            snprintf(bots, sizeof bots, "%lld", (long long)r.bots[i]);
-            snprintf(via, sizeof via, "%lld", (long long)r.via_bot[i]);
-        } else if (r.veracity) {
-            snprintf(bots, sizeof bots, "%.10s", r.veracity[i]);
+            snprintf(bots, sizeof bots, "%lld", (long long)r->bots[i]);
+            snprintf(via, sizeof via, "%lld", (long long)r->via_bot[i]);
+        } else if (r->veracity) {
+            snprintf(bots, sizeof bots, "%.10s", r->veracity[i]);
         }
         fprintf(out, "%6lld %-20.20s %-19s %8lld %5d %7lld %8.3f %6s %6s %6s %7s %7s\n",
-                (long long)i, who, when, (long long)r.size[i], r.depth[i],
-                (long long)r.breadth[i], r.sv[i], a, b, c, bots, via);
+                (long long)i, who, when, (long long)r->size[i], r->depth[i],
+                (long long)r->breadth[i], r->sv[i], a, b, c, bots, via);
     }
-    if (r.n > top) fprintf(out, "(%lld more rows; --top N shows more)\n", (long long)(r.n - top));
+    if (r->n > top) fprintf(out, "(%lld more rows; --top N shows more)\n", (long long)(r->n - top));
     free(idx);
+}
+
+int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
+{
+    int rc = TC_OK;
+    hid_t f = -1;
+    char kind[32], start[64] = "";
+    roots_table r = {0};
+    char **names = NULL, **hubs = NULL;
+    int64_t nnames = 0, nhubs = 0;
+    int32_t *hub_id = NULL;
+
+    TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
+    TC_TRY(roots_read(f, path, &r, err));
+    int run = !strcmp(kind, "run");
+    if (run) TC_TRY(print_run(f, path, out, start, &hubs, &nhubs, &hub_id, err));
+    else TC_TRY(print_observed(f, path, out, &names, &nnames, err));
+    print_roots(&r, out, top, run, start, names, nnames, hubs, hub_id, hub_id ? nhubs : 0);
 cleanup:
     roots_free(&r);
     if (names) tc_h5in_free_strings(names, nnames);
