@@ -533,15 +533,7 @@ static int fast_applies(tc_engine *e)
  * only loosens the bound (factors are at most 1). */
 static int damping_covers(const tc_tevent *x, int cls, int comm)
 {
-    if (x->naccounts || (x->comm >= 0 && x->comm != comm)) return 0;
-    switch (x->who) {
-    case TC_WHO_ALL: return 1;
-    case TC_WHO_PEOPLE: return cls != TC_CLASS_BOT;
-    case TC_WHO_HUMANS: return cls == TC_CLASS_HUMAN;
-    case TC_WHO_BOTS: return cls == TC_CLASS_BOT;
-    case TC_WHO_HUBS: return cls == TC_CLASS_HUB;
-    }
-    return 0;
+    return !x->naccounts && tc_timeline_covers_class(x, cls, comm);
 }
 
 /* The largest probability adopt_prob can give at t: the same products, in the
