@@ -26,6 +26,7 @@
 #include "io/modelinfo.h"
 #include "io/report.h"
 #include "model.h"
+#include "world/world.h"
 
 /* Set by SIGINT/SIGTERM; the run loop checks it between steps and stops cleanly. */
 static volatile sig_atomic_t stop_requested;

@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "base/version.h"
 #include "drive/run.h"
+#include "world/world.h"
 #include "input/ytree.h"
 #include "io/h5in.h"
 #include "io/h5out.h"

@@ -1,5 +1,6 @@
-/* Wiring the modules together for one run. */
-#include "drive/run.h"
+/* Building the world of a scenario: graph -> net and communities, then the
+ * population and the timeline over them. */
+#include "world/world.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,19 +9,13 @@
 #include "graph/graph.h"
 #include "graph/netload.h"
 
-uint64_t tc_run_world_key(uint64_t seed) { return tc_rng_derive(seed, 1, 0); }
-uint64_t tc_run_key(uint64_t seed, uint32_t run) { return tc_rng_derive(seed, 2, run); }
-
-uint64_t tc_run_key_at(uint64_t seed, int64_t p, int64_t r)
-{
-    return tc_rng_derive(seed, (uint32_t)(2 + p), (uint32_t)r);
-}
+uint64_t tc_world_key(uint64_t seed) { return tc_rng_derive(seed, 1, 0); }
 
 int tc_world_build_graph(tc_world *w, const tc_scenario *sc, tc_err *err)
 {
     int rc = TC_OK;
     tc_edges g;
-    uint64_t key = tc_run_world_key(sc->seed);
+    uint64_t key = tc_world_key(sc->seed);
     memset(w, 0, sizeof *w);
     memset(&g, 0, sizeof g);
     if (tc_netload_applies(sc)) {
@@ -48,7 +43,7 @@ int tc_world_build_people(const tc_world *w, const tc_scenario *sc, tc_populatio
     memset(tl, 0, sizeof *tl);
     TC_TRY(tc_population_build(pop, sc, w->nbase, w->comm, w->ncomm,
                                (const char(*)[TC_NAME_MAX])w->comm_names, &w->net,
-                               tc_run_world_key(sc->seed), err));
+                               tc_world_key(sc->seed), err));
     rc = tc_timeline_build(tl, sc, pop, err);
     if (rc) tc_population_destroy(pop);
 cleanup:
@@ -73,23 +68,4 @@ void tc_world_destroy(tc_world *w)
     free(w->comm);
     free(w->comm_names);
     memset(w, 0, sizeof *w);
-}
-
-int tc_run_simulate(const tc_world *w, const tc_scenario *sc, uint64_t key, int threads,
-                    tc_engine *e, tc_recorder *rec, tc_summary *sum, tc_progress_fn progress,
-                    void *ctx, tc_err *err)
-{
-    int rc = TC_OK;
-    int64_t per = sc->time.interval_ms / sc->time.dt_ms;
-    int64_t T = (sc->time.duration_ms + sc->time.interval_ms - 1) / sc->time.interval_ms;
-    tc_recorder_init(rec, T, w->pop.ncomm, sc->time.interval_ms / 1000.0);
-    TC_TRY(tc_engine_init(e, &w->net, &w->pop, &w->tl, sc->model, sc->mpar, rec, key,
-                          sc->time.dt_ms / 1000.0, sc->time.duration_ms / 1000.0, per, threads,
-                          sc->output.cascade, err));
-    e->fast_off = sc->engine.fast_path == TC_FAST_OFF;
-    while (tc_engine_step(e))
-        if (progress && progress(ctx, e)) TC_FAIL(TC_ERUNTIME, "interrupted; no output written");
-    tc_engine_finish(e, sum);
-cleanup:
-    return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "drive/run.h"
+#include "world/world.h"
 #include "tc_test.h"
 
 static char *render(const char *path, int threads)

@@ -24,6 +24,7 @@
 
 #include "base/rng.h"
 #include "drive/run.h"
+#include "world/world.h"
 #include "engine/engine.h"
 #include "tc_test.h"
 

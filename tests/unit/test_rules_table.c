@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "drive/run.h"
+#include "world/world.h"
 #include "io/modelinfo.h"
 #include "tc_test.h"
 
