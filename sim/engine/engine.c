@@ -29,10 +29,7 @@
 
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
-    if (v->n == v->cap) {
-        v->cap = v->cap ? 2 * v->cap : 4; /* most wheel slots hold a few events */
-        v->v = tc_xrealloc(v->v, (size_t)v->cap * sizeof *v->v);
-    }
+    if (v->n == v->cap) TC_GROW(v->v, v->cap, v->n + 1, 4); /* most wheel slots hold a few events */
     v->v[v->n++] = *p;
 }
 
@@ -394,13 +391,17 @@ static double next_session(const tc_engine *e, gsl_rng *r, int32_t w, double t)
 
 /* ------------------------------------------------------------------ a round */
 
+/* Room for `need` posts in the round, and for the audience prefix over them. */
+static void posts_room(tc_engine *e, int64_t need)
+{
+    if (need <= e->posts_cap) return;
+    TC_GROW(e->posts, e->posts_cap, need, 256);
+    e->aud_prefix = tc_xrealloc(e->aud_prefix, (size_t)(e->posts_cap + 1) * sizeof *e->aud_prefix);
+}
+
 static void add_post(tc_engine *e, const tc_post *p)
 {
-    if (e->nposts == e->posts_cap) {
-        e->posts_cap = e->posts_cap ? 2 * e->posts_cap : 256;
-        e->posts = tc_xrealloc(e->posts, (size_t)e->posts_cap * sizeof *e->posts);
-        e->aud_prefix = tc_xrealloc(e->aud_prefix, (size_t)(e->posts_cap + 1) * sizeof(int64_t));
-    }
+    posts_room(e, e->nposts + 1);
     e->posts[e->nposts++] = *p;
 }
 
@@ -745,15 +746,9 @@ static void deliver(tc_engine *e, int64_t iv)
             e->fbound[i] = fast_bound(e, p->t);
             e->aud_prefix[i + 1] = e->aud_prefix[i]; /* none edge by edge */
             for (int64_t j = 0; j * TC_FAST_BLOCK < A; j++) {
-                if (e->nfitem == e->fitem_cap) {
-                    e->fitem_cap = e->fitem_cap ? 2 * e->fitem_cap : 256;
-                    e->fitem = tc_xrealloc(e->fitem, (size_t)e->fitem_cap * sizeof *e->fitem);
-                }
+                TC_GROW(e->fitem, e->fitem_cap, e->nfitem + 1, 256);
                 if (acc == 0) {
-                    if (e->nfunit + 1 >= e->funit_cap) {
-                        e->funit_cap = e->funit_cap ? 2 * e->funit_cap : 256;
-                        e->funit = tc_xrealloc(e->funit, (size_t)e->funit_cap * sizeof *e->funit);
-                    }
+                    TC_GROW(e->funit, e->funit_cap, e->nfunit + 2, 256); /* and funit[nfunit] */
                     e->funit[e->nfunit++] = e->nfitem;
                 }
                 e->fitem[e->nfitem++] = (tc_fitem){.post = i, .j = j};
@@ -881,10 +876,7 @@ static void adopt_account(tc_engine *e, const tc_pending *c, int64_t iv)
     tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[w], pop->comm[w], 1);
     trend_volume(e, c->t, c->root);
     if (e->record_cascade) {
-        if (e->nlog == e->log_cap) {
-            e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
-            e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
-        }
+        TC_GROW(e->log, e->log_cap, e->nlog + 1, 1024);
         e->log[e->nlog++] = *c;
     }
     tc_post p = {.t = c->t, .author = w, .root = c->root, .depth = c->depth, .seq = 0, .to = -1};
@@ -1155,16 +1147,10 @@ static void play_chunk(tc_engine *e, const tc_pvec *cand, int64_t lo, int64_t hi
         c->cnt[count_class(pop->cls[w])]++;
         c->cnt[2 + pop->comm[w]]++;
         if (e->record_cascade) {
-            if (c->nlog == c->log_cap) {
-                c->log_cap = c->log_cap ? 2 * c->log_cap : 1024;
-                c->log = tc_xrealloc(c->log, (size_t)c->log_cap * sizeof *c->log);
-            }
+            TC_GROW(c->log, c->log_cap, c->nlog + 1, 1024);
             c->log[c->nlog++] = *p;
         }
-        if (c->npost == c->post_cap) {
-            c->post_cap = c->post_cap ? 2 * c->post_cap : 1024;
-            c->post = tc_xrealloc(c->post, (size_t)c->post_cap * sizeof *c->post);
-        }
+        TC_GROW(c->post, c->post_cap, c->npost + 1, 1024);
         c->post[c->npost++] = (tc_post){.t = p->t, .author = w, .root = p->root,
                                         .depth = p->depth, .seq = 0, .to = -1};
     }
@@ -1210,21 +1196,11 @@ static void play_threads(tc_engine *e, const tc_pvec *cand, int64_t iv)
         if (e->root_vol)
             for (int64_t i = 0; i < k->npost; i++)
                 if (k->post[i].root >= 0) e->root_vol[k->post[i].root]++; /* trend_volume */
-        if (e->nposts + k->npost > e->posts_cap) {
-            int64_t cap = e->posts_cap ? 2 * e->posts_cap : 256;
-            while (cap < e->nposts + k->npost) cap *= 2;
-            e->posts_cap = cap;
-            e->posts = tc_xrealloc(e->posts, (size_t)cap * sizeof *e->posts);
-            e->aud_prefix = tc_xrealloc(e->aud_prefix, (size_t)(cap + 1) * sizeof(int64_t));
-        }
+        posts_room(e, e->nposts + k->npost);
         memcpy(e->posts + e->nposts, k->post, (size_t)k->npost * sizeof *k->post);
         e->nposts += k->npost;
         if (k->nlog) {
-            if (e->nlog + k->nlog > e->log_cap) {
-                e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
-                if (e->log_cap < e->nlog + k->nlog) e->log_cap = e->nlog + k->nlog;
-                e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
-            }
+            TC_GROW(e->log, e->log_cap, e->nlog + k->nlog, 1024);
             memcpy(e->log + e->nlog, k->log, (size_t)k->nlog * sizeof *k->log);
             e->nlog += k->nlog;
         }
@@ -1317,10 +1293,7 @@ static void trend_checks(tc_engine *e, double tb)
         if (on) e->trend_root = top_root(e);
         if (on && !e->trend_on) {
             e->trend_on = 1;
-            if (e->nspans == e->spans_cap) {
-                e->spans_cap = e->spans_cap ? 2 * e->spans_cap : 16;
-                e->spans = tc_xrealloc(e->spans, (size_t)e->spans_cap * 2 * sizeof *e->spans);
-            }
+            TC_GROW(e->spans, e->spans_cap, 2 * e->nspans + 2, 32);
             e->spans[2 * e->nspans] = tc;
             e->spans[2 * e->nspans + 1] = e->horizon;
             e->nspans++;

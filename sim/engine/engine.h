@@ -144,7 +144,7 @@ typedef struct tc_engine {
     int64_t nwin, vol_last; /* periods in the window; last period with volume */
     int64_t *vol;           /* ring of nwin + 1 periods */
     int64_t *root_vol;      /* volume per root */
-    double *spans;          /* [2 * nspans]: on, off */
+    double *spans;          /* [2 * nspans]: on, off (spans_cap doubles) */
     int64_t nspans, spans_cap;
 
     /* cascade record */

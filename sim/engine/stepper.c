@@ -34,10 +34,7 @@ typedef struct tc_cvec {
 
 static inline void cvec_push(tc_cvec *c, uint64_t x)
 {
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 1024;
-        c->v = tc_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
-    }
+    if (c->n == c->cap) TC_GROW(c->v, c->cap, c->n + 1, 1024);
     c->v[c->n++] = x;
 }
 
@@ -453,10 +450,7 @@ static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
             e->depth[v] = 0;
         }
         if (e->record_cascade && e->root[v] >= 0) { /* rows belong to a cascade */
-            if (e->nlog == e->log_cap) {
-                e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
-                e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
-            }
+            TC_GROW(e->log, e->log_cap, e->nlog + 1, 1024);
             e->log[e->nlog++] = (tc_pending){.t = t, .account = v, .parent = e->parent[v],
                                              .root = e->root[v], .depth = e->depth[v],
                                              .kind = TC_K_RESHARE};
