@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "engine/outcome.h"
 #include "engine/stepper.h"
 
 static void pvec_push(tc_pvec *v, const tc_pending *p)
@@ -163,22 +164,14 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->rec = rec;
     e->key = key;
     e->threads = threads;
-    e->record_cascade = record_cascade;
     e->dt = dt;
     e->horizon = horizon;
     e->nbuckets = (int64_t)ceil(horizon / dt);
     e->per_interval = per_interval;
 
     int32_t n = net->n;
-    e->adopt_t = tc_xmalloc_huge((size_t)n * sizeof *e->adopt_t);
-    for (int32_t v = 0; v < n; v++) e->adopt_t[v] = INFINITY;
-    e->parent = tc_xmalloc_huge((size_t)n * sizeof *e->parent);
-    e->root = tc_xmalloc_huge((size_t)n * sizeof *e->root);
-    memset(e->parent, 0xff, (size_t)n * sizeof *e->parent);
-    memset(e->root, 0xff, (size_t)n * sizeof *e->root);
-    e->depth = tc_xmalloc_huge((size_t)n * sizeof *e->depth);
-    memset(e->depth, 0, (size_t)n * sizeof *e->depth);
-    e->exposed = tc_xcalloc((size_t)n, 1);
+    e->out = tc_xcalloc(1, sizeof *e->out);
+    tc_outcome_init(e->out, n, record_cascade);
     e->flags = tc_xcalloc((size_t)n, 1);
     if (pop->sessions) {
         e->sess_t = tc_xmalloc((size_t)n * sizeof *e->sess_t);
@@ -219,11 +212,8 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
 void tc_engine_destroy(tc_engine *e)
 {
     if (!e) return;
-    free(e->adopt_t);
-    free(e->parent);
-    free(e->root);
-    free(e->depth);
-    free(e->exposed);
+    tc_outcome_destroy(e->out);
+    free(e->out);
     free(e->flags);
     free(e->sess_t);
     free(e->sess_n);
@@ -250,8 +240,6 @@ void tc_engine_destroy(tc_engine *e)
     if (e->rng)
         for (int i = 0; i < e->threads; i++) gsl_rng_free(e->rng[i]);
     free(e->rng);
-    free(e->roots);
-    free(e->log);
     free(e->nseen);
     free(e->followees);
     fast_destroy(e);
@@ -259,6 +247,8 @@ void tc_engine_destroy(tc_engine *e)
     tc_stepper_free(e->stepper);
     memset(e, 0, sizeof *e);
 }
+
+const tc_outcome *tc_engine_outcome(const tc_engine *e) { return e->out; }
 
 /* ------------------------------------------------------------------ who may act */
 
@@ -321,7 +311,7 @@ static double reshare_delay(const tc_engine *e, gsl_rng *r, int cls)
  * exists: an author's root and depth are set when it adopts, never after. */
 static inline int adoption_post(const tc_engine *e, int32_t author, int32_t seq, int32_t root)
 {
-    return seq == 0 || (seq > 0 && e->root[author] == root && e->depth[author] == 0);
+    return seq == 0 || (seq > 0 && e->out->root[author] == root && e->out->depth[author] == 0);
 }
 
 /* Does the sorted array a[0..n) hold v? O(log n). */
@@ -421,11 +411,11 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
     const tc_population *pop = e->pop;
     if (e->flags[w] & TC_F_REMOVED) return; /* written only between rounds */
     int64_t *cnt = e->tcount + (size_t)tid * (size_t)e->tstride;
-    if (!__atomic_exchange_n(&e->exposed[w], 1, __ATOMIC_RELAXED)) {
+    if (!__atomic_exchange_n(&e->out->exposed[w], 1, __ATOMIC_RELAXED)) {
         cnt[count_class(pop->cls[w])]++;
         cnt[2 + pop->comm[w]]++;
     }
-    if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    if (e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
     int cls = pop->cls[w];
     uint64_t b = post_key(p->author, p->seq);
     gsl_rng *r = e->rng[tid];
@@ -597,7 +587,7 @@ static void fast_sync(tc_engine *e)
 static void fast_mark(tc_engine *e, int64_t *cnt, const int32_t *a, int64_t n, int removed)
 {
     const tc_population *pop = e->pop;
-    uint8_t *exposed = e->exposed;
+    uint8_t *exposed = e->out->exposed;
     uint64_t *fexp = e->fexp;
     for (int64_t i = 0; i < n; i++) {
         int32_t w = a[i];
@@ -847,8 +837,8 @@ static void schedule_reposts(tc_engine *e, int32_t w, double t, int kind, int32_
     const tc_population *pop = e->pop;
     if (!pop->grp) return;
     const tc_bot_group *g = &pop->group[pop->grp[w]];
-    tc_pending c = {.account = w, .parent = e->parent[w], .root = e->root[w],
-                    .depth = e->depth[w], .seq = k + 1, .kind = (uint8_t)kind};
+    tc_pending c = {.account = w, .parent = e->out->parent[w], .root = e->out->root[w],
+                    .depth = e->out->depth[w], .seq = k + 1, .kind = (uint8_t)kind};
     if (kind == TC_K_REPEAT) {
         if (k >= g->repeat_count) return;
         c.t = t + g->repeat_interval_s;
@@ -867,17 +857,15 @@ static void adopt_account(tc_engine *e, const tc_pending *c, int64_t iv)
 {
     const tc_population *pop = e->pop;
     int32_t w = c->account;
-    e->adopt_t[w] = c->t;
-    e->parent[w] = c->parent;
-    e->root[w] = c->root;
-    e->depth[w] = c->depth;
+    tc_outcome_adopt(e->out, w, c->t, c->parent, c->root, c->depth);
     e->nreshares++;
     tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
     tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[w], pop->comm[w], 1);
     trend_volume(e, c->t, c->root);
-    if (e->record_cascade) {
-        TC_GROW(e->log, e->log_cap, e->nlog + 1, 1024);
-        e->log[e->nlog++] = *c;
+    if (e->out->record) {
+        tc_adoption a = {.t = c->t, .account = w, .parent = c->parent, .root = c->root,
+                         .depth = c->depth};
+        tc_outcome_log(e->out, &a, 1);
     }
     tc_post p = {.t = c->t, .author = w, .root = c->root, .depth = c->depth, .seq = 0, .to = -1};
     add_post(e, &p);
@@ -897,11 +885,11 @@ static void repost(tc_engine *e, const tc_pending *c, int64_t iv)
         int32_t seq = c->kind == TC_K_REPEAT ? -c->seq : -1000001 - c->seq;
         e->repeats++;
         tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
-        trend_volume(e, c->t, e->root[w]);
-        tc_post p = {.t = c->t, .author = w, .root = e->root[w], .depth = e->depth[w],
+        trend_volume(e, c->t, e->out->root[w]);
+        tc_post p = {.t = c->t, .author = w, .root = e->out->root[w], .depth = e->out->depth[w],
                      .seq = seq, .to = -1};
         add_post(e, &p);
-        mentions(e, w, c->t, e->root[w], e->depth[w], seq);
+        mentions(e, w, c->t, e->out->root[w], e->out->depth[w], seq);
     }
     schedule_reposts(e, w, c->t, c->kind, c->seq);
 }
@@ -912,14 +900,14 @@ static void repost(tc_engine *e, const tc_pending *c, int64_t iv)
 static void trend_session(tc_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
-    if (!e->trend_on || c->seq != e->trend_epoch || e->adopt_t[w] != INFINITY ||
+    if (!e->trend_on || c->seq != e->trend_epoch || e->out->adopt_t[w] != INFINITY ||
         (e->flags[w] & TC_F_IMMUNE))
         return;
     uint64_t bits = time_bits(c->t);
     if (tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p) {
-        int32_t r = e->trend_root, author = e->roots[r].author;
-        if (!e->exposed[w]) {
-            e->exposed[w] = 1;
+        int32_t r = e->trend_root, author = e->out->roots[r].author;
+        if (!e->out->exposed[w]) {
+            e->out->exposed[w] = 1;
             tc_recorder_add(e->rec, TC_CNT_EXPOSED, iv, e->pop->cls[w], e->pop->comm[w], 1);
         }
         /* a rule that counts sees the trending post as one account more, unless
@@ -952,7 +940,7 @@ static void read_item(tc_engine *e, const tc_pending *c, int64_t iv, int again)
     }
     if (e->pop->attention && e->sess_n[w] >= e->pop->attention) return;
     e->sess_n[w]++;
-    if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    if (e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
     if (e->nseen) {
         if (again || !adoption_post(e, c->parent, c->seq, c->root)) return;
         e->nseen[w]++;
@@ -983,7 +971,7 @@ static int same_post(const tc_pending *a, const tc_pending *b)
 static void count_exposure(tc_engine *e, const tc_pending *c, int again)
 {
     int32_t w = c->account;
-    if (again || e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    if (again || e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
     if (e->nseen[w] < 0) {
         e->nseen[w]--;
         return;
@@ -1078,7 +1066,7 @@ static void order_events(tc_engine *e, const tc_pvec *cand)
 typedef struct tc_pchunk {
     tc_post *post;
     int64_t npost, post_cap;
-    tc_pending *log;
+    tc_adoption *log;
     int64_t nlog, log_cap;
     int64_t *cnt; /* [2 + ncomm]: bots or not, then communities */
     int64_t reshares;
@@ -1134,21 +1122,19 @@ static void play_chunk(tc_engine *e, const tc_pvec *cand, int64_t lo, int64_t hi
     for (int64_t i = lo; i < hi; i++) {
         const tc_pending *p = &cand->v[(uint32_t)e->order[i]];
         int32_t w = p->account;
-        if (e->flags[w] & (TC_F_REMOVED | TC_F_IMMUNE) || e->adopt_t[w] != INFINITY) continue;
+        if (e->flags[w] & (TC_F_REMOVED | TC_F_IMMUNE) || e->out->adopt_t[w] != INFINITY) continue;
         if (silenced(e, w, p->t)) {
             if (e->nseen && e->nseen[w] < 0) e->nseen[w] = -e->nseen[w] - 1;
             continue;
         }
-        e->adopt_t[w] = p->t;
-        e->parent[w] = p->parent;
-        e->root[w] = p->root;
-        e->depth[w] = p->depth;
+        tc_outcome_adopt(e->out, w, p->t, p->parent, p->root, p->depth);
         c->reshares++;
         c->cnt[count_class(pop->cls[w])]++;
         c->cnt[2 + pop->comm[w]]++;
-        if (e->record_cascade) {
+        if (e->out->record) {
             TC_GROW(c->log, c->log_cap, c->nlog + 1, 1024);
-            c->log[c->nlog++] = *p;
+            c->log[c->nlog++] = (tc_adoption){.t = p->t, .account = w, .parent = p->parent,
+                                              .root = p->root, .depth = p->depth};
         }
         TC_GROW(c->post, c->post_cap, c->npost + 1, 1024);
         c->post[c->npost++] = (tc_post){.t = p->t, .author = w, .root = p->root,
@@ -1199,11 +1185,7 @@ static void play_threads(tc_engine *e, const tc_pvec *cand, int64_t iv)
         posts_room(e, e->nposts + k->npost);
         memcpy(e->posts + e->nposts, k->post, (size_t)k->npost * sizeof *k->post);
         e->nposts += k->npost;
-        if (k->nlog) {
-            TC_GROW(e->log, e->log_cap, e->nlog + k->nlog, 1024);
-            memcpy(e->log + e->nlog, k->log, (size_t)k->nlog * sizeof *k->log);
-            e->nlog += k->nlog;
-        }
+        tc_outcome_log(e->out, k->log, k->nlog);
     }
 }
 
@@ -1225,7 +1207,7 @@ static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
         if (e->flags[w] & TC_F_REMOVED) continue;
         switch (c->kind) {
         case TC_K_RESHARE:
-            if (e->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) continue;
+            if (e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) continue;
             if (silenced(e, w, c->t)) {
                 /* a decided account whose reshare is silenced may decide again */
                 if (e->nseen && e->nseen[w] < 0) e->nseen[w] = -e->nseen[w] - 1;
@@ -1247,7 +1229,7 @@ static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
 static int32_t top_root(const tc_engine *e)
 {
     int32_t best = 0;
-    for (int32_t r = 1; r < e->nroots; r++)
+    for (int32_t r = 1; r < e->out->nroots; r++)
         if (e->root_vol[r] > e->root_vol[best]) best = r;
     return best;
 }
@@ -1264,7 +1246,7 @@ static void trend_start(tc_engine *e, double t)
         int tid = omp_get_thread_num();
 #pragma omp for schedule(static)
         for (int32_t v = 0; v < n; v++) {
-            if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->adopt_t[v] != INFINITY) continue;
+            if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->out->adopt_t[v] != INFINITY) continue;
             double s = next_session(e, e->rng[tid], v, t);
             if (s >= e->horizon) continue;
             tc_pending c = {.t = s, .account = v, .parent = -1, .root = -1, .depth = 1,
@@ -1289,7 +1271,7 @@ static void trend_checks(tc_engine *e, double tb)
         int64_t K = e->trend_next++, R = e->nwin + 1, sum = 0;
         for (int64_t j = K - e->nwin; j < K; j++)
             if (j >= 0 && j <= e->vol_last && j > e->vol_last - R) sum += e->vol[j % R];
-        int on = e->nroots > 0 && (double)sum >= pop->trend_threshold;
+        int on = e->out->nroots > 0 && (double)sum >= pop->trend_threshold;
         if (on) e->trend_root = top_root(e);
         if (on && !e->trend_on) {
             e->trend_on = 1;
@@ -1331,7 +1313,7 @@ static void debunk(tc_engine *e, int i)
 {
     const tc_tevent *x = &e->tl->ev[i];
     for (int32_t v = 0; v < e->net->n; v++) {
-        if (e->flags[v] || e->adopt_t[v] != INFINITY || !tc_timeline_covers(x, e->pop, v))
+        if (e->flags[v] || e->out->adopt_t[v] != INFINITY || !tc_timeline_covers(x, e->pop, v))
             continue;
         if (tc_rng_u01(e->key, TC_P_DEBUNK, (uint32_t)v, (uint64_t)i) >= x->reach) continue;
         e->flags[v] |= TC_F_IMMUNE;
@@ -1353,20 +1335,13 @@ static void fire_events(tc_engine *e, int64_t b, int64_t iv)
         if (ev->kind != TC_EV_POST) continue;
         int32_t a = ev->account;
         if ((e->flags[a] & TC_F_REMOVED) || silenced(e, a, ev->t)) continue;
-        if (e->nroots == e->roots_cap) {
-            e->roots_cap = e->roots_cap ? 2 * e->roots_cap : 16;
-            e->roots = tc_xrealloc(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
-            e->root_vol = tc_xrealloc(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
-        }
-        int32_t r = e->nroots++;
-        e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = i};
+        int32_t r = tc_outcome_add_root(e->out, ev->t, a, i);
+        TC_GROW(e->root_vol, e->root_vol_cap, (int64_t)r + 1, 16);
         e->root_vol[r] = 0;
         tc_recorder_add(e->rec, TC_CNT_POSTS, iv, pop->cls[a], pop->comm[a], 1);
         trend_volume(e, ev->t, r);
-        if (e->adopt_t[a] == INFINITY) {
-            e->adopt_t[a] = ev->t;
-            e->root[a] = r;
-            e->depth[a] = 0;
+        if (e->out->adopt_t[a] == INFINITY) {
+            tc_outcome_adopt(e->out, a, ev->t, -1, r, 0);
             tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[a], pop->comm[a], 1);
         }
         tc_post p = {.t = ev->t, .author = a, .root = r, .depth = 0, .seq = i + 1, .to = -1};
@@ -1423,40 +1398,8 @@ void tc_engine_finish(tc_engine *e, tc_summary *s)
     const tc_population *pop = e->pop;
     const tc_recorder *rec = e->rec;
     if (e->cur >= e->nbuckets) wheel_release(e);
-    memset(s, 0, sizeof *s);
-    for (int32_t v = 0; v < e->net->n; v++) {
-        int bot = pop->cls[v] == TC_CLASS_BOT;
-        if (e->adopt_t[v] != INFINITY) {
-            s->reach++;
-            if (bot) s->reach_bot++;
-            else s->reach_human++;
-            if (e->depth[v] > s->max_depth) s->max_depth = e->depth[v];
-        }
-        if (e->exposed[v]) {
-            s->exposed++;
-            if (bot) s->exposed_bot++;
-            else s->exposed_human++;
-        }
-    }
-    int64_t T = rec->T, bot_volume = 0;
-    s->peak_volume = -1;
-    for (int64_t i = 0; i < T; i++) {
-        const int64_t *po = rec->by_class + ((int64_t)TC_CNT_POSTS * T + i) * 2;
-        const int64_t *re = rec->by_class + ((int64_t)TC_CNT_RESHARES * T + i) * 2;
-        int64_t vol = po[0] + po[1] + re[0] + re[1];
-        s->posts += po[0] + po[1];
-        s->reshares_human += re[0];
-        s->reshares_bot += re[1];
-        bot_volume += po[1] + re[1];
-        if (vol > s->peak_volume) {
-            s->peak_volume = vol;
-            s->peak_t = (double)i * rec->interval_s;
-        }
-    }
-    s->reshares = s->reshares_human + s->reshares_bot;
-    s->volume = s->posts + s->reshares;
-    s->bot_share_volume = s->volume ? (double)bot_volume / (double)s->volume : 0.0;
-    s->bot_share_accounts = e->net->n ? (double)pop->nbots / (double)e->net->n : 0.0;
+    tc_outcome_finish(e->out, pop, rec, s);
+    int64_t T = rec->T;
 
     s->repeats = e->repeats;
     s->removed_bots = e->removed_bots;
@@ -1487,115 +1430,5 @@ void tc_engine_finish(tc_engine *e, tc_summary *s)
         }
     }
 
-    tc_engine_cascades(e, s);
-}
-
-/* Per original post, its tree: the author as node 0, then every account whose
- * reshare descends from that post. A reshare's parent is the post's author at
- * depth 1, else the parent account's node (which has the same root). */
-void tc_engine_cascades(const tc_engine *e, tc_summary *s)
-{
-    const tc_population *pop = e->pop;
-    int32_t n = e->net->n, R = e->nroots;
-    s->nroots = R;
-    s->root = tc_xcalloc((size_t)R + 1, sizeof *s->root);
-    int64_t *off = tc_xcalloc((size_t)R + 2, sizeof *off);
-    for (int32_t v = 0; v < n; v++)
-        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) off[e->root[v] + 2]++;
-    for (int32_t r = 0; r < R; r++) off[r + 2] += off[r + 1] + 1; /* +1: the root node */
-    int64_t total = off[R + 1];
-    int32_t *acct = tc_xmalloc((size_t)(total ? total : 1) * sizeof *acct);
-    int32_t *node_of = tc_xmalloc((size_t)(n ? n : 1) * sizeof *node_of);
-    int64_t *fill = tc_xmalloc(((size_t)R + 1) * sizeof *fill);
-    for (int32_t r = 0; r < R; r++) {
-        acct[off[r + 1]] = e->roots[r].author;
-        fill[r] = off[r + 1] + 1;
-    }
-    /* nodes by depth, then id, so that a parent (one step shallower, same root)
-     * comes before its children and tc_cascade_tree_stats needs no search */
-    int32_t D = 0;
-    for (int32_t v = 0; v < n; v++)
-        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0 && e->depth[v] > D)
-            D = e->depth[v];
-    int64_t *doff = tc_xcalloc((size_t)D + 2, sizeof *doff);
-    for (int32_t v = 0; v < n; v++)
-        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) doff[e->depth[v] + 1]++;
-    for (int32_t d = 0; d <= D; d++) doff[d + 1] += doff[d];
-    int32_t *byd = tc_xmalloc((size_t)(doff[D + 1] ? doff[D + 1] : 1) * sizeof *byd);
-    for (int32_t v = 0; v < n; v++)
-        if (e->adopt_t[v] != INFINITY && e->depth[v] >= 1 && e->root[v] >= 0) byd[doff[e->depth[v]]++] = v;
-    for (int64_t k = 0; k < doff[D]; k++) { /* doff[d] is now the end of depth d */
-        int32_t v = byd[k], r = e->root[v];
-        node_of[v] = (int32_t)(fill[r] - off[r + 1]);
-        acct[fill[r]++] = v;
-    }
-    free(byd);
-    free(doff);
-    int64_t big = 0;
-    for (int32_t r = 0; r < R; r++) {
-        int64_t base = off[r + 1], m = off[r + 2] - base;
-        if (m > big) big = m;
-    }
-    int64_t *parent = tc_xmalloc((size_t)(big ? big : 1) * sizeof *parent);
-    double *t = tc_xmalloc((size_t)(big ? big : 1) * sizeof *t);
-    uint8_t *bot = tc_xmalloc((size_t)(big ? big : 1));
-    double sv_sum = 0;
-    s->largest_sv = s->mean_sv = NAN;
-    for (int32_t r = 0; r < R; r++) {
-        int64_t base = off[r + 1], m = off[r + 2] - base;
-        for (int64_t i = 0; i < m; i++) {
-            int32_t v = acct[base + i];
-            bot[i] = pop->cls[v] == TC_CLASS_BOT;
-            if (i == 0) {
-                parent[i] = -1;
-                t[i] = 0;
-                continue;
-            }
-            parent[i] = e->depth[v] == 1 ? 0 : node_of[e->parent[v]];
-            t[i] = e->adopt_t[v] - e->roots[r].t;
-        }
-        tc_cascade_tree_stats(m, parent, t, bot, &s->root[r], NULL);
-        const tc_cascade_stats *c = &s->root[r];
-        if (c->size > 0) {
-            s->cascades++;
-            sv_sum += c->structural_virality;
-            if (c->size > s->largest_size) {
-                s->largest_size = c->size;
-                s->largest_sv = c->structural_virality;
-            }
-        }
-        if (c->max_breadth > s->max_breadth) s->max_breadth = c->max_breadth;
-    }
-    if (s->cascades) s->mean_sv = sv_sum / (double)s->cascades;
-    free(bot);
-    free(t);
-    free(parent);
-    free(fill);
-    free(node_of);
-    free(acct);
-    free(off);
-}
-
-void tc_summary_destroy(tc_summary *s)
-{
-    if (!s) return;
-    free(s->root);
-    memset(s, 0, sizeof *s);
-}
-
-static int cmp_time(const void *a, const void *b)
-{
-    const tc_pending *x = a, *y = b;
-    if (x->t != y->t) return x->t < y->t ? -1 : 1;
-    return (x->account > y->account) - (x->account < y->account);
-}
-
-void tc_engine_cascade(const tc_engine *e, tc_pending **out, int64_t *n)
-{
-    *n = e->nlog;
-    *out = tc_xmalloc((size_t)(e->nlog ? e->nlog : 1) * sizeof **out);
-    if (e->nlog) { /* with no adoption the log is NULL: not a memcpy source */
-        memcpy(*out, e->log, (size_t)e->nlog * sizeof **out);
-        qsort(*out, (size_t)e->nlog, sizeof **out, cmp_time);
-    }
+    tc_outcome_cascades(e->out, pop, s);
 }

@@ -62,10 +62,22 @@ typedef struct tc_fitem {
     int64_t j;
 } tc_fitem;
 
+/* An original post: its author, time (seconds) and timeline event. */
 typedef struct tc_root {
     double t;
     int32_t author, event;
 } tc_root;
+
+/* A row of the cascade log: `account` adopted at t (seconds) by resharing from
+ * `parent`, in cascade `root` (an index into the roots) at `depth`. */
+typedef struct tc_adoption {
+    double t;
+    int32_t account, parent, root, depth;
+} tc_adoption;
+
+/* What a run did to each account, its roots and its cascade log: written by
+ * the engine, read through the tc_outcome_* functions below. */
+typedef struct tc_outcome tc_outcome;
 
 typedef struct tc_summary {
     int64_t reach, reach_human, reach_bot, exposed, exposed_human, exposed_bot;
@@ -93,17 +105,13 @@ typedef struct tc_engine {
     tc_recorder *rec;
     uint64_t key;          /* run key: every draw is keyed under it */
     int threads;
-    int record_cascade;
 
     /* time */
     double dt, horizon;    /* seconds */
     int64_t nbuckets, cur, per_interval;
 
-    /* per-account state (structure of arrays) */
-    double *adopt_t;       /* INFINITY until the account uses the hashtag */
-    int32_t *parent, *root;
-    int32_t *depth;
-    uint8_t *exposed;      /* set once, atomically, on first exposure */
+    /* per-account state (structure of arrays); the results in the outcome */
+    tc_outcome *out;       /* owned */
     uint8_t *flags;        /* TC_F_REMOVED, TC_F_IMMUNE: written between rounds only */
     double *sess_t;        /* sessions: the session being read, and items read in it */
     uint32_t *sess_n;
@@ -144,14 +152,9 @@ typedef struct tc_engine {
     int64_t nwin, vol_last; /* periods in the window; last period with volume */
     int64_t *vol;           /* ring of nwin + 1 periods */
     int64_t *root_vol;      /* volume per root */
+    int64_t root_vol_cap;
     double *spans;          /* [2 * nspans]: on, off (spans_cap doubles) */
     int64_t nspans, spans_cap;
-
-    /* cascade record */
-    tc_root *roots;
-    int32_t nroots, roots_cap;
-    tc_pending *log;       /* adoptions by reshare, in processing order */
-    int64_t nlog, log_cap;
 
     /* what an event rule asks for (its `uses`); NULL when it does not */
     int32_t *nseen;        /* TC_USES_COUNT: distinct accounts seen; -(count + 1)
@@ -197,16 +200,34 @@ int tc_engine_step(tc_engine *e);
 /* Compute the run's summary (owned by the caller: tc_summary_destroy). */
 void tc_engine_finish(tc_engine *e, tc_summary *s);
 
-/* Fill the cascade part of `s` (root[], cascades, largest_*, mean_sv,
- * max_breadth) from the per-account state; called by tc_engine_finish. */
-void tc_engine_cascades(const tc_engine *e, tc_summary *s);
-
-/* Cascade events sorted by (t, account) into *out (malloc'd, n rows). */
-void tc_engine_cascade(const tc_engine *e, tc_pending **out, int64_t *n);
-
 void tc_engine_destroy(tc_engine *e);
 
 enum { TC_F_REMOVED = 1, TC_F_IMMUNE = 2 };
+
+/* Free what a summary holds (s->root); accepts NULL and a zeroed summary. */
 void tc_summary_destroy(tc_summary *s);
+
+/* The outcome of e's run so far, owned by e (valid until tc_engine_destroy). */
+const tc_outcome *tc_engine_outcome(const tc_engine *e);
+
+/* Per account, [tc_outcome_accounts(o)] entries, owned by o: adoption time in
+ * seconds (INFINITY: never), the account it reshared from (-1: none, as for an
+ * original post or a spontaneous adoption), its cascade (index into the roots;
+ * -1: none), its depth (0 for a root's author), 1 if it was exposed. */
+int32_t tc_outcome_accounts(const tc_outcome *o);
+const double *tc_outcome_adopt_t(const tc_outcome *o);
+const int32_t *tc_outcome_parent(const tc_outcome *o);
+const int32_t *tc_outcome_root(const tc_outcome *o);
+const int32_t *tc_outcome_depth(const tc_outcome *o);
+const uint8_t *tc_outcome_exposed(const tc_outcome *o);
+
+/* The original posts in the order they were made, owned by o; *n (if n is not
+ * NULL) receives their number. NULL when there are none. */
+const tc_root *tc_outcome_roots(const tc_outcome *o, int32_t *n);
+
+/* The cascade log (adoptions by reshare that belong to a cascade; kept only
+ * when the run records cascades) sorted by (t, account): *out malloc'd, owned by
+ * the caller (free), *n rows. O(n log n). */
+void tc_outcome_cascade(const tc_outcome *o, tc_adoption **out, int64_t *n);
 
 #endif

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "engine/outcome.h"
 
 enum { M_HIT = 1, M_ACT = 2 }; /* mark bits: has an in-count this step; in act */
 
@@ -204,19 +205,10 @@ static void seed(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
         const tc_tevent *ev = &e->tl->ev[i];
         if (ev->kind != TC_EV_POST) continue; /* refused for step rules at load */
         int32_t a = ev->account;
-        if (e->nroots == e->roots_cap) {
-            e->roots_cap = e->roots_cap ? 2 * e->roots_cap : 16;
-            e->roots = tc_xrealloc(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
-            e->root_vol = tc_xrealloc(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
-        }
-        int32_t r = e->nroots++;
-        e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = i};
-        e->root_vol[r] = 0;
+        int32_t r = tc_outcome_add_root(e->out, ev->t, a, i);
         tc_recorder_add(e->rec, TC_CNT_POSTS, iv, pop->cls[a], pop->comm[a], 1);
-        if (e->adopt_t[a] == INFINITY) {
-            e->adopt_t[a] = ev->t;
-            e->root[a] = r;
-            e->depth[a] = 0;
+        if (e->out->adopt_t[a] == INFINITY) {
+            tc_outcome_adopt(e->out, a, ev->t, -1, r, 0);
             tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[a], pop->comm[a], 1);
         }
         set_state(s, a, e->model->seed_state);
@@ -388,8 +380,8 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
                 for (int64_t j = 0; j < d; j++) out[s->state[follower(e, v, j)]]++;
                 ex += d;
             }
-            if (hit && !__atomic_load_n(&e->exposed[v], __ATOMIC_RELAXED) &&
-                !__atomic_exchange_n(&e->exposed[v], 1, __ATOMIC_RELAXED)) {
+            if (hit && !__atomic_load_n(&e->out->exposed[v], __ATOMIC_RELAXED) &&
+                !__atomic_exchange_n(&e->out->exposed[v], 1, __ATOMIC_RELAXED)) {
                 tc[pop->cls[v] == TC_CLASS_BOT]++;
                 tc[2 + pop->comm[v]]++;
             }
@@ -419,6 +411,7 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
 static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
 {
     const tc_population *pop = e->pop;
+    tc_outcome *o = e->out;
     double t = fmin((double)(k + 1) * e->dt, e->horizon); /* a last step may be cut short */
     for (int64_t i = 0; i < s->neval; i++) {
         int32_t v = s->eval[i];
@@ -437,23 +430,16 @@ static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
         if (!(s->adopt >> nw & 1) || (s->adopt >> old & 1)) continue;
         e->nreshares++;
         tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[v], pop->comm[v], 1);
-        if (e->adopt_t[v] != INFINITY) continue; /* again: volume, not a new adopter */
+        if (o->adopt_t[v] != INFINITY) continue; /* again: volume, not a new adopter */
         tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[v], pop->comm[v], 1);
-        e->adopt_t[v] = t;
-        if (pv != NO_PARENT) {
-            e->parent[v] = pv;
-            e->root[v] = e->root[pv];
-            e->depth[v] = e->depth[pv] + 1;
-        } else {
-            e->parent[v] = -1;
-            e->root[v] = -1;
-            e->depth[v] = 0;
-        }
-        if (e->record_cascade && e->root[v] >= 0) { /* rows belong to a cascade */
-            TC_GROW(e->log, e->log_cap, e->nlog + 1, 1024);
-            e->log[e->nlog++] = (tc_pending){.t = t, .account = v, .parent = e->parent[v],
-                                             .root = e->root[v], .depth = e->depth[v],
-                                             .kind = TC_K_RESHARE};
+        if (pv != NO_PARENT)
+            tc_outcome_adopt(o, v, t, pv, o->root[pv], o->depth[pv] + 1);
+        else
+            tc_outcome_adopt(o, v, t, -1, -1, 0);
+        if (o->root[v] >= 0) { /* rows belong to a cascade */
+            tc_adoption a = {.t = t, .account = v, .parent = o->parent[v], .root = o->root[v],
+                             .depth = o->depth[v]};
+            tc_outcome_log(o, &a, 1);
         }
     }
     /* act: keep those still in push or live states, add the newcomers (in id

@@ -104,9 +104,10 @@ static outcome run(const world *w, const double par[3], int fast, uint64_t key, 
         for (int c = 0; c < 2; c++)
             o.exposed_series += rec.by_class[((int64_t)TC_CNT_EXPOSED * rec.T + i) * 2 + c];
     size_t n = (size_t)w->net.n;
-    if (adopt_t) memcpy(adopt_t, e.adopt_t, n * sizeof *adopt_t);
-    if (parent) memcpy(parent, e.parent, n * sizeof *parent);
-    if (exposed) memcpy(exposed, e.exposed, n);
+    const tc_outcome *out = tc_engine_outcome(&e);
+    if (adopt_t) memcpy(adopt_t, tc_outcome_adopt_t(out), n * sizeof *adopt_t);
+    if (parent) memcpy(parent, tc_outcome_parent(out), n * sizeof *parent);
+    if (exposed) memcpy(exposed, tc_outcome_exposed(out), n);
     tc_summary_destroy(&s);
     tc_engine_destroy(&e);
     tc_recorder_destroy(&rec);
@@ -281,18 +282,19 @@ int main(void)
             while (tc_engine_step(&e)) {
             }
             tc_engine_finish(&e, &s);
-            tc_pending *log;
+            const tc_outcome *out = tc_engine_outcome(&e);
+            tc_adoption *log;
             int64_t nlog;
-            tc_engine_cascade(&e, &log, &nlog);
+            tc_outcome_cascade(out, &log, &nlog);
             char *text = NULL;
             size_t len = 0;
             FILE *f = open_memstream(&text, &len);
             fwrite(rec.by_class, sizeof *rec.by_class, (size_t)(TC_NCOUNTERS * rec.T * 2), f);
             fwrite(rec.by_comm, sizeof *rec.by_comm, (size_t)(TC_NCOUNTERS * rec.T * 2), f);
-            fwrite(e.adopt_t, sizeof *e.adopt_t, (size_t)nb, f);
-            fwrite(e.parent, sizeof *e.parent, (size_t)nb, f);
-            fwrite(e.depth, sizeof *e.depth, (size_t)nb, f);
-            fwrite(e.exposed, 1, (size_t)nb, f);
+            fwrite(tc_outcome_adopt_t(out), sizeof(double), (size_t)nb, f);
+            fwrite(tc_outcome_parent(out), sizeof(int32_t), (size_t)nb, f);
+            fwrite(tc_outcome_depth(out), sizeof(int32_t), (size_t)nb, f);
+            fwrite(tc_outcome_exposed(out), 1, (size_t)nb, f);
             fwrite(log, sizeof *log, (size_t)nlog, f);
             fprintf(f, "%lld %lld %lld %.17g %lld", (long long)s.reach, (long long)s.reshares,
                     (long long)s.max_breadth, s.root[0].structural_virality,

@@ -47,9 +47,9 @@ static char *render(const char *path, int threads)
         }
         fprintf(f, "\n");
     }
-    tc_pending *ev;
+    tc_adoption *ev;
     int64_t n;
-    tc_engine_cascade(&e, &ev, &n);
+    tc_outcome_cascade(tc_engine_outcome(&e), &ev, &n);
     for (int64_t i = 0; i < n; i++)
         fprintf(f, "reshare t=%.3f account=%d parent=%d root=%d depth=%d\n", ev[i].t,
                 ev[i].account, ev[i].parent, ev[i].root, ev[i].depth);

@@ -128,8 +128,9 @@ static int64_t run(const world *w, const tc_model_type *m, const double *par, ui
     }
     tc_engine_finish(&e, &s);
     int64_t reach = s.reach;
-    if (adopt_t) memcpy(adopt_t, e.adopt_t, (size_t)w->net.n * sizeof *adopt_t);
-    if (parent) memcpy(parent, e.parent, (size_t)w->net.n * sizeof *parent);
+    const tc_outcome *out = tc_engine_outcome(&e);
+    if (adopt_t) memcpy(adopt_t, tc_outcome_adopt_t(out), (size_t)w->net.n * sizeof *adopt_t);
+    if (parent) memcpy(parent, tc_outcome_parent(out), (size_t)w->net.n * sizeof *parent);
     tc_summary_destroy(&s);
     tc_engine_destroy(&e);
     tc_recorder_destroy(&rec);

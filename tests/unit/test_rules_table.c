@@ -86,9 +86,9 @@ static char *render(const char *text, int threads, int64_t *reshares, int64_t *r
             }
             fprintf(f, "\n");
         }
-        tc_pending *ev;
+        tc_adoption *ev;
         int64_t n;
-        tc_engine_cascade(&e, &ev, &n);
+        tc_outcome_cascade(tc_engine_outcome(&e), &ev, &n);
         for (int64_t i = 0; i < n; i++)
             fprintf(f, "%a %d %d %d %d\n", ev[i].t, ev[i].account, ev[i].parent, ev[i].root,
                     ev[i].depth);

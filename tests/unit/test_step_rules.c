@@ -204,16 +204,20 @@ static void test_chain(void)
               comp[k * 3] == L + 1 - want_i - want_r;
     }
     CHECK(ok, "chain: one infected account per step");
+    const tc_outcome *out = tc_engine_outcome(&e);
+    const double *adopt_t = tc_outcome_adopt_t(out);
+    const int32_t *parent = tc_outcome_parent(out), *depth = tc_outcome_depth(out);
+    const int32_t *root = tc_outcome_root(out);
     for (int v = 1; v <= L; v++)
-        ok &= e.adopt_t[v] == v && e.parent[v] == v - 1 && e.depth[v] == v && e.root[v] == 0;
+        ok &= adopt_t[v] == v && parent[v] == v - 1 && depth[v] == v && root[v] == 0;
     CHECK(ok, "chain: adoption times, parents, depths");
     CHECK(s.reshares == L && s.reach == L + 1 && s.max_depth == L && s.posts == 1,
           "chain: reshares %lld reach %lld depth %lld", (long long)s.reshares,
           (long long)s.reach, (long long)s.max_depth);
     CHECK(s.nroots == 1 && s.root[0].size == L && s.root[0].depth == L, "chain: cascade");
-    tc_pending *ev;
+    tc_adoption *ev;
     int64_t n;
-    tc_engine_cascade(&e, &ev, &n);
+    tc_outcome_cascade(out, &ev, &n);
     CHECK(n == L && ev[0].account == 1 && ev[L - 1].account == L && ev[L - 1].t == L,
           "chain: cascade log");
     free(ev);
@@ -425,26 +429,29 @@ static void test_threads(void)
         tc_engine e[3];
         tc_recorder rec[3];
         tc_summary s[3];
-        tc_pending *ev[3];
+        tc_adoption *ev[3];
         int64_t nev[3];
         for (int t = 0; t < 3; t++) {
             runspec rs = {.m = m, .par = pars[i], .key = 4242, .threads = t + 1, .steps = STEPS,
                           .cascade = 1, .put_from = 100, .nput = m == &tc_model_seiz ? 20 : 0,
                           .put_state = 3};
             run(&w, &rs, NULL, &e[t], &rec[t], &s[t]);
-            tc_engine_cascade(&e[t], &ev[t], &nev[t]);
+            tc_outcome_cascade(tc_engine_outcome(&e[t]), &ev[t], &nev[t]);
         }
         size_t T = STEPS, n = N;
+        const tc_outcome *o0 = tc_engine_outcome(&e[0]);
         for (int t = 1; t < 3; t++) {
+            const tc_outcome *ot = tc_engine_outcome(&e[t]);
             int same = !memcmp(rec[0].by_class, rec[t].by_class, TC_NCOUNTERS * T * 2 * 8) &&
                        !memcmp(rec[0].by_comm, rec[t].by_comm, TC_NCOUNTERS * T * 8) &&
                        !memcmp(rec[0].compartments, rec[t].compartments,
                                T * (size_t)m->nstates * 8) &&
-                       !memcmp(e[0].adopt_t, e[t].adopt_t, n * 8) &&
-                       !memcmp(e[0].parent, e[t].parent, n * 4) &&
-                       !memcmp(e[0].root, e[t].root, n * 4) &&
-                       !memcmp(e[0].depth, e[t].depth, n * 4) &&
-                       !memcmp(e[0].exposed, e[t].exposed, n) && nev[0] == nev[t] &&
+                       !memcmp(tc_outcome_adopt_t(o0), tc_outcome_adopt_t(ot), n * 8) &&
+                       !memcmp(tc_outcome_parent(o0), tc_outcome_parent(ot), n * 4) &&
+                       !memcmp(tc_outcome_root(o0), tc_outcome_root(ot), n * 4) &&
+                       !memcmp(tc_outcome_depth(o0), tc_outcome_depth(ot), n * 4) &&
+                       !memcmp(tc_outcome_exposed(o0), tc_outcome_exposed(ot), n) &&
+                       nev[0] == nev[t] &&
                        !memcmp(ev[0], ev[t], (size_t)nev[0] * sizeof *ev[0]) &&
                        s[0].reach == s[t].reach && s[0].max_breadth == s[t].max_breadth &&
                        e[0].examined == e[t].examined;
