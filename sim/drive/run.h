@@ -21,11 +21,13 @@ uint64_t tc_run_key_at(uint64_t seed, int64_t p, int64_t r);
 /* Called after each engine step; return nonzero to stop the run early. */
 typedef int (*tc_progress_fn)(void *ctx, const tc_engine *e);
 
-/* Run the engine to the end. `e` and `rec` are initialised here and owned by the
- * caller afterwards (tc_engine_destroy, tc_recorder_destroy), also on failure.
- * Returns TC_ERUNTIME with "interrupted" if `progress` asked to stop. */
+/* Run the engine to the end. *e (allocated here; NULL if that failed) and `rec`
+ * (initialised here) are owned by the caller afterwards (tc_engine_free,
+ * tc_recorder_destroy), also on failure; *sum is filled when TC_OK is returned
+ * (tc_summary_destroy). Returns TC_ERUNTIME with "interrupted" if `progress`
+ * asked to stop. */
 int tc_run_simulate(const tc_world *w, const tc_scenario *sc, uint64_t key, int threads,
-                    tc_engine *e, tc_recorder *rec, tc_summary *sum, tc_progress_fn progress,
+                    tc_engine **e, tc_recorder *rec, tc_summary *sum, tc_progress_fn progress,
                     void *ctx, tc_err *err);
 
 #endif

@@ -16,7 +16,7 @@
  * process whose rate follows the local hour; the points of each local hour are
  * drawn from a stream keyed by (account, hour), so "the next session after x" is
  * the same whoever asks, and only accounts with something to read cost work. */
-#include "engine/engine.h"
+#include "engine/event.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -146,16 +146,19 @@ static void rule_init(tc_engine *e)
 
 /* ------------------------------------------------------------------ init */
 
-int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
-                   const tc_timeline *tl, const tc_model_type *model, const double *mpar,
-                   tc_recorder *rec, uint64_t key, double dt, double horizon, int64_t per_interval,
-                   int threads, int record_cascade, tc_err *err)
+int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
+                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
+                    tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_err *err)
 {
-    memset(e, 0, sizeof *e);
+    *ep = NULL;
+    int threads = o->threads, record_cascade = o->record_cascade;
+    double dt = o->dt, horizon = o->horizon;
+    int64_t per_interval = o->per_interval;
     if (threads < 1 || dt <= 0 || per_interval < 1) {
         tc_err_set(err, TC_ERUNTIME, "engine: threads, dt and interval must be positive");
         return TC_ERUNTIME;
     }
+    tc_engine *e = tc_xcalloc(1, sizeof *e);
     e->net = net;
     e->pop = pop;
     e->tl = tl;
@@ -168,6 +171,7 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->horizon = horizon;
     e->nbuckets = (int64_t)ceil(horizon / dt);
     e->per_interval = per_interval;
+    e->fast_off = !o->fast_path;
 
     int32_t n = net->n;
     e->out = tc_xcalloc(1, sizeof *e->out);
@@ -206,10 +210,11 @@ int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
     for (int i = 0; i < threads; i++) e->rng[i] = tc_rng_alloc_own_line();
     rule_init(e);
     if (model->engine == TC_RULE_STEP) e->stepper = tc_stepper_alloc(e);
+    *ep = e;
     return TC_OK;
 }
 
-void tc_engine_destroy(tc_engine *e)
+void tc_engine_free(tc_engine *e)
 {
     if (!e) return;
     tc_outcome_destroy(e->out);
@@ -245,7 +250,27 @@ void tc_engine_destroy(tc_engine *e)
     fast_destroy(e);
     pchunk_free(e);
     tc_stepper_free(e->stepper);
-    memset(e, 0, sizeof *e);
+    free(e);
+}
+
+void tc_engine_progress(const tc_engine *e, tc_progress *p)
+{
+    p->done = e->nbuckets ? (double)e->cur / (double)e->nbuckets : 1;
+    if (p->done > 1) p->done = 1;
+    p->t = (double)e->cur * e->dt;
+    p->reshares = e->nreshares;
+}
+
+void tc_engine_work(const tc_engine *e, tc_work *w)
+{
+    w->examined = e->examined;
+    w->candidates = e->candidates;
+    w->threaded_plays = e->threaded_plays;
+}
+
+void tc_engine_put(tc_engine *e, int32_t v, uint8_t k)
+{
+    if (e->stepper) tc_stepper_put(e, v, k);
 }
 
 const tc_outcome *tc_engine_outcome(const tc_engine *e) { return e->out; }

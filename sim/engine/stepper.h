@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "engine/engine.h"
+#include "engine/event.h"
 
 typedef struct tc_stepper tc_stepper;
 

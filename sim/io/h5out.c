@@ -219,7 +219,9 @@ static void write_meta(writer *w, const tc_run_info *ri)
     attr_i64(w, g, "graph_self_loops_dropped", ri->net->self_loops_dropped);
     attr_i64(w, g, "graph_duplicates_dropped", ri->net->duplicates_dropped);
     attr_i64(w, g, "bots", pop->nbots);
-    attr_i64(w, g, "edges_examined", ri->engine->examined);
+    tc_work work;
+    tc_engine_work(ri->engine, &work);
+    attr_i64(w, g, "edges_examined", work.examined);
 
     const char *text = sc->text;
     ds_strings(w, g, "scenario", -1, &text);

@@ -53,7 +53,7 @@ static char *render(const char *text, int threads, int64_t *reshares, int64_t *r
     tc_err err = {0};
     tc_scenario sc;
     tc_world w;
-    tc_engine e;
+    tc_engine *e = NULL;
     tc_recorder rec;
     tc_summary s;
     char *out = NULL;
@@ -88,7 +88,7 @@ static char *render(const char *text, int threads, int64_t *reshares, int64_t *r
         }
         tc_adoption *ev;
         int64_t n;
-        tc_outcome_cascade(tc_engine_outcome(&e), &ev, &n);
+        tc_outcome_cascade(tc_engine_outcome(e), &ev, &n);
         for (int64_t i = 0; i < n; i++)
             fprintf(f, "%a %d %d %d %d\n", ev[i].t, ev[i].account, ev[i].parent, ev[i].root,
                     ev[i].depth);
@@ -109,7 +109,7 @@ static char *render(const char *text, int threads, int64_t *reshares, int64_t *r
         *posts = s.posts;
         tc_summary_destroy(&s);
     }
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     tc_world_destroy(&w);
     tc_scenario_destroy(&sc);
