@@ -26,7 +26,6 @@
 
 #include "base/rng.h"
 #include "engine/outcome.h"
-#include "engine/stepper.h"
 
 static void pvec_push(tc_pvec *v, const tc_pending *p)
 {
@@ -34,8 +33,8 @@ static void pvec_push(tc_pvec *v, const tc_pending *p)
     v->v[v->n++] = *p;
 }
 
-static void fast_destroy(tc_engine *e);
-static void pchunk_free(tc_engine *e);
+static void fast_destroy(tc_event_engine *e);
+static void pchunk_free(tc_event_engine *e);
 
 /* ------------------------------------------------------------------ far heap */
 
@@ -73,13 +72,13 @@ static tc_pending heap_pop(tc_pvec *h)
 
 /* ------------------------------------------------------------------ wheel */
 
-static inline int64_t bucket_of(const tc_engine *e, double t)
+static inline int64_t bucket_of(const tc_event_engine *e, double t)
 {
     int64_t b = (int64_t)floor(t / e->dt);
     return b < e->cur ? e->cur : b;
 }
 
-static void schedule(tc_engine *e, const tc_pending *p)
+static void schedule(tc_event_engine *e, const tc_pending *p)
 {
     if (p->t >= e->horizon) return;
     int64_t b = bucket_of(e, p->t);
@@ -90,7 +89,7 @@ static void schedule(tc_engine *e, const tc_pending *p)
 }
 
 /* Move heap events that now fall inside the wheel into their slots. */
-static void refill(tc_engine *e)
+static void refill(tc_event_engine *e)
 {
     while (e->far.n && bucket_of(e, e->far.v[0].t) - e->cur < e->W) {
         tc_pending p = heap_pop(&e->far);
@@ -100,13 +99,13 @@ static void refill(tc_engine *e)
 
 /* Could the next trend check change anything? Only while the tag trends or
  * volume is still inside the window. */
-static int trend_live(const tc_engine *e)
+static int trend_live(const tc_event_engine *e)
 {
     return e->trend_enabled && (e->trend_on || e->vol_last >= e->trend_next - e->nwin);
 }
 
 /* The next bucket holding anything (wheel, heap, timeline, trend check), or -1. */
-static int64_t next_bucket(tc_engine *e)
+static int64_t next_bucket(tc_event_engine *e)
 {
     int64_t best = -1;
     if (e->next_event < e->tl->n) best = bucket_of(e, e->tl->ev[e->next_event].t);
@@ -134,7 +133,7 @@ static int64_t next_bucket(tc_engine *e)
 /* The per-account arrays an event rule asks for in `uses`: the distinct-exposure
  * count, and the followee count (in-degree over the net and the population's
  * added edges). O(n + m), once per engine. */
-static void rule_init(tc_engine *e)
+static void rule_init(tc_event_engine *e)
 {
     const tc_net *net = e->net;
     const tc_population *pop = e->pop;
@@ -146,19 +145,13 @@ static void rule_init(tc_engine *e)
 
 /* ------------------------------------------------------------------ init */
 
-int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
-                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
-                    tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_err *err)
+tc_event_engine *tc_event_alloc(const tc_net *net, const tc_population *pop,
+                                const tc_timeline *tl, const tc_model_type *model,
+                                const double *mpar, tc_recorder *rec, uint64_t key,
+                                const tc_engine_opts *o, tc_outcome *out)
 {
-    *ep = NULL;
-    int threads = o->threads, record_cascade = o->record_cascade;
-    double dt = o->dt, horizon = o->horizon;
-    int64_t per_interval = o->per_interval;
-    if (threads < 1 || dt <= 0 || per_interval < 1) {
-        tc_err_set(err, TC_ERUNTIME, "engine: threads, dt and interval must be positive");
-        return TC_ERUNTIME;
-    }
-    tc_engine *e = tc_xcalloc(1, sizeof *e);
+    int threads = o->threads;
+    tc_event_engine *e = tc_xcalloc(1, sizeof *e);
     e->net = net;
     e->pop = pop;
     e->tl = tl;
@@ -167,15 +160,14 @@ int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
     e->rec = rec;
     e->key = key;
     e->threads = threads;
-    e->dt = dt;
-    e->horizon = horizon;
-    e->nbuckets = (int64_t)ceil(horizon / dt);
-    e->per_interval = per_interval;
+    e->dt = o->dt;
+    e->horizon = o->horizon;
+    e->nbuckets = (int64_t)ceil(o->horizon / o->dt);
+    e->per_interval = o->per_interval;
     e->fast_off = !o->fast_path;
+    e->out = out;
 
     int32_t n = net->n;
-    e->out = tc_xcalloc(1, sizeof *e->out);
-    tc_outcome_init(e->out, n, record_cascade);
     e->flags = tc_xcalloc((size_t)n, 1);
     if (pop->sessions) {
         e->sess_t = tc_xmalloc((size_t)n * sizeof *e->sess_t);
@@ -209,16 +201,12 @@ int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
     e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
     for (int i = 0; i < threads; i++) e->rng[i] = tc_rng_alloc_own_line();
     rule_init(e);
-    if (model->engine == TC_RULE_STEP) e->stepper = tc_stepper_alloc(e);
-    *ep = e;
-    return TC_OK;
+    return e;
 }
 
-void tc_engine_free(tc_engine *e)
+void tc_event_free(tc_event_engine *e)
 {
     if (!e) return;
-    tc_outcome_destroy(e->out);
-    free(e->out);
     free(e->flags);
     free(e->sess_t);
     free(e->sess_n);
@@ -249,11 +237,10 @@ void tc_engine_free(tc_engine *e)
     free(e->followees);
     fast_destroy(e);
     pchunk_free(e);
-    tc_stepper_free(e->stepper);
     free(e);
 }
 
-void tc_engine_progress(const tc_engine *e, tc_progress *p)
+void tc_event_progress(const tc_event_engine *e, tc_progress *p)
 {
     p->done = e->nbuckets ? (double)e->cur / (double)e->nbuckets : 1;
     if (p->done > 1) p->done = 1;
@@ -261,28 +248,21 @@ void tc_engine_progress(const tc_engine *e, tc_progress *p)
     p->reshares = e->nreshares;
 }
 
-void tc_engine_work(const tc_engine *e, tc_work *w)
+void tc_event_work(const tc_event_engine *e, tc_work *w)
 {
     w->examined = e->examined;
     w->candidates = e->candidates;
     w->threaded_plays = e->threaded_plays;
 }
 
-void tc_engine_put(tc_engine *e, int32_t v, uint8_t k)
-{
-    if (e->stepper) tc_stepper_put(e, v, k);
-}
-
-const tc_outcome *tc_engine_outcome(const tc_engine *e) { return e->out; }
-
 /* ------------------------------------------------------------------ who may act */
 
-static inline int bot_active(const tc_engine *e, int32_t w, double t)
+static inline int bot_active(const tc_event_engine *e, int32_t w, double t)
 {
     return !e->pop->grp || t >= e->tl->act[e->pop->grp[w]];
 }
 
-static int silenced(const tc_engine *e, int32_t w, double t)
+static int silenced(const tc_event_engine *e, int32_t w, double t)
 {
     for (int i = 0; i < e->nsilence; i++) {
         const tc_tevent *x = &e->tl->ev[e->silence[i]];
@@ -295,7 +275,7 @@ static int silenced(const tc_engine *e, int32_t w, double t)
  * nexp distinct accounts (rules that count), times w's community susceptibility
  * (people) and the dampings in force. Only the fields the rule asks for in
  * `uses` are filled. */
-static double rule_prob(const tc_engine *e, int32_t src, int32_t w, double t, int32_t nexp)
+static double rule_prob(const tc_event_engine *e, int32_t src, int32_t w, double t, int32_t nexp)
 {
     const tc_population *pop = e->pop;
     unsigned uses = e->model->uses;
@@ -317,14 +297,14 @@ static double rule_prob(const tc_engine *e, int32_t src, int32_t w, double t, in
 }
 
 /* rule_prob with w's own count (the exposure being decided is counted already). */
-static double adopt_prob(const tc_engine *e, int32_t src, int32_t w, double t)
+static double adopt_prob(const tc_event_engine *e, int32_t src, int32_t w, double t)
 {
     return rule_prob(e, src, w, t, e->nseen ? e->nseen[w] : 0);
 }
 
 /* Reshare delay of an account of class cls, from `r` positioned by the caller:
  * the rule's own when it has one, else the population's. */
-static double reshare_delay(const tc_engine *e, gsl_rng *r, int cls)
+static double reshare_delay(const tc_event_engine *e, gsl_rng *r, int cls)
 {
     return e->model->delay ? e->model->delay(e->mpar, r) : tc_population_delay(e->pop, r, cls);
 }
@@ -334,7 +314,7 @@ static double reshare_delay(const tc_engine *e, gsl_rng *r, int cls)
  * distinct accounts counts only those, so that repeats, reposts and later
  * timeline posts by the same author do not count again. Stable once the post
  * exists: an author's root and depth are set when it adopts, never after. */
-static inline int adoption_post(const tc_engine *e, int32_t author, int32_t seq, int32_t root)
+static inline int adoption_post(const tc_event_engine *e, int32_t author, int32_t seq, int32_t root)
 {
     return seq == 0 || (seq > 0 && e->out->root[author] == root && e->out->depth[author] == 0);
 }
@@ -353,7 +333,7 @@ static int sorted_has(const int32_t *a, int64_t n, int32_t v)
 
 /* Is v in audience(u): the net or the population's added edges (both sorted
  * per account)? */
-static int in_audience(const tc_engine *e, int32_t u, int32_t v)
+static int in_audience(const tc_event_engine *e, int32_t u, int32_t v)
 {
     const tc_net *net = e->net;
     const tc_population *pop = e->pop;
@@ -363,7 +343,7 @@ static int in_audience(const tc_engine *e, int32_t u, int32_t v)
 
 /* Distinct accounts w has seen counting the trending post by `author` (at
  * least 1: w is seeing a post). */
-static int32_t seen_with_trend(const tc_engine *e, int32_t author, int32_t w)
+static int32_t seen_with_trend(const tc_event_engine *e, int32_t author, int32_t w)
 {
     int32_t k = e->nseen[w] + !in_audience(e, author, w);
     return k > 0 ? k : 1;
@@ -385,7 +365,7 @@ static inline uint64_t time_bits(double t)
  * the horizon. Local hour H (hours since the epoch in w's time zone) holds the
  * points of a Poisson process of rate rate[H mod 24], drawn from stream
  * (SESSION, w, H). */
-static double next_session(const tc_engine *e, gsl_rng *r, int32_t w, double t)
+static double next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
 {
     const tc_population *pop = e->pop;
     int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
@@ -407,14 +387,14 @@ static double next_session(const tc_engine *e, gsl_rng *r, int32_t w, double t)
 /* ------------------------------------------------------------------ a round */
 
 /* Room for `need` posts in the round, and for the audience prefix over them. */
-static void posts_room(tc_engine *e, int64_t need)
+static void posts_room(tc_event_engine *e, int64_t need)
 {
     if (need <= e->posts_cap) return;
     TC_GROW(e->posts, e->posts_cap, need, 256);
     e->aud_prefix = tc_xrealloc(e->aud_prefix, (size_t)(e->posts_cap + 1) * sizeof *e->aud_prefix);
 }
 
-static void add_post(tc_engine *e, const tc_post *p)
+static void add_post(tc_event_engine *e, const tc_post *p)
 {
     posts_room(e, e->nposts + 1);
     e->posts[e->nposts++] = *p;
@@ -431,7 +411,7 @@ static inline int count_class(uint8_t cls) { return cls == TC_CLASS_BOT; }
  * on the order of exposures, so w's decision waits for play(): the post comes
  * back as a TC_K_EXPOSE event at p->t (only if it is its author's adoption
  * post: nothing else can raise the count). */
-static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
+static void expose(tc_event_engine *e, int tid, const tc_post *p, int32_t w)
 {
     const tc_population *pop = e->pop;
     if (e->flags[w] & TC_F_REMOVED) return; /* written only between rounds */
@@ -473,12 +453,12 @@ static void expose(tc_engine *e, int tid, const tc_post *p, int32_t w)
     pvec_push(&e->tcand[tid].p, &c);
 }
 
-static inline int64_t post_audience(const tc_engine *e, const tc_post *p)
+static inline int64_t post_audience(const tc_event_engine *e, const tc_post *p)
 {
     return p->to >= 0 ? 1 : tc_population_audience(e->pop, e->net, p->author);
 }
 
-static inline int32_t audience_member(const tc_engine *e, const tc_post *p, int64_t k)
+static inline int32_t audience_member(const tc_event_engine *e, const tc_post *p, int64_t k)
 {
     if (p->to >= 0) return p->to;
     int64_t d = tc_net_degree(e->net, p->author);
@@ -511,7 +491,7 @@ static inline int32_t audience_member(const tc_engine *e, const tc_post *p, int6
 
 enum { TC_FAST_BLOCK = 4096 };
 
-static void fast_destroy(tc_engine *e)
+static void fast_destroy(tc_event_engine *e)
 {
     free(e->fast_leader);
     free(e->fitem);
@@ -523,7 +503,7 @@ static void fast_destroy(tc_engine *e)
 }
 
 /* Decided at the first delivery: does the rule allow the fast path here? */
-static int fast_applies(tc_engine *e)
+static int fast_applies(tc_event_engine *e)
 {
     if (e->fast_state) return e->fast_state > 0;
     const tc_model_type *m = e->model;
@@ -557,7 +537,7 @@ static int damping_covers(const tc_tevent *x, int cls, int comm)
  * exceeds it even by a rounding. Cached while the dampings in force stay the
  * same; a damping past the 64th is left out of the key and of the product
  * (its factor is at most 1, so the bound stays a bound). */
-static double fast_bound(tc_engine *e, double t)
+static double fast_bound(tc_event_engine *e, double t)
 {
     const tc_population *pop = e->pop;
     uint64_t mask = 0;
@@ -592,7 +572,7 @@ static double fast_bound(tc_engine *e, double t)
  * bit be missing, nothing changes but work: play() drops a reshare by an
  * account that has adopted, is immune or was removed, as it would have been
  * dropped here. */
-static void fast_sync(tc_engine *e)
+static void fast_sync(tc_event_engine *e)
 {
     int64_t moved = e->immunised + e->removed_bots + e->removed_humans;
     if (moved != e->fclosed_flags) {
@@ -609,7 +589,7 @@ static void fast_sync(tc_engine *e)
 /* Mark the n accounts of a[] exposed, counting first exposures into cnt. The
  * bitset fexp answers for most of them from the cache; exposed[] decides who
  * counts a first exposure, as in expose(). */
-static void fast_mark(tc_engine *e, int64_t *cnt, const int32_t *a, int64_t n, int removed)
+static void fast_mark(tc_event_engine *e, int64_t *cnt, const int32_t *a, int64_t n, int removed)
 {
     const tc_population *pop = e->pop;
     uint8_t *exposed = e->out->exposed;
@@ -631,7 +611,7 @@ static void fast_mark(tc_engine *e, int64_t *cnt, const int32_t *a, int64_t n, i
  * prob / q, then as expose() for an account that decides at once. Accounts
  * that adopted, are immune or were removed are known by fclosed (not by
  * adopt_t and flags, which would cost two cache misses per candidate). */
-static void fast_candidate(tc_engine *e, int tid, const tc_post *p, int32_t w, double q)
+static void fast_candidate(tc_event_engine *e, int tid, const tc_post *p, int32_t w, double q)
 {
     const tc_population *pop = e->pop;
     if (e->fclosed[w >> 6] >> (w & 63) & 1) return;
@@ -651,7 +631,7 @@ static void fast_candidate(tc_engine *e, int tid, const tc_post *p, int32_t w, d
 }
 
 /* Block j of post i's audience: every entry exposed, the candidates drawn. */
-static void fast_block(tc_engine *e, int tid, int64_t i, int64_t j, int64_t *cnt, int removed)
+static void fast_block(tc_event_engine *e, int tid, int64_t i, int64_t j, int64_t *cnt, int removed)
 {
     const tc_post *p = &e->posts[i];
     const tc_net *net = e->net;
@@ -686,7 +666,7 @@ static void fast_block(tc_engine *e, int tid, int64_t i, int64_t j, int64_t *cnt
 }
 
 /* Edges lo .. lo + chunk - 1 (of total) of the posts going edge by edge. */
-static void plain_chunk(tc_engine *e, int tid, int64_t lo, int64_t chunk, int64_t total)
+static void plain_chunk(tc_event_engine *e, int tid, int64_t lo, int64_t chunk, int64_t total)
 {
     int64_t hi = lo + chunk < total ? lo + chunk : total;
     /* the post holding edge lo: last i with aud_prefix[i] <= lo */
@@ -704,7 +684,7 @@ static void plain_chunk(tc_engine *e, int tid, int64_t lo, int64_t chunk, int64_
 }
 
 /* Unit c of the fast path's work. */
-static void fast_unit(tc_engine *e, int tid, int64_t c, int64_t *cnt, int removed)
+static void fast_unit(tc_event_engine *e, int tid, int64_t c, int64_t *cnt, int removed)
 {
     for (int64_t k = e->funit[c]; k < e->funit[c + 1]; k++)
         fast_block(e, tid, e->fitem[k].post, e->fitem[k].j, cnt, removed);
@@ -713,7 +693,7 @@ static void fast_unit(tc_engine *e, int tid, int64_t c, int64_t *cnt, int remove
 /* Before many candidates go into the wheel: grow each slot they land in once,
  * to what it will hold, rather than doubling it several times over (each time
  * a copy, and fresh pages). */
-static void reserve(tc_engine *e)
+static void reserve(tc_event_engine *e)
 {
     int64_t total = 0;
     for (int t = 0; t < e->threads; t++) total += e->tcand[t].p.n;
@@ -741,7 +721,7 @@ static void reserve(tc_engine *e)
  * items grouped into units of about TC_FAST_BLOCK entries; the others go edge
  * by edge, split into equal runs of edges. Either way a hub with a million
  * followers is spread over all threads. */
-static void deliver(tc_engine *e, int64_t iv)
+static void deliver(tc_event_engine *e, int64_t iv)
 {
     int64_t np = e->nposts;
     int fast = fast_applies(e);
@@ -830,7 +810,7 @@ static int cmp_pending(const void *a, const void *b)
 /* ------------------------------------------------------------------ volume */
 
 /* Count one post or reshare at t into the trending window. */
-static void trend_volume(tc_engine *e, double t, int32_t root)
+static void trend_volume(tc_event_engine *e, double t, int32_t root)
 {
     if (root >= 0 && e->root_vol) e->root_vol[root]++;
     if (!e->trend_enabled) return;
@@ -841,7 +821,7 @@ static void trend_volume(tc_engine *e, double t, int32_t root)
 }
 
 /* Bot w posts (seq) at t: mentions put the post in named accounts' feeds. */
-static void mentions(tc_engine *e, int32_t w, double t, int32_t root, int32_t depth, int32_t seq)
+static void mentions(tc_event_engine *e, int32_t w, double t, int32_t root, int32_t depth, int32_t seq)
 {
     const tc_population *pop = e->pop;
     if (!pop->grp) return;
@@ -857,7 +837,7 @@ static void mentions(tc_engine *e, int32_t w, double t, int32_t root, int32_t de
 }
 
 /* Bot w's next repost after its k-th (k = 0: after adopting at t). */
-static void schedule_reposts(tc_engine *e, int32_t w, double t, int kind, int32_t k)
+static void schedule_reposts(tc_event_engine *e, int32_t w, double t, int kind, int32_t k)
 {
     const tc_population *pop = e->pop;
     if (!pop->grp) return;
@@ -878,7 +858,7 @@ static void schedule_reposts(tc_engine *e, int32_t w, double t, int kind, int32_
 
 /* w adopts at c->t: it reshares (records, counters, a post to its audience) and,
  * if a bot, starts repeating. */
-static void adopt_account(tc_engine *e, const tc_pending *c, int64_t iv)
+static void adopt_account(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     const tc_population *pop = e->pop;
     int32_t w = c->account;
@@ -902,7 +882,7 @@ static void adopt_account(tc_engine *e, const tc_pending *c, int64_t iv)
 }
 
 /* A bot posts its message again: a reshare in the volume, not a new adopter. */
-static void repost(tc_engine *e, const tc_pending *c, int64_t iv)
+static void repost(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     const tc_population *pop = e->pop;
     int32_t w = c->account;
@@ -922,7 +902,7 @@ static void repost(tc_engine *e, const tc_pending *c, int64_t iv)
 /* A person's session while the tag trends: it sees the trend with probability
  * trend_p and may adopt the most voluminous post; its next session is checked
  * while the trend lasts. */
-static void trend_session(tc_engine *e, const tc_pending *c, int64_t iv)
+static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
     if (!e->trend_on || c->seq != e->trend_epoch || e->out->adopt_t[w] != INFINITY ||
@@ -956,7 +936,7 @@ static void trend_session(tc_engine *e, const tc_pending *c, int64_t iv)
 /* A feed item read in w's session at c->t: counts against attention, then the
  * rule decides. Under a rule that counts, only the first copy (`again` == 0) of
  * an author's adoption post raises the count and is decided. */
-static void read_item(tc_engine *e, const tc_pending *c, int64_t iv, int again)
+static void read_item(tc_event_engine *e, const tc_pending *c, int64_t iv, int again)
 {
     int32_t w = c->account;
     if (e->sess_t[w] != c->t) {
@@ -993,7 +973,7 @@ static int same_post(const tc_pending *a, const tc_pending *b)
  * adoption the reshare is scheduled after w's delay. A decided account keeps
  * counting, encoded as -(count + 1), and decides nothing more unless its
  * reshare is dropped (see play). */
-static void count_exposure(tc_engine *e, const tc_pending *c, int again)
+static void count_exposure(tc_event_engine *e, const tc_pending *c, int again)
 {
     int32_t w = c->account;
     if (again || e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
@@ -1023,7 +1003,7 @@ static void count_exposure(tc_engine *e, const tc_pending *c, int again)
  * run of one account's events, short in practice, by cmp_pending. The order is
  * the one qsort gives: cmp_pending orders any two events that differ. An index
  * takes 32 bits: a bucket of 2^32 events would hold 160 GiB. */
-static void order_events(tc_engine *e, const tc_pvec *cand)
+static void order_events(tc_event_engine *e, const tc_pvec *cand)
 {
     int64_t n = cand->n;
     const tc_pending *v = cand->v;
@@ -1099,7 +1079,7 @@ typedef struct tc_pchunk {
 
 enum { TC_PLAY_CHUNKS = 4, TC_PLAY_MIN = 16384 }; /* chunks per thread; smallest bucket */
 
-static void pchunk_free(tc_engine *e)
+static void pchunk_free(tc_event_engine *e)
 {
     if (!e->pchunk) return;
     for (int c = 0; c < TC_PLAY_CHUNKS * e->threads; c++) {
@@ -1128,7 +1108,7 @@ static int bots_post_again(const tc_population *pop)
  * (posts, log rows, counters) is kept per chunk and joined in chunk order.
  * Bots that post again on adopting (through the wheel) and trending (a volume
  * ring) keep the bucket on one thread. */
-static int play_on_threads(const tc_engine *e, const tc_pvec *cand)
+static int play_on_threads(const tc_event_engine *e, const tc_pvec *cand)
 {
     if (e->threads < 2 || cand->n < TC_PLAY_MIN || e->trend_enabled || bots_post_again(e->pop))
         return 0;
@@ -1139,7 +1119,7 @@ static int play_on_threads(const tc_engine *e, const tc_pvec *cand)
 
 /* Events lo .. hi - 1 of the order, reshares all, into chunk c: play()'s
  * reshare case, with adopt_account's shared effects kept in the chunk. */
-static void play_chunk(tc_engine *e, const tc_pvec *cand, int64_t lo, int64_t hi, tc_pchunk *c)
+static void play_chunk(tc_event_engine *e, const tc_pvec *cand, int64_t lo, int64_t hi, tc_pchunk *c)
 {
     const tc_population *pop = e->pop;
     c->npost = c->nlog = c->reshares = 0;
@@ -1170,7 +1150,7 @@ static void play_chunk(tc_engine *e, const tc_pvec *cand, int64_t lo, int64_t hi
 /* A bucket of reshares on several threads: chunks of the sorted order cut
  * between accounts, then joined in chunk order, so posts and log rows come in
  * the order one thread gives them. */
-static void play_threads(tc_engine *e, const tc_pvec *cand, int64_t iv)
+static void play_threads(tc_event_engine *e, const tc_pvec *cand, int64_t iv)
 {
     const tc_population *pop = e->pop;
     int C = TC_PLAY_CHUNKS * e->threads;
@@ -1215,7 +1195,7 @@ static void play_threads(tc_engine *e, const tc_pvec *cand, int64_t iv)
 }
 
 /* Play the pending events of the bucket in their sorted order. */
-static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
+static void play(tc_event_engine *e, tc_pvec *cand, int64_t iv)
 {
     order_events(e, cand);
     if (play_on_threads(e, cand)) {
@@ -1251,7 +1231,7 @@ static void play(tc_engine *e, tc_pvec *cand, int64_t iv)
 
 /* ------------------------------------------------------------------ trending */
 
-static int32_t top_root(const tc_engine *e)
+static int32_t top_root(const tc_event_engine *e)
 {
     int32_t best = 0;
     for (int32_t r = 1; r < e->out->nroots; r++)
@@ -1261,7 +1241,7 @@ static int32_t top_root(const tc_engine *e)
 
 /* Every reading person not yet adopted gets a session check while the trend
  * lasts: scheduled at its first session after t. */
-static void trend_start(tc_engine *e, double t)
+static void trend_start(tc_event_engine *e, double t)
 {
     const tc_population *pop = e->pop;
     int32_t n = e->net->n;
@@ -1287,7 +1267,7 @@ static void trend_start(tc_engine *e, double t)
 
 /* Trend checks due by time tb: the volume of the last window against the
  * threshold. */
-static void trend_checks(tc_engine *e, double tb)
+static void trend_checks(tc_event_engine *e, double tb)
 {
     const tc_population *pop = e->pop;
     while (e->trend_enabled) {
@@ -1314,7 +1294,7 @@ static void trend_checks(tc_engine *e, double tb)
 
 /* ------------------------------------------------------------------ timeline */
 
-static void takedown(tc_engine *e, int i, int64_t iv)
+static void takedown(tc_event_engine *e, int i, int64_t iv)
 {
     (void)iv;
     const tc_population *pop = e->pop;
@@ -1334,7 +1314,7 @@ static void takedown(tc_engine *e, int i, int64_t iv)
     }
 }
 
-static void debunk(tc_engine *e, int i)
+static void debunk(tc_event_engine *e, int i)
 {
     const tc_tevent *x = &e->tl->ev[i];
     for (int32_t v = 0; v < e->net->n; v++) {
@@ -1349,7 +1329,7 @@ static void debunk(tc_engine *e, int i)
 /* Timeline events of bucket b: posts by named accounts, takedowns, debunks.
  * (Silence and damping are looked up when an account acts; bot waves set the
  * groups' activation times in the timeline.) */
-static void fire_events(tc_engine *e, int64_t b, int64_t iv)
+static void fire_events(tc_event_engine *e, int64_t b, int64_t iv)
 {
     const tc_population *pop = e->pop;
     while (e->next_event < e->tl->n && bucket_of(e, e->tl->ev[e->next_event].t) == b) {
@@ -1374,9 +1354,8 @@ static void fire_events(tc_engine *e, int64_t b, int64_t iv)
     }
 }
 
-int tc_engine_step(tc_engine *e)
+int tc_event_step(tc_event_engine *e)
 {
-    if (e->stepper) return tc_stepper_step(e);
     int64_t b = next_bucket(e);
     if (b < 0 || b >= e->nbuckets) {
         e->cur = e->nbuckets;
@@ -1408,7 +1387,7 @@ int tc_engine_step(tc_engine *e)
 /* Once the run is over the wheel is empty (nothing is scheduled past the
  * horizon) but its vectors keep their largest size: give them back before the
  * cascade statistics allocate theirs, so the two do not add up at the peak. */
-static void wheel_release(tc_engine *e)
+static void wheel_release(tc_event_engine *e)
 {
     for (int64_t i = 0; e->slot && i < e->W; i++) {
         free(e->slot[i].v);
@@ -1418,14 +1397,10 @@ static void wheel_release(tc_engine *e)
     e->far = (tc_pvec){0};
 }
 
-void tc_engine_finish(tc_engine *e, tc_summary *s)
+void tc_event_finish(tc_event_engine *e, tc_summary *s)
 {
-    const tc_population *pop = e->pop;
     const tc_recorder *rec = e->rec;
     if (e->cur >= e->nbuckets) wheel_release(e);
-    tc_outcome_finish(e->out, pop, rec, s);
-    int64_t T = rec->T;
-
     s->repeats = e->repeats;
     s->removed_bots = e->removed_bots;
     s->removed_humans = e->removed_humans;
@@ -1436,24 +1411,10 @@ void tc_engine_finish(tc_engine *e, tc_summary *s)
         double on = e->spans[2 * k], off = e->spans[2 * k + 1];
         s->trending_s += off - on;
         if (!rec->trending) continue;
-        for (int64_t i = (int64_t)floor(on / rec->interval_s); i < T && (double)i * rec->interval_s < off; i++)
+        for (int64_t i = (int64_t)floor(on / rec->interval_s);
+             i < rec->T && (double)i * rec->interval_s < off; i++)
             rec->trending[i] = 1;
     }
-    if (rec->active_bots) {
-        /* bots of a group count from its activation until removed */
-        for (int64_t i = 0; i < T; i++) {
-            double end = (double)(i + 1) * rec->interval_s;
-            if (end > e->horizon) end = e->horizon;
-            int64_t n = 0;
-            int ng = pop->grp ? pop->ngroups : 1;
-            for (int g = 0; g < ng; g++) {
-                if (pop->grp && e->tl->act[g] >= end) continue;
-                n += pop->grp ? pop->gsize[g] : pop->nbots;
-                for (int k = 0; k < e->tl->n && e->tl->ev[k].t < end; k++) n -= e->tk_removed[k][g];
-            }
-            rec->active_bots[i] = n;
-        }
-    }
-
-    tc_outcome_cascades(e->out, pop, s);
+    tc_recorder_active_bots(e->rec, e->pop, e->tl, e->horizon,
+                            (const int64_t(*)[TC_MAX_GROUPS])e->tk_removed);
 }

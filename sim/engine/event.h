@@ -1,6 +1,6 @@
-/* The event engine's state, for the files of sim/engine/ that play event
- * rules (and unit tests that look inside): the pending events of the timing
- * wheel, a round's posts, and struct tc_engine itself. */
+/* The event engine, for event rules (model->engine == TC_RULE_EVENT): its
+ * state and the functions the facade (engine.c) calls. Private to sim/engine/
+ * (and unit tests that must look inside); it never sees the step engine. */
 #ifndef TC_SIM_EVENT_H
 #define TC_SIM_EVENT_H
 
@@ -57,10 +57,10 @@ typedef struct tc_fitem {
 } tc_fitem;
 
 /* An original post: its author, time (seconds) and timeline event. */
-/* Per-account flags (tc_engine.flags). */
+/* Per-account flags (tc_event_engine.flags). */
 enum { TC_F_REMOVED = 1, TC_F_IMMUNE = 2 };
 
-typedef struct tc_engine {
+typedef struct tc_event_engine {
     /* inputs, borrowed */
     const tc_net *net;
     const tc_population *pop;
@@ -125,7 +125,7 @@ typedef struct tc_engine {
     int32_t *nseen;        /* TC_USES_COUNT: distinct accounts seen; -(count + 1)
                               while a decided reshare is pending */
     int32_t *followees;    /* TC_USES_DEGREE: in-degree in the audience graph */
-    /* the fast path of delivery (engine.c, "The fast path") */
+    /* the fast path of delivery (event.c, "The fast path") */
     int fast_off;          /* 1: every post edge by edge (engine.fast_path: off) */
     int fast_state;        /* 0: not decided yet; 1: the rule and population allow it; -1: not */
     uint8_t *fast_leader;  /* [n] 1 for ring leaders, whose posts go edge by edge; NULL: no rings */
@@ -144,9 +144,27 @@ typedef struct tc_engine {
     uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
                               (adopted, immune, removed): another filter */
     int64_t fclosed_flags; /* immunised + removed when fclosed last read the flags */
-    /* step rules (model->engine == TC_RULE_STEP): the synchronous engine's state
-     * (sim/stepper.h), which tc_engine_step then plays instead; NULL otherwise */
-    struct tc_stepper *stepper;
-} tc_engine;
+} tc_event_engine;
+
+/* The event engine of a run of event rule `model` (inputs borrowed, as
+ * tc_engine_alloc, whose checks o has passed), writing its results into `out`
+ * (borrowed, initialised for net->n accounts). Freed by tc_event_free (accepts
+ * NULL). */
+tc_event_engine *tc_event_alloc(const tc_net *net, const tc_population *pop,
+                                const tc_timeline *tl, const tc_model_type *model,
+                                const double *mpar, tc_recorder *rec, uint64_t key,
+                                const tc_engine_opts *o, tc_outcome *out);
+void tc_event_free(tc_event_engine *e);
+
+/* Play the next non-empty bucket: 1 if there was one, 0 when the run is over. */
+int tc_event_step(tc_event_engine *e);
+
+/* The platform's part of the summary (reposts, removals, immunised, trending)
+ * and the recorder's trending and active-bot series; gives back the wheel's
+ * room once the run is over. After tc_outcome_finish. */
+void tc_event_finish(tc_event_engine *e, tc_summary *s);
+
+void tc_event_progress(const tc_event_engine *e, tc_progress *p);
+void tc_event_work(const tc_event_engine *e, tc_work *w);
 
 #endif
