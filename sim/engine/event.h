@@ -1,10 +1,14 @@
 /* The event engine, for event rules (model->engine == TC_RULE_EVENT): its
- * state and the functions the facade (engine.c) calls. Private to sim/engine/
- * (and unit tests that must look inside); it never sees the step engine. */
+ * state, the functions the facade (engine.c) calls, and those its files call
+ * in one another: event.c (set-up, who may act, a bucket), wheel.c (the timing
+ * wheel), deliver.c and fastpath.c (a round's posts to their audiences),
+ * play.c (a bucket's events), platform.c (trending, the timeline's events).
+ * Private to sim/engine/; it never sees the step engine. */
 #ifndef TC_SIM_EVENT_H
 #define TC_SIM_EVENT_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "engine/engine.h"
@@ -31,6 +35,8 @@ typedef struct tc_pending {
     uint8_t kind;
 } tc_pending;
 
+/* A growing vector of pending events: a wheel slot, the heap, a thread's
+ * candidates. */
 typedef struct tc_pvec {
     tc_pending *v;
     int64_t n, cap;
@@ -56,9 +62,11 @@ typedef struct tc_fitem {
     int64_t j;
 } tc_fitem;
 
-/* An original post: its author, time (seconds) and timeline event. */
 /* Per-account flags (tc_event_engine.flags). */
 enum { TC_F_REMOVED = 1, TC_F_IMMUNE = 2 };
+
+/* Entries of a post's audience in a block of the fast path (fastpath.c). */
+enum { TC_FAST_BLOCK = 4096 };
 
 typedef struct tc_event_engine {
     /* inputs, borrowed */
@@ -76,7 +84,7 @@ typedef struct tc_event_engine {
     int64_t nbuckets, cur, per_interval;
 
     /* per-account state (structure of arrays); the results in the outcome */
-    tc_outcome *out;       /* owned */
+    tc_outcome *out;       /* borrowed from the facade: adoptions, roots, the log */
     uint8_t *flags;        /* TC_F_REMOVED, TC_F_IMMUNE: written between rounds only */
     double *sess_t;        /* sessions: the session being read, and items read in it */
     uint32_t *sess_n;
@@ -125,7 +133,7 @@ typedef struct tc_event_engine {
     int32_t *nseen;        /* TC_USES_COUNT: distinct accounts seen; -(count + 1)
                               while a decided reshare is pending */
     int32_t *followees;    /* TC_USES_DEGREE: in-degree in the audience graph */
-    /* the fast path of delivery (event.c, "The fast path") */
+    /* the fast path of delivery (fastpath.c) */
     int fast_off;          /* 1: every post edge by edge (engine.fast_path: off) */
     int fast_state;        /* 0: not decided yet; 1: the rule and population allow it; -1: not */
     uint8_t *fast_leader;  /* [n] 1 for ring leaders, whose posts go edge by edge; NULL: no rings */
@@ -166,5 +174,174 @@ void tc_event_finish(tc_event_engine *e, tc_summary *s);
 
 void tc_event_progress(const tc_event_engine *e, tc_progress *p);
 void tc_event_work(const tc_event_engine *e, tc_work *w);
+
+/* ------------------------------------------------------------------ wheel.c */
+
+/* Append *p to v, which doubles when full (from 4: most slots hold a few). */
+void tc_pvec_push(tc_pvec *v, const tc_pending *p);
+
+/* The wheel's W slots, empty / freed with the heap and the round's scratch. */
+void tc_wheel_init(tc_event_engine *e);
+void tc_wheel_destroy(tc_event_engine *e);
+
+/* Put *p in the slot of its bucket, or in the heap beyond the wheel; dropped at
+ * or past the horizon. O(1) amortised, O(log heap) beyond the wheel. */
+void tc_wheel_schedule(tc_event_engine *e, const tc_pending *p);
+
+/* Move heap events that now fall inside the wheel into their slots. */
+void tc_wheel_refill(tc_event_engine *e);
+
+/* The first bucket holding an event of the wheel or heap if it comes before
+ * `best` (-1: no bound), else best. O(buckets looked at). */
+int64_t tc_wheel_next(const tc_event_engine *e, int64_t best);
+
+/* Before the threads' candidates go into the wheel: grow each slot they land in
+ * once, to what it will hold. */
+void tc_wheel_reserve(tc_event_engine *e);
+
+/* Give back the room of the slots and the heap (the run is over). */
+void tc_wheel_release(tc_event_engine *e);
+
+/* ------------------------------------------------------------------ event.c: who may act */
+
+/* Is w silenced at t (a silence event in force that covers it)? */
+int tc_event_silenced(const tc_event_engine *e, int32_t w, double t);
+
+/* The rule's probability that w adopts a post by src it sees at t, having seen
+ * nexp distinct accounts (rules that count), times w's community susceptibility
+ * (people) and the dampings in force; at most 1. Pure: called from many
+ * threads. */
+double tc_event_rule_prob(const tc_event_engine *e, int32_t src, int32_t w, double t,
+                          int32_t nexp);
+
+/* Distinct accounts w has seen counting the trending post by `author` (at
+ * least 1: w is seeing a post). */
+int32_t tc_event_seen_with_trend(const tc_event_engine *e, int32_t author, int32_t w);
+
+/* The first reading session of w strictly after t, or INFINITY if none before
+ * the horizon; `r` is repositioned. */
+double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t);
+
+/* ------------------------------------------------------------------ deliver.c, fastpath.c */
+
+/* Room for `need` posts in the round, and for the audience prefix over them. */
+void tc_deliver_reserve(tc_event_engine *e, int64_t need);
+
+/* Add *p to the posts the round delivers. */
+void tc_deliver_post(tc_event_engine *e, const tc_post *p);
+
+/* Deliver every post of the round (exposures counted in interval iv); the
+ * candidates they make go into the wheel, and the round's posts are cleared. */
+void tc_deliver_round(tc_event_engine *e, int64_t iv);
+
+/* Decided at the first delivery: may this run take the fast path? */
+int tc_fast_applies(tc_event_engine *e);
+
+/* The largest probability tc_event_adopt_prob can give at t (cached while the
+ * dampings in force stay the same). */
+double tc_fast_bound(tc_event_engine *e, double t);
+
+/* Bring the filter of accounts that can no longer adopt up to date before a
+ * round's delivery. */
+void tc_fast_sync(tc_event_engine *e);
+
+/* Unit c of the round's fast-path work, on thread tid: first exposures
+ * counted into cnt; `removed`: some accounts have been removed. */
+void tc_fast_unit(tc_event_engine *e, int tid, int64_t c, int64_t *cnt, int removed);
+
+void tc_fast_destroy(tc_event_engine *e);
+
+/* ------------------------------------------------------------------ play.c, platform.c */
+
+/* Play the pending events `cand` of the current bucket (counted in interval iv)
+ * in their sorted order; cand is left empty. */
+void tc_play_bucket(tc_event_engine *e, tc_pvec *cand, int64_t iv);
+void tc_play_free(tc_event_engine *e);
+
+/* The interventions' indexes and the trending window; freed with what the
+ * platform collected. */
+void tc_platform_init(tc_event_engine *e);
+void tc_platform_destroy(tc_event_engine *e);
+
+/* Count one post or reshare at t (of cascade root, -1: none) into the volume. */
+void tc_platform_volume(tc_event_engine *e, double t, int32_t root);
+
+/* The bucket of the next trend check that could change anything, or -1. */
+int64_t tc_platform_next_check(const tc_event_engine *e);
+
+/* Trend checks due by time tb: the volume of the last window against the
+ * threshold; a trend that starts schedules a session check for every reader. */
+void tc_platform_trend(tc_event_engine *e, double tb);
+
+/* Timeline events of bucket b: posts by named accounts (new roots, delivered
+ * in the round), takedowns, debunks. */
+void tc_platform_fire(tc_event_engine *e, int64_t b, int64_t iv);
+
+/* The summary's platform part and the recorder's trending and active-bot series. */
+void tc_platform_finish(tc_event_engine *e, tc_summary *s);
+
+/* ------------------------------------------------------------------ small helpers */
+
+static inline int64_t tc_event_bucket(const tc_event_engine *e, double t)
+{
+    int64_t b = (int64_t)floor(t / e->dt);
+    return b < e->cur ? e->cur : b;
+}
+
+/* Has bot w's group become active by t? */
+static inline int tc_event_bot_active(const tc_event_engine *e, int32_t w, double t)
+{
+    return !e->pop->grp || t >= e->tl->act[e->pop->grp[w]];
+}
+
+/* tc_event_rule_prob with w's own count (the exposure being decided is
+ * counted already). */
+static inline double tc_event_adopt_prob(const tc_event_engine *e, int32_t src, int32_t w,
+                                         double t)
+{
+    return tc_event_rule_prob(e, src, w, t, e->nseen ? e->nseen[w] : 0);
+}
+
+/* Reshare delay of an account of class cls, from `r` positioned by the caller:
+ * the rule's own when it has one, else the population's. */
+static inline double tc_event_delay(const tc_event_engine *e, gsl_rng *r, int cls)
+{
+    return e->model->delay ? e->model->delay(e->mpar, r) : tc_population_delay(e->pop, r, cls);
+}
+
+/* Is the post (author, seq, root) the one its author adopted with: its reshare
+ * (seq 0) or the timeline post that started its cascade? A rule that counts
+ * distinct accounts counts only those, so that repeats, reposts and later
+ * timeline posts by the same author do not count again. Stable once the post
+ * exists: an author's root and depth are set when it adopts, never after. */
+static inline int tc_event_adoption_post(const tc_event_engine *e, int32_t author, int32_t seq,
+                                         int32_t root)
+{
+    return seq == 0 || (seq > 0 && e->out->root[author] == root && e->out->depth[author] == 0);
+}
+
+/* The stream counter of the post (author, seq). */
+static inline uint64_t tc_event_post_key(int32_t author, int32_t seq)
+{
+    return ((uint64_t)(uint32_t)author << 32) | (uint32_t)seq;
+}
+
+/* Index of a class in per-thread counts: 1 for bots, 0 for people. */
+static inline int tc_event_count_class(uint8_t cls) { return cls == TC_CLASS_BOT; }
+
+/* Accounts post p reaches: its author's audience, or the one it mentions. */
+static inline int64_t tc_event_audience(const tc_event_engine *e, const tc_post *p)
+{
+    return p->to >= 0 ? 1 : tc_population_audience(e->pop, e->net, p->author);
+}
+
+/* The k-th of them: the net's audience, then the population's added edges. */
+static inline int32_t tc_event_member(const tc_event_engine *e, const tc_post *p, int64_t k)
+{
+    if (p->to >= 0) return p->to;
+    int64_t d = tc_net_degree(e->net, p->author);
+    if (k < d) return e->net->dst[e->net->off[p->author] + k];
+    return e->pop->xdst[e->pop->xoff[p->author] + (k - d)];
+}
 
 #endif
