@@ -33,6 +33,7 @@ typedef struct tc_engine_opts {
                              the same; the random numbers are not. */
 } tc_engine_opts;
 
+/* An original post: its time (seconds), author and timeline event. */
 typedef struct tc_root {
     double t;
     int32_t author, event;
@@ -49,6 +50,7 @@ typedef struct tc_adoption {
  * the engine, read through the tc_outcome_* functions below. */
 typedef struct tc_outcome tc_outcome;
 
+/* What tc_engine_finish makes of a run. */
 typedef struct tc_summary {
     int64_t reach, reach_human, reach_bot, exposed, exposed_human, exposed_bot;
     int64_t posts, reshares, reshares_human, reshares_bot, volume, peak_volume;
@@ -96,6 +98,7 @@ typedef struct tc_progress {
     int64_t reshares;   /* reshares so far */
 } tc_progress;
 
+/* Fill *p for the run so far. O(1). */
 void tc_engine_progress(const tc_engine *e, tc_progress *p);
 
 /* The work done so far (diagnostics; /meta/edges_examined). */
@@ -105,6 +108,7 @@ typedef struct tc_work {
     int64_t threaded_plays;  /* buckets played by several threads */
 } tc_work;
 
+/* Fill *w for the run so far (zeros for what the engine does not do). O(1). */
 void tc_engine_work(const tc_engine *e, tc_work *w);
 
 /* For a step rule, put account v in state k before the next step, as an initial
@@ -116,7 +120,7 @@ void tc_engine_put(tc_engine *e, int32_t v, uint8_t k);
 /* Free what a summary holds (s->root); accepts NULL and a zeroed summary. */
 void tc_summary_destroy(tc_summary *s);
 
-/* The outcome of e's run so far, owned by e (valid until tc_engine_destroy). */
+/* The outcome of e's run so far, owned by e (valid until tc_engine_free). */
 const tc_outcome *tc_engine_outcome(const tc_engine *e);
 
 /* Per account, [tc_outcome_accounts(o)] entries, owned by o: adoption time in
@@ -138,6 +142,5 @@ const tc_root *tc_outcome_roots(const tc_outcome *o, int32_t *n);
  * when the run records cascades) sorted by (t, account): *out malloc'd, owned by
  * the caller (free), *n rows. O(n log n). */
 void tc_outcome_cascade(const tc_outcome *o, tc_adoption **out, int64_t *n);
-
 
 #endif
