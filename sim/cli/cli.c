@@ -28,6 +28,7 @@
 #include "io/modelinfo.h"
 #include "io/report.h"
 #include "model.h"
+#include "world/world.h"
 
 /* Set by SIGINT/SIGTERM. `run` and `sweep` check it between steps and runs and
  * stop cleanly (a sweep keeps its journal); every other command, and a second
@@ -188,15 +189,15 @@ static int progress(void *vctx, const tc_engine *e)
     double now = tc_clock_now();
     if (now - p->last < 0.2) return 0;
     p->last = now;
-    double frac = e->nbuckets ? (double)e->cur / (double)e->nbuckets : 1;
-    if (frac > 1) frac = 1;
+    tc_progress pr;
+    tc_engine_progress(e, &pr);
     char clock[40];
-    tc_datetime_format(p->sc->time.start_epoch + (int64_t)(e->cur * e->dt),
-                       p->sc->time.utc_offset_s, clock, sizeof clock);
-    int w = 30, k = (int)(frac * w);
+    tc_datetime_format(p->sc->time.start_epoch + (int64_t)pr.t, p->sc->time.utc_offset_s, clock,
+                       sizeof clock);
+    int w = 30, k = (int)(pr.done * w);
     fprintf(stderr, "\r[%.*s%*s] %3d%%  %.16s  reshares %lld  %.0fs ", k,
-            "##############################", w - k, "", (int)(frac * 100), clock,
-            (long long)e->nreshares, now - p->t0);
+            "##############################", w - k, "", (int)(pr.done * 100), clock,
+            (long long)pr.reshares, now - p->t0);
     fflush(stderr);
     return 0;
 }
@@ -225,11 +226,10 @@ static int cmd_run(int argc, char **argv, char *command)
     tc_err errv = {0}, *err = &errv;
     tc_scenario sc;
     tc_world w;
-    tc_engine e;
+    tc_engine *e = NULL;
     tc_recorder rec;
     tc_summary sum;
     int rc, have_sc = 0, have_w = 0;
-    memset(&e, 0, sizeof e);
     memset(&rec, 0, sizeof rec);
     memset(&sum, 0, sizeof sum);
 
@@ -265,14 +265,16 @@ static int cmd_run(int argc, char **argv, char *command)
     if (rc) goto cleanup;
     double t2 = tc_clock_now();
     tc_run_info ri = {.sc = &sc, .net = &w.net, .pop = &w.pop, .tl = &w.tl, .rec = &rec,
-                      .sum = &sum, .engine = &e, .threads = threads, .ranks = 1,
+                      .sum = &sum, .engine = e, .threads = threads, .ranks = 1,
                       .wall_s = t2 - t0, .command = command};
     TC_TRY(tc_h5out_write_run(sc.output.path, &ri, err));
     if (!o.quiet) {
+        tc_work work;
+        tc_engine_work(e, &work);
         fprintf(stderr,
                 "tagcascade: simulated in %.3fs on %d thread%s (%lld edges examined): %lld "
                 "posts, %lld reshares (%.1f%% by bots), reach %lld, exposed %lld\n",
-                t2 - t1, threads, threads == 1 ? "" : "s", (long long)e.examined,
+                t2 - t1, threads, threads == 1 ? "" : "s", (long long)work.examined,
                 (long long)sum.posts,
                 (long long)sum.reshares, 100.0 * sum.bot_share_volume, (long long)sum.reach,
                 (long long)sum.exposed);
@@ -282,7 +284,7 @@ cleanup:
     if (stop_requested && rc) rc = TC_ERUNTIME;
     report(rc, err);
     tc_summary_destroy(&sum);
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     if (have_w) tc_world_destroy(&w);
     if (have_sc) tc_scenario_destroy(&sc);

@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "base/version.h"
 #include "drive/run.h"
+#include "world/world.h"
 #include "input/ytree.h"
 #include "io/h5in.h"
 #include "io/h5out.h"
@@ -622,17 +623,18 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
             tc_world w = *gw; /* shallow: the shared graph, this point's people */
             w.pop = ppl[p].pop;
             w.tl = ppl[p].tl;
-            tc_engine e;
+            tc_engine *e = NULL;
             tc_recorder rec;
             tc_summary sum;
-            memset(&e, 0, sizeof e);
             memset(&rec, 0, sizeof rec);
             memset(&sum, 0, sizeof sum);
             rc = tc_run_simulate(&w, &sw->sc[p], run_key_of(sw, p, r), 1, &e, &rec, &sum,
                                  stop_progress, (void *)ru->o->stop, &err);
             if (rc == TC_OK) {
                 double m[64];
-                metrics_of(&sum, e.examined, m);
+                tc_work work;
+                tc_engine_work(e, &work);
+                metrics_of(&sum, work.examined, m);
 #pragma omp critical(tc_journal)
                 {
                     if (journal_append(ru, p, r, m, &rec) != TC_OK && !ru->failed) {
@@ -647,7 +649,7 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
                 }
             }
             tc_summary_destroy(&sum);
-            tc_engine_destroy(&e);
+            tc_engine_free(e);
             tc_recorder_destroy(&rec);
             omp_set_lock(&lock);
             if (--ppl[p].remaining == 0 && ppl[p].built) {

@@ -1,11 +1,13 @@
-/* The cascade engine: a timing wheel of buckets of width dt holding pending
- * reshares, posts delivered to their audiences by OpenMP threads split by edges,
- * every random decision drawn from a Philox stream keyed by what it decides.
- * Three verbs, init / step / finish, driven by a plain loop. */
+/* The cascade engine, as the rest of the program sees it: an opaque object made
+ * from a world and a rule (tc_engine_alloc), played step by step by a plain
+ * loop (tc_engine_step), then summed up (tc_engine_finish). Inside, an event
+ * engine (a timing wheel of buckets of width dt, posts delivered by OpenMP
+ * threads split by edges) for event rules, and a synchronous step engine for
+ * step rules; every random decision is drawn from a Philox stream keyed by what
+ * it decides, so the results do not depend on the thread count. */
 #ifndef TC_SIM_ENGINE_H
 #define TC_SIM_ENGINE_H
 
-#include <gsl/gsl_rng.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -16,57 +18,39 @@
 #include "world/population.h"
 #include "world/timeline.h"
 
-/* What a pending event is. */
-enum {
-    TC_K_RESHARE = 0, /* `account` reshares at t, from `parent` (decided already) */
-    TC_K_READ = 1,    /* `account` reads, in its session at t, the post (parent, seq)
-                         that reached its feed at t0; it decides then */
-    TC_K_TREND = 2,   /* `account` has a session at t while the tag trends (seq = epoch) */
-    TC_K_REPEAT = 3,  /* bot `account` posts its message again, the seq-th time */
-    TC_K_REPOST = 4,  /* hyperactive bot `account` reposts, the seq-th time */
-    TC_K_EXPOSE = 5   /* rules that count (TC_USES_COUNT): `account` sees the post
-                         (parent, seq) at t; counted and decided in sorted order */
-};
+typedef struct tc_engine tc_engine;
 
-/* A pending event. */
-typedef struct tc_pending {
-    double t;
-    int32_t account, parent, root, depth;
-    int32_t seq;
-    float t0;
-    uint8_t kind;
-} tc_pending;
+/* How to play a run. */
+typedef struct tc_engine_opts {
+    double dt;            /* seconds: width of a bucket (of a step, for step rules); > 0 */
+    double horizon;       /* seconds: the run's length */
+    int64_t per_interval; /* buckets per output interval of the recorder; >= 1 */
+    int threads;          /* OpenMP threads inside the run; >= 1 */
+    int record_cascade;   /* 1: keep the cascade log (tc_outcome_cascade) */
+    int fast_path;        /* 1: skip ahead over audiences where that is exact (event
+                             rules fixed by class); 0: every post edge by edge
+                             (engine.fast_path: off). The results' distribution is
+                             the same; the random numbers are not. */
+} tc_engine_opts;
 
-typedef struct tc_pvec {
-    tc_pending *v;
-    int64_t n, cap;
-} tc_pvec;
-
-/* A thread's candidates of a round, alone on its cache line. */
-typedef union tc_tcand {
-    tc_pvec p;
-    char line[64];
-} tc_tcand;
-
-/* One post being delivered: the author's `seq`-th post (0 = a reshare, k+1 = the
- * k-th timeline event) at time t. */
-typedef struct tc_post {
-    double t;
-    int32_t author, root, depth, seq;
-    int32_t to;  /* -1: the author's audience; else this one account (a mention) */
-} tc_post;
-
-/* A unit of fast delivery: block j (entries j*B .. j*B + B - 1) of post's audience. */
-typedef struct tc_fitem {
-    int64_t post;
-    int64_t j;
-} tc_fitem;
-
+/* An original post: its time (seconds), author and timeline event. */
 typedef struct tc_root {
     double t;
     int32_t author, event;
 } tc_root;
 
+/* A row of the cascade log: `account` adopted at t (seconds) by resharing from
+ * `parent`, in cascade `root` (an index into the roots) at `depth`. */
+typedef struct tc_adoption {
+    double t;
+    int32_t account, parent, root, depth;
+} tc_adoption;
+
+/* What a run did to each account, its roots and its cascade log: written by
+ * the engine, read through the tc_outcome_* functions below. */
+typedef struct tc_outcome tc_outcome;
+
+/* What tc_engine_finish makes of a run. */
 typedef struct tc_summary {
     int64_t reach, reach_human, reach_bot, exposed, exposed_human, exposed_bot;
     int64_t posts, reshares, reshares_human, reshares_bot, volume, peak_volume;
@@ -83,130 +67,80 @@ typedef struct tc_summary {
     double trending_s, first_trending_t; /* first_trending_t: NaN if it never trended */
 } tc_summary;
 
-typedef struct tc_engine {
-    /* inputs, borrowed */
-    const tc_net *net;
-    const tc_population *pop;
-    const tc_timeline *tl;
-    const tc_model_type *model;
-    const double *mpar;
-    tc_recorder *rec;
-    uint64_t key;          /* run key: every draw is keyed under it */
-    int threads;
-    int record_cascade;
-
-    /* time */
-    double dt, horizon;    /* seconds */
-    int64_t nbuckets, cur, per_interval;
-
-    /* per-account state (structure of arrays) */
-    double *adopt_t;       /* INFINITY until the account uses the hashtag */
-    int32_t *parent, *root;
-    int32_t *depth;
-    uint8_t *exposed;      /* set once, atomically, on first exposure */
-    uint8_t *flags;        /* TC_F_REMOVED, TC_F_IMMUNE: written between rounds only */
-    double *sess_t;        /* sessions: the session being read, and items read in it */
-    uint32_t *sess_n;
-
-    /* timing wheel: slot b & mask holds bucket b for b in [cur, cur + W) */
-    int64_t W, mask;
-    tc_pvec *slot;
-    tc_pvec far;           /* min-heap by time of events beyond the wheel */
-    int64_t *need;         /* [W]: room a round's candidates need per slot (scratch) */
-    int64_t pending;       /* events in the wheel and heap */
-    int next_event;        /* next timeline event to fire */
-    int64_t nreshares;     /* reshares so far (for progress reports) */
-    int64_t examined;      /* audience entries delivered to (edges examined) */
-
-    /* per-round scratch, allocated once and grown */
-    tc_pvec cand;
-    tc_post *posts;
-    int64_t nposts, posts_cap;
-    int64_t *aud_prefix;
-    tc_tcand *tcand;       /* per thread, a line each */
-    uint64_t *order, *order_tmp; /* play's sort: (account << 32 | index), and scratch */
-    int64_t order_cap;
-    struct tc_pchunk *pchunk;    /* play on several threads: [4 * threads] chunks' output */
-    int64_t threaded_plays;      /* buckets played by several threads (diagnostics) */
-    int64_t *tcount;       /* per thread: [2 + ncomm] new exposures, tstride apart */
-    int64_t tstride;       /* 2 + ncomm rounded up to whole cache lines */
-    gsl_rng **rng;         /* per thread */
-
-    /* interventions: indexes of the timeline's silence and damping events */
-    int *silence, nsilence, *damping, ndamping;
-    int64_t (*tk_removed)[TC_MAX_GROUPS]; /* [event] bots removed per group */
-    int64_t removed_bots, removed_humans, immunised, repeats;
-
-    /* trending: volume per check period in a ring, the state, its spans */
-    int trend_enabled, trend_on;
-    int32_t trend_epoch, trend_root;
-    int64_t trend_next;     /* next check: at trend_next * every */
-    int64_t nwin, vol_last; /* periods in the window; last period with volume */
-    int64_t *vol;           /* ring of nwin + 1 periods */
-    int64_t *root_vol;      /* volume per root */
-    double *spans;          /* [2 * nspans]: on, off */
-    int64_t nspans, spans_cap;
-
-    /* cascade record */
-    tc_root *roots;
-    int32_t nroots, roots_cap;
-    tc_pending *log;       /* adoptions by reshare, in processing order */
-    int64_t nlog, log_cap;
-
-    /* what an event rule asks for (its `uses`); NULL when it does not */
-    int32_t *nseen;        /* TC_USES_COUNT: distinct accounts seen; -(count + 1)
-                              while a decided reshare is pending */
-    int32_t *followees;    /* TC_USES_DEGREE: in-degree in the audience graph */
-    /* the fast path of delivery (engine.c, "The fast path") */
-    int fast_off;          /* 1: every post edge by edge (engine.fast_path: off) */
-    int fast_state;        /* 0: not decided yet; 1: the rule and population allow it; -1: not */
-    uint8_t *fast_leader;  /* [n] 1 for ring leaders, whose posts go edge by edge; NULL: no rings */
-    tc_fitem *fitem;       /* per-round scratch: (post, block) items, then units of work */
-    int64_t nfitem, fitem_cap;
-    int64_t *funit;        /* [nfunit + 1]: first item of each unit */
-    int64_t nfunit, funit_cap;
-    double *fbound;        /* [post]: the bound on any member's probability; < 0: edge by edge */
-    int64_t fbound_cap;
-    int fbound_ok;         /* fbound_last is set, for the dampings of fbound_mask */
-    uint64_t fbound_mask;  /* dampings in force (the first 64) when it was computed */
-    double fbound_last;
-    int64_t candidates;    /* fast path: audience entries drawn as candidates */
-    int64_t *fcand;        /* [threads, tstride apart]: the same, in the round being delivered */
-    uint64_t *fexp;        /* [n bits] set only once exposed[] is: a filter that fits in cache */
-    uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
-                              (adopted, immune, removed): another filter */
-    int64_t fclosed_flags; /* immunised + removed when fclosed last read the flags */
-    /* step rules (model->engine == TC_RULE_STEP): the synchronous engine's state
-     * (sim/stepper.h), which tc_engine_step then plays instead; NULL otherwise */
-    struct tc_stepper *stepper;
-} tc_engine;
-
-/* Prepare a run. Borrowed inputs must outlive the engine. `threads` >= 1.
- * Allocates per-account state: about 21 bytes per account, plus 4 for a rule
- * that counts exposures and 4 for one that reads degrees, plus the step
- * engine's (sim/stepper.h) for a step rule, whose steps are `dt` long. */
-int tc_engine_init(tc_engine *e, const tc_net *net, const tc_population *pop,
-                   const tc_timeline *tl, const tc_model_type *model, const double *mpar,
-                   tc_recorder *rec, uint64_t key, double dt, double horizon, int64_t per_interval,
-                   int threads, int record_cascade, tc_err *err);
+/* Prepare a run of `model` (parameters `mpar`) over the net, population and
+ * timeline, counting into `rec` (its T intervals of per_interval buckets), every
+ * draw keyed under the run key `key`. Borrowed inputs must outlive the engine.
+ * *e receives the engine, owned by the caller (tc_engine_free); NULL on
+ * failure. Returns TC_OK, or TC_ERUNTIME (err set) when threads, dt or
+ * per_interval is not positive. Allocates per-account state: 21 bytes per
+ * account for the outcome, plus the event engine's (1 byte; 12 more with
+ * reading sessions, 4 for a rule that counts exposures, 4 for one that reads
+ * degrees) or, for a step rule, the step engine's (engine/stepper.h). */
+int tc_engine_alloc(tc_engine **e, const tc_net *net, const tc_population *pop,
+                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
+                    tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_err *err);
 
 /* Process the next non-empty bucket (for a step rule, the next step). Returns 1
  * if it did, 0 when the run is over. */
 int tc_engine_step(tc_engine *e);
 
-/* Compute the run's summary (owned by the caller: tc_summary_destroy). */
+/* Compute the run's summary into *s (owned by the caller: tc_summary_destroy)
+ * and the recorder's trending and active-bot series. Once, after the last step. */
 void tc_engine_finish(tc_engine *e, tc_summary *s);
 
-/* Fill the cascade part of `s` (root[], cascades, largest_*, mean_sv,
- * max_breadth) from the per-account state; called by tc_engine_finish. */
-void tc_engine_cascades(const tc_engine *e, tc_summary *s);
+/* Free the engine; accepts NULL. */
+void tc_engine_free(tc_engine *e);
 
-/* Cascade events sorted by (t, account) into *out (malloc'd, n rows). */
-void tc_engine_cascade(const tc_engine *e, tc_pending **out, int64_t *n);
+/* Where a run stands, for progress reports. */
+typedef struct tc_progress {
+    double done;        /* fraction of the horizon played, 0 .. 1 */
+    double t;           /* seconds of simulated time played */
+    int64_t reshares;   /* reshares so far */
+} tc_progress;
 
-void tc_engine_destroy(tc_engine *e);
+/* Fill *p for the run so far. O(1). */
+void tc_engine_progress(const tc_engine *e, tc_progress *p);
 
-enum { TC_F_REMOVED = 1, TC_F_IMMUNE = 2 };
+/* The work done so far (diagnostics; /meta/edges_examined). */
+typedef struct tc_work {
+    int64_t examined;        /* audience entries delivered to (edges examined) */
+    int64_t candidates;      /* fast path: audience entries drawn as candidates */
+    int64_t threaded_plays;  /* buckets played by several threads */
+} tc_work;
+
+/* Fill *w for the run so far (zeros for what the engine does not do). O(1). */
+void tc_engine_work(const tc_engine *e, tc_work *w);
+
+/* For a step rule, put account v in state k before the next step, as an initial
+ * condition other than a post (e.g. skeptics present from the start): no post,
+ * no adoption is recorded, so k should not be an adopting state. No effect for
+ * an event rule. */
+void tc_engine_put(tc_engine *e, int32_t v, uint8_t k);
+
+/* Free what a summary holds (s->root); accepts NULL and a zeroed summary. */
 void tc_summary_destroy(tc_summary *s);
+
+/* The outcome of e's run so far, owned by e (valid until tc_engine_free). */
+const tc_outcome *tc_engine_outcome(const tc_engine *e);
+
+/* Per account, [tc_outcome_accounts(o)] entries, owned by o: adoption time in
+ * seconds (INFINITY: never), the account it reshared from (-1: none, as for an
+ * original post or a spontaneous adoption), its cascade (index into the roots;
+ * -1: none), its depth (0 for a root's author), 1 if it was exposed. */
+int32_t tc_outcome_accounts(const tc_outcome *o);
+const double *tc_outcome_adopt_t(const tc_outcome *o);
+const int32_t *tc_outcome_parent(const tc_outcome *o);
+const int32_t *tc_outcome_root(const tc_outcome *o);
+const int32_t *tc_outcome_depth(const tc_outcome *o);
+const uint8_t *tc_outcome_exposed(const tc_outcome *o);
+
+/* The original posts in the order they were made, owned by o; *n (if n is not
+ * NULL) receives their number. NULL when there are none. */
+const tc_root *tc_outcome_roots(const tc_outcome *o, int32_t *n);
+
+/* The cascade log (adoptions by reshare that belong to a cascade; kept only
+ * when the run records cascades) sorted by (t, account): *out malloc'd, owned by
+ * the caller (free), *n rows. O(n log n). */
+void tc_outcome_cascade(const tc_outcome *o, tc_adoption **out, int64_t *n);
 
 #endif

@@ -30,6 +30,24 @@ void tc_recorder_compartments(tc_recorder *rec, int nstates, const char *const *
                                    sizeof(int64_t));
 }
 
+void tc_recorder_active_bots(tc_recorder *rec, const tc_population *pop, const tc_timeline *tl,
+                             double horizon, const int64_t (*removed)[TC_MAX_GROUPS])
+{
+    if (!rec->active_bots) return;
+    for (int64_t i = 0; i < rec->T; i++) {
+        double end = (double)(i + 1) * rec->interval_s;
+        if (end > horizon) end = horizon;
+        int64_t n = 0;
+        int ng = pop->grp ? pop->ngroups : 1;
+        for (int g = 0; g < ng; g++) {
+            if (pop->grp && tl->act[g] >= end) continue;
+            n += pop->grp ? pop->gsize[g] : pop->nbots;
+            for (int k = 0; removed && k < tl->n && tl->ev[k].t < end; k++) n -= removed[k][g];
+        }
+        rec->active_bots[i] = n;
+    }
+}
+
 void tc_recorder_destroy(tc_recorder *rec)
 {
     if (!rec) return;

@@ -5,6 +5,9 @@
 
 #include <stdint.h>
 
+#include "world/population.h"
+#include "world/timeline.h"
+
 enum { TC_CNT_POSTS, TC_CNT_RESHARES, TC_CNT_ADOPTERS, TC_CNT_EXPOSED, TC_NCOUNTERS };
 
 /* Names used for the HDF5 datasets, indexed by counter. */
@@ -31,6 +34,14 @@ void tc_recorder_destroy(tc_recorder *rec);
 /* Give the recorder a compartment series of `nstates` states named `names`
  * (borrowed), all zero; freed by tc_recorder_destroy. */
 void tc_recorder_compartments(tc_recorder *rec, int nstates, const char *const *names);
+
+/* Fill the active-bot series (when the recorder has one): the bots of a group
+ * count from its activation (tl->act) until removed, at the end of each
+ * interval (the last one cut at `horizon`, seconds). removed[k][g]: bots of
+ * group g removed by timeline event k; NULL when none ever are. O(T x groups x
+ * events). */
+void tc_recorder_active_bots(tc_recorder *rec, const tc_population *pop, const tc_timeline *tl,
+                             double horizon, const int64_t (*removed)[TC_MAX_GROUPS]);
 
 /* Add k to `counter` in interval iv for an account of class cls (TC_CLASS_*)
  * and community comm. */

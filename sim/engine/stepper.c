@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "engine/outcome.h"
 
 enum { M_HIT = 1, M_ACT = 2 }; /* mark bits: has an in-count this step; in act */
 
@@ -34,10 +35,7 @@ typedef struct tc_cvec {
 
 static inline void cvec_push(tc_cvec *c, uint64_t x)
 {
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 1024;
-        c->v = tc_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
-    }
+    if (c->n == c->cap) TC_GROW(c->v, c->cap, c->n + 1, 1024);
     c->v[c->n++] = x;
 }
 
@@ -48,6 +46,26 @@ static inline void cvec_push(tc_cvec *c, uint64_t x)
 #define NO_PARENT INT32_MAX
 
 struct tc_stepper {
+    /* inputs, borrowed */
+    const tc_net *net;
+    const tc_population *pop;
+    const tc_timeline *tl;
+    const tc_model_type *model;
+    const double *mpar;
+    tc_recorder *rec;
+    uint64_t key;                    /* run key: every draw is keyed under it */
+    tc_outcome *out;                 /* where adoptions, roots and the log go */
+    int threads;
+    /* time: step cur is [cur dt, (cur + 1) dt) */
+    double dt, horizon;              /* seconds */
+    int64_t nbuckets, cur, per_interval;
+    int next_event;                  /* next timeline event to look at */
+    int64_t nreshares;               /* entries into an adopting state (progress reports) */
+    int64_t examined;                /* audience entries read */
+    int64_t *tcount;                 /* per thread: [2 + ncomm] new exposures, tstride apart */
+    int64_t tstride;
+    gsl_rng **rng;                   /* per thread */
+
     int ns, np;                      /* states, push states */
     int8_t slot[TC_STEP_MAXSTATES];  /* push slot of each state, -1 if it does not push */
     unsigned push, live, adopt;      /* the rule's masks */
@@ -69,7 +87,7 @@ struct tc_stepper {
     /* phase 2 on several threads: contacts (w << 32 | u) sorted by thread into
      * parts of the accounts (w >> part_shift), then each part counted by one
      * thread with plain stores */
-    int nthreads, nparts, part_shift;
+    int nparts, part_shift;
     tc_cvec *cv;                     /* [threads * nparts], a thread's row on lines of its own */
     tc_cvec *hits;                   /* [nparts]: accounts first reached, per part */
 };
@@ -81,26 +99,46 @@ static inline tc_cvec *cv_row(const tc_stepper *s, int t)
     return (tc_cvec *)((char *)s->cv + (size_t)t * row);
 }
 
-static inline int64_t audience(const tc_engine *e, int32_t u)
+static inline int64_t audience(const tc_stepper *s, int32_t u)
 {
-    return tc_population_audience(e->pop, e->net, u);
+    return tc_population_audience(s->pop, s->net, u);
 }
 
 /* The k-th follower of u: the net's audience, then the population's added edges. */
-static inline int32_t follower(const tc_engine *e, int32_t u, int64_t k)
+static inline int32_t follower(const tc_stepper *s, int32_t u, int64_t k)
 {
-    int64_t d = tc_net_degree(e->net, u);
-    if (k < d) return e->net->dst[e->net->off[u] + k];
-    return e->pop->xdst[e->pop->xoff[u] + (k - d)];
+    int64_t d = tc_net_degree(s->net, u);
+    if (k < d) return s->net->dst[s->net->off[u] + k];
+    return s->pop->xdst[s->pop->xoff[u] + (k - d)];
 }
 
-static inline int64_t step_of(const tc_engine *e, double t) { return (int64_t)floor(t / e->dt); }
+static inline int64_t step_of(const tc_stepper *s, double t) { return (int64_t)floor(t / s->dt); }
 
-tc_stepper *tc_stepper_alloc(tc_engine *e)
+tc_stepper *tc_stepper_alloc(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                             const tc_model_type *m, const double *mpar, tc_recorder *rec,
+                             uint64_t key, const tc_engine_opts *o, tc_outcome *out)
 {
-    const tc_model_type *m = e->model;
-    int32_t n = e->net->n;
+    int32_t n = net->n;
     tc_stepper *s = tc_xcalloc(1, sizeof *s);
+    s->net = net;
+    s->pop = pop;
+    s->tl = tl;
+    s->model = m;
+    s->mpar = mpar;
+    s->rec = rec;
+    s->key = key;
+    s->out = out;
+    s->threads = o->threads;
+    s->dt = o->dt;
+    s->horizon = o->horizon;
+    s->nbuckets = (int64_t)ceil(o->horizon / o->dt);
+    s->per_interval = o->per_interval;
+    /* what threads write at the same time lies on lines of their own */
+    s->tstride = (2 + (int64_t)pop->ncomm + 7) / 8 * 8;
+    s->tcount = tc_xcalloc_lines((size_t)s->threads, (size_t)s->tstride * sizeof *s->tcount);
+    s->rng = tc_xcalloc((size_t)s->threads, sizeof *s->rng);
+    for (int i = 0; i < s->threads; i++) s->rng[i] = tc_rng_alloc_own_line();
+
     s->ns = m->nstates;
     s->push = m->push_mask;
     s->live = m->live_mask;
@@ -116,21 +154,20 @@ tc_stepper *tc_stepper_alloc(tc_engine *e)
     s->cnt = tc_xcalloc(nn * (size_t)(s->np ? s->np : 1), sizeof *s->cnt);
     s->par = tc_xmalloc(nn * sizeof *s->par);
     for (int32_t v = 0; v < n; v++) s->par[v] = NO_PARENT;
-    s->indeg = tc_population_followees(e->pop, e->net);
+    s->indeg = tc_population_followees(s->pop, s->net);
     s->act = tc_xmalloc(nn * sizeof *s->act);
     s->eval = tc_xmalloc(nn * sizeof *s->eval);
     s->pre = tc_xmalloc((nn + 1) * sizeof *s->pre);
     s->sizes[0] = n;
-    s->nthreads = e->threads;
-    if (e->threads > 1) {
+    if (s->threads > 1) {
         /* about 8 parts per thread, each a run of 2^part_shift ids */
-        int64_t want = 8 * (int64_t)e->threads;
+        int64_t want = 8 * (int64_t)s->threads;
         while (((int64_t)n >> s->part_shift) + 1 > want) s->part_shift++;
         s->nparts = (int)(((int64_t)n >> s->part_shift) + 1);
-        s->cv = tc_xcalloc_lines((size_t)e->threads, (size_t)s->nparts * sizeof *s->cv);
+        s->cv = tc_xcalloc_lines((size_t)s->threads, (size_t)s->nparts * sizeof *s->cv);
         s->hits = tc_xcalloc((size_t)s->nparts, sizeof *s->hits);
     }
-    tc_recorder_compartments(e->rec, s->ns, m->state_names);
+    tc_recorder_compartments(s->rec, s->ns, m->state_names);
     return s;
 }
 
@@ -147,12 +184,16 @@ void tc_stepper_free(tc_stepper *s)
     free(s->eval);
     free(s->pre);
     if (s->cv) {
-        for (int t = 0; t < s->nthreads; t++)
+        for (int t = 0; t < s->threads; t++)
             for (int q = 0; q < s->nparts; q++) free(cv_row(s, t)[q].v);
         for (int q = 0; q < s->nparts; q++) free(s->hits[q].v);
     }
     free(s->cv);
     free(s->hits);
+    free(s->tcount);
+    if (s->rng)
+        for (int i = 0; i < s->threads; i++) gsl_rng_free(s->rng[i]);
+    free(s->rng);
     free(s);
 }
 
@@ -174,24 +215,24 @@ static void set_state(tc_stepper *s, int32_t v, uint8_t k)
     }
 }
 
-void tc_stepper_put(tc_engine *e, int32_t v, uint8_t k) { set_state(e->stepper, v, k); }
+void tc_stepper_put(tc_stepper *s, int32_t v, uint8_t k) { set_state(s, v, k); }
 
 /* Compartment rows of the intervals holding steps [a, b): the sizes now. */
-static void fill_rows(const tc_engine *e, const tc_stepper *s, int64_t a, int64_t b)
+static void fill_rows(const tc_stepper *s, int64_t a, int64_t b)
 {
-    tc_recorder *rec = e->rec;
+    tc_recorder *rec = s->rec;
     if (a >= b) return;
-    int64_t last = (b - 1) / e->per_interval;
+    int64_t last = (b - 1) / s->per_interval;
     if (last >= rec->T) last = rec->T - 1;
-    for (int64_t iv = a / e->per_interval; iv <= last; iv++)
+    for (int64_t iv = a / s->per_interval; iv <= last; iv++)
         memcpy(rec->compartments + iv * s->ns, s->sizes, (size_t)s->ns * sizeof *s->sizes);
 }
 
 /* The step of the next timeline post, or -1 if none remains. */
-static int64_t next_post(const tc_engine *e)
+static int64_t next_post(const tc_stepper *s)
 {
-    for (int i = e->next_event; i < e->tl->n; i++)
-        if (e->tl->ev[i].kind == TC_EV_POST) return step_of(e, e->tl->ev[i].t);
+    for (int i = s->next_event; i < s->tl->n; i++)
+        if (s->tl->ev[i].kind == TC_EV_POST) return step_of(s, s->tl->ev[i].t);
     return -1;
 }
 
@@ -199,30 +240,21 @@ static int64_t next_post(const tc_engine *e)
 
 /* 1. Posts of step k: each is an original post (a root) and puts its author in
  * the seed state; the author adopts with its first post. */
-static void seed(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
+static void seed(tc_stepper *s, int64_t k, int64_t iv)
 {
-    const tc_population *pop = e->pop;
-    while (e->next_event < e->tl->n && step_of(e, e->tl->ev[e->next_event].t) <= k) {
-        int i = e->next_event++;
-        const tc_tevent *ev = &e->tl->ev[i];
+    const tc_population *pop = s->pop;
+    while (s->next_event < s->tl->n && step_of(s, s->tl->ev[s->next_event].t) <= k) {
+        int i = s->next_event++;
+        const tc_tevent *ev = &s->tl->ev[i];
         if (ev->kind != TC_EV_POST) continue; /* refused for step rules at load */
         int32_t a = ev->account;
-        if (e->nroots == e->roots_cap) {
-            e->roots_cap = e->roots_cap ? 2 * e->roots_cap : 16;
-            e->roots = tc_xrealloc(e->roots, (size_t)e->roots_cap * sizeof *e->roots);
-            e->root_vol = tc_xrealloc(e->root_vol, (size_t)e->roots_cap * sizeof *e->root_vol);
+        int32_t r = tc_outcome_add_root(s->out, ev->t, a, i);
+        tc_recorder_add(s->rec, TC_CNT_POSTS, iv, pop->cls[a], pop->comm[a], 1);
+        if (s->out->adopt_t[a] == INFINITY) {
+            tc_outcome_adopt(s->out, a, ev->t, -1, r, 0);
+            tc_recorder_add(s->rec, TC_CNT_ADOPTERS, iv, pop->cls[a], pop->comm[a], 1);
         }
-        int32_t r = e->nroots++;
-        e->roots[r] = (tc_root){.t = ev->t, .author = a, .event = i};
-        e->root_vol[r] = 0;
-        tc_recorder_add(e->rec, TC_CNT_POSTS, iv, pop->cls[a], pop->comm[a], 1);
-        if (e->adopt_t[a] == INFINITY) {
-            e->adopt_t[a] = ev->t;
-            e->root[a] = r;
-            e->depth[a] = 0;
-            tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[a], pop->comm[a], 1);
-        }
-        set_state(s, a, e->model->seed_state);
+        set_state(s, a, s->model->seed_state);
     }
 }
 
@@ -250,7 +282,7 @@ static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adop
 /* The audience entry at `k` of the act list (pre[a] <= k < pre[a + 1]), for
  * entries lo .. hi - 1: f(u, w) for each, u = act[a] the author, w the follower
  * (the net's audience, then the population's added edges). */
-#define FOR_ENTRIES(e, s, lo, hi, BODY)                                                   \
+#define FOR_ENTRIES(s, lo, hi, BODY)                                                   \
     do {                                                                                  \
         int64_t a_ = 0, z_ = (s)->nact;                                                   \
         while (z_ - a_ > 1) { /* the source holding entry lo: last a with pre[a] <= lo */ \
@@ -261,12 +293,12 @@ static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adop
         for (int64_t k_ = (lo); k_ < (hi); a_++) {                                        \
             int64_t end_ = (s)->pre[a_ + 1] < (hi) ? (s)->pre[a_ + 1] : (hi);             \
             int32_t u = (s)->act[a_];                                                     \
-            int64_t d_ = tc_net_degree((e)->net, u), j0_ = k_ - (s)->pre[a_];             \
+            int64_t d_ = tc_net_degree((s)->net, u), j0_ = k_ - (s)->pre[a_];             \
             int64_t j1_ = end_ - (s)->pre[a_];                                            \
-            const int32_t *dst_ = (e)->net->dst + (e)->net->off[u];                       \
+            const int32_t *dst_ = (s)->net->dst + (s)->net->off[u];                       \
             for (int64_t j_ = j0_; j_ < j1_; j_++) {                                      \
                 int32_t w = j_ < d_ ? dst_[j_]                                            \
-                                    : (e)->pop->xdst[(e)->pop->xoff[u] + (j_ - d_)];      \
+                                    : (s)->pop->xdst[(s)->pop->xoff[u] + (j_ - d_)];      \
                 BODY;                                                                     \
             }                                                                             \
             k_ = end_ > k_ ? end_ : k_;                                                   \
@@ -276,24 +308,24 @@ static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adop
 /* Entries lo .. hi - 1 on several threads: each thread sorts the contacts of
  * its chunks into parts of the accounts; then each part is counted by one
  * thread, and the accounts it reached first are appended to eval part by part. */
-static void count_parts(tc_engine *e, tc_stepper *s, int64_t lo, int64_t hi)
+static void count_parts(tc_stepper *s, int64_t lo, int64_t hi)
 {
     const int64_t chunk = 4096;
     int64_t nchunks = (hi - lo + chunk - 1) / chunk;
     const int shift = s->part_shift, P = s->nparts;
-#pragma omp parallel num_threads(e->threads)
+#pragma omp parallel num_threads(s->threads)
     {
         tc_cvec *mine = cv_row(s, omp_get_thread_num());
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < nchunks; c++) {
             int64_t a = lo + c * chunk, b = a + chunk < hi ? a + chunk : hi;
-            FOR_ENTRIES(e, s, a, b,
+            FOR_ENTRIES(s, a, b,
                         cvec_push(&mine[w >> shift], (uint64_t)(uint32_t)w << 32 | (uint32_t)u));
         }
 #pragma omp for schedule(dynamic, 1)
         for (int q = 0; q < P; q++) {
             int64_t m = 0;
-            for (int t = 0; t < s->nthreads; t++) m += cv_row(s, t)[q].n;
+            for (int t = 0; t < s->threads; t++) m += cv_row(s, t)[q].n;
             tc_cvec *h = &s->hits[q];
             if (h->cap < m) {
                 h->cap = m;
@@ -302,7 +334,7 @@ static void count_parts(tc_engine *e, tc_stepper *s, int64_t lo, int64_t hi)
             }
             int32_t *hv = (int32_t *)h->v; /* ids, in the first half of the room */
             h->n = 0;
-            for (int t = 0; t < s->nthreads; t++) {
+            for (int t = 0; t < s->threads; t++) {
                 tc_cvec *c = &cv_row(s, t)[q];
                 for (int64_t i = 0; i < c->n; i++) {
                     int32_t w = (int32_t)(c->v[i] >> 32), u = (int32_t)(uint32_t)c->v[i];
@@ -321,29 +353,29 @@ static void count_parts(tc_engine *e, tc_stepper *s, int64_t lo, int64_t hi)
 
 /* 2. In-counts: every account of act in a push state reaches its audience. The
  * accounts it reaches first in this step are listed in eval. */
-static void count(tc_engine *e, tc_stepper *s)
+static void count(tc_stepper *s)
 {
     int64_t na = s->nact;
     s->pre[0] = 0;
     for (int64_t i = 0; i < na; i++) {
         int32_t u = s->act[i];
-        s->pre[i + 1] = s->pre[i] + ((s->push >> s->state[u] & 1) ? audience(e, u) : 0);
+        s->pre[i + 1] = s->pre[i] + ((s->push >> s->state[u] & 1) ? audience(s, u) : 0);
     }
     int64_t total = s->pre[na];
-    e->examined += total;
+    s->examined += total;
     s->neval = 0;
     /* a parallel region costs more than a few thousand entries on a busy machine */
-    if (e->threads > 1 && total > 4 * 4096) {
+    if (s->threads > 1 && total > 4 * 4096) {
         for (int64_t lo = 0; lo < total; lo += TC_STEP_PASS)
-            count_parts(e, s, lo, lo + TC_STEP_PASS < total ? lo + TC_STEP_PASS : total);
+            count_parts(s, lo, lo + TC_STEP_PASS < total ? lo + TC_STEP_PASS : total);
     } else {
-        FOR_ENTRIES(e, s, 0, total, {
+        FOR_ENTRIES(s, 0, total, {
             uint8_t su = s->state[u];
             reach(s, u, w, s->slot[su], s->adopt >> su & 1, s->eval, &s->neval);
         });
     }
     /* accounts that change without contact, or look at their followers */
-    int32_t n = e->net->n;
+    int32_t n = s->net->n;
     if (dense(s, n)) {
         /* many: list them all again in id order, so that the next phases walk
          * the per-account arrays forward rather than at random */
@@ -360,19 +392,19 @@ static void count(tc_engine *e, tc_stepper *s)
 }
 
 /* 3. Next states of the accounts of eval, from the states at the start of step k. */
-static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
+static void evaluate(tc_stepper *s, int64_t k, int64_t iv)
 {
-    const tc_population *pop = e->pop;
-    const tc_model_type *m = e->model;
+    const tc_population *pop = s->pop;
+    const tc_model_type *m = s->model;
     const int ns = s->ns, np = s->np;
     int64_t nev = s->neval, ex = 0;
-    memset(e->tcount, 0, (size_t)e->threads * (size_t)e->tstride * sizeof *e->tcount);
-#pragma omp parallel num_threads(e->threads) if (nev > 4096 || (m->needs_out && nev > 256)) \
+    memset(s->tcount, 0, (size_t)s->threads * (size_t)s->tstride * sizeof *s->tcount);
+#pragma omp parallel num_threads(s->threads) if (nev > 4096 || (m->needs_out && nev > 256)) \
     reduction(+ : ex)
     {
         int tid = omp_get_thread_num();
-        int64_t *tc = e->tcount + (size_t)tid * (size_t)e->tstride;
-        gsl_rng *r = e->rng[tid];
+        int64_t *tc = s->tcount + (size_t)tid * (size_t)s->tstride;
+        gsl_rng *r = s->rng[tid];
         int32_t in[TC_STEP_MAXSTATES], out[TC_STEP_MAXSTATES];
 #pragma omp for schedule(dynamic, 256)
         for (int64_t i = 0; i < nev; i++) {
@@ -387,26 +419,26 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
                 *c = 0;
             }
             if (m->needs_out) {
-                int64_t d = audience(e, v);
-                for (int64_t j = 0; j < d; j++) out[s->state[follower(e, v, j)]]++;
+                int64_t d = audience(s, v);
+                for (int64_t j = 0; j < d; j++) out[s->state[follower(s, v, j)]]++;
                 ex += d;
             }
-            if (hit && !__atomic_load_n(&e->exposed[v], __ATOMIC_RELAXED) &&
-                !__atomic_exchange_n(&e->exposed[v], 1, __ATOMIC_RELAXED)) {
+            if (hit && !__atomic_load_n(&s->out->exposed[v], __ATOMIC_RELAXED) &&
+                !__atomic_exchange_n(&s->out->exposed[v], 1, __ATOMIC_RELAXED)) {
                 tc[pop->cls[v] == TC_CLASS_BOT]++;
                 tc[2 + pop->comm[v]]++;
             }
             tc_step_view view = {.state = s->state[v], .cls = pop->cls[v], .comm = pop->comm[v],
-                                 .followees = s->indeg[v], .audience = audience(e, v),
+                                 .followees = s->indeg[v], .audience = audience(s, v),
                                  .in = in, .out = out};
-            tc_rng_seek(r, e->key, TC_P_STEP, (uint32_t)v, (uint64_t)k);
-            s->nxt[i] = m->transition(e->mpar, &view, r);
+            tc_rng_seek(r, s->key, TC_P_STEP, (uint32_t)v, (uint64_t)k);
+            s->nxt[i] = m->transition(s->mpar, &view, r);
         }
     }
-    e->examined += ex;
-    tc_recorder *rec = e->rec;
-    for (int t = 0; t < e->threads; t++) {
-        const int64_t *c = e->tcount + (size_t)t * (size_t)e->tstride;
+    s->examined += ex;
+    tc_recorder *rec = s->rec;
+    for (int t = 0; t < s->threads; t++) {
+        const int64_t *c = s->tcount + (size_t)t * (size_t)s->tstride;
         rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 0] += c[0];
         rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 1] += c[1];
         for (int q = 0; q < pop->ncomm; q++)
@@ -419,10 +451,11 @@ static void evaluate(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
  * among the accounts it follows that were in an adopting push state at the
  * start of the step. With none (a spontaneous adoption) it, and whoever adopts
  * from it, belongs to no cascade: root -1, no row in the cascade log. */
-static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
+static void apply(tc_stepper *s, int64_t k, int64_t iv)
 {
-    const tc_population *pop = e->pop;
-    double t = fmin((double)(k + 1) * e->dt, e->horizon); /* a last step may be cut short */
+    const tc_population *pop = s->pop;
+    tc_outcome *o = s->out;
+    double t = fmin((double)(k + 1) * s->dt, s->horizon); /* a last step may be cut short */
     for (int64_t i = 0; i < s->neval; i++) {
         int32_t v = s->eval[i];
         uint8_t old = s->state[v], nw = s->nxt[i];
@@ -431,41 +464,31 @@ static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
         s->mark[v] &= (uint8_t)~M_HIT;
         if (nw == old) continue;
         if (nw >= s->ns) {
-            fprintf(stderr, "tagcascade: rule %s gave state %d of %d\n", e->model->name, nw, s->ns);
+            fprintf(stderr, "tagcascade: rule %s gave state %d of %d\n", s->model->name, nw, s->ns);
             abort();
         }
         s->state[v] = nw;
         s->sizes[old]--;
         s->sizes[nw]++;
         if (!(s->adopt >> nw & 1) || (s->adopt >> old & 1)) continue;
-        e->nreshares++;
-        tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[v], pop->comm[v], 1);
-        if (e->adopt_t[v] != INFINITY) continue; /* again: volume, not a new adopter */
-        tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[v], pop->comm[v], 1);
-        e->adopt_t[v] = t;
-        if (pv != NO_PARENT) {
-            e->parent[v] = pv;
-            e->root[v] = e->root[pv];
-            e->depth[v] = e->depth[pv] + 1;
-        } else {
-            e->parent[v] = -1;
-            e->root[v] = -1;
-            e->depth[v] = 0;
-        }
-        if (e->record_cascade && e->root[v] >= 0) { /* rows belong to a cascade */
-            if (e->nlog == e->log_cap) {
-                e->log_cap = e->log_cap ? 2 * e->log_cap : 1024;
-                e->log = tc_xrealloc(e->log, (size_t)e->log_cap * sizeof *e->log);
-            }
-            e->log[e->nlog++] = (tc_pending){.t = t, .account = v, .parent = e->parent[v],
-                                             .root = e->root[v], .depth = e->depth[v],
-                                             .kind = TC_K_RESHARE};
+        s->nreshares++;
+        tc_recorder_add(s->rec, TC_CNT_RESHARES, iv, pop->cls[v], pop->comm[v], 1);
+        if (o->adopt_t[v] != INFINITY) continue; /* again: volume, not a new adopter */
+        tc_recorder_add(s->rec, TC_CNT_ADOPTERS, iv, pop->cls[v], pop->comm[v], 1);
+        if (pv != NO_PARENT)
+            tc_outcome_adopt(o, v, t, pv, o->root[pv], o->depth[pv] + 1);
+        else
+            tc_outcome_adopt(o, v, t, -1, -1, 0);
+        if (o->root[v] >= 0) { /* rows belong to a cascade */
+            tc_adoption a = {.t = t, .account = v, .parent = o->parent[v], .root = o->root[v],
+                             .depth = o->depth[v]};
+            tc_outcome_log(o, &a, 1);
         }
     }
     /* act: keep those still in push or live states, add the newcomers (in id
      * order when the lists are long) */
     int64_t na = 0;
-    int32_t n = e->net->n;
+    int32_t n = s->net->n;
     if (dense(s, n)) {
         for (int32_t v = 0; v < n; v++) {
             if (s->keep >> s->state[v] & 1) {
@@ -493,26 +516,44 @@ static void apply(tc_engine *e, tc_stepper *s, int64_t k, int64_t iv)
     s->nact = na;
 }
 
-int tc_stepper_step(tc_engine *e)
+int tc_stepper_step(tc_stepper *s)
 {
-    tc_stepper *s = e->stepper;
-    if (e->cur >= e->nbuckets) return 0;
+    if (s->cur >= s->nbuckets) return 0;
     if (s->nact == 0) {
         /* nothing can change before the next post */
-        int64_t b = next_post(e);
-        if (b < 0 || b >= e->nbuckets) b = e->nbuckets;
-        if (b > e->cur) {
-            fill_rows(e, s, e->cur, b);
-            e->cur = b;
+        int64_t b = next_post(s);
+        if (b < 0 || b >= s->nbuckets) b = s->nbuckets;
+        if (b > s->cur) {
+            fill_rows(s, s->cur, b);
+            s->cur = b;
         }
-        if (e->cur >= e->nbuckets) return 0;
+        if (s->cur >= s->nbuckets) return 0;
     }
-    int64_t k = e->cur, iv = k / e->per_interval;
-    seed(e, s, k, iv);
-    count(e, s);
-    evaluate(e, s, k, iv);
-    apply(e, s, k, iv);
-    fill_rows(e, s, k, k + 1);
-    e->cur = k + 1;
+    int64_t k = s->cur, iv = k / s->per_interval;
+    seed(s, k, iv);
+    count(s);
+    evaluate(s, k, iv);
+    apply(s, k, iv);
+    fill_rows(s, k, k + 1);
+    s->cur = k + 1;
     return 1;
+}
+
+void tc_stepper_finish(tc_stepper *s, tc_summary *sum)
+{
+    sum->first_trending_t = NAN; /* no platform: nothing trends, nobody is removed */
+    tc_recorder_active_bots(s->rec, s->pop, s->tl, s->horizon, NULL);
+}
+
+void tc_stepper_progress(const tc_stepper *s, tc_progress *p)
+{
+    p->done = s->nbuckets ? (double)s->cur / (double)s->nbuckets : 1;
+    if (p->done > 1) p->done = 1;
+    p->t = (double)s->cur * s->dt;
+    p->reshares = s->nreshares;
+}
+
+void tc_stepper_work(const tc_stepper *s, tc_work *w)
+{
+    *w = (tc_work){.examined = s->examined};
 }

@@ -220,7 +220,9 @@ static void write_meta(writer *w, const tc_run_info *ri)
     attr_i64(w, g, "graph_self_loops_dropped", ri->net->self_loops_dropped);
     attr_i64(w, g, "graph_duplicates_dropped", ri->net->duplicates_dropped);
     attr_i64(w, g, "bots", pop->nbots);
-    attr_i64(w, g, "edges_examined", ri->engine->examined);
+    tc_work work;
+    tc_engine_work(ri->engine, &work);
+    attr_i64(w, g, "edges_examined", work.examined);
 
     const char *text = sc->text;
     ds_strings(w, g, "scenario", -1, &text);
@@ -424,7 +426,7 @@ static void write_series(writer *w, const tc_run_info *ri)
 static void write_summary(writer *w, const tc_run_info *ri)
 {
     const tc_summary *s = ri->sum;
-    const tc_engine *e = ri->engine;
+    const tc_root *roots = tc_outcome_roots(tc_engine_outcome(ri->engine), NULL);
     hid_t g = group(w, w->file, "summary");
     if (g < 0) return;
     struct {
@@ -450,7 +452,7 @@ static void write_summary(writer *w, const tc_run_info *ri)
     ds_scalar(w, g, "trending_s", H5T_NATIVE_DOUBLE, &s->trending_s);
     ds_scalar(w, g, "first_trending_t", H5T_NATIVE_DOUBLE, &s->first_trending_t);
 
-    write_roots(w, g, s->root, s->nroots, e->roots, NULL, NULL);
+    write_roots(w, g, s->root, s->nroots, roots, NULL, NULL);
     H5Gclose(g);
 }
 
@@ -460,9 +462,9 @@ static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const
 
 static void write_cascade(writer *w, const tc_run_info *ri)
 {
-    tc_pending *ev;
+    tc_adoption *ev;
     int64_t n;
-    tc_engine_cascade(ri->engine, &ev, &n);
+    tc_outcome_cascade(tc_engine_outcome(ri->engine), &ev, &n);
     size_t k = (size_t)(n ? n : 1);
     double *t = tc_xmalloc(k * sizeof *t);
     int32_t *acc = tc_xmalloc(k * sizeof *acc), *par = tc_xmalloc(k * sizeof *par);

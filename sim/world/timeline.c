@@ -5,15 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int tc_timeline_covers(const tc_tevent *x, const tc_population *pop, int32_t v)
+int tc_timeline_covers_class(const tc_tevent *x, int cls, int comm)
 {
-    if (x->naccounts) {
-        for (int j = 0; j < x->naccounts; j++)
-            if (x->accounts[j] == v) return 1;
-        return 0;
-    }
-    if (x->comm >= 0 && pop->comm[v] != x->comm) return 0;
-    int cls = pop->cls[v];
+    if (x->comm >= 0 && comm != x->comm) return 0;
     switch (x->who) {
     case TC_WHO_ALL: return 1;
     case TC_WHO_PEOPLE: return cls != TC_CLASS_BOT;
@@ -22,6 +16,16 @@ int tc_timeline_covers(const tc_tevent *x, const tc_population *pop, int32_t v)
     case TC_WHO_HUBS: return cls == TC_CLASS_HUB;
     }
     return 0;
+}
+
+int tc_timeline_covers(const tc_tevent *x, const tc_population *pop, int32_t v)
+{
+    if (x->naccounts) {
+        for (int j = 0; j < x->naccounts; j++)
+            if (x->accounts[j] == v) return 1;
+        return 0;
+    }
+    return tc_timeline_covers_class(x, pop->cls[v], pop->comm[v]);
 }
 
 int tc_timeline_build(tc_timeline *tl, const tc_scenario *sc, const tc_population *pop,

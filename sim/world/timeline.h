@@ -35,7 +35,13 @@ int tc_timeline_build(tc_timeline *tl, const tc_scenario *sc, const tc_populatio
                       tc_err *err);
 void tc_timeline_destroy(tc_timeline *tl);
 
-/* Does event x's whom (who, community, named accounts) cover account v? */
+/* Does event x's whom (who, community, named accounts) cover account v? O(named
+ * accounts). */
 int tc_timeline_covers(const tc_tevent *x, const tc_population *pop, int32_t v);
+
+/* Does event x's `who` and community cover an account of class cls (TC_CLASS_*)
+ * in community comm? The named accounts are not looked at (tc_timeline_covers
+ * does: an event that names accounts covers only those). O(1). */
+int tc_timeline_covers_class(const tc_tevent *x, int cls, int comm);
 
 #endif

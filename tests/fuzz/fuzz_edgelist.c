@@ -24,7 +24,7 @@
 #include <zlib.h>
 
 #include "base/err.h"
-#include "drive/run.h"
+#include "world/world.h"
 #include "graph/graph.h"
 #include "input/scenario.h"
 
@@ -86,7 +86,7 @@ static void same_as_igraph(const tc_scenario *sc, int rc, const tc_world *w)
     memset(&ref, 0, sizeof ref);
     int rc1 = rc == TC_OK ? TC_OK : tc_world_build_graph(&own, sc, &e1);
     const tc_world *x = rc == TC_OK ? w : &own;
-    int rc2 = tc_graph_build(&g, sc, tc_run_world_key(sc->seed), &e2);
+    int rc2 = tc_graph_build(&g, sc, tc_world_key(sc->seed), &e2);
     int have_g = rc2 == TC_OK;
     if (!rc2) rc2 = tc_net_from_edges(&ref, g.n, g.m, g.src, g.dst, &e2);
     if (rc1 != rc2 || (rc1 && strcmp(e1.msg, e2.msg))) {

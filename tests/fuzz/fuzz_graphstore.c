@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
-#include "drive/run.h"
+#include "world/world.h"
 #include "graph/graphstore.h"
 #include "input/scenario.h"
 

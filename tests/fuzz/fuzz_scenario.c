@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "drive/run.h"
+#include "world/world.h"
 #include "input/scenario.h"
 #include "input/ytree.h"
 

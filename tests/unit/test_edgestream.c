@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "drive/run.h"
+#include "world/world.h"
 #include "graph/edgestream.h"
 #include "graph/graph.h"
 #include "graph/net.h"
@@ -125,7 +125,7 @@ static int compare_paths(const char *file, int flows, double recip, int hubs, in
     tc_edges g;
     tc_net ref;
     memset(&ref, 0, sizeof ref);
-    int rc2 = tc_graph_build(&g, &sc, tc_run_world_key(sc.seed), &e2);
+    int rc2 = tc_graph_build(&g, &sc, tc_world_key(sc.seed), &e2);
     if (!rc2) rc2 = tc_net_from_edges(&ref, g.n, g.m, g.src, g.dst, &e2);
     CHECK(rc1 == rc2, "%s: streamed rc %d (%s), igraph rc %d (%s)", what, rc1, e1.msg, rc2,
           e2.msg);

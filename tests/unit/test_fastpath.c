@@ -86,29 +86,32 @@ static outcome run(const world *w, const double par[3], int fast, uint64_t key, 
                    double *adopt_t, int32_t *parent, uint8_t *exposed)
 {
     tc_recorder rec;
-    tc_engine e;
+    tc_engine *e;
     tc_summary s;
     tc_err err;
+    tc_work work;
     outcome o = {0};
+    tc_engine_opts opts = {.dt = 1.0, .horizon = 3600.0, .per_interval = 60, .threads = threads,
+                           .fast_path = fast};
     tc_recorder_init(&rec, 60, 2, 60);
-    tc_engine_init(&e, &w->net, &w->pop, &w->tl, &tc_model_ic, par, &rec, key, 1.0, 3600.0, 60,
-                   threads, 0, &err);
-    e.fast_off = !fast;
-    while (tc_engine_step(&e)) {
+    tc_engine_alloc(&e, &w->net, &w->pop, &w->tl, &tc_model_ic, par, &rec, key, &opts, &err);
+    while (tc_engine_step(e)) {
     }
-    tc_engine_finish(&e, &s);
+    tc_engine_finish(e, &s);
     o.reach = s.reach;
     o.exposed = s.exposed;
-    o.candidates = e.candidates;
+    tc_engine_work(e, &work);
+    o.candidates = work.candidates;
     for (int64_t i = 0; i < rec.T; i++)
         for (int c = 0; c < 2; c++)
             o.exposed_series += rec.by_class[((int64_t)TC_CNT_EXPOSED * rec.T + i) * 2 + c];
     size_t n = (size_t)w->net.n;
-    if (adopt_t) memcpy(adopt_t, e.adopt_t, n * sizeof *adopt_t);
-    if (parent) memcpy(parent, e.parent, n * sizeof *parent);
-    if (exposed) memcpy(exposed, e.exposed, n);
+    const tc_outcome *out = tc_engine_outcome(e);
+    if (adopt_t) memcpy(adopt_t, tc_outcome_adopt_t(out), n * sizeof *adopt_t);
+    if (parent) memcpy(parent, tc_outcome_parent(out), n * sizeof *parent);
+    if (exposed) memcpy(exposed, tc_outcome_exposed(out), n);
     tc_summary_destroy(&s);
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     return o;
 }
@@ -272,27 +275,31 @@ int main(void)
         int same = 1;
         for (int th = 1; th <= 3; th++) {
             tc_recorder rec;
-            tc_engine e;
+            tc_engine *e;
             tc_summary s;
             tc_err err;
+            tc_work work;
+            tc_engine_opts opts = {.dt = 1.0, .horizon = 3600.0, .per_interval = 60,
+                                   .threads = th, .record_cascade = 1, .fast_path = 1};
             tc_recorder_init(&rec, 60, 2, 60);
-            tc_engine_init(&e, &big.net, &big.pop, &big.tl, &tc_model_ic, bp, &rec,
-                           tc_run_key(27, 0), 1.0, 3600.0, 60, th, 1, &err);
-            while (tc_engine_step(&e)) {
+            tc_engine_alloc(&e, &big.net, &big.pop, &big.tl, &tc_model_ic, bp, &rec,
+                            tc_run_key(27, 0), &opts, &err);
+            while (tc_engine_step(e)) {
             }
-            tc_engine_finish(&e, &s);
-            tc_pending *log;
+            tc_engine_finish(e, &s);
+            const tc_outcome *out = tc_engine_outcome(e);
+            tc_adoption *log;
             int64_t nlog;
-            tc_engine_cascade(&e, &log, &nlog);
+            tc_outcome_cascade(out, &log, &nlog);
             char *text = NULL;
             size_t len = 0;
             FILE *f = open_memstream(&text, &len);
             fwrite(rec.by_class, sizeof *rec.by_class, (size_t)(TC_NCOUNTERS * rec.T * 2), f);
             fwrite(rec.by_comm, sizeof *rec.by_comm, (size_t)(TC_NCOUNTERS * rec.T * 2), f);
-            fwrite(e.adopt_t, sizeof *e.adopt_t, (size_t)nb, f);
-            fwrite(e.parent, sizeof *e.parent, (size_t)nb, f);
-            fwrite(e.depth, sizeof *e.depth, (size_t)nb, f);
-            fwrite(e.exposed, 1, (size_t)nb, f);
+            fwrite(tc_outcome_adopt_t(out), sizeof(double), (size_t)nb, f);
+            fwrite(tc_outcome_parent(out), sizeof(int32_t), (size_t)nb, f);
+            fwrite(tc_outcome_depth(out), sizeof(int32_t), (size_t)nb, f);
+            fwrite(tc_outcome_exposed(out), 1, (size_t)nb, f);
             fwrite(log, sizeof *log, (size_t)nlog, f);
             fprintf(f, "%lld %lld %lld %.17g %lld", (long long)s.reach, (long long)s.reshares,
                     (long long)s.max_breadth, s.root[0].structural_virality,
@@ -302,12 +309,13 @@ int main(void)
                 first = text, flen = len, reach = s.reach;
             } else {
                 same &= len == flen && !memcmp(text, first, len);
-                threaded += e.threaded_plays;
+                tc_engine_work(e, &work);
+                threaded += work.threaded_plays;
                 free(text);
             }
             free(log);
             tc_summary_destroy(&s);
-            tc_engine_destroy(&e);
+            tc_engine_free(e);
             tc_recorder_destroy(&rec);
         }
         printf("# big rounds: reach %lld, %lld rounds played on threads\n", (long long)reach,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "drive/run.h"
+#include "world/world.h"
 #include "tc_test.h"
 
 static char *render(const char *path, int threads)
@@ -14,7 +15,7 @@ static char *render(const char *path, int threads)
     tc_err err = {0};
     tc_scenario sc;
     tc_world w;
-    tc_engine e;
+    tc_engine *e;
     tc_recorder rec;
     tc_summary s;
     char *out = NULL;
@@ -46,9 +47,9 @@ static char *render(const char *path, int threads)
         }
         fprintf(f, "\n");
     }
-    tc_pending *ev;
+    tc_adoption *ev;
     int64_t n;
-    tc_engine_cascade(&e, &ev, &n);
+    tc_outcome_cascade(tc_engine_outcome(e), &ev, &n);
     for (int64_t i = 0; i < n; i++)
         fprintf(f, "reshare t=%.3f account=%d parent=%d root=%d depth=%d\n", ev[i].t,
                 ev[i].account, ev[i].parent, ev[i].root, ev[i].depth);
@@ -63,7 +64,7 @@ static char *render(const char *path, int threads)
                 s.root[r].structural_virality, s.root[r].t_reach[0],
                 (long long)s.root[r].bot_reshares, (long long)s.root[r].via_bot);
     tc_summary_destroy(&s);
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     tc_world_destroy(&w);
     tc_scenario_destroy(&sc);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drive/run.h"
+#include "world/world.h"
 #include "graph/edgestream.h"
 #include "graph/graph.h"
 #include "graph/graphstore.h"

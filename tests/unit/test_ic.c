@@ -56,21 +56,23 @@ static int64_t run(const world *w, double p, uint64_t key, int threads, double *
                    int32_t *parent)
 {
     tc_recorder rec;
-    tc_engine e;
+    tc_engine *e;
     tc_summary s;
     tc_err err;
     double par[3] = {p, p, 0};
+    tc_engine_opts opts = {.dt = 1.0, .horizon = 3600.0, .per_interval = 60, .threads = threads,
+                           .fast_path = 1};
     tc_recorder_init(&rec, 60, 1, 60);
-    tc_engine_init(&e, &w->net, &w->pop, &w->tl, &tc_model_ic, par, &rec, key, 1.0, 3600.0, 60,
-                   threads, 0, &err);
-    while (tc_engine_step(&e)) {
+    tc_engine_alloc(&e, &w->net, &w->pop, &w->tl, &tc_model_ic, par, &rec, key, &opts, &err);
+    while (tc_engine_step(e)) {
     }
-    tc_engine_finish(&e, &s);
+    tc_engine_finish(e, &s);
     int64_t r = s.reshares;
-    if (adopt_t) memcpy(adopt_t, e.adopt_t, (size_t)w->net.n * sizeof *adopt_t);
-    if (parent) memcpy(parent, e.parent, (size_t)w->net.n * sizeof *parent);
+    const tc_outcome *out = tc_engine_outcome(e);
+    if (adopt_t) memcpy(adopt_t, tc_outcome_adopt_t(out), (size_t)w->net.n * sizeof *adopt_t);
+    if (parent) memcpy(parent, tc_outcome_parent(out), (size_t)w->net.n * sizeof *parent);
     tc_summary_destroy(&s);
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     return r;
 }

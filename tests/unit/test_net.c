@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drive/run.h"
+#include "world/world.h"
 #include "graph/net.h"
 #include "tc_test.h"
 

@@ -24,6 +24,7 @@
 
 #include "base/rng.h"
 #include "drive/run.h"
+#include "world/world.h"
 #include "engine/engine.h"
 #include "tc_test.h"
 
@@ -116,21 +117,22 @@ static int64_t run(const world *w, const tc_model_type *m, const double *par, ui
                    int threads, double horizon, double *adopt_t, int32_t *parent)
 {
     tc_recorder rec;
-    tc_engine e;
+    tc_engine *e;
     tc_summary s;
     tc_err err;
+    tc_engine_opts opts = {.dt = 1.0, .horizon = horizon, .per_interval = 1000000000,
+                           .threads = threads, .fast_path = 1};
     tc_recorder_init(&rec, 1, 1, horizon);
-    if (tc_engine_init(&e, &w->net, &w->pop, &w->tl, m, par, &rec, key, 1.0, horizon, 1000000000,
-                       threads, 0, &err))
-        abort();
-    while (tc_engine_step(&e)) {
+    if (tc_engine_alloc(&e, &w->net, &w->pop, &w->tl, m, par, &rec, key, &opts, &err)) abort();
+    while (tc_engine_step(e)) {
     }
-    tc_engine_finish(&e, &s);
+    tc_engine_finish(e, &s);
     int64_t reach = s.reach;
-    if (adopt_t) memcpy(adopt_t, e.adopt_t, (size_t)w->net.n * sizeof *adopt_t);
-    if (parent) memcpy(parent, e.parent, (size_t)w->net.n * sizeof *parent);
+    const tc_outcome *out = tc_engine_outcome(e);
+    if (adopt_t) memcpy(adopt_t, tc_outcome_adopt_t(out), (size_t)w->net.n * sizeof *adopt_t);
+    if (parent) memcpy(parent, tc_outcome_parent(out), (size_t)w->net.n * sizeof *parent);
     tc_summary_destroy(&s);
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     return reach;
 }
@@ -401,7 +403,7 @@ static int64_t scenario_reach(const char *text)
     tc_err err = {0};
     tc_scenario sc;
     tc_world w;
-    tc_engine e;
+    tc_engine *e = NULL;
     tc_recorder rec;
     tc_summary s;
     int64_t reach = -1;
@@ -414,7 +416,7 @@ static int64_t scenario_reach(const char *text)
             reach = s.reach;
             tc_summary_destroy(&s);
         }
-        tc_engine_destroy(&e);
+        tc_engine_free(e);
         tc_recorder_destroy(&rec);
         tc_world_destroy(&w);
     }

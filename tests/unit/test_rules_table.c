@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "drive/run.h"
+#include "world/world.h"
 #include "io/modelinfo.h"
 #include "tc_test.h"
 
@@ -52,7 +53,7 @@ static char *render(const char *text, int threads, int64_t *reshares, int64_t *r
     tc_err err = {0};
     tc_scenario sc;
     tc_world w;
-    tc_engine e;
+    tc_engine *e = NULL;
     tc_recorder rec;
     tc_summary s;
     char *out = NULL;
@@ -85,9 +86,9 @@ static char *render(const char *text, int threads, int64_t *reshares, int64_t *r
             }
             fprintf(f, "\n");
         }
-        tc_pending *ev;
+        tc_adoption *ev;
         int64_t n;
-        tc_engine_cascade(&e, &ev, &n);
+        tc_outcome_cascade(tc_engine_outcome(e), &ev, &n);
         for (int64_t i = 0; i < n; i++)
             fprintf(f, "%a %d %d %d %d\n", ev[i].t, ev[i].account, ev[i].parent, ev[i].root,
                     ev[i].depth);
@@ -108,7 +109,7 @@ static char *render(const char *text, int threads, int64_t *reshares, int64_t *r
         *posts = s.posts;
         tc_summary_destroy(&s);
     }
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     tc_world_destroy(&w);
     tc_scenario_destroy(&sc);

@@ -20,7 +20,6 @@
 #include "base/rng.h"
 #include "drive/run.h"
 #include "engine/engine.h"
-#include "engine/stepper.h"
 #include "tc_test.h"
 
 extern const tc_model_type tc_model_sir, tc_model_sis, tc_model_maki_thompson,
@@ -94,24 +93,26 @@ typedef struct {
     uint8_t put_state;
 } runspec;
 
-static int64_t run(const world *w, const runspec *rs, int64_t *comp, tc_engine *keep,
+static int64_t run(const world *w, const runspec *rs, int64_t *comp, tc_engine **keep,
                    tc_recorder *keep_rec, tc_summary *keep_sum)
 {
     tc_recorder rec;
-    tc_engine e;
+    tc_engine *e;
     tc_summary s;
     tc_err err;
+    tc_engine_opts opts = {.dt = 1.0, .horizon = (double)rs->steps, .per_interval = 1,
+                           .threads = rs->threads, .record_cascade = rs->cascade, .fast_path = 1};
     tc_recorder_init(&rec, rs->steps, 1, 1.0);
-    if (tc_engine_init(&e, &w->net, &w->pop, &w->tl, rs->m, rs->par, &rec, rs->key, 1.0,
-                       (double)rs->steps, 1, rs->threads, rs->cascade, &err)) {
+    if (tc_engine_alloc(&e, &w->net, &w->pop, &w->tl, rs->m, rs->par, &rec, rs->key, &opts,
+                        &err)) {
         printf("engine: %s\n", err.msg);
         exit(1);
     }
     for (int32_t v = rs->put_from; v < rs->put_from + rs->nput; v++)
-        tc_stepper_put(&e, v, rs->put_state);
-    while (tc_engine_step(&e)) {
+        tc_engine_put(e, v, rs->put_state);
+    while (tc_engine_step(e)) {
     }
-    tc_engine_finish(&e, &s);
+    tc_engine_finish(e, &s);
     int64_t r = s.reshares;
     if (comp) memcpy(comp, rec.compartments, (size_t)(rs->steps * rs->m->nstates) * sizeof *comp);
     if (keep) {
@@ -121,9 +122,16 @@ static int64_t run(const world *w, const runspec *rs, int64_t *comp, tc_engine *
         return r;
     }
     tc_summary_destroy(&s);
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     return r;
+}
+
+static int64_t examined(const tc_engine *e)
+{
+    tc_work work;
+    tc_engine_work(e, &work);
+    return work.examined;
 }
 
 /* ------------------------------------------------------------------ registry */
@@ -193,7 +201,7 @@ static void test_chain(void)
     runspec rs = {.m = &tc_model_sir, .par = par, .key = 5, .threads = 1, .steps = 60,
                   .cascade = 1};
     int64_t comp[60 * 3];
-    tc_engine e;
+    tc_engine *e;
     tc_recorder rec;
     tc_summary s;
     run(&w, &rs, comp, &e, &rec, &s);
@@ -204,21 +212,25 @@ static void test_chain(void)
               comp[k * 3] == L + 1 - want_i - want_r;
     }
     CHECK(ok, "chain: one infected account per step");
+    const tc_outcome *out = tc_engine_outcome(e);
+    const double *adopt_t = tc_outcome_adopt_t(out);
+    const int32_t *parent = tc_outcome_parent(out), *depth = tc_outcome_depth(out);
+    const int32_t *root = tc_outcome_root(out);
     for (int v = 1; v <= L; v++)
-        ok &= e.adopt_t[v] == v && e.parent[v] == v - 1 && e.depth[v] == v && e.root[v] == 0;
+        ok &= adopt_t[v] == v && parent[v] == v - 1 && depth[v] == v && root[v] == 0;
     CHECK(ok, "chain: adoption times, parents, depths");
     CHECK(s.reshares == L && s.reach == L + 1 && s.max_depth == L && s.posts == 1,
           "chain: reshares %lld reach %lld depth %lld", (long long)s.reshares,
           (long long)s.reach, (long long)s.max_depth);
     CHECK(s.nroots == 1 && s.root[0].size == L && s.root[0].depth == L, "chain: cascade");
-    tc_pending *ev;
+    tc_adoption *ev;
     int64_t n;
-    tc_engine_cascade(&e, &ev, &n);
+    tc_outcome_cascade(out, &ev, &n);
     CHECK(n == L && ev[0].account == 1 && ev[L - 1].account == L && ev[L - 1].t == L,
           "chain: cascade log");
     free(ev);
     tc_summary_destroy(&s);
-    tc_engine_destroy(&e);
+    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     free_world(&w);
 }
@@ -422,32 +434,35 @@ static void test_threads(void)
                               {0.3, 0.5}, {0.1, 0.3}};
     for (int i = 0; i < 5; i++) {
         const tc_model_type *m = rules[i];
-        tc_engine e[3];
+        tc_engine *e[3];
         tc_recorder rec[3];
         tc_summary s[3];
-        tc_pending *ev[3];
+        tc_adoption *ev[3];
         int64_t nev[3];
         for (int t = 0; t < 3; t++) {
             runspec rs = {.m = m, .par = pars[i], .key = 4242, .threads = t + 1, .steps = STEPS,
                           .cascade = 1, .put_from = 100, .nput = m == &tc_model_seiz ? 20 : 0,
                           .put_state = 3};
             run(&w, &rs, NULL, &e[t], &rec[t], &s[t]);
-            tc_engine_cascade(&e[t], &ev[t], &nev[t]);
+            tc_outcome_cascade(tc_engine_outcome(e[t]), &ev[t], &nev[t]);
         }
         size_t T = STEPS, n = N;
+        const tc_outcome *o0 = tc_engine_outcome(e[0]);
         for (int t = 1; t < 3; t++) {
+            const tc_outcome *ot = tc_engine_outcome(e[t]);
             int same = !memcmp(rec[0].by_class, rec[t].by_class, TC_NCOUNTERS * T * 2 * 8) &&
                        !memcmp(rec[0].by_comm, rec[t].by_comm, TC_NCOUNTERS * T * 8) &&
                        !memcmp(rec[0].compartments, rec[t].compartments,
                                T * (size_t)m->nstates * 8) &&
-                       !memcmp(e[0].adopt_t, e[t].adopt_t, n * 8) &&
-                       !memcmp(e[0].parent, e[t].parent, n * 4) &&
-                       !memcmp(e[0].root, e[t].root, n * 4) &&
-                       !memcmp(e[0].depth, e[t].depth, n * 4) &&
-                       !memcmp(e[0].exposed, e[t].exposed, n) && nev[0] == nev[t] &&
+                       !memcmp(tc_outcome_adopt_t(o0), tc_outcome_adopt_t(ot), n * 8) &&
+                       !memcmp(tc_outcome_parent(o0), tc_outcome_parent(ot), n * 4) &&
+                       !memcmp(tc_outcome_root(o0), tc_outcome_root(ot), n * 4) &&
+                       !memcmp(tc_outcome_depth(o0), tc_outcome_depth(ot), n * 4) &&
+                       !memcmp(tc_outcome_exposed(o0), tc_outcome_exposed(ot), n) &&
+                       nev[0] == nev[t] &&
                        !memcmp(ev[0], ev[t], (size_t)nev[0] * sizeof *ev[0]) &&
                        s[0].reach == s[t].reach && s[0].max_breadth == s[t].max_breadth &&
-                       e[0].examined == e[t].examined;
+                       examined(e[0]) == examined(e[t]);
             CHECK(same, "%s: 1 and %d threads differ", m->name, t + 1);
         }
         /* something happened, on parallel paths: thousands of accounts reached */
@@ -459,7 +474,7 @@ static void test_threads(void)
         for (int t = 0; t < 3; t++) {
             free(ev[t]);
             tc_summary_destroy(&s[t]);
-            tc_engine_destroy(&e[t]);
+            tc_engine_free(e[t]);
             tc_recorder_destroy(&rec[t]);
         }
     }
@@ -475,7 +490,7 @@ static void test_no_posts(void)
         double par[TC_MODEL_MAXPARAMS];
         for (int j = 0; j < m->nparams; j++) par[j] = m->params[j].max;
         int64_t comp[30 * TC_STEP_MAXSTATES];
-        tc_engine e;
+        tc_engine *e;
         tc_recorder rec;
         tc_summary s;
         runspec rs = {.m = m, .par = par, .key = 1, .threads = 2, .steps = 30};
@@ -484,10 +499,10 @@ static void test_no_posts(void)
         for (int k = 0; k < 30; k++)
             for (int q = 0; q < m->nstates; q++) still &= comp[k * m->nstates + q] == (q ? 0 : 200);
         CHECK(still && s.reshares == 0 && s.posts == 0 && s.exposed == 0 && s.reach == 0 &&
-                  e.examined == 0,
+                  examined(e) == 0,
               "%s: something happened without a post", m->name);
         tc_summary_destroy(&s);
-        tc_engine_destroy(&e);
+        tc_engine_free(e);
         tc_recorder_destroy(&rec);
     }
     free_world(w);

@@ -1,0 +1,259 @@
+/* The event engine: its set-up, who may act, and a bucket played in rounds.
+ *
+ * A bucket is processed in rounds: (1) the pending events of the bucket are sorted
+ * by (account, time, kind, newest feed item first, parent, root) and played in
+ * that order: reshares already decided, feed items read in a session (limited
+ * attention, the rule deciding at read time), trend sightings, bot reposts;
+ * (2) the posts this makes, and the timeline's posts of the bucket, are
+ * delivered to every follower in parallel, each exposure deciding from its own
+ * keyed stream; (3) events that land in the same bucket start another round.
+ * Nothing depends on which thread did what, so the output is the same for any
+ * thread count.
+ *
+ * People (humans and named accounts) read in sessions when the scenario has
+ * them: an exposure at t is looked at after a log-normal latency D and read in
+ * the account's first session after t + D. Sessions are the points of a Poisson
+ * process whose rate follows the local hour; the points of each local hour are
+ * drawn from a stream keyed by (account, hour), so "the next session after x" is
+ * the same whoever asks, and only accounts with something to read cost work. */
+#include "engine/event.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "base/rng.h"
+
+/* ------------------------------------------------------------------ rule support */
+
+/* The per-account arrays an event rule asks for in `uses`: the distinct-exposure
+ * count, and the followee count (in-degree over the net and the population's
+ * added edges). O(n + m), once per engine. */
+static void rule_init(tc_event_engine *e)
+{
+    const tc_net *net = e->net;
+    const tc_population *pop = e->pop;
+    unsigned uses = e->model->engine == TC_RULE_EVENT ? e->model->uses : 0;
+    size_t n = net->n ? (size_t)net->n : 1;
+    if (uses & TC_USES_COUNT) e->nseen = tc_xcalloc(n, sizeof *e->nseen);
+    if (uses & TC_USES_DEGREE) e->followees = tc_population_followees(pop, net);
+}
+
+/* ------------------------------------------------------------------ init */
+
+tc_event_engine *tc_event_alloc(const tc_net *net, const tc_population *pop,
+                                const tc_timeline *tl, const tc_model_type *model,
+                                const double *mpar, tc_recorder *rec, uint64_t key,
+                                const tc_engine_opts *o, tc_outcome *out)
+{
+    int threads = o->threads;
+    tc_event_engine *e = tc_xcalloc(1, sizeof *e);
+    e->net = net;
+    e->pop = pop;
+    e->tl = tl;
+    e->model = model;
+    e->mpar = mpar;
+    e->rec = rec;
+    e->key = key;
+    e->threads = threads;
+    e->dt = o->dt;
+    e->horizon = o->horizon;
+    e->nbuckets = (int64_t)ceil(o->horizon / o->dt);
+    e->per_interval = o->per_interval;
+    e->fast_off = !o->fast_path;
+    e->out = out;
+
+    int32_t n = net->n;
+    e->flags = tc_xcalloc((size_t)n, 1);
+    if (pop->sessions) {
+        e->sess_t = tc_xmalloc((size_t)n * sizeof *e->sess_t);
+        for (int32_t v = 0; v < n; v++) e->sess_t[v] = -1;
+        e->sess_n = tc_xcalloc((size_t)n, sizeof *e->sess_n);
+    }
+
+    tc_platform_init(e);
+    tc_wheel_init(e);
+    /* what threads write at the same time lies on lines of their own */
+    e->tcand = tc_xcalloc_lines((size_t)threads, sizeof *e->tcand);
+    e->tstride = (2 + (int64_t)pop->ncomm + 7) / 8 * 8;
+    e->tcount = tc_xcalloc_lines((size_t)threads, (size_t)e->tstride * sizeof *e->tcount);
+    e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
+    for (int i = 0; i < threads; i++) e->rng[i] = tc_rng_alloc_own_line();
+    rule_init(e);
+    return e;
+}
+
+void tc_event_free(tc_event_engine *e)
+{
+    if (!e) return;
+    free(e->flags);
+    free(e->sess_t);
+    free(e->sess_n);
+    tc_platform_destroy(e);
+    tc_wheel_destroy(e);
+    free(e->posts);
+    free(e->aud_prefix);
+    if (e->tcand)
+        for (int i = 0; i < e->threads; i++) free(e->tcand[i].p.v);
+    free(e->tcand);
+    free(e->tcount);
+    if (e->rng)
+        for (int i = 0; i < e->threads; i++) gsl_rng_free(e->rng[i]);
+    free(e->rng);
+    free(e->nseen);
+    free(e->followees);
+    tc_fast_destroy(e);
+    tc_play_free(e);
+    free(e);
+}
+
+void tc_event_progress(const tc_event_engine *e, tc_progress *p)
+{
+    p->done = e->nbuckets ? (double)e->cur / (double)e->nbuckets : 1;
+    if (p->done > 1) p->done = 1;
+    p->t = (double)e->cur * e->dt;
+    p->reshares = e->nreshares;
+}
+
+void tc_event_work(const tc_event_engine *e, tc_work *w)
+{
+    w->examined = e->examined;
+    w->candidates = e->candidates;
+    w->threaded_plays = e->threaded_plays;
+}
+
+/* ------------------------------------------------------------------ who may act */
+
+int tc_event_silenced(const tc_event_engine *e, int32_t w, double t)
+{
+    for (int i = 0; i < e->nsilence; i++) {
+        const tc_tevent *x = &e->tl->ev[e->silence[i]];
+        if (t >= x->t && t < x->until && tc_timeline_covers(x, e->pop, w)) return 1;
+    }
+    return 0;
+}
+
+/* The rule's probability that w adopts a post by src it sees at t, having seen
+ * nexp distinct accounts (rules that count), times w's community susceptibility
+ * (people) and the dampings in force. Only the fields the rule asks for in
+ * `uses` are filled. */
+double tc_event_rule_prob(const tc_event_engine *e, int32_t src, int32_t w, double t,
+                          int32_t nexp)
+{
+    const tc_population *pop = e->pop;
+    unsigned uses = e->model->uses;
+    tc_exposure x = {.src = src, .dst = w, .src_class = pop->cls[src], .dst_class = pop->cls[w],
+                     .src_comm = pop->comm[src], .dst_comm = pop->comm[w]};
+    if (uses & TC_USES_COUNT) x.nexp = nexp;
+    if (uses & TC_USES_DEGREE) {
+        x.followees = e->followees[w];
+        x.audience = tc_population_audience(pop, e->net, src);
+    }
+    if (uses & TC_USES_THETA) x.theta = tc_rng_u01(e->key, TC_P_THETA, (uint32_t)w, 0);
+    double prob = e->model->adopt_prob(e->mpar, &x);
+    if (pop->susc && pop->cls[w] != TC_CLASS_BOT) prob *= pop->susc[pop->comm[w]];
+    for (int i = 0; i < e->ndamping; i++) {
+        const tc_tevent *d = &e->tl->ev[e->damping[i]];
+        if (t >= d->t && t < d->until && tc_timeline_covers(d, pop, w)) prob *= d->factor;
+    }
+    return prob < 1 ? prob : 1;
+}
+
+/* Does the sorted array a[0..n) hold v? O(log n). */
+static int sorted_has(const int32_t *a, int64_t n, int32_t v)
+{
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && a[lo] == v;
+}
+
+/* Is v in audience(u): the net or the population's added edges (both sorted
+ * per account)? */
+static int in_audience(const tc_event_engine *e, int32_t u, int32_t v)
+{
+    const tc_net *net = e->net;
+    const tc_population *pop = e->pop;
+    return sorted_has(net->dst + net->off[u], tc_net_degree(net, u), v) ||
+           (pop->xoff && sorted_has(pop->xdst + pop->xoff[u], pop->xoff[u + 1] - pop->xoff[u], v));
+}
+
+/* Distinct accounts w has seen counting the trending post by `author` (at
+ * least 1: w is seeing a post). */
+int32_t tc_event_seen_with_trend(const tc_event_engine *e, int32_t author, int32_t w)
+{
+    int32_t k = e->nseen[w] + !in_audience(e, author, w);
+    return k > 0 ? k : 1;
+}
+
+/* The first reading session of w strictly after t, or INFINITY if none before
+ * the horizon. Local hour H (hours since the epoch in w's time zone) holds the
+ * points of a Poisson process of rate rate[H mod 24], drawn from stream
+ * (SESSION, w, H). */
+double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
+{
+    const tc_population *pop = e->pop;
+    int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
+    int64_t H = (int64_t)floor((t + (double)off) / 3600.0);
+    for (;; H++) {
+        double start = (double)(H * 3600 - off);
+        if (start >= e->horizon) return INFINITY;
+        double lam = pop->rate[((H % 24) + 24) % 24];
+        if (lam <= 0 || start + 3600 <= t) continue;
+        tc_rng_seek(r, e->key, TC_P_SESSION, (uint32_t)w, (uint64_t)H);
+        for (double s = start;;) {
+            s += gsl_ran_exponential(r, 1.0 / lam);
+            if (s >= start + 3600) break;
+            if (s > t) return s < e->horizon ? s : INFINITY;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ a bucket */
+
+/* The next bucket holding anything (wheel, heap, timeline, trend check), or -1. */
+static int64_t next_bucket(tc_event_engine *e)
+{
+    int64_t best = -1;
+    if (e->next_event < e->tl->n) best = tc_event_bucket(e, e->tl->ev[e->next_event].t);
+    int64_t b = tc_platform_next_check(e);
+    if (b >= 0 && (best < 0 || b < best)) best = b;
+    return tc_wheel_next(e, best);
+}
+
+int tc_event_step(tc_event_engine *e)
+{
+    int64_t b = next_bucket(e);
+    if (b < 0 || b >= e->nbuckets) {
+        e->cur = e->nbuckets;
+        return 0;
+    }
+    e->cur = b;
+    tc_wheel_refill(e);
+    tc_platform_trend(e, (double)b * e->dt);
+    int64_t iv = b / e->per_interval;
+    tc_platform_fire(e, b, iv);
+    tc_pvec *s = &e->slot[b & e->mask];
+    for (;;) {
+        if (e->nposts) tc_deliver_round(e, iv);
+        if (!s->n) break;
+        /* swap the slot out: events landing in this bucket go to a fresh round */
+        tc_pvec tmp = e->cand;
+        e->cand = *s;
+        *s = tmp;
+        e->pending -= e->cand.n;
+        tc_play_bucket(e, &e->cand, iv);
+    }
+    e->cur = b + 1;
+    tc_wheel_refill(e);
+    return 1;
+}
+
+void tc_event_finish(tc_event_engine *e, tc_summary *s)
+{
+    if (e->cur >= e->nbuckets) tc_wheel_release(e);
+    tc_platform_finish(e, s);
+}
