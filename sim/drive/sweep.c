@@ -24,6 +24,7 @@
 #endif
 
 #include "base/clock.h"
+#include "base/path.h"
 #include "base/version.h"
 #include "drive/run.h"
 #include "world/world.h"
@@ -437,7 +438,9 @@ static int jindex_build(jindex *ix, const char *out, uint64_t hash, const jshape
     char *rec = tc_xmalloc(s->recsize);
     for (size_t i = 0; i < nf; i++) {
         const char *p = g.gl_pathv[i];
-        int fd = open(p, O_RDONLY);
+        /* never through a link, only a regular file of this user's */
+        int fd = tc_path_open_private(p, O_RDONLY, 0, err);
+        if (fd < 0) TC_TRY(TC_EINPUT); /* err says why */
         ix->path[ix->nfiles] = tc_xstrdup(p);
         ix->fd[ix->nfiles] = fd;
         int me = ix->nfiles++;
@@ -810,8 +813,8 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
     {
         char jp[4200];
         snprintf(jp, sizeof jp, "%s.journal.%d", o->out, ru.rank);
-        ru.jfd = open(jp, O_WRONLY | O_CREAT, 0644);
-        if (ru.jfd < 0) TC_FAIL(TC_ERUNTIME, "%s: cannot create the journal: %s", jp, strerror(errno));
+        ru.jfd = tc_path_open_private(jp, O_WRONLY | O_CREAT, 0644, err);
+        if (ru.jfd < 0) TC_TRY(TC_EINPUT); /* a link, not a file, or another user's: err says */
         off_t end = 0;
         for (int i = 0; i < ix.nfiles; i++)
             if (!strcmp(ix.path[i], jp)) end = (off_t)valid_end[i];

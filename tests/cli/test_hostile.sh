@@ -1,6 +1,7 @@
 # Hostile files and paths, each made here: what a colleague's file or another
 # user of a shared machine could do, and what the program does instead.
 #   links planted at an output's temporary name are left alone, targets unchanged;
+#   a sweep journal planted as a link is refused, its target unchanged;
 #   HDF5 external storage (a store that would read another file) is refused;
 #   a FIFO, a device or a folder given as input is refused at once, not read;
 #   an observed CSV imports in time linear in its roots (a ratio at two sizes);
@@ -41,6 +42,14 @@ sh -c 'ln -s target e.csv.tmp$$; exec "$0" export out.h5 --cascade 0 --format cs
     >out 2>err
 ncases=$((ncases + 1))
 [ "$(cat target)" = precious ] && [ -s e.csv ] || not_ok "planted link (export)" "$(cat err)"
+
+# ---------------------------------------------------------------- a planted journal
+ln -s target sw.h5.journal.0
+t sweep "$tiny" -q --resume -o sw.h5 --set 'sweep={grid: {model.p: [0.1, 0.2]}, replicates: 2}'
+expect "planted journal link" 2 "sw.h5.journal.0: is a symbolic link; refusing to follow it"
+[ "$(cat target)" = precious ] || not_ok "planted journal link" "the link's target was changed"
+[ -e sw.h5 ] && not_ok "planted journal link" "an output was written"
+rm -f sw.h5.journal.0
 
 # ---------------------------------------------------------------- external storage
 "$PY" - "$top" <<'PYEOF' || not_ok "make the hostile store" "h5py failed"
