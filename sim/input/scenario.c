@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/path.h"
 #include "input/ytree.h"
 
 /* ------------------------------------------------------------------ durations, dates */
@@ -580,10 +581,12 @@ static int load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         int k = 0;
         TC_TRY(get_str(err, g, "graph", "file", 1, buf, sizeof buf, NULL));
         sc->graph.file = resolve_path(sc->path, buf);
-        FILE *f = fopen(sc->graph.file, "rb");
+        /* a regular file: a FIFO or a device would block or never end */
+        tc_err perr;
+        FILE *f = tc_path_open_input(sc->graph.file, "graph file", &perr);
         if (!f) {
-            tc_err_set(err, TC_EINPUT, "%s:%d:%d: graph.file: cannot open '%s': %s",
-                       file->file, file->line, file->col, sc->graph.file, strerror(errno));
+            tc_err_set(err, TC_EINPUT, "%s:%d:%d: graph.file: %s", file->file, file->line,
+                       file->col, perr.msg);
             return TC_EINPUT;
         }
         fclose(f);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "base/path.h"
+
 static tc_ynode *node_new(tc_ykind kind, const char *file, const yaml_mark_t *m)
 {
     tc_ynode *n = tc_xcalloc(1, sizeof *n);
@@ -220,11 +222,11 @@ cleanup:
 int tc_ytree_read_file(const char *path, char **text, tc_err *err)
 {
     int rc = TC_OK;
-    FILE *f = fopen(path, "rb");
+    FILE *f = tc_path_open_input(path, "scenario file", err); /* not a FIFO or a device */
     char *buf = NULL;
     size_t len = 0, cap = 0;
 
-    if (!f) TC_FAIL(TC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return TC_EINPUT;
     for (;;) {
         if (cap - len < 65536) {
             cap = cap ? 2 * cap : 65536;

@@ -367,7 +367,7 @@ EOF
 mkdir sub
 cp nofile.yaml sub/nofile.yaml
 t validate sub/nofile.yaml
-expect "missing graph file" 2 "sub/nofile.yaml:5:9: graph.file: cannot open 'sub/nope.txt'"
+expect "missing graph file" 2 "sub/nofile.yaml:5:9: graph.file: sub/nope.txt: cannot open: No such file or directory"
 
 # the same file name resolves against the scenario's folder, not the current one
 printf '# follower graph\n0 1  # 0 follows 1\n1 2\n2 0\n2 2\n2 0\n' >sub/nope.txt

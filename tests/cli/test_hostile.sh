@@ -74,7 +74,8 @@ grep -q SECRET out err && not_ok "external storage refused" "another file's byte
 # ---------------------------------------------------------------- FIFOs, devices, folders
 mkfifo fifo
 printf 'graph:\n  file: fifo\n  format: edgelist\n' >fifo.yaml
-for c in "graph info fifo" "graph convert fifo g2.h5" "summary fifo" \
+for c in "graph info fifo" "graph convert fifo g2.h5" "summary fifo" "validate fifo" \
+    "validate $tiny --set graph.file=$(pwd)/fifo" "run $tiny -q -o f.h5 --set graph.file=$(pwd)/fifo" \
     "import --format csv fifo -o i.h5" "import --format twitter1516 fifo -o i.h5"; do
     # shellcheck disable=SC2086
     timeout 10 "$BIN" $c >out 2>err
