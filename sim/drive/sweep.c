@@ -232,8 +232,8 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
 {
     int rc = TC_OK;
     char *text = NULL;
-    tc_ynode *root = NULL;
-    char **all = NULL;
+    tc_ynode *root = NULL, *swept = NULL;
+    int si = -1;
     static const char *const keys[] = {"replicates", "grid", "zip", "points", "series", NULL};
 
     memset(sw, 0, sizeof *sw);
@@ -241,7 +241,7 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
     sw->R = 1;
     sw->series = 1;
     TC_TRY(tc_ytree_read_file(path, &text, err));
-    TC_TRY(tc_ytree_parse(path, text, &root, err));
+    TC_TRY(tc_ytree_parse(sw->path, text, &root, err)); /* sw->path outlives the points */
     for (int i = 0; i < nsets; i++) TC_TRY(tc_ytree_override(root, sets[i], err));
     const tc_ynode *s = tc_ytree_get(root, "sweep");
     if (s) {
@@ -282,32 +282,40 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
         sw->numeric[k] = 1;
         for (int64_t p = 0; p < sw->P; p++) sw->numeric[k] &= is_number(sw->values[k][p]);
     }
-    /* every point: the file, the command-line overrides, then the point's values */
+    /* every point: the file, the command-line overrides, then the point's values,
+     * applied to a copy of the one parsed tree */
     sw->sc = tc_xcalloc((size_t)sw->P, sizeof *sw->sc);
     sw->params_text = tc_xcalloc((size_t)sw->P, sizeof *sw->params_text);
-    all = tc_xcalloc((size_t)nsets + (size_t)sw->K + 1, sizeof *all);
+    /* the sweep section, whose lists grow with the points, is left out of the
+     * copies: the scenario keeps no more of it than its key */
+    si = tc_ytree_index(root, "sweep");
+    if (si >= 0) {
+        swept = root->items[si];
+        root->items[si] = tc_xcalloc(1, sizeof *swept);
+        *root->items[si] = (tc_ynode){.kind = TC_Y_MAP, .file = swept->file,
+                                      .line = swept->line, .col = swept->col};
+    }
     for (int64_t p = 0; p < sw->P; p++) {
-        char *pt = NULL;
-        size_t len = 0;
+        char *pt = NULL, *set = NULL;
+        size_t len = 0, cap = 0;
         FILE *f = open_memstream(&pt, &len);
+        tc_ynode *tree = tc_ytree_copy(root);
+        tc_err inner = {0};
+        rc = TC_OK;
         for (int k = 0; k < sw->K; k++) {
             size_t n = strlen(sw->keys[k]) + strlen(sw->values[k][p]) + 2;
-            all[nsets + k] = tc_xmalloc(n);
-            snprintf(all[nsets + k], n, "%s=%s", sw->keys[k], sw->values[k][p]);
-            fprintf(f, "%s%s", k ? "; " : "", all[nsets + k]);
+            if (n > cap) set = tc_xrealloc(set, cap = n);
+            snprintf(set, n, "%s=%s", sw->keys[k], sw->values[k][p]);
+            fprintf(f, "%s%s", k ? "; " : "", set);
+            if (!rc) rc = tc_ytree_override(tree, set, &inner);
         }
         fclose(f);
+        free(set);
         sw->params_text[p] = pt;
-        for (int i = 0; i < nsets; i++) all[i] = (char *)sets[i];
-        tc_err inner = {0};
-        rc = tc_scenario_load(&sw->sc[p], path, (const char *const *)all, nsets + sw->K, &inner);
-        for (int k = 0; k < sw->K; k++) free(all[nsets + k]);
-        if (!rc && p > 0) {
-            /* only point 0's copy of the file's text is written; memory then grows
-             * with the points by the resolved values alone */
-            free(sw->sc[p].text);
-            sw->sc[p].text = NULL;
-        }
+        /* only point 0 keeps the file's text, which is written once; memory then
+         * grows with the points by the resolved values alone */
+        if (!rc) rc = tc_scenario_from_tree(&sw->sc[p], path, p ? NULL : text, tree, &inner);
+        tc_ytree_free(tree);
         if (rc) {
             for (int64_t q = 0; q < p; q++) tc_scenario_destroy(&sw->sc[q]);
             free(sw->sc);
@@ -322,7 +330,10 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
     h = fnv(h, TC_VERSION, sizeof TC_VERSION);
     sw->hash = h;
 cleanup:
-    free(all);
+    if (swept) {
+        tc_ytree_free(root->items[si]);
+        root->items[si] = swept;
+    }
     free(text);
     tc_ytree_free(root);
     if (rc) tc_sweep_destroy(sw);

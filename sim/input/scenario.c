@@ -1329,6 +1329,25 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
 {
     int rc = TC_OK;
     tc_ynode *root = NULL;
+    char *name = tc_xstrdup(path); /* the tree's file name, handed to *sc below */
+
+    memset(sc, 0, sizeof *sc);
+    TC_TRY(tc_ytree_parse(name, text, &root, err));
+    for (int i = 0; i < nsets; i++) TC_TRY(tc_ytree_override(root, sets[i], err));
+    TC_TRY(tc_scenario_from_tree(sc, path, text, root, err));
+    free(sc->path);
+    sc->path = name;
+    name = NULL;
+cleanup:
+    tc_ytree_free(root);
+    free(name);
+    return rc;
+}
+
+int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
+                          const tc_ynode *root, tc_err *err)
+{
+    int rc = TC_OK;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
                                        "accounts", "model", "events", "platform", "output",
                                        "sweep", "engine", NULL};
@@ -1336,9 +1355,7 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);
     sc->seed = 1;
-    sc->text = tc_xstrdup(text);
-    TC_TRY(tc_ytree_parse(sc->path, sc->text, &root, err));
-    for (int i = 0; i < nsets; i++) TC_TRY(tc_ytree_override(root, sets[i], err));
+    sc->text = text ? tc_xstrdup(text) : NULL;
     if (root->kind != TC_Y_MAP) {
         rc = bad(err, root, "(top level)", "a mapping of keys (name, time, graph, ...)");
         goto cleanup;
@@ -1358,7 +1375,6 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
     TC_TRY(load_output(err, sc, root));
     TC_TRY(load_engine(err, sc, root));
 cleanup:
-    tc_ytree_free(root);
     if (rc) tc_scenario_destroy(sc);
     return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "base/limits.h"
+#include "input/ytree.h"
 #include "model.h"
 
 /* Where a value came from, for errors found after loading (e.g. an unknown
@@ -191,6 +192,12 @@ int tc_scenario_load(tc_scenario *sc, const char *path, const char *const *sets,
  * relative graph files. */
 int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
                       const char *const *sets, int nsets, tc_err *err);
+
+/* The same from a tree already parsed and overridden (input/ytree.h), which stays
+ * the caller's; its nodes' file names must outlive *sc. `text`, the file's text
+ * kept for the output's provenance, may be NULL. */
+int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
+                          const tc_ynode *root, tc_err *err);
 
 void tc_scenario_destroy(tc_scenario *sc);
 

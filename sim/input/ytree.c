@@ -54,6 +54,22 @@ void tc_ytree_free(tc_ynode *n)
     free(n);
 }
 
+tc_ynode *tc_ytree_copy(const tc_ynode *n)
+{
+    if (!n) return NULL;
+    tc_ynode *c = tc_xcalloc(1, sizeof *c);
+    c->kind = n->kind;
+    c->file = n->file;
+    c->line = n->line;
+    c->col = n->col;
+    c->plain = n->plain;
+    c->value = n->value ? tc_xstrdup(n->value) : NULL;
+    for (int i = 0; i < n->n; i++)
+        node_push(c, n->keys ? tc_xstrdup(n->keys[i]) : NULL, n->key_line ? n->key_line[i] : 0,
+                  n->key_col ? n->key_col[i] : 0, tc_ytree_copy(n->items[i]));
+    return c;
+}
+
 const char *tc_ytree_kind_name(tc_ykind kind)
 {
     switch (kind) {

@@ -32,6 +32,9 @@ int tc_ytree_read_file(const char *path, char **text, tc_err *err);
 
 void tc_ytree_free(tc_ynode *node);
 
+/* A deep copy of `node` (file names stay borrowed), free with tc_ytree_free. */
+tc_ynode *tc_ytree_copy(const tc_ynode *node);
+
 /* Value of `key` in mapping `map`, or NULL (also when map is NULL or not a map). */
 tc_ynode *tc_ytree_get(const tc_ynode *map, const char *key);
 

@@ -4,7 +4,8 @@
 #   a sweep journal planted as a link is refused, its target unchanged;
 #   HDF5 external storage (a store that would read another file) is refused;
 #   a FIFO, a device or a folder given as input is refused at once, not read;
-#   an observed CSV imports in time linear in its roots (a ratio at two sizes);
+#   an observed CSV imports in time linear in its roots (a ratio at two sizes),
+#   and a sweep loads its points in time linear in their number;
 #   an empty time in a CSV is a malformed line, not time 0;
 #   a short Twitter15/16 file name is read without indexing before its start;
 #   a graph over the process's own memory limit (ulimit -v) is refused with the estimate;
@@ -111,6 +112,20 @@ ncases=$((ncases + 1))
 # quadratic; 40 leaves room for a busy machine and the clock's resolution
 awk -v s="$small" -v l="$large" 'BEGIN { exit !(l <= 40 * (s > 0.02 ? s : 0.02)) }' ||
     not_ok "CSV import linear in the roots" "2e4 roots: ${small}s of CPU, 2e5 roots: ${large}s"
+# a sweep's points: each applies its values to the one parsed scenario, so ten
+# times the points is about ten times the work (a re-parse each, as the grid grows
+# with them, would be a hundred)
+for n in 1000 10000; do
+    { sed "s|file: tiny.txt|file: $top/tests/golden/tiny.txt|" "$tiny"
+      printf 'sweep:\n  grid:\n    model.p: ['
+      "$PY" -c "print(', '.join('%.6f' % (i / $n) for i in range($n)) + ']')"; } >sweep$n.yaml
+done
+small=$(cpu "$BIN" sweep sweep1000.yaml -o sw1.h5 --shard 0/1000 -q -t 1)
+large=$(cpu "$BIN" sweep sweep10000.yaml -o sw2.h5 --shard 0/10000 -q -t 1)
+ncases=$((ncases + 1))
+awk -v s="$small" -v l="$large" 'BEGIN { exit !(l <= 40 * (s > 0.05 ? s : 0.05)) }' ||
+    not_ok "sweep points linear in their number" "1e3 points: ${small}s of CPU, 1e4 points: ${large}s"
+[ -s sw2.h5 ] || not_ok "sweep points linear in their number" "no output from the 1e4-point sweep"
 printf 'time,account,parent\n0,a,\n,b,a\n5,c,a\n' >empty.csv
 t import --format csv empty.csv -o e.h5
 expect "an empty time is malformed" 0 "1 malformed lines"
