@@ -336,16 +336,18 @@ cleanup:
     return rc;
 }
 
-int tc_h5read_str(const tc_h5file *f, const char *attr_of, const char *name, char *buf,
-                  size_t n, int *found, tc_err *err)
+/* One string of at most max bytes into *out (malloc'd, NUL-terminated; NULL
+ * when missing and `found` is given). */
+static int read_text(const tc_h5file *f, const char *attr_of, const char *name, size_t max,
+                     char **out, int *found, tc_err *err)
 {
     int rc = TC_OK, is_attr = 0;
     hid_t a = -1, ft = -1, mt = -1;
-    char *vs = NULL, *fixed = NULL;
+    char *vs = NULL, *text = NULL;
     tc_h5shape s;
     char what[1100];
     value_name(what, sizeof what, attr_of, name);
-    if (n) buf[0] = '\0';
+    *out = NULL;
     TC_TRY(open_value(f, attr_of, name, &a, &is_attr, &s, found, err));
     if (a < 0) goto cleanup;
     if (s.cls != H5T_STRING || s.count != 1)
@@ -361,32 +363,51 @@ int tc_h5read_str(const tc_h5file *f, const char *attr_of, const char *name, cha
         st = is_attr ? H5Aread(a, mt, &vs) : H5Dread(a, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &vs);
         if (st < 0) TC_FAIL(TC_EINPUT, "%s: %s: cannot be read (damaged?)", f->path, what);
         len = vs ? strlen(vs) : 0;
-        if (len >= n)
+        if (len > max)
             TC_FAIL(TC_EINPUT, "%s: %s: a text of %zu bytes; expected at most %zu", f->path, what,
-                    len, n - 1);
-        memcpy(buf, vs ? vs : "", len + 1);
+                    len, max);
+        text = tc_xmalloc(len + 1);
+        memcpy(text, vs ? vs : "", len + 1);
     } else {
         if (s.size == 0 || s.size > STR_ELEM_MAX)
             TC_FAIL(TC_EINPUT, "%s: %s: a text of %zu bytes; expected at most %zu", f->path, what,
-                    s.size, n - 1);
+                    s.size, max);
         mt = H5Tcopy(ft);
-        fixed = tc_xcalloc(s.size + 1, 1);
-        st = is_attr ? H5Aread(a, mt, fixed) : H5Dread(a, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, fixed);
+        text = tc_xcalloc(s.size + 1, 1);
+        st = is_attr ? H5Aread(a, mt, text) : H5Dread(a, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, text);
         if (st < 0) TC_FAIL(TC_EINPUT, "%s: %s: cannot be read (damaged?)", f->path, what);
-        len = strnlen(fixed, s.size);
-        if (len >= n)
+        len = strnlen(text, s.size);
+        if (len > max)
             TC_FAIL(TC_EINPUT, "%s: %s: a text of %zu bytes; expected at most %zu", f->path, what,
-                    len, n - 1);
-        memcpy(buf, fixed, len);
-        buf[len] = '\0';
+                    len, max);
+        text[len] = '\0';
     }
+    *out = text;
+    text = NULL;
 cleanup:
     if (vs) H5free_memory(vs);
-    free(fixed);
+    free(text);
     if (mt >= 0) H5Tclose(mt);
     if (ft >= 0) H5Tclose(ft);
     close_value(a, is_attr);
     return rc;
+}
+
+int tc_h5read_str(const tc_h5file *f, const char *attr_of, const char *name, char *buf,
+                  size_t n, int *found, tc_err *err)
+{
+    char *text = NULL;
+    if (n) buf[0] = '\0';
+    int rc = read_text(f, attr_of, name, n ? n - 1 : 0, &text, found, err);
+    if (rc == TC_OK && text) memcpy(buf, text, strlen(text) + 1);
+    free(text);
+    return rc;
+}
+
+int tc_h5read_text(const tc_h5file *f, const char *attr_of, const char *name, size_t max,
+                   char **text, int *found, tc_err *err)
+{
+    return read_text(f, attr_of, name, max, text, found, err);
 }
 
 int tc_h5read_strings(const tc_h5file *f, const char *name, int64_t max_count, size_t maxlen,

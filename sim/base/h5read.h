@@ -84,6 +84,11 @@ int tc_h5read_num(const tc_h5file *f, const char *attr_of, const char *name, hid
 int tc_h5read_str(const tc_h5file *f, const char *attr_of, const char *name, char *buf,
                   size_t n, int *found, tc_err *err);
 
+/* The same of any length up to `max` bytes, into *text (malloc'd; NULL when
+ * missing and `found` is given). */
+int tc_h5read_text(const tc_h5file *f, const char *attr_of, const char *name, size_t max,
+                   char **text, int *found, tc_err *err);
+
 /* A 1-D string dataset of at most max_count entries of at most maxlen bytes
  * each: *strs[*n] malloc'd, free with tc_h5read_free_strings. */
 int tc_h5read_strings(const tc_h5file *f, const char *name, int64_t max_count, size_t maxlen,

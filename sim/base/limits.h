@@ -9,6 +9,11 @@
 /* Most communities a graph may have. */
 #define TC_MAX_COMMUNITIES 1024
 
+/* Most runs (points × replicates) one sweep may hold, and most output
+ * intervals one run may have. */
+#define TC_MAX_RUNS 100000000
+#define TC_MAX_INTERVALS 50000000
+
 /* Which way an edge of an imported file points: "A B" means A follows B
  * (`follows`, as most Twitter dumps), or A's posts reach B (`flows`). */
 typedef enum { TC_DIR_FOLLOWS, TC_DIR_FLOWS } tc_direction;

@@ -24,6 +24,7 @@
 #endif
 
 #include "base/clock.h"
+#include "base/mem.h"
 #include "base/path.h"
 #include "base/version.h"
 #include "drive/run.h"
@@ -31,6 +32,7 @@
 #include "input/ytree.h"
 #include "io/h5in.h"
 #include "io/h5out.h"
+#include "io/sweepfile.h"
 
 const char *const tc_sweep_metrics[] = {
     "reach",          "reach_human",       "reach_bot",      "exposed",
@@ -200,6 +202,13 @@ static int expand(tc_sweep *sw, const tc_ynode *s, tc_err *err)
         sw->P *= dims[d];
         if (sw->P > 10000000) return bad_node(err, s, "sweep", "at most 10,000,000 points");
     }
+    /* every point holds its scenario, its values and (once run) its resolved text */
+    char what[96];
+    snprintf(what, sizeof what, "the sweep's %lld points (%s:%d:%d)", (long long)sw->P, s->file,
+             s->line, s->col);
+    rc = tc_mem_check((double)sw->P * ((double)sizeof(tc_scenario) + 96.0 * sw->K + 4096), what,
+                      err);
+    if (rc) return rc;
     sw->values = tc_xcalloc((size_t)sw->K + 1, sizeof *sw->values);
     for (int k = 0; k < sw->K; k++) sw->values[k] = tc_xcalloc((size_t)sw->P, sizeof **sw->values);
     for (int64_t p = 0; p < sw->P; p++) {
@@ -275,7 +284,7 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
         sw->P = 1;
         snprintf(sw->where, sizeof sw->where, "%s", path);
     }
-    if (sw->P * sw->R > 100000000)
+    if (sw->P * sw->R > TC_MAX_RUNS)
         TC_FAIL(TC_EINPUT, "%s: sweep: %lld runs: at most 100,000,000", path, (long long)(sw->P * sw->R));
     sw->numeric = tc_xcalloc((size_t)sw->K + 1, sizeof *sw->numeric);
     for (int k = 0; k < sw->K; k++) {
@@ -498,12 +507,18 @@ typedef struct {
     char *rec;
 } jreader;
 
-static int journal_record(void *vctx, int64_t p, int64_t r, double *metrics, int64_t *series)
+static int journal_record(void *vctx, int64_t p, int64_t r, double *metrics, int64_t *series,
+                          tc_err *err)
 {
     jreader *j = vctx;
     int64_t run = p * j->s->R + r, f = j->ix->file_of[run];
     if (f < 0) return 0;
-    if (read_full(j->ix->fd[f], j->rec, j->s->recsize, (off_t)j->ix->offset_of[run])) return -1;
+    errno = 0;
+    if (read_full(j->ix->fd[f], j->rec, j->s->recsize, (off_t)j->ix->offset_of[run])) {
+        tc_err_set(err, TC_ERUNTIME, "%s: cannot read run %lld/%lld back: %s", j->ix->path[f],
+                   (long long)p, (long long)r, errno ? strerror(errno) : "cut short");
+        return -1;
+    }
     memcpy(metrics, j->rec + 24, 8 * (size_t)j->s->M);
     if (series) memcpy(series, j->rec + 24 + 8 * j->s->M, 8 * (size_t)j->s->NS);
     return 1;
@@ -965,23 +980,14 @@ cleanup:
 
 typedef struct {
     int n;
-    hid_t *f;
+    tc_h5file *f;
     int64_t P, R, M, T, C;
-    int series;
     int *owner;       /* [P*R] shard holding the run, -1 */
     double **summary; /* per shard [P*R*M] */
 } merger;
 
-static int read_i64_2d(hid_t f, const char *name, int64_t *data)
-{
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    if (d < 0) return -1;
-    herr_t st = H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
-    H5Dclose(d);
-    return st < 0 ? -1 : 0;
-}
-
-static int shard_record(void *vctx, int64_t p, int64_t r, double *metrics, int64_t *series)
+static int shard_record(void *vctx, int64_t p, int64_t r, double *metrics, int64_t *series,
+                        tc_err *err)
 {
     merger *mg = vctx;
     int64_t run = p * mg->R + r;
@@ -989,26 +995,55 @@ static int shard_record(void *vctx, int64_t p, int64_t r, double *metrics, int64
     if (s < 0) return 0;
     memcpy(metrics, mg->summary[s] + run * mg->M, 8 * (size_t)mg->M);
     if (!series) return 1;
-    int64_t T = mg->T, C = mg->C;
-    int64_t *col = tc_xmalloc((size_t)(T ? T : 1) * sizeof *col);
-    int rc = 1;
-    for (int k = 0; k < TC_NCOUNTERS && rc == 1; k++) {
-        char name[160];
-        for (int cls = 0; cls < 2; cls++) {
-            snprintf(name, sizeof name, "/runs/%lld/%lld/series/%s_%s", (long long)p, (long long)r,
-                     tc_counter_names[k], cls ? "bot" : "human");
-            if (read_i64_2d(mg->f[s], name, col)) {
-                rc = -1;
-                break;
-            }
-            for (int64_t t = 0; t < T; t++) series[((int64_t)k * T + t) * 2 + cls] = col[t];
+    return tc_sweepfile_series(&mg->f[s], p, r, mg->T, mg->C, series, err) ? -1 : 1;
+}
+
+/* Open the shards, check that they are of one sweep, read their results and
+ * note which shard holds each run. */
+static int merge_open(merger *mg, const char *const *paths, char *hash0, size_t hn,
+                      tc_err *err)
+{
+    int rc = TC_OK;
+    char kind[32], hash[256];
+    uint8_t *done = NULL;
+    mg->M = -1;
+    for (int i = 0; i < mg->n; i++) {
+        int64_t P, R;
+        hid_t id;
+        TC_TRY(tc_h5in_open(paths[i], &id, kind, sizeof kind, err));
+        mg->f[i] = (tc_h5file){.id = id, .path = paths[i]};
+        if (strcmp(kind, "sweep")) TC_FAIL(TC_EINPUT, "%s: a %s file, not a sweep shard", paths[i], kind);
+        TC_TRY(tc_sweepfile_shape(&mg->f[i], hash, sizeof hash, &P, &R, err));
+        if (i == 0) {
+            snprintf(hash0, hn, "%s", hash);
+            mg->P = P;
+            mg->R = R;
+            TC_TRY(tc_mem_check((double)(P * R) * (sizeof *mg->owner + 1), "the merge's run table", err));
+            mg->owner = tc_xmalloc((size_t)(P * R) * sizeof *mg->owner);
+            for (int64_t k = 0; k < P * R; k++) mg->owner[k] = -1;
+        } else if (strcmp(hash, hash0) || P != mg->P || R != mg->R) {
+            TC_FAIL(TC_EINPUT, "%s: belongs to another sweep than %s (sweep_hash %s, not %s)",
+                    paths[i], paths[0], hash, hash0);
         }
-        snprintf(name, sizeof name, "/runs/%lld/%lld/series/%s_by_community", (long long)p,
-                 (long long)r, tc_counter_names[k]);
-        if (rc == 1 && C && read_i64_2d(mg->f[s], name, series + (int64_t)TC_NCOUNTERS * T * 2 + (int64_t)k * T * C))
-            rc = -1;
+        /* every shard has the first one's metrics: M is fixed by the first */
+        TC_TRY(tc_sweepfile_results(&mg->f[i], P, R, &mg->M, &mg->summary[i], &done, err));
+        for (int64_t k = 0; k < P * R; k++)
+            if (done[k] && mg->owner[k] < 0) mg->owner[k] = i;
+        free(done);
+        done = NULL;
     }
-    free(col);
+    int64_t missing = 0, first_missing = -1;
+    for (int64_t k = 0; k < mg->P * mg->R; k++)
+        if (mg->owner[k] < 0) {
+            if (first_missing < 0) first_missing = k;
+            missing++;
+        }
+    if (missing)
+        TC_FAIL(TC_EINPUT, "merge: %lld runs are in no shard (the first: point %lld, replicate "
+                "%lld); give every shard of the sweep", (long long)missing,
+                (long long)(first_missing / mg->R), (long long)(first_missing % mg->R));
+cleanup:
+    free(done);
     return rc;
 }
 
@@ -1017,171 +1052,43 @@ int tc_sweep_merge(const char *const *paths, int n, const char *out, const char 
 {
     int rc = TC_OK;
     merger mg;
-    char kind[32], hash0[256] = "", buf[256];
-    char **keys = NULL, **ptext = NULL, **resolved = NULL, **metrics = NULL, **comm = NULL;
-    char ***values = NULL;
-    int *numeric = NULL;
-    int64_t nkeys = 0, np = 0, nres = 0, nmet = 0, ncomm = 0;
-    uint64_t *run_key = NULL;
-    char name[256] = "", start[64] = "", model[64] = "", *scen = NULL, *base = NULL;
-    char (*comm_names)[TC_NAME_MAX] = NULL;
-    int64_t seed = 0, offset = 0, threads = 0;
-    double dt = 0, interval = 0, duration = 0, wall = 0;
+    char hash0[256] = "";
+    tc_sweep_back b;
+    memset(&b, 0, sizeof b);
     memset(&mg, 0, sizeof mg);
-    mg.n = n;
-    mg.f = tc_xmalloc((size_t)n * sizeof *mg.f);
-    for (int i = 0; i < n; i++) mg.f[i] = -1;
-    mg.summary = tc_xcalloc((size_t)n, sizeof *mg.summary);
-    uint8_t *done = NULL;
 
     if (n < 1) TC_FAIL(TC_EINPUT, "merge: no shard files given");
+    mg.n = n;
+    mg.f = tc_xcalloc((size_t)n, sizeof *mg.f);
+    for (int i = 0; i < n; i++) mg.f[i].id = -1;
+    mg.summary = tc_xcalloc((size_t)n, sizeof *mg.summary);
     TC_TRY(tc_h5out_check_dest(out, err));
-    for (int i = 0; i < n; i++) {
-        int64_t P, R;
-        TC_TRY(tc_h5in_open(paths[i], &mg.f[i], kind, sizeof kind, err));
-        if (strcmp(kind, "sweep")) TC_FAIL(TC_EINPUT, "%s: a %s file, not a sweep shard", paths[i], kind);
-        TC_TRY(tc_h5in_str(mg.f[i], "/meta", "sweep_hash", buf, sizeof buf, err));
-        TC_TRY(tc_h5in_i64(mg.f[i], "/meta", "points", &P, err));
-        TC_TRY(tc_h5in_i64(mg.f[i], "/meta", "replicates", &R, err));
-        if (i == 0) {
-            snprintf(hash0, sizeof hash0, "%s", buf);
-            mg.P = P;
-            mg.R = R;
-            mg.owner = tc_xmalloc((size_t)(P * R + 1) * sizeof *mg.owner);
-            for (int64_t k = 0; k < P * R; k++) mg.owner[k] = -1;
-        } else if (strcmp(buf, hash0) || P != mg.P || R != mg.R) {
-            TC_FAIL(TC_EINPUT, "%s: belongs to another sweep than %s (sweep_hash %s, not %s)",
-                    paths[i], paths[0], buf, hash0);
-        }
-        hid_t d = H5Dopen2(mg.f[i], "/sweep/summary", H5P_DEFAULT);
-        if (d < 0) TC_FAIL(TC_EINPUT, "%s: no /sweep/summary", paths[i]);
-        hid_t sp = H5Dget_space(d);
-        hsize_t dims[3] = {0, 0, 0};
-        H5Sget_simple_extent_dims(sp, dims, NULL);
-        H5Sclose(sp);
-        mg.M = (int64_t)dims[2];
-        mg.summary[i] = tc_xmalloc((size_t)(P * R * mg.M + 1) * sizeof(double));
-        herr_t st = P > 0 && R > 0 ? H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, mg.summary[i]) : 0;
-        H5Dclose(d);
-        if (st < 0) TC_FAIL(TC_EINPUT, "%s: unreadable /sweep/summary", paths[i]);
-        done = tc_xrealloc(done, (size_t)(P * R + 1));
-        d = H5Dopen2(mg.f[i], "/sweep/done", H5P_DEFAULT);
-        st = d >= 0 && P > 0 && R > 0 ? H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) : 0;
-        if (d >= 0) H5Dclose(d);
-        if (d < 0 || st < 0) TC_FAIL(TC_EINPUT, "%s: unreadable /sweep/done", paths[i]);
-        for (int64_t k = 0; k < P * R; k++)
-            if (done[k] && mg.owner[k] < 0) mg.owner[k] = i;
-    }
-    int64_t missing = 0, first_missing = -1;
-    for (int64_t k = 0; k < mg.P * mg.R; k++)
-        if (mg.owner[k] < 0) {
-            if (first_missing < 0) first_missing = k;
-            missing++;
-        }
-    if (missing)
-        TC_FAIL(TC_EINPUT, "merge: %lld runs are in no shard (the first: point %lld, replicate "
-                "%lld); give every shard of the sweep", (long long)missing,
-                (long long)(first_missing / mg.R), (long long)(first_missing % mg.R));
-
+    TC_TRY(merge_open(&mg, paths, hash0, sizeof hash0, err));
     /* the sweep's description, from the first shard */
-    hid_t f0 = mg.f[0];
-    TC_TRY(tc_h5in_str(f0, "/meta", "name", name, sizeof name, err));
-    TC_TRY(tc_h5in_str(f0, "/meta", "start", start, sizeof start, err));
-    TC_TRY(tc_h5in_str(f0, "/meta", "model", model, sizeof model, err));
-    TC_TRY(tc_h5in_i64(f0, "/meta", "seed", &seed, err));
-    TC_TRY(tc_h5in_i64(f0, "/meta", "utc_offset_s", &offset, err));
-    TC_TRY(tc_h5in_i64(f0, "/meta", "threads", &threads, err));
-    TC_TRY(tc_h5in_f64(f0, "/meta", "dt_s", &dt, err));
-    TC_TRY(tc_h5in_f64(f0, "/meta", "interval_s", &interval, err));
-    TC_TRY(tc_h5in_f64(f0, "/meta", "duration_s", &duration, err));
+    TC_TRY(tc_sweepfile_read(&mg.f[0], mg.P, mg.R, hash0, &b, err));
+    if (b.nmetrics != mg.M)
+        TC_FAIL(TC_EINPUT, "%s: /sweep/metrics and /sweep/summary disagree", paths[0]);
+    b.d.command = command;
+    b.d.ranks = n;
     for (int i = 0; i < n; i++) {
         double w;
-        TC_TRY(tc_h5in_f64(mg.f[i], "/meta", "wall_time_s", &w, err));
-        wall += w;
+        TC_TRY(tc_h5read_num(&mg.f[i], "/meta", "wall_time_s", H5T_NATIVE_DOUBLE, &w, NULL, err));
+        b.d.wall_s += w;
     }
-    scen = tc_xmalloc(1 << 20);
-    base = tc_xmalloc(1 << 20);
-    TC_TRY(tc_h5in_str(f0, NULL, "/meta/scenario", scen, 1 << 20, err));
-    TC_TRY(tc_h5in_str(f0, NULL, "/meta/resolved", base, 1 << 20, err));
-    TC_TRY(tc_h5in_strings(f0, "/meta/communities", &comm, &ncomm, err));
-    TC_TRY(tc_h5in_strings(f0, "/sweep/keys", &keys, &nkeys, err));
-    TC_TRY(tc_h5in_strings(f0, "/sweep/params_text", &ptext, &np, err));
-    TC_TRY(tc_h5in_strings(f0, "/sweep/resolved", &resolved, &nres, err));
-    TC_TRY(tc_h5in_strings(f0, "/sweep/metrics", &metrics, &nmet, err));
-    values = tc_xcalloc((size_t)nkeys + 1, sizeof *values);
-    numeric = tc_xcalloc((size_t)nkeys + 1, sizeof *numeric);
-    for (int64_t k = 0; k < nkeys; k++) {
-        char path[300];
-        snprintf(path, sizeof path, "/sweep/params/%s", keys[k]);
-        hid_t d = H5Dopen2(f0, path, H5P_DEFAULT);
-        if (d < 0) TC_FAIL(TC_EINPUT, "%s: missing %s", paths[0], path);
-        hid_t t = H5Dget_type(d);
-        numeric[k] = H5Tget_class(t) == H5T_FLOAT;
-        H5Tclose(t);
-        H5Dclose(d);
-        if (numeric[k]) {
-            double *v;
-            int64_t nv;
-            TC_TRY(tc_h5in_array(f0, path, H5T_NATIVE_DOUBLE, (void **)&v, &nv, err));
-            values[k] = tc_xcalloc((size_t)mg.P + 1, sizeof **values);
-            for (int64_t p = 0; p < mg.P; p++) {
-                char num[40];
-                snprintf(num, sizeof num, "%.17g", v[p]);
-                values[k][p] = tc_xstrdup(num);
-            }
-            free(v);
-        } else {
-            int64_t nv;
-            TC_TRY(tc_h5in_strings(f0, path, &values[k], &nv, err));
-        }
-    }
-    {
-        /* run_key is [P, R]: read as a flat array */
-        hid_t d = H5Dopen2(f0, "/sweep/run_key", H5P_DEFAULT);
-        run_key = tc_xmalloc((size_t)(mg.P * mg.R + 1) * sizeof *run_key);
-        herr_t st = d >= 0 ? H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, run_key) : -1;
-        if (d >= 0) H5Dclose(d);
-        if (st < 0) TC_FAIL(TC_EINPUT, "%s: unreadable /sweep/run_key", paths[0]);
-    }
-    mg.series = tc_h5in_exists(f0, "/runs");
-    mg.C = ncomm;
-    mg.T = (int64_t)llround(ceil(duration / interval - 1e-9));
-    comm_names = tc_xcalloc((size_t)ncomm + 1, sizeof *comm_names);
-    for (int64_t c = 0; c < ncomm; c++) snprintf(comm_names[c], TC_NAME_MAX, "%s", comm[c]);
-    tc_sweep_file d = {
-        .name = name, .scenario_text = scen, .resolved_base = base, .start_iso = start,
-        .model = model, .command = command, .seed = (uint64_t)seed,
-        .sweep_hash = strtoull(hash0, NULL, 16), .utc_offset_s = (int)offset,
-        .threads = (int)threads, .ranks = n, .dt_s = dt, .interval_s = interval,
-        .duration_s = duration, .wall_s = wall, .P = mg.P, .R = mg.R, .T = mg.T,
-        .C = (int)ncomm, .comm_names = (const char(*)[TC_NAME_MAX])comm_names,
-        .series = mg.series, .K = (int)nkeys, .keys = keys, .values = values,
-        .numeric = numeric, .params_text = ptext, .resolved = resolved, .M = (int)nmet,
-        .metrics = (const char *const *)metrics, .run_key = run_key};
-    if (nmet != mg.M) TC_FAIL(TC_EINPUT, "%s: /sweep/metrics and /sweep/summary disagree", paths[0]);
-    rc = tc_h5out_write_sweep(out, &d, shard_record, &mg, err);
+    mg.T = b.d.T;
+    mg.C = b.d.C;
+    if (b.d.series)
+        TC_TRY(tc_mem_check((double)TC_NCOUNTERS * (double)mg.T * (2.0 + mg.C) * 16,
+                            "a run's series", err));
+    rc = tc_h5out_write_sweep(out, &b.d, shard_record, &mg, err);
 cleanup:
-    for (int i = 0; i < n; i++) {
-        if (mg.f[i] >= 0) H5Fclose(mg.f[i]);
+    for (int i = 0; i < mg.n; i++) {
+        if (mg.f[i].id >= 0) H5Fclose(mg.f[i].id);
         free(mg.summary[i]);
     }
     free(mg.f);
     free(mg.summary);
     free(mg.owner);
-    free(done);
-    if (values)
-        for (int64_t k = 0; k < nkeys; k++)
-            if (values[k]) tc_h5in_free_strings(values[k], mg.P);
-    free(values);
-    free(numeric);
-    if (keys) tc_h5in_free_strings(keys, nkeys);
-    if (ptext) tc_h5in_free_strings(ptext, np);
-    if (resolved) tc_h5in_free_strings(resolved, nres);
-    if (metrics) tc_h5in_free_strings(metrics, nmet);
-    if (comm) tc_h5in_free_strings(comm, ncomm);
-    free(comm_names);
-    free(run_key);
-    free(scen);
-    free(base);
+    tc_sweepfile_release(&b);
     return rc;
 }

@@ -650,6 +650,7 @@ typedef struct {
     tc_sweep_record_fn get;
     void *ctx;
     int rc;
+    tc_err *err; /* the record function's failure */
 } sweep_ctx;
 
 static void sweep_body(writer *w, const void *vctx)
@@ -721,9 +722,9 @@ static void sweep_body(writer *w, const void *vctx)
             hid_t pgp = -1;
             for (int64_t r = 0; r < R; r++) {
                 double *m = summary + (p * R + r) * M;
-                int got = sc->get(sc->ctx, p, r, m, d->series ? series : NULL);
+                int got = sc->get(sc->ctx, p, r, m, d->series ? series : NULL, sc->err);
                 if (got < 0) {
-                    ((sweep_ctx *)sc)->rc = TC_ERUNTIME;
+                    ((sweep_ctx *)sc)->rc = sc->err->code ? sc->err->code : TC_ERUNTIME;
                     break;
                 }
                 done[p * R + r] = (uint8_t)got;
@@ -772,6 +773,10 @@ static void sweep_body(writer *w, const void *vctx)
 int tc_h5out_write_sweep(const char *path, const tc_sweep_file *d, tc_sweep_record_fn get,
                          void *ctx, tc_err *err)
 {
-    sweep_ctx sc = {d, get, ctx, TC_OK};
-    return write_atomically(path, "sweep", sweep_body, &sc, err);
+    tc_err rerr = {0}, werr = {0};
+    sweep_ctx sc = {d, get, ctx, TC_OK, &rerr};
+    int rc = write_atomically(path, "sweep", sweep_body, &sc, &werr);
+    if (sc.rc) *err = rerr; /* why a run could not be had, not "writing failed" */
+    else if (rc) *err = werr;
+    return sc.rc ? sc.rc : rc;
 }

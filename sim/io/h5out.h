@@ -62,9 +62,10 @@ typedef struct tc_sweep_file {
 /* One run's results, asked for in (point, replicate) order: fill metrics[M] and,
  * when series is not NULL, the series in the recorder's layout (by_class
  * [4][T][2] then by_comm [4][T][C]). Returns 1 if the run is done, 0 if not (its
- * metrics become NaN), -1 on failure. */
+ * metrics become NaN), -1 on failure with `err` filled in (the writer then
+ * fails with that message and code, and writes nothing). */
 typedef int (*tc_sweep_record_fn)(void *ctx, int64_t p, int64_t r, double *metrics,
-                                  int64_t *series);
+                                  int64_t *series, tc_err *err);
 
 int tc_h5out_write_sweep(const char *path, const tc_sweep_file *d, tc_sweep_record_fn get,
                          void *ctx, tc_err *err);

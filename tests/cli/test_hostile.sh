@@ -8,11 +8,15 @@
 #   and a sweep loads its points in time linear in their number;
 #   an empty time in a CSV is a malformed line, not time 0;
 #   a short Twitter15/16 file name is read without indexing before its start;
-#   a graph over the process's own memory limit (ulimit -v) is refused with the estimate;
+#   a graph, or a sweep's grid, over the process's own memory limit (ulimit -v) is
+#   refused with the estimate;
 #   a small gzip edge list of one edge repeated 2^25 times is read in little memory;
 #   crafted run files (an attribute made an array, a text too long, short columns,
 #   external storage) are refused naming the object, and a changed byte in a sealed
 #   file is refused by its seal (test_asan runs this with the sanitizers);
+#   crafted sweep shards (an over-sized summary or done table, 10^12 points, a short
+#   parameter column or series) are refused by merge, and a scenario of over 1 MiB
+#   is merged whole;
 #   an output that is one of the inputs is refused and the input left as it was;
 #   numbers that would wrap or be clamped are refused with the option named;
 #   SIGTERM (timeout -s TERM) stops import, graph generate and run with exit 1,
@@ -142,6 +146,12 @@ if [ -z "${TC_SANITIZED:-}" ]; then
 rc=$?
 expect "ulimit -v" 2 "GB are available (ulimit -v)" "need about"
 [ -e big.h5 ] && not_ok "ulimit -v" "an output was written"
+# a grid of 3000 x 3000 = 9e6 points from a short line: refused before it is expanded
+v=$("$PY" -c "print('[' + ', '.join(str(i / 4000) for i in range(3000)) + ']')")
+(ulimit -v 1500000 && exec "$BIN" sweep "$tiny" -q -o grid.h5 --set "sweep={grid: {model.p: $v, model.p_bot: $v}}") >out 2>err
+rc=$?
+expect "a grid of 9e6 points under ulimit -v" 2 "the sweep's 9000000 points" "GB are available (ulimit -v)"
+[ -e grid.h5 ] && not_ok "a grid of 9e6 points under ulimit -v" "an output was written"
 fi
 
 # ---------------------------------------------------------------- a gzip bomb of repeats
@@ -210,6 +220,59 @@ crafted "external storage (summary)" c_ext.h5 "external storage" summary
 crafted "a changed byte in a sealed file" c_flip.h5 "damaged file: its checksum" summary
 t summary c_plain.h5
 expect "an unsealed file made by another program" 0
+
+# ---------------------------------------------------------------- crafted sweep shards
+# two shards of one sweep, a scenario of over 1 MiB (a long comment), then shards
+# with a table over-sized, a count of points no table has, short columns
+{ sed "s|file: tiny.txt|file: $top/tests/golden/tiny.txt|" "$tiny"
+  "$PY" -c "print('# ' + 'x' * 1200000)"
+  printf 'sweep: {grid: {model.p: [0.1, 0.2, 0.3]}, replicates: 2}\n'; } >big.yaml
+for i in 0 1; do t sweep big.yaml -q -o sh$i.h5 --shard $i/2; done
+t merge sh0.h5 sh1.h5 -o merged.h5
+expect "a shard's scenario of over 1 MiB" 0
+"$PY" - <<'PYEOF' || not_ok "the merged scenario whole" "/meta/scenario differs from big.yaml"
+import h5py
+with h5py.File("merged.h5", "r") as f:
+    text = f["meta/scenario"][()]
+    text = text.decode() if isinstance(text, bytes) else text
+assert text == open("big.yaml").read(), len(text)
+PYEOF
+"$PY" - <<'PYEOF' || not_ok "make crafted shards" "h5py failed"
+import h5py, numpy as np
+def unsealed(name):
+    with h5py.File("sh1.h5", "r") as src, h5py.File(name, "w") as dst:
+        for k, v in src.attrs.items():
+            dst.attrs[k] = v
+        for k in src:
+            src.copy(k, dst)
+    return h5py.File(name, "r+")
+def replace(f, name, data):
+    del f[name]
+    f[name] = data
+with unsealed("s_summary.h5") as f:
+    replace(f, "sweep/summary", np.zeros((30, 2, f["sweep/summary"].shape[2])))
+with unsealed("s_done.h5") as f:
+    replace(f, "sweep/done", np.ones((3, 200), dtype=np.uint8))
+with unsealed("s_points.h5") as f:
+    f["meta"].attrs["points"] = np.int64(10**12)
+with unsealed("s_params.h5") as f:
+    replace(f, "sweep/params/model.p", np.array([0.1]))
+with unsealed("s_series.h5") as f:
+    run = "runs/" + next(iter(f["runs"])) 
+    run += "/" + next(iter(f[run])) + "/series/posts_human"
+    replace(f, run, np.zeros(2, dtype=np.int64))
+PYEOF
+crafted_shard() { # CASE SHARD NEEDLE: merge SHARD sh0.h5 exits 2 with NEEDLE, no output
+    rm -f m2.h5
+    t merge "$2" sh0.h5 -o m2.h5
+    expect "$1" 2 "$2" "$3"
+    [ -e m2.h5 ] && not_ok "$1" "an output was written"
+}
+crafted_shard "an over-sized /sweep/summary (merge)" s_summary.h5 "/sweep/summary: dimension 1 has 30 entries; expected 3"
+crafted_shard "an over-sized /sweep/done (merge)" s_done.h5 "/sweep/done: dimension 2 has 200 entries; expected 2"
+crafted_shard "10^12 points (merge)" s_points.h5 "a sweep holds 1 to 100000000 runs"
+crafted_shard "a short parameter column (merge)" s_params.h5 "/sweep/params/model.p"
+crafted_shard "a short series (merge)" s_series.h5 "series/posts_human"
 
 # ---------------------------------------------------------------- output = input
 cp "$top/tests/golden/tiny.txt" g.txt
