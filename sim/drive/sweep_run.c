@@ -1,0 +1,466 @@
+/* Running a sweep: the runs of this process (threads, MPI ranks or a Slurm
+ * shard) over shared read-only graphs, each finished run to the journal
+ * (drive/journal.h), and the sweep file written from the journals at the end. */
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef TC_MPI
+#include <mpi.h>
+#endif
+
+#include "base/clock.h"
+#include "drive/journal.h"
+#include "drive/run.h"
+#include "drive/sweep.h"
+#include "io/h5out.h"
+#include "world/world.h"
+
+const char *const tc_sweep_metrics[] = {
+    "reach",          "reach_human",       "reach_bot",      "exposed",
+    "exposed_human",  "exposed_bot",       "posts",          "reshares",
+    "reshares_human", "reshares_bot",      "volume",         "peak_volume",
+    "peak_t",         "bot_share_volume",  "bot_share_accounts", "max_depth",
+    "max_breadth",    "cascades",          "largest_size",   "largest_structural_virality",
+    "mean_structural_virality",            "edges_examined"};
+const int tc_sweep_nmetrics = (int)(sizeof tc_sweep_metrics / sizeof tc_sweep_metrics[0]);
+
+static void metrics_of(const tc_summary *s, int64_t examined, double *m)
+{
+    double v[] = {(double)s->reach,          (double)s->reach_human,   (double)s->reach_bot,
+                  (double)s->exposed,        (double)s->exposed_human, (double)s->exposed_bot,
+                  (double)s->posts,          (double)s->reshares,      (double)s->reshares_human,
+                  (double)s->reshares_bot,   (double)s->volume,        (double)s->peak_volume,
+                  s->peak_t,                 s->bot_share_volume,      s->bot_share_accounts,
+                  (double)s->max_depth,      (double)s->max_breadth,   (double)s->cascades,
+                  (double)s->largest_size,   s->largest_sv,            s->mean_sv,
+                  (double)examined};
+    memcpy(m, v, sizeof v);
+}
+
+typedef struct {
+    int built, remaining;
+    tc_population pop;
+    tc_timeline tl;
+} people;
+
+typedef struct {
+    const tc_sweep *sw;
+    const tc_sweep_opts *o;
+    tc_jshape s;
+    int jfd;                  /* this process's journal */
+    int64_t *todo;            /* run indices still to do, ordered by graph group */
+    int64_t ntodo;
+    int64_t finished;
+    double t0;
+    int rank, nranks;
+    int failed;
+    tc_err ferr;
+} runner;
+
+static int stop_progress(void *ctx, const tc_engine *e)
+{
+    (void)e;
+    const volatile sig_atomic_t *stop = ctx;
+    return stop && *stop;
+}
+
+static uint64_t run_key_of(const tc_sweep *sw, int64_t p, int64_t r)
+{
+    return tc_run_key_at(sw->sc[p].seed, p, r);
+}
+
+/* The next run index for this process, or -1: a counter shared by all threads
+ * (and, with MPI, by all ranks through a one-sided fetch-and-add on rank 0). */
+typedef struct {
+    int64_t next;
+#ifdef TC_MPI
+    MPI_Win win;
+    int64_t *base;
+#endif
+} counter;
+
+static int64_t counter_take(counter *c, runner *ru)
+{
+    int64_t k;
+#ifdef TC_MPI
+    if (ru->nranks > 1) {
+        int64_t one = 1;
+#pragma omp critical(tc_mpi)
+        {
+            MPI_Fetch_and_op(&one, &k, MPI_INT64_T, 0, 0, MPI_SUM, c->win);
+            MPI_Win_flush(0, c->win);
+        }
+        return k;
+    }
+#endif
+    (void)ru;
+#pragma omp atomic capture
+    k = c->next++;
+    return k;
+}
+
+/* Runs todo[lo..hi) (one graph group) on this process's threads. */
+static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, int64_t hi,
+                      counter *ctr)
+{
+    const tc_sweep *sw = ru->sw;
+    omp_lock_t lock;
+    omp_init_lock(&lock);
+#pragma omp parallel num_threads(ru->o->threads)
+    {
+        for (;;) {
+            if (ru->failed || (ru->o->stop && *ru->o->stop)) break;
+            int64_t k = lo + counter_take(ctr, ru);
+            if (k >= hi) break;
+            int64_t run = ru->todo[k], p = run / sw->R, r = run % sw->R;
+            tc_err err = {0};
+            int rc = TC_OK;
+            /* the point's population and timeline: built by the first thread that
+             * needs them, freed by the last that used them */
+            omp_set_lock(&lock);
+            if (!ppl[p].built) {
+                rc = tc_world_build_people(gw, &sw->sc[p], &ppl[p].pop, &ppl[p].tl, &err);
+                ppl[p].built = rc == TC_OK;
+            }
+            omp_unset_lock(&lock);
+            if (rc) {
+#pragma omp critical(tc_journal)
+                if (!ru->failed) {
+                    ru->failed = rc;
+                    ru->ferr = err;
+                }
+                break;
+            }
+            tc_world w = *gw; /* shallow: the shared graph, this point's people */
+            w.pop = ppl[p].pop;
+            w.tl = ppl[p].tl;
+            tc_engine *e = NULL;
+            tc_recorder rec;
+            tc_summary sum;
+            memset(&rec, 0, sizeof rec);
+            memset(&sum, 0, sizeof sum);
+            rc = tc_run_simulate(&w, &sw->sc[p], run_key_of(sw, p, r), 1, &e, &rec, &sum,
+                                 stop_progress, (void *)ru->o->stop, &err);
+            if (rc == TC_OK) {
+                double m[64];
+                tc_work work;
+                tc_engine_work(e, &work);
+                metrics_of(&sum, work.examined, m);
+#pragma omp critical(tc_journal)
+                {
+                    if (tc_journal_append(ru->jfd, &ru->s, p, r, m, &rec) != TC_OK && !ru->failed) {
+                        ru->failed = TC_ERUNTIME;
+                        tc_err_set(&ru->ferr, TC_ERUNTIME, "%s: cannot append to the journal "
+                                   "(disk full?)", ru->o->out);
+                    }
+                    ru->finished++;
+                    if (!ru->o->quiet && isatty(2) && ru->rank == 0)
+                        fprintf(stderr, "\r  %lld runs done (%.0f s)", (long long)ru->finished,
+                                tc_clock_now() - ru->t0);
+                }
+            }
+            tc_summary_destroy(&sum);
+            tc_engine_free(e);
+            tc_recorder_destroy(&rec);
+            omp_set_lock(&lock);
+            if (--ppl[p].remaining == 0 && ppl[p].built) {
+                tc_timeline_destroy(&ppl[p].tl);
+                tc_population_destroy(&ppl[p].pop);
+                ppl[p].built = 0;
+            }
+            omp_unset_lock(&lock);
+            if (rc && rc != TC_ERUNTIME) {
+#pragma omp critical(tc_journal)
+                if (!ru->failed) {
+                    ru->failed = rc;
+                    ru->ferr = err;
+                }
+            }
+        }
+    }
+    omp_destroy_lock(&lock);
+}
+
+typedef struct {
+    uint64_t sig;
+    int64_t run;
+} sig_run;
+
+static int cmp_sig_run(const void *a, const void *b)
+{
+    const sig_run *x = a, *y = b;
+    if (x->sig != y->sig) return x->sig < y->sig ? -1 : 1;
+    return (x->run > y->run) - (x->run < y->run);
+}
+
+static void sweep_file_desc(tc_sweep_file *d, const tc_sweep *sw, const tc_world *gw,
+                            const tc_jshape *s, char **resolved, uint64_t *keys, const char *command,
+                            int threads, int ranks, double wall, char *base_resolved)
+{
+    const tc_scenario *sc = &sw->sc[0];
+    memset(d, 0, sizeof *d);
+    d->name = sc->name;
+    d->scenario_text = sc->text;
+    d->resolved_base = base_resolved;
+    d->start_iso = sc->time.start_iso;
+    d->model = sc->model->name;
+    d->command = command;
+    d->seed = sc->seed;
+    d->sweep_hash = sw->hash;
+    d->utc_offset_s = sc->time.utc_offset_s;
+    d->threads = threads;
+    d->ranks = ranks;
+    d->dt_s = sc->time.dt_ms / 1000.0;
+    d->interval_s = sc->time.interval_ms / 1000.0;
+    d->duration_s = sc->time.duration_ms / 1000.0;
+    d->wall_s = wall;
+    d->P = s->P;
+    d->R = s->R;
+    d->T = s->T;
+    d->C = (int)s->C;
+    d->comm_names = (const char(*)[TC_NAME_MAX])gw->comm_names;
+    d->series = s->NS > 0;
+    d->K = sw->K;
+    d->keys = sw->keys;
+    d->values = sw->values;
+    d->numeric = sw->numeric;
+    d->params_text = sw->params_text;
+    d->resolved = resolved;
+    d->M = (int)s->M;
+    d->metrics = tc_sweep_metrics;
+    d->run_key = keys;
+}
+
+static char *dump_of(const tc_scenario *sc)
+{
+    char *t = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&t, &n);
+    tc_scenario_dump(sc, f);
+    fclose(f);
+    return t;
+}
+
+/* The runs of this shard, grouped by graph so that each graph is built once:
+ * groups ordered by signature, runs by index within. *n of them. */
+static sig_run *plan(const tc_sweep *sw, const tc_sweep_opts *o, int64_t *n)
+{
+    int64_t N = sw->P * sw->R;
+    sig_run *order = tc_xmalloc((size_t)(N ? N : 1) * sizeof *order);
+    uint64_t *sig = tc_xmalloc((size_t)sw->P * sizeof *sig);
+    for (int64_t p = 0; p < sw->P; p++) sig[p] = tc_scenario_graph_signature(&sw->sc[p]);
+    *n = 0;
+    for (int64_t run = 0; run < N; run++)
+        if (run % o->shard_n == o->shard_i) order[(*n)++] = (sig_run){sig[run / sw->R], run};
+    free(sig);
+    qsort(order, (size_t)*n, sizeof *order, cmp_sig_run);
+    return order;
+}
+
+static void announce(const tc_sweep *sw, const tc_sweep_opts *o, int64_t n)
+{
+    int64_t N = sw->P * sw->R;
+    fprintf(stderr, "tagcascade: sweep '%s': %lld point%s x %lld replicate%s = %lld run%s",
+            sw->sc[0].name, (long long)sw->P, sw->P == 1 ? "" : "s", (long long)sw->R,
+            sw->R == 1 ? "" : "s", (long long)N, N == 1 ? "" : "s");
+    if (o->shard_n > 1)
+        fprintf(stderr, "; shard %d/%d: the %lld runs whose index leaves %d divided by %d",
+                o->shard_i, o->shard_n, (long long)n, o->shard_i, o->shard_n);
+    fputc('\n', stderr);
+}
+
+/* Group by group, the runs ru->todo[0..m) (order[] gives their graphs): a graph
+ * is built once and shared by the runs of its points. *gw holds the graph of
+ * signature *gw_sig on entry and on return. */
+static int run_groups(runner *ru, const sig_run *order, int64_t m, tc_world *gw, int *have_gw,
+                      uint64_t *gw_sig, people *ppl, tc_err *err)
+{
+    int rc = TC_OK;
+    const tc_sweep *sw = ru->sw;
+    counter ctr = {0};
+#ifdef TC_MPI
+    if (ru->nranks > 1)
+        MPI_Win_allocate(ru->rank == 0 ? (MPI_Aint)sizeof(int64_t) : 0, sizeof(int64_t),
+                         MPI_INFO_NULL, MPI_COMM_WORLD, &ctr.base, &ctr.win);
+#endif
+    for (int64_t lo = 0; lo < m;) {
+        int64_t hi = lo;
+        while (hi < m && order[hi].sig == order[lo].sig) hi++;
+        if (order[lo].sig != *gw_sig) {
+            tc_world_destroy(gw);
+            *have_gw = 0;
+            TC_TRY(tc_world_build_graph(gw, &sw->sc[order[lo].run / sw->R], err));
+            *have_gw = 1;
+            *gw_sig = order[lo].sig;
+            if (gw->ncomm != ru->s.C)
+                TC_FAIL(TC_EINPUT, "%s: sweep: the points' graphs have different numbers of "
+                        "communities (%d and %lld); the series need one column per community",
+                        sw->path, gw->ncomm, (long long)ru->s.C);
+        }
+        ctr.next = 0;
+#ifdef TC_MPI
+        if (ru->nranks > 1) {
+            if (ru->rank == 0) *ctr.base = 0;
+            MPI_Barrier(MPI_COMM_WORLD);
+            MPI_Win_lock_all(0, ctr.win);
+        }
+#endif
+        run_group(ru, gw, ppl, lo, hi, &ctr);
+#ifdef TC_MPI
+        if (ru->nranks > 1) {
+            MPI_Win_unlock_all(ctr.win);
+            MPI_Barrier(MPI_COMM_WORLD);
+        }
+#endif
+        if (ru->failed || (ru->o->stop && *ru->o->stop)) break;
+        lo = hi;
+    }
+cleanup:
+#ifdef TC_MPI
+    if (ru->nranks > 1) MPI_Win_free(&ctr.win);
+#endif
+    return rc;
+}
+
+/* The sweep file, from every journal (rank 0, once all runs are in them). */
+static int write_output(runner *ru, const tc_world *gw, tc_err *err)
+{
+    int rc = TC_OK;
+    const tc_sweep *sw = ru->sw;
+    const tc_sweep_opts *o = ru->o;
+    int64_t N = sw->P * sw->R;
+    tc_jindex ix;
+    char **resolved = NULL, *base_resolved = NULL;
+    uint64_t *keys = NULL;
+    tc_jreader jr = {&ix, &ru->s, NULL};
+    TC_TRY(tc_journal_index(&ix, o->out, sw->hash, &ru->s, err));
+    int64_t want = 0, have = 0;
+    for (int64_t run = 0; run < N; run++) {
+        want += run % o->shard_n == o->shard_i;
+        have += run % o->shard_n == o->shard_i && ix.file_of[run] >= 0;
+    }
+    if (have != want)
+        TC_FAIL(TC_ERUNTIME, "%s: %lld of %lld runs are in the journals", o->out,
+                (long long)have, (long long)want);
+    /* a shard's file holds its own runs only */
+    for (int64_t run = 0; run < N; run++)
+        if (run % o->shard_n != o->shard_i) ix.file_of[run] = -1;
+    resolved = tc_xcalloc((size_t)sw->P, sizeof *resolved);
+    for (int64_t p = 0; p < sw->P; p++) resolved[p] = dump_of(&sw->sc[p]);
+    keys = tc_xmalloc((size_t)N * sizeof *keys);
+    for (int64_t run = 0; run < N; run++) keys[run] = run_key_of(sw, run / sw->R, run % sw->R);
+    base_resolved = dump_of(&sw->sc[0]);
+    tc_sweep_file d;
+    sweep_file_desc(&d, sw, gw, &ru->s, resolved, keys, o->command, o->threads, ru->nranks,
+                    tc_clock_now() - ru->t0, base_resolved);
+    jr.rec = tc_xmalloc(ru->s.recsize);
+    TC_TRY(tc_h5out_write_sweep(o->out, &d, tc_journal_record, &jr, err));
+    for (int i = 0; i < ix.nfiles; i++) unlink(ix.path[i]);
+    if (!o->quiet)
+        fprintf(stderr, "tagcascade: %lld runs in %.1f s on %d thread%s x %d rank%s\n",
+                (long long)(ix.ndone), tc_clock_now() - ru->t0, o->threads,
+                o->threads == 1 ? "" : "s", ru->nranks, ru->nranks == 1 ? "" : "s");
+cleanup:
+    free(jr.rec);
+    if (resolved)
+        for (int64_t p = 0; p < sw->P; p++) free(resolved[p]);
+    free(resolved);
+    free(keys);
+    free(base_resolved);
+    tc_journal_index_free(&ix);
+    return rc;
+}
+
+int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
+{
+    int rc = TC_OK;
+    runner ru;
+    tc_jindex ix;
+    tc_world gw;
+    int have_gw = 0;
+    people *ppl = NULL;
+    sig_run *order = NULL;
+    memset(&ru, 0, sizeof ru);
+    memset(&ix, 0, sizeof ix);
+    memset(&gw, 0, sizeof gw);
+    ru.sw = sw;
+    ru.o = o;
+    ru.jfd = -1;
+    ru.t0 = tc_clock_now();
+    ru.nranks = 1;
+#ifdef TC_MPI
+    MPI_Comm_rank(MPI_COMM_WORLD, &ru.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ru.nranks);
+#endif
+    int64_t n;
+    order = plan(sw, o, &n);
+    if (!o->quiet && ru.rank == 0) announce(sw, o, n);
+    /* the graph of the first group tells the number of communities (all graphs
+     * of a sweep must agree on it: the series have one column per community) */
+    TC_TRY(tc_world_build_graph(&gw, &sw->sc[n ? order[0].run / sw->R : 0], err));
+    have_gw = 1;
+    uint64_t gw_sig = n ? order[0].sig : 0;
+    tc_journal_shape(&ru.s, sw, gw.ncomm);
+
+    /* journals: resume from them, or refuse to overwrite them */
+    TC_TRY(tc_journal_index(&ix, o->out, sw->hash, &ru.s, err));
+#ifdef TC_MPI
+    /* every rank sees the journals as they were before any rank writes */
+    MPI_Barrier(MPI_COMM_WORLD);
+#endif
+    if (ix.nfiles && !o->resume)
+        TC_FAIL(TC_EINPUT, "%s exists: a sweep into %s was interrupted; add --resume to finish "
+                "it, or remove the journal", ix.path[0], o->out);
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++)
+        if (ix.file_of[order[k].run] < 0) order[m++] = order[k];
+    ru.ntodo = m;
+    ru.todo = tc_xmalloc((size_t)(m ? m : 1) * sizeof *ru.todo);
+    for (int64_t k = 0; k < m; k++) ru.todo[k] = order[k].run;
+    if (!o->quiet && ru.rank == 0 && ix.ndone)
+        fprintf(stderr, "tagcascade: resuming: %lld runs already in the journal, %lld to go\n",
+                (long long)ix.ndone, (long long)m);
+    TC_TRY(tc_journal_open(o->out, ru.rank, sw->hash, &ru.s, &ix, &ru.jfd, err));
+    int64_t ndone = ix.ndone;
+    tc_journal_index_free(&ix);
+
+    ppl = tc_xcalloc((size_t)sw->P, sizeof *ppl);
+    for (int64_t k = 0; k < m; k++) ppl[ru.todo[k] / sw->R].remaining++;
+    TC_TRY(run_groups(&ru, order, m, &gw, &have_gw, &gw_sig, ppl, err));
+    if (!o->quiet && isatty(2) && ru.rank == 0) fprintf(stderr, "\n");
+    if (ru.failed) {
+        *err = ru.ferr;
+        rc = ru.failed;
+        goto cleanup;
+    }
+    if (o->stop && *o->stop)
+        TC_FAIL(TC_ERUNTIME, "interrupted: %lld runs finished are in %s.journal.*; run the same "
+                "command with --resume to finish", (long long)(ndone + ru.finished), o->out);
+    close(ru.jfd);
+    ru.jfd = -1;
+#ifdef TC_MPI
+    /* every rank's runs are in its journal; rank 0 writes the file */
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (ru.rank != 0) goto cleanup;
+#endif
+    TC_TRY(write_output(&ru, &gw, err));
+cleanup:
+    if (ru.jfd >= 0) close(ru.jfd);
+    if (ppl)
+        for (int64_t p = 0; p < sw->P; p++)
+            if (ppl[p].built) {
+                tc_timeline_destroy(&ppl[p].tl);
+                tc_population_destroy(&ppl[p].pop);
+            }
+    free(ppl);
+    if (have_gw) tc_world_destroy(&gw);
+    free(ru.todo);
+    free(order);
+    tc_journal_index_free(&ix);
+    return rc;
+}
