@@ -9,7 +9,6 @@
 
 #include "base/err.h"
 #include "base/limits.h"
-#include "input/ytree.h"
 #include "model.h"
 
 /* Where a value came from, for errors found after loading (e.g. an unknown
@@ -196,8 +195,9 @@ int tc_scenario_parse(tc_scenario *sc, const char *path, const char *text,
 /* The same from a tree already parsed and overridden (input/ytree.h), which stays
  * the caller's; its nodes' file names must outlive *sc. `text`, the file's text
  * kept for the output's provenance, may be NULL. */
+struct tc_ynode;
 int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
-                          const tc_ynode *root, tc_err *err);
+                          const struct tc_ynode *root, tc_err *err);
 
 void tc_scenario_destroy(tc_scenario *sc);
 

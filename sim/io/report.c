@@ -350,136 +350,157 @@ static const char *csv_safe(char *s)
     return s;
 }
 
+/* One cascade's rows of /cascade/events, with what names its accounts. */
+typedef struct {
+    int64_t n, root;
+    double *t;                 /* seconds after the original post */
+    int32_t *acc, *par, *rt, *dep;
+    char **names, **hubs;      /* original names (observed), hubs' names */
+    int32_t *hub_id;
+    int64_t nnames, nhubs, nh;
+} export_rows;
+
+/* Node label: the original name (observed), the hub's name, or the id. */
+static char *label(const export_rows *x, int32_t id, char *lab, size_t n)
+{
+    snprintf(lab, n, "%d", id);
+    if (x->names && id >= 0 && id < x->nnames) snprintf(lab, n, "%s", x->names[id]);
+    for (int64_t h = 0; h < x->nh; h++)
+        if (x->hub_id[h] == id) snprintf(lab, n, "%s", x->hubs[h]);
+    return lab;
+}
+
+static void export_csv(FILE *out, const export_rows *x, int32_t a)
+{
+    char lab[128];
+    fprintf(out, "time,account,parent,depth,label\n");
+    fprintf(out, "0,%d,,0,%s\n", a, csv_safe(label(x, a, lab, sizeof lab)));
+    for (int64_t i = 0; i < x->n; i++)
+        if (x->rt[i] == x->root)
+            fprintf(out, "%.3f,%d,%d,%d,%s\n", x->t[i], x->acc[i], x->par[i], x->dep[i],
+                    csv_safe(label(x, x->acc[i], lab, sizeof lab)));
+}
+
+static void export_graphml(FILE *out, const export_rows *x, int32_t a)
+{
+    char lab[128];
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+                 "<key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
+                 "<key id=\"t\" for=\"node\" attr.name=\"time_s\" attr.type=\"double\"/>\n"
+                 "<key id=\"d\" for=\"node\" attr.name=\"depth\" attr.type=\"int\"/>\n"
+                 "<graph edgedefault=\"directed\">\n");
+    fprintf(out, "<node id=\"n%d\"><data key=\"label\">", a);
+    xml(out, label(x, a, lab, sizeof lab));
+    fprintf(out, "</data><data key=\"t\">0</data><data key=\"d\">0</data></node>\n");
+    for (int64_t i = 0; i < x->n; i++)
+        if (x->rt[i] == x->root) {
+            fprintf(out, "<node id=\"n%d\"><data key=\"label\">", x->acc[i]);
+            xml(out, label(x, x->acc[i], lab, sizeof lab));
+            fprintf(out, "</data><data key=\"t\">%.3f</data><data key=\"d\">%d</data></node>\n",
+                    x->t[i], x->dep[i]);
+        }
+    for (int64_t i = 0; i < x->n; i++)
+        if (x->rt[i] == x->root)
+            fprintf(out, "<edge source=\"n%d\" target=\"n%d\"/>\n", x->par[i], x->acc[i]);
+    fprintf(out, "</graph>\n</graphml>\n");
+}
+
+static void export_gexf(FILE *out, const export_rows *x, int32_t a)
+{
+    char lab[128];
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n"
+                 "<graph defaultedgetype=\"directed\">\n"
+                 "<attributes class=\"node\"><attribute id=\"0\" title=\"time_s\" "
+                 "type=\"double\"/><attribute id=\"1\" title=\"depth\" type=\"integer\"/>"
+                 "</attributes>\n<nodes>\n");
+    fprintf(out, "<node id=\"%d\" label=\"", a);
+    xml(out, label(x, a, lab, sizeof lab));
+    fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"0\"/><attvalue for=\"1\" "
+                 "value=\"0\"/></attvalues></node>\n");
+    for (int64_t i = 0; i < x->n; i++)
+        if (x->rt[i] == x->root) {
+            fprintf(out, "<node id=\"%d\" label=\"", x->acc[i]);
+            xml(out, label(x, x->acc[i], lab, sizeof lab));
+            fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"%.3f\"/><attvalue "
+                         "for=\"1\" value=\"%d\"/></attvalues></node>\n", x->t[i], x->dep[i]);
+        }
+    fprintf(out, "</nodes>\n<edges>\n");
+    int64_t k = 0;
+    for (int64_t i = 0; i < x->n; i++)
+        if (x->rt[i] == x->root)
+            fprintf(out, "<edge id=\"%lld\" source=\"%d\" target=\"%d\"/>\n", (long long)k++,
+                    x->par[i], x->acc[i]);
+    fprintf(out, "</edges>\n</graph>\n</gexf>\n");
+}
+
+/* The events table and the names, every column checked against the first. */
+static int export_read(hid_t f, const char *path, export_rows *x, tc_err *err)
+{
+    int rc = TC_OK;
+    int64_t nc[4];
+    if (!tc_h5in_exists(f, "/cascade/events/t"))
+        TC_FAIL(TC_EINPUT, "%s: no /cascade/events: run the scenario with output.cascade: true",
+                path);
+    TC_TRY(tc_h5in_array(f, "/cascade/events/t", H5T_NATIVE_DOUBLE, (void **)&x->t, &x->n, err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/account", H5T_NATIVE_INT32, (void **)&x->acc, &nc[0], err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/parent", H5T_NATIVE_INT32, (void **)&x->par, &nc[1], err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/root", H5T_NATIVE_INT32, (void **)&x->rt, &nc[2], err));
+    TC_TRY(tc_h5in_array(f, "/cascade/events/depth", H5T_NATIVE_INT32, (void **)&x->dep, &nc[3], err));
+    for (int c = 0; c < 4; c++)
+        if (nc[c] != x->n)
+            TC_FAIL(TC_EINPUT, "%s: /cascade/events: its columns have %lld and %lld rows", path,
+                    (long long)x->n, (long long)nc[c]);
+    if (tc_h5in_exists(f, "/meta/account_names"))
+        TC_TRY(tc_h5in_strings(f, "/meta/account_names", &x->names, &x->nnames, err));
+    if (tc_h5in_exists(f, "/meta/accounts/name")) {
+        TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &x->hubs, &x->nhubs, err));
+        TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&x->hub_id, &x->nh, err));
+        if (x->nh != x->nhubs)
+            TC_FAIL(TC_EINPUT, "%s: /meta/accounts/id: %lld entries; /meta/accounts/name has "
+                    "%lld", path, (long long)x->nh, (long long)x->nhubs);
+    }
+cleanup:
+    return rc;
+}
+
 int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE *out,
                      tc_err *err)
 {
     int rc = TC_OK;
     hid_t f = -1;
     char kind[32];
-    double *t = NULL;
-    int32_t *acc = NULL, *par = NULL, *rt = NULL, *dep = NULL, *author = NULL, *hub_id = NULL;
-    char **names = NULL, **hubs = NULL;
-    int64_t n, nr, nnames = 0, nhubs = 0, nh = 0;
+    int32_t *author = NULL;
+    double *rt0 = NULL;
+    int64_t nr, nr0;
+    export_rows x;
+    memset(&x, 0, sizeof x);
+    x.root = root;
 
     TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
     TC_TRY(tc_h5in_array(f, "/summary/roots/author", H5T_NATIVE_INT32, (void **)&author, &nr, err));
     if (root < 0 || root >= nr)
         TC_FAIL(TC_EINPUT, "%s: --cascade %lld: expected a row of /summary/roots in [0, %lld)",
                 path, (long long)root, (long long)nr);
-    if (!tc_h5in_exists(f, "/cascade/events/t"))
-        TC_FAIL(TC_EINPUT, "%s: no /cascade/events: run the scenario with output.cascade: true",
-                path);
-    /* the columns of one table: each as long as the first, or none is used */
-    TC_TRY(tc_h5in_array(f, "/cascade/events/t", H5T_NATIVE_DOUBLE, (void **)&t, &n, err));
-    int64_t nc[4];
-    TC_TRY(tc_h5in_array(f, "/cascade/events/account", H5T_NATIVE_INT32, (void **)&acc, &nc[0], err));
-    TC_TRY(tc_h5in_array(f, "/cascade/events/parent", H5T_NATIVE_INT32, (void **)&par, &nc[1], err));
-    TC_TRY(tc_h5in_array(f, "/cascade/events/root", H5T_NATIVE_INT32, (void **)&rt, &nc[2], err));
-    TC_TRY(tc_h5in_array(f, "/cascade/events/depth", H5T_NATIVE_INT32, (void **)&dep, &nc[3], err));
-    for (int c = 0; c < 4; c++)
-        if (nc[c] != n)
-            TC_FAIL(TC_EINPUT, "%s: /cascade/events: its columns have %lld and %lld rows", path,
-                    (long long)n, (long long)nc[c]);
-    if (tc_h5in_exists(f, "/meta/account_names"))
-        TC_TRY(tc_h5in_strings(f, "/meta/account_names", &names, &nnames, err));
-    if (tc_h5in_exists(f, "/meta/accounts/name")) {
-        TC_TRY(tc_h5in_strings(f, "/meta/accounts/name", &hubs, &nhubs, err));
-        TC_TRY(tc_h5in_array(f, "/meta/accounts/id", H5T_NATIVE_INT32, (void **)&hub_id, &nh, err));
-        if (nh != nhubs)
-            TC_FAIL(TC_EINPUT, "%s: /meta/accounts/id: %lld entries; /meta/accounts/name has "
-                    "%lld", path, (long long)nh, (long long)nhubs);
-    }
-
-    /* node label: the original name (observed), the hub's name, or the id */
-    char lab[128];
-#define LABEL(id)                                                                   \
-    do {                                                                            \
-        snprintf(lab, sizeof lab, "%d", (id));                                      \
-        if (names && (id) >= 0 && (id) < nnames) snprintf(lab, sizeof lab, "%s", names[id]); \
-        for (int64_t h_ = 0; h_ < nh; h_++)                                         \
-            if (hub_id[h_] == (id)) snprintf(lab, sizeof lab, "%s", hubs[h_]);      \
-    } while (0)
-
+    TC_TRY(export_read(f, path, &x, err));
     /* times in the output: seconds after the original post, in runs and observed
      * files alike (runs store seconds since the start of the run) */
-    double *rt0 = NULL;
-    int64_t nr0;
     TC_TRY(tc_h5in_array(f, "/summary/roots/t", H5T_NATIVE_DOUBLE, (void **)&rt0, &nr0, err));
-    if (nr0 != nr) {
-        free(rt0);
+    if (nr0 != nr)
         TC_FAIL(TC_EINPUT, "%s: /summary/roots/t: %lld rows; /summary/roots/author has %lld", path,
                 (long long)nr0, (long long)nr);
-    }
     double t0 = !strcmp(kind, "run") ? rt0[root] : 0.0;
-    free(rt0);
-    for (int64_t i = 0; i < n; i++) t[i] -= t0;
-    int32_t a = author[root];
-    if (fmt == TC_EXPORT_CSV) {
-        fprintf(out, "time,account,parent,depth,label\n");
-        LABEL(a);
-        fprintf(out, "0,%d,,0,%s\n", a, csv_safe(lab));
-        for (int64_t i = 0; i < n; i++)
-            if (rt[i] == root) {
-                LABEL(acc[i]);
-                fprintf(out, "%.3f,%d,%d,%d,%s\n", t[i], acc[i], par[i], dep[i], csv_safe(lab));
-            }
-    } else if (fmt == TC_EXPORT_GRAPHML) {
-        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
-                     "<key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
-                     "<key id=\"t\" for=\"node\" attr.name=\"time_s\" attr.type=\"double\"/>\n"
-                     "<key id=\"d\" for=\"node\" attr.name=\"depth\" attr.type=\"int\"/>\n"
-                     "<graph edgedefault=\"directed\">\n");
-        LABEL(a);
-        fprintf(out, "<node id=\"n%d\"><data key=\"label\">", a);
-        xml(out, lab);
-        fprintf(out, "</data><data key=\"t\">0</data><data key=\"d\">0</data></node>\n");
-        for (int64_t i = 0; i < n; i++)
-            if (rt[i] == root) {
-                LABEL(acc[i]);
-                fprintf(out, "<node id=\"n%d\"><data key=\"label\">", acc[i]);
-                xml(out, lab);
-                fprintf(out, "</data><data key=\"t\">%.3f</data><data key=\"d\">%d</data></node>\n",
-                        t[i], dep[i]);
-            }
-        for (int64_t i = 0; i < n; i++)
-            if (rt[i] == root)
-                fprintf(out, "<edge source=\"n%d\" target=\"n%d\"/>\n", par[i], acc[i]);
-        fprintf(out, "</graph>\n</graphml>\n");
-    } else {
-        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n"
-                     "<graph defaultedgetype=\"directed\">\n"
-                     "<attributes class=\"node\"><attribute id=\"0\" title=\"time_s\" "
-                     "type=\"double\"/><attribute id=\"1\" title=\"depth\" type=\"integer\"/>"
-                     "</attributes>\n<nodes>\n");
-        LABEL(a);
-        fprintf(out, "<node id=\"%d\" label=\"", a);
-        xml(out, lab);
-        fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"0\"/><attvalue for=\"1\" "
-                     "value=\"0\"/></attvalues></node>\n");
-        for (int64_t i = 0; i < n; i++)
-            if (rt[i] == root) {
-                LABEL(acc[i]);
-                fprintf(out, "<node id=\"%d\" label=\"", acc[i]);
-                xml(out, lab);
-                fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"%.3f\"/><attvalue "
-                             "for=\"1\" value=\"%d\"/></attvalues></node>\n", t[i], dep[i]);
-            }
-        fprintf(out, "</nodes>\n<edges>\n");
-        int64_t k = 0;
-        for (int64_t i = 0; i < n; i++)
-            if (rt[i] == root)
-                fprintf(out, "<edge id=\"%lld\" source=\"%d\" target=\"%d\"/>\n", (long long)k++,
-                        par[i], acc[i]);
-        fprintf(out, "</edges>\n</graph>\n</gexf>\n");
-    }
-#undef LABEL
+    for (int64_t i = 0; i < x.n; i++) x.t[i] -= t0;
+    if (fmt == TC_EXPORT_CSV) export_csv(out, &x, author[root]);
+    else if (fmt == TC_EXPORT_GRAPHML) export_graphml(out, &x, author[root]);
+    else export_gexf(out, &x, author[root]);
     if (ferror(out)) TC_FAIL(TC_ERUNTIME, "writing the export failed");
 cleanup:
-    free(t), free(acc), free(par), free(rt), free(dep), free(author), free(hub_id);
-    if (names) tc_h5in_free_strings(names, nnames);
-    if (hubs) tc_h5in_free_strings(hubs, nhubs);
+    free(x.t), free(x.acc), free(x.par), free(x.rt), free(x.dep), free(author), free(x.hub_id);
+    free(rt0);
+    if (x.names) tc_h5in_free_strings(x.names, x.nnames);
+    if (x.hubs) tc_h5in_free_strings(x.hubs, x.nhubs);
     if (f >= 0) H5Fclose(f);
     return rc;
 }
