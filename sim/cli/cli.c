@@ -14,6 +14,7 @@
 #endif
 
 #include "base/clock.h"
+#include "base/datetime.h"
 #include "base/err.h"
 #include "base/num.h"
 #include "base/outfile.h"

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/datetime.h"
 #include "base/outfile.h"
 #include "base/seal.h"
 #include "base/version.h"

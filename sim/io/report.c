@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "input/scenario.h"
+#include "base/datetime.h"
 #include "base/h5read.h"
 #include "io/h5in.h"
 
