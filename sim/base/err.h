@@ -16,6 +16,13 @@ typedef struct tc_err {
     char msg[1536];  /* one line, no trailing newline */
 } tc_err;
 
+/* A position in an input file: where a value came from, for errors found after
+ * loading (e.g. an unknown community name, known only once the graph is read). */
+typedef struct tc_where {
+    const char *file;
+    int line, col;
+} tc_where;
+
 /* Record a failure in `err` (a tc_err * in scope) and jump to the function's
  * `cleanup:` label with `rc` (an int in scope) set to `code`. */
 #define TC_FAIL(code, ...)                                   \

@@ -17,5 +17,6 @@
 /* Which way an edge of an imported file points: "A B" means A follows B
  * (`follows`, as most Twitter dumps), or A's posts reach B (`flows`). */
 typedef enum { TC_DIR_FOLLOWS, TC_DIR_FLOWS } tc_direction;
+extern const char *const tc_direction_names[]; /* "follows", "flows", NULL */
 
 #endif

@@ -129,7 +129,6 @@ static int cmd_convert(int argc, char **argv)
         {"format", required_argument, 0, 'f'}, {"direction", required_argument, 0, 'd'},
         {"community-attribute", required_argument, 0, 'a'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    static const char *const formats[] = {"edgelist", "ncol", "graphml", "gml", "pajek", NULL};
     const char *format = "edgelist", *direction = "follows", *attr = NULL;
     int quiet = 0, c, rc = TC_OK;
     tc_err errv = {0}, *err = &errv;
@@ -152,14 +151,15 @@ static int cmd_convert(int argc, char **argv)
             return TC_EINPUT;
         }
     }
-    int known = 0;
-    for (int i = 0; formats[i]; i++) known |= !strcmp(format, formats[i]);
+    int known = 0; /* every file format but a store, which is already converted */
+    for (int i = 0; i < TC_FMT_STORE; i++) known |= !strcmp(format, tc_format_names[i]);
     if (!known) {
         fprintf(stderr, "tagcascade: --format: expected edgelist, ncol, graphml, gml or pajek, "
                 "got '%s'\n", format);
         return TC_EINPUT;
     }
-    if (strcmp(direction, "follows") && strcmp(direction, "flows")) {
+    if (strcmp(direction, tc_direction_names[TC_DIR_FOLLOWS]) &&
+        strcmp(direction, tc_direction_names[TC_DIR_FLOWS])) {
         fprintf(stderr, "tagcascade: --direction: expected follows or flows, got '%s'\n",
                 direction);
         return TC_EINPUT;

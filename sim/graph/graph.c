@@ -401,7 +401,7 @@ static int import(tc_edges *g, const tc_scenario *sc, tc_err *err)
     }
     if (e) {
         tc_err_set(err, TC_EINPUT, "%s: cannot read as %s: %s", sc->graph.file,
-                   (const char *[]){"edgelist", "ncol", "graphml", "gml", "pajek"}[sc->graph.format],
+                   tc_format_names[sc->graph.format],
                    tc_lib_last_error());
         rc = TC_EINPUT;
         goto cleanup;

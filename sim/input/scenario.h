@@ -11,13 +11,6 @@
 #include "base/limits.h"
 #include "model.h"
 
-/* Where a value came from, for errors found after loading (e.g. an unknown
- * community name, known only once the graph is read). */
-typedef struct tc_where {
-    const char *file;
-    int line, col;
-} tc_where;
-
 typedef enum { TC_GEN_NONE, TC_GEN_BA, TC_GEN_ER, TC_GEN_SBM, TC_GEN_FF } tc_generator;
 typedef enum { TC_FMT_EDGELIST, TC_FMT_NCOL, TC_FMT_GRAPHML, TC_FMT_GML, TC_FMT_PAJEK,
                TC_FMT_STORE } tc_format;
@@ -37,6 +30,15 @@ typedef enum { TC_FAST_AUTO = 0, TC_FAST_OFF = 1 } tc_fast_mode;
 
 /* Which accounts an intervention applies to. */
 typedef enum { TC_WHO_ALL, TC_WHO_PEOPLE, TC_WHO_HUMANS, TC_WHO_BOTS, TC_WHO_HUBS } tc_who;
+
+/* The names scenario files and outputs write, indexed by the enums above, each
+ * list NULL-terminated (tc_generator_names[TC_GEN_NONE] is "": a graph file). */
+extern const char *const tc_generator_names[];
+extern const char *const tc_format_names[];
+extern const char *const tc_placement_names[];
+extern const char *const tc_event_kind_names[];
+extern const char *const tc_fast_mode_names[];
+extern const char *const tc_who_names[];
 
 #define TC_MAX_GROUPS 16
 #define TC_MAX_MENTIONS 8

@@ -274,9 +274,7 @@ static void write_meta(writer *w, const tc_run_info *ri)
     const char **lab = tc_xcalloc((size_t)E + 1, sizeof *lab);
     for (int i = 0; i < E; i++) {
         t[i] = ri->tl->ev[i].t;
-        static const char *const kinds[] = {"post", "silence", "damping", "takedown", "debunk",
-                                            "bot_wave"};
-        kind[i] = kinds[ri->tl->ev[i].kind];
+        kind[i] = tc_event_kind_names[ri->tl->ev[i].kind];
         acc[i] = ri->tl->ev[i].account_name ? ri->tl->ev[i].account_name : "";
         lab[i] = ri->tl->ev[i].label ? ri->tl->ev[i].label : "";
     }
