@@ -13,8 +13,8 @@
 #include "base/limits.h"
 #include "base/mem.h"
 #include "base/version.h"
+#include "input/schema.h"
 #include "input/ytree.h"
-
 
 /* ------------------------------------------------------------------ definition */
 
@@ -54,12 +54,6 @@ static char *emit_str(const tc_ynode *n)
     return s;
 }
 
-static int bad_node(tc_err *err, const tc_ynode *n, const char *key, const char *expect)
-{
-    tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s: expected %s", n->file, n->line, n->col, key, expect);
-    return TC_EINPUT;
-}
-
 static int add_key(tc_sweep *sw, const char *key, const tc_ynode *at, tc_err *err)
 {
     for (int k = 0; k < sw->K; k++)
@@ -80,15 +74,15 @@ static int expand(tc_sweep *sw, const tc_ynode *s, tc_err *err)
     const tc_ynode *grid = tc_ytree_get(s, "grid"), *zip = tc_ytree_get(s, "zip"),
                    *points = tc_ytree_get(s, "points");
     if (points && (grid || zip))
-        return bad_node(err, points, "sweep.points", "either points, or grid and zip, not both");
+        return tc_schema_bad(err, points, "sweep.points", "either points, or grid and zip, not both");
     if (points) {
         if (points->kind != TC_Y_SEQ || points->n == 0)
-            return bad_node(err, points, "sweep.points", "a non-empty list of mappings key: value");
+            return tc_schema_bad(err, points, "sweep.points", "a non-empty list of mappings key: value");
         sw->P = points->n;
         for (int i = 0; i < points->n; i++) {
             const tc_ynode *pt = points->items[i];
             if (pt->kind != TC_Y_MAP || pt->n == 0)
-                return bad_node(err, pt, "sweep.points", "a mapping of scenario keys to values");
+                return tc_schema_bad(err, pt, "sweep.points", "a mapping of scenario keys to values");
             for (int j = 0; j < pt->n; j++) {
                 int k;
                 for (k = 0; k < sw->K && strcmp(sw->keys[k], pt->keys[j]); k++) {
@@ -115,13 +109,13 @@ static int expand(tc_sweep *sw, const tc_ynode *s, tc_err *err)
     /* dimensions: each grid key, then the zip group as one */
     int ndim = 0, dims[64], dim_of_key[64];
     if (grid) {
-        if (grid->kind != TC_Y_MAP) return bad_node(err, grid, "sweep.grid", "a mapping key: [values]");
+        if (grid->kind != TC_Y_MAP) return tc_schema_bad(err, grid, "sweep.grid", "a mapping key: [values]");
         for (int i = 0; i < grid->n; i++) {
             const tc_ynode *v = grid->items[i];
             if (v->kind != TC_Y_SEQ || v->n == 0 || ndim >= 63) {
                 char key[200];
                 snprintf(key, sizeof key, "sweep.grid.%s", grid->keys[i]);
-                return bad_node(err, v, key, "a non-empty list of values");
+                return tc_schema_bad(err, v, key, "a non-empty list of values");
             }
             int k = add_key(sw, grid->keys[i], v, err);
             if (k < 0) return TC_EINPUT;
@@ -131,17 +125,17 @@ static int expand(tc_sweep *sw, const tc_ynode *s, tc_err *err)
     }
     if (zip) {
         if (zip->kind != TC_Y_MAP || zip->n == 0)
-            return bad_node(err, zip, "sweep.zip", "a mapping key: [values], lists of equal length");
+            return tc_schema_bad(err, zip, "sweep.zip", "a mapping key: [values], lists of equal length");
         int len = -1;
         for (int i = 0; i < zip->n; i++) {
             const tc_ynode *v = zip->items[i];
             char key[200];
             snprintf(key, sizeof key, "sweep.zip.%s", zip->keys[i]);
-            if (v->kind != TC_Y_SEQ || v->n == 0) return bad_node(err, v, key, "a non-empty list of values");
+            if (v->kind != TC_Y_SEQ || v->n == 0) return tc_schema_bad(err, v, key, "a non-empty list of values");
             if (len >= 0 && v->n != len) {
                 char msg[96];
                 snprintf(msg, sizeof msg, "a list of %d values, as long as the other zip lists", len);
-                return bad_node(err, v, key, msg);
+                return tc_schema_bad(err, v, key, msg);
             }
             len = v->n;
             int k = add_key(sw, zip->keys[i], v, err);
@@ -153,7 +147,7 @@ static int expand(tc_sweep *sw, const tc_ynode *s, tc_err *err)
     sw->P = 1;
     for (int d = 0; d < ndim; d++) {
         sw->P *= dims[d];
-        if (sw->P > 10000000) return bad_node(err, s, "sweep", "at most 10,000,000 points");
+        if (sw->P > 10000000) return tc_schema_bad(err, s, "sweep", "at most 10,000,000 points");
     }
     /* every point holds its scenario, its values and (once run) its resolved text */
     char what[96];
@@ -207,31 +201,11 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
     for (int i = 0; i < nsets; i++) TC_TRY(tc_ytree_override(root, sets[i], err));
     const tc_ynode *s = tc_ytree_get(root, "sweep");
     if (s) {
-        if (s->kind != TC_Y_MAP) TC_FAIL(TC_EINPUT, "%s:%d:%d: sweep: expected a mapping", s->file, s->line, s->col);
+        TC_TRY(tc_schema_want_map(err, s, "sweep"));
         snprintf(sw->where, sizeof sw->where, "%s:%d:%d", s->file, s->line, s->col);
-        for (int i = 0; i < s->n; i++) {
-            int ok = 0;
-            for (int j = 0; keys[j]; j++) ok |= !strcmp(s->keys[i], keys[j]);
-            if (!ok)
-                TC_FAIL(TC_EINPUT, "%s:%d:%d: unknown key 'sweep.%s'; allowed: replicates, grid, "
-                        "zip, points, series", s->items[i]->file, s->items[i]->line,
-                        s->items[i]->col, s->keys[i]);
-        }
-        const tc_ynode *r = tc_ytree_get(s, "replicates");
-        if (r) {
-            char *end;
-            long v = r->kind == TC_Y_SCALAR ? strtol(r->value, &end, 10) : 0;
-            if (r->kind != TC_Y_SCALAR || *end || v < 1 || v > 1000000)
-                TC_FAIL(TC_EINPUT, "%s:%d:%d: sweep.replicates: expected an integer in [1, 1000000], "
-                        "got \"%.40s\"", r->file, r->line, r->col, r->kind == TC_Y_SCALAR ? r->value : "a list");
-            sw->R = v;
-        }
-        const tc_ynode *se = tc_ytree_get(s, "series");
-        if (se) {
-            if (se->kind == TC_Y_SCALAR && !strcmp(se->value, "true")) sw->series = 1;
-            else if (se->kind == TC_Y_SCALAR && !strcmp(se->value, "false")) sw->series = 0;
-            else TC_FAIL(TC_EINPUT, "%s:%d:%d: sweep.series: expected true or false", se->file, se->line, se->col);
-        }
+        TC_TRY(tc_schema_only_keys(err, s, "sweep", keys));
+        TC_TRY(tc_schema_get_int(err, s, "sweep", "replicates", 0, 1, 1000000, &sw->R));
+        TC_TRY(tc_schema_get_bool(err, s, "sweep", "series", &sw->series));
         TC_TRY(expand(sw, s, err));
     } else {
         sw->P = 1;

@@ -84,6 +84,15 @@ sys.exit(0 if list(f['sweep/params/model.p_bot'][:]) == [0.3, 0.6] and f['sweep/
 "$BIN" sweep "$SCEN" $SMALL --set 'sweep={grid: {model.q: [1, 2]}}' -o bad.h5 -q 2>err
 [ $? -eq 2 ] && grep -q "^tagcascade: --set:1:7: sweep point 0 (model.q=1): --set:1:9: unknown key 'model.q' (did you mean 'model.p'?)" err && ok "unknown swept key refused before any run" || not_ok "unknown key: $(cat err)"
 
+# shellcheck disable=SC2086
+"$BIN" sweep "$SCEN" $SMALL --set 'sweep={replicate: 2, grid: {model.p: [0.02]}}' -o bad.h5 -q 2>err
+[ $? -eq 2 ] && grep -q "unknown key 'sweep.replicate' (did you mean 'sweep.replicates'?); allowed: replicates, grid, zip, points, series" err && [ ! -e bad.h5 ] && ok "unknown sweep key gets a did-you-mean" || not_ok "sweep key typo: $(cat err)"
+# shellcheck disable=SC2086
+"$BIN" sweep "$SCEN" $SMALL --set 'sweep={replicates: 0, series: maybe}' -o bad.h5 -q 2>err
+[ $? -eq 2 ] && grep -q "sweep.replicates: expected an integer in \[1, 1000000\], got \"0\"" err && ok "replicates out of range refused, with the value" || not_ok "replicates 0: $(cat err)"
+# shellcheck disable=SC2086
+"$BIN" sweep "$SCEN" $SMALL --set 'sweep={series: maybe}' -o bad.h5 -q 2>err
+[ $? -eq 2 ] && grep -q "sweep.series: expected true or false, got \"maybe\"" err && ok "series not a boolean refused" || not_ok "series maybe: $(cat err)"
 # ------------------------------------------------------------------ threads
 # shellcheck disable=SC2086
 "$BIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o b.h5 -q --threads 2
