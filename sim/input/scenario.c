@@ -33,6 +33,14 @@ void tc_scenario_dump_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+int tc_scenario_check_shares(tc_err *err, const tc_ynode *list, const char *key, double sum)
+{
+    char msg[96];
+    if (fabs(sum - 1.0) <= 1e-6) return TC_OK;
+    snprintf(msg, sizeof msg, "shares that add up to 1 (they add up to %g)", sum);
+    return tc_schema_bad(err, list, key, msg);
+}
+
 /* ------------------------------------------------------------------ small sections */
 
 static int load_time(tc_err *err, tc_scenario *sc, const tc_ynode *root)

@@ -51,11 +51,7 @@ static int load_communities(tc_err *err, tc_scenario *sc, const tc_ynode *g)
                                   &sc->graph.comm[i].share));
         sum += sc->graph.comm[i].share;
     }
-    if (fabs(sum - 1.0) > 1e-6) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "shares that add up to 1 (they add up to %g)", sum);
-        return tc_schema_bad(err, c, "graph.communities", msg);
-    }
+    TC_TRY(tc_scenario_check_shares(err, c, "graph.communities", sum));
 cleanup:
     return rc;
 }

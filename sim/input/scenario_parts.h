@@ -31,6 +31,10 @@ void tc_scenario_dump_events(const tc_scenario *sc, FILE *f);
 int tc_scenario_get_when(tc_err *err, const tc_ynode *map, const char *path, const char *key,
                          int required, const tc_scenario *sc, double *out_s);
 
+/* TC_OK when the shares listed at `list` (communities, bot groups), which add up
+ * to `sum`, add up to 1 within 1e-6. */
+int tc_scenario_check_shares(tc_err *err, const tc_ynode *list, const char *key, double sum);
+
 /* s as a double-quoted YAML scalar. */
 void tc_scenario_dump_str(FILE *f, const char *s);
 

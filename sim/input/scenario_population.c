@@ -135,11 +135,7 @@ static int load_groups(tc_err *err, tc_scenario *sc, const tc_ynode *b)
             TC_TRY(tc_schema_get_real(err, m, mp, "probability", 1, 0.0, 1.0, &g->mention_p));
         }
     }
-    if (fabs(sum - 1.0) > 1e-6) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "shares that add up to 1 (they add up to %g)", sum);
-        return tc_schema_bad(err, gl, "population.bots.groups", msg);
-    }
+    TC_TRY(tc_scenario_check_shares(err, gl, "population.bots.groups", sum));
 cleanup:
     return rc;
 }
