@@ -23,9 +23,21 @@ typedef struct tc_h5file {
 } tc_h5file;
 
 /* Open `path` read-only: a regular file (not a FIFO, a device or a folder),
- * its seal checked when it has one, then HDF5. `noun` names what is expected
- * in messages ("store", "file"). TC_EINPUT naming the path otherwise. */
+ * its seal checked when it has one, its HDF5 structures read once by a trial
+ * (tc_h5read_trial), then HDF5. `noun` names what is expected in messages
+ * ("store", "file"). TC_EINPUT naming the path otherwise. */
 int tc_h5read_open(tc_h5file *f, const char *path, const char *noun, tc_err *err);
+
+/* HDF5 trusts a file's metadata, and a crafted structure can make it loop or
+ * crash before any check of ours sees a byte (HDF5 1.10 loops in H5HG_read on a
+ * crafted global heap); a seal proves only that the file is whole, not who made
+ * it. So a child process first opens `path` and reads every attribute and every
+ * variable-length dataset, under a time limit of 20 s plus 1 s per 50 MB
+ * (TC_HDF5_TRIAL_SECONDS overrides it). TC_EINPUT naming the file when the child
+ * runs out of time or is killed by a signal; TC_OK otherwise, also when HDF5
+ * cannot open the file (the caller's open then says so). O(metadata and
+ * variable-length data), in a copy of the process that writes nothing. */
+int tc_h5read_trial(const char *path, tc_err *err);
 void tc_h5read_close(tc_h5file *f);
 
 /* 1 when the object `name` (an absolute path) exists and every link on the way

@@ -514,6 +514,7 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
     memset(info, 0, sizeof *info);
     TC_TRY(tc_path_check_input(path, "graph store", err));
     TC_TRY(seal_check(path, err));
+    TC_TRY(tc_h5read_trial(path, err));
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)
         TC_FAIL(TC_EINPUT, "%s: cannot open as HDF5 (not an HDF5 file, or a damaged or cut "

@@ -14,6 +14,8 @@
 #   crafted run files (an attribute made an array, a text too long, short columns,
 #   external storage) are refused naming the object, and a changed byte in a sealed
 #   file is refused by its seal (test_asan runs this with the sanitizers);
+#   a sealed file on whose HDF5 structures HDF5 loops is refused by the trial read
+#   (summary, export, merge, graph info);
 #   crafted sweep shards (an over-sized summary or done table, 10^12 points, a short
 #   parameter column or series) are refused by merge, and a scenario of over 1 MiB
 #   is merged whole;
@@ -220,6 +222,26 @@ crafted "external storage (summary)" c_ext.h5 "external storage" summary
 crafted "a changed byte in a sealed file" c_flip.h5 "damaged file: its checksum" summary
 t summary c_plain.h5
 expect "an unsealed file made by another program" 0
+
+# ---------------------------------------------------------------- HDF5 structures HDF5 loops on
+# a sealed file (the seal proves it whole, not who made it) on whose global heap
+# HDF5 1.10 loops: the trial read in a child refuses it after its time limit,
+# for every reader; nothing is written
+"$PY" -c "
+import sys
+d = open(sys.argv[1], 'rb').read()
+open('loop.h5', 'wb').write(d[1 + 4 * (d[0] % 9):])
+" "$top/tests/fuzz/regressions/h5read/heap-loop-sealed"
+for c in "summary loop.h5" "export loop.h5 --cascade 0 --format csv -o loop.csv" "merge loop.h5 -o loopm.h5" \
+    "graph info loop.h5"; do
+    # shellcheck disable=SC2086
+    TC_HDF5_TRIAL_SECONDS=2 timeout 60 "$BIN" $c >out 2>err
+    rc=$?
+    ncases=$((ncases + 1))
+    [ $rc -eq 2 ] && grep -q "loop.h5: HDF5 did not get through the file's own structures in 2 s" err ||
+        not_ok "HDF5 loop refused ($c)" "exit $rc: $(head -c 300 err)"
+    ls loop.csv loopm.h5* >/dev/null 2>&1 && not_ok "HDF5 loop refused ($c)" "an output was written"
+done
 
 # ---------------------------------------------------------------- crafted sweep shards
 # two shards of one sweep, a scenario of over 1 MiB (a long comment), then shards

@@ -1,9 +1,10 @@
 /* Fuzz target: the HDF5 readers (summary, export, merge, store open) on
  * mutated real files.
  *
- * HDF5's own parser is not the target: it trusts a file's metadata, and a
- * damaged sealed file never reaches it (the seal is checked first). So a real
- * file written by tagcascade is changed through the HDF5 API, by operations the
+ * HDF5's own parser trusts a file's metadata; a damaged sealed file never
+ * reaches it (the seal is checked first), and a crafted one is read first by a
+ * child process under a time limit (tc_h5read_trial, 1 s here). So a real file
+ * written by tagcascade is changed through the HDF5 API, by operations the
  * input describes, then sealed again, and every reader is run on the result:
  *   byte 0      number of operations k = byte % 9 (0: the file as it is)
  *   then        k operations of 4 bytes: [op][object][a][b]
@@ -18,9 +19,8 @@
  *               of 16a bytes; 9 that attribute a scalar double
  *   the rest    the file's bytes (sealed run, observed or sweep files); with
  *               k > 0 and an intact seal the operations apply; otherwise the
- *               bytes are read as they are (the seal check is then the target),
- *               unless they pass as an unsealed HDF5 file, which would only
- *               test HDF5's own parser
+ *               bytes are read as they are (the seal check, and for bytes that
+ *               pass as an unsealed HDF5 file the trial read, are then the target)
  *   libFuzzer: make fuzz            replay: tests/cli/test_fuzz_regressions.sh */
 #include <hdf5.h>
 #include <stdint.h>
@@ -49,6 +49,9 @@ static void remove_files(void)
 
 static void setup(void)
 {
+    /* a file on which HDF5 loops is refused by the trial read after 1 s, well
+     * within libFuzzer's -timeout for the six readers below */
+    setenv("TC_HDF5_TRIAL_SECONDS", "1", 1);
     struct stat st;
     const char *dir = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
                               access("/dev/shm", W_OK) == 0
@@ -211,7 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fwrite(data + head, 1, size - head, out);
     fclose(out);
     tc_err err;
-    int sealed = 0, changed = 0;
+    int sealed = 0;
     if (k && tc_seal_check(path, "file", &sealed, &err) == TC_OK && sealed == 1) {
         hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
         if (f >= 0) {
@@ -222,16 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t i = 0; i < k && l.n > 0; i++) apply(f, &l, data + 1 + 4 * i);
             H5Fclose(f);
             tc_seal_write(path, path, "run", &err); /* sealed again: the readers get past it */
-            changed = 1;
         }
-    }
-    /* raw bytes that pass as an unsealed HDF5 file would go straight to HDF5's
-     * own parser, which trusts them (HDF5 1.10 can loop in H5HG_read on a
-     * crafted global heap): not this target's subject, and nothing the seal can
-     * catch; the seal check itself has run on them */
-    if (!changed && tc_seal_check(path, "file", &sealed, &err) == TC_OK && sealed == 0) {
-        unlink(path);
-        return 0;
     }
     FILE *null = fopen("/dev/null", "w");
     tc_report_summary(path, null, 50, &err);
