@@ -144,8 +144,7 @@ typedef struct {
 static void grow_deg(tc_edgestream *s, int64_t id)
 {
     if (id < s->cap) return;
-    int64_t cap = s->cap ? 2 * s->cap : 1024;
-    if (cap <= id) cap = id + 1;
+    int64_t cap = tc_grow_cap(s->cap, id + 1, 1024);
     s->deg = tc_xrealloc(s->deg, (size_t)cap * sizeof *s->deg);
     memset(s->deg + s->cap, 0, (size_t)(cap - s->cap) * sizeof *s->deg);
     s->cap = cap;

@@ -281,7 +281,7 @@ static FILE *open_edgelist(const char *path, char **buf, tc_err *err)
     *buf = NULL;
     for (;;) {
         if (cap - len < 65536) {
-            cap = cap ? 2 * cap : 65536;
+            cap = (size_t)tc_grow_cap((int64_t)cap, (int64_t)(len + 65536), 65536);
             *buf = tc_xrealloc(*buf, cap);
         }
         size_t got = fread(*buf + len, 1, cap - len, f);

@@ -22,7 +22,7 @@ static tc_ynode *node_new(tc_ykind kind, const char *file, const yaml_mark_t *m)
 static void node_push(tc_ynode *n, char *key, int kl, int kc, tc_ynode *child)
 {
     if (n->n == n->cap) {
-        n->cap = n->cap ? 2 * n->cap : 4;
+        n->cap = (int)tc_grow_cap(n->cap, (int64_t)n->n + 1, 4);
         n->items = tc_xrealloc(n->items, (size_t)n->cap * sizeof *n->items);
         if (n->kind == TC_Y_MAP) {
             n->keys = tc_xrealloc(n->keys, (size_t)n->cap * sizeof *n->keys);
