@@ -77,7 +77,7 @@ static void usage_run(FILE *f)
 {
     fprintf(f,
             "usage: tagcascade run SCENARIO [-o OUT.h5] [--seed S] [--threads N]\n"
-            "                      [--set KEY=VALUE]... [--quiet]\n"
+            "                      [--set KEY=VALUE]... [--point I] [--quiet]\n"
             "\n"
             "  -o, --output PATH   output file (default: the scenario's output.path)\n"
             "  --seed S            override the scenario's seed (same as --set seed=S)\n"
@@ -85,6 +85,8 @@ static void usage_run(FILE *f)
             "                      the output does not depend on it\n"
             "  --set KEY=VALUE     override a scenario key, e.g. --set model.p=0.05 or\n"
             "                      --set population.bots.fraction=0.2 (repeatable)\n"
+            "  --point I           a scenario with a sweep section: run its point I\n"
+            "                      (from 0), as replicate 0 of `tagcascade sweep` runs it\n"
             "  -q, --quiet         no progress bar and no report\n"
             "  -h, --help          this help\n");
 }
@@ -95,7 +97,8 @@ static void usage_validate(FILE *f)
             "usage: tagcascade validate SCENARIO [--set KEY=VALUE]... [--quiet]\n"
             "\n"
             "Checks the scenario (keys, types, ranges, files, and the graph it builds)\n"
-            "and prints every resolved parameter as YAML. Exit 0 if valid, 2 if not.\n");
+            "and prints every resolved parameter as YAML; a sweep section is checked\n"
+            "whole, every point's scenario with it. Exit 0 if valid, 2 if not.\n");
 }
 
 typedef struct {
@@ -106,6 +109,7 @@ typedef struct {
     int threads;
     int quiet;
     int help;
+    int64_t point;  /* --point I; -1 when not given */
     const char *scenario;
 } options;
 
@@ -115,8 +119,9 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
         {"output", required_argument, 0, 'o'}, {"seed", required_argument, 0, 'S'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 's'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"point", required_argument, 0, 'P'},  {0, 0, 0, 0}};
     int c;
+    o->point = -1;
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
     optind = 1;
     opterr = 0;
@@ -128,13 +133,22 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
         case 'o':
         case 'S':
         case 't':
+        case 'P':
             if (!allow_run_opts) {
                 fprintf(stderr, "tagcascade: option '%s' belongs to 'run', not here\n",
-                        c == 'o' ? "--output" : c == 't' ? "--threads" : "--seed");
+                        c == 'o' ? "--output" : c == 't' ? "--threads" : c == 'P' ? "--point"
+                                                                                  : "--seed");
                 usage(stderr);
                 return TC_EINPUT;
             }
             if (c == 'o') o->output = optarg;
+            else if (c == 'P') {
+                tc_err nerr;
+                if (tc_num_i64(optarg, 0, TC_MAX_RUNS - 1, "--point", &o->point, &nerr)) {
+                    fprintf(stderr, "tagcascade: %s\n", nerr.msg);
+                    return TC_EINPUT;
+                }
+            }
             else if (c == 't') {
                 int64_t v;
                 tc_err nerr;
@@ -221,16 +235,52 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* A scenario with a sweep section runs one of its points, named by --point: the
+ * point's scenario with the key of its replicate 0 in `tagcascade sweep`, so the
+ * run is that replicate. Without --point such a file is refused with the hint. */
+static int pick_point(const options *o, tc_scenario *sc, tc_sweep *sw, int *have_sw,
+                      tc_scenario **run, uint64_t *key, tc_err *err)
+{
+    int rc = TC_OK;
+    *run = sc;
+    *key = tc_run_key(sc->seed, 0);
+    if (!sc->sweep_at.file) {
+        if (o->point >= 0)
+            TC_FAIL(TC_EINPUT, "--point: %s has no sweep section, hence one point: run it "
+                    "without --point", o->scenario);
+        return TC_OK;
+    }
+    TC_TRY(tc_sweep_load(sw, o->scenario, o->sets, o->nsets, err));
+    *have_sw = 1;
+    if (o->point < 0)
+        TC_FAIL(TC_EINPUT, "%s:%d:%d: sweep: this scenario is a sweep of %lld point%s x %lld "
+                "replicate%s; run it with `tagcascade sweep %s`, or one point here with "
+                "--point I (I from 0 to %lld)", sc->sweep_at.file, sc->sweep_at.line,
+                sc->sweep_at.col, (long long)sw->P, sw->P == 1 ? "" : "s", (long long)sw->R,
+                sw->R == 1 ? "" : "s", o->scenario, (long long)sw->P - 1);
+    if (o->point >= sw->P)
+        TC_FAIL(TC_EINPUT, "--point: expected a point from 0 to %lld (the sweep at %s has %lld), "
+                "got %lld", (long long)sw->P - 1, sw->where, (long long)sw->P,
+                (long long)o->point);
+    *run = &sw->sc[o->point];
+    if (!(*run)->text) (*run)->text = tc_xstrdup(sw->sc[0].text); /* the file, as run */
+    *key = tc_run_key_at((*run)->seed, o->point, 0);
+cleanup:
+    return rc;
+}
+
 static int cmd_run(int argc, char **argv, char *command)
 {
     options o = {0};
     tc_err errv = {0}, *err = &errv;
-    tc_scenario sc;
+    tc_scenario sc, *run = &sc;
+    tc_sweep sw;
     tc_world w;
     tc_engine *e = NULL;
     tc_recorder rec;
     tc_summary sum;
-    int rc, have_sc = 0, have_w = 0;
+    int rc, have_sc = 0, have_w = 0, have_sw = 0;
+    uint64_t key = 0;
     memset(&rec, 0, sizeof rec);
     memset(&sum, 0, sizeof sum);
 
@@ -242,33 +292,33 @@ static int cmd_run(int argc, char **argv, char *command)
     }
     TC_TRY(tc_scenario_load(&sc, o.scenario, o.sets, o.nsets, err));
     have_sc = 1;
+    TC_TRY(pick_point(&o, &sc, &sw, &have_sw, &run, &key, err));
     if (o.output) {
-        free(sc.output.path);
-        sc.output.path = tc_xstrdup(o.output);
+        free(run->output.path);
+        run->output.path = tc_xstrdup(o.output);
     }
-    TC_TRY(tc_h5out_check_dest(sc.output.path, err));
-    const char *inputs[2] = {o.scenario, sc.graph.file};
-    TC_TRY(tc_path_check_output(sc.output.path, inputs, sc.graph.file ? 2 : 1, err));
+    TC_TRY(tc_h5out_check_dest(run->output.path, err));
+    const char *inputs[2] = {o.scenario, run->graph.file};
+    TC_TRY(tc_path_check_output(run->output.path, inputs, run->graph.file ? 2 : 1, err));
     int threads = o.threads ? o.threads : omp_get_max_threads();
     double t0 = tc_clock_now();
-    if (!o.quiet) fprintf(stderr, "tagcascade: building the graph of '%s'\n", sc.name);
-    TC_TRY(tc_world_build(&w, &sc, err));
+    if (!o.quiet) fprintf(stderr, "tagcascade: building the graph of '%s'\n", run->name);
+    TC_TRY(tc_world_build(&w, run, err));
     have_w = 1;
     if (stop_requested) TC_FAIL(TC_ERUNTIME, "interrupted; no output written");
     double t1 = tc_clock_now();
     if (!o.quiet)
         fprintf(stderr, "tagcascade: %d accounts (%lld bots), %lld audience edges in %.2fs\n",
                 w.net.n, (long long)w.pop.nbots, (long long)w.net.m, t1 - t0);
-    progress_ctx pc = {.show = !o.quiet && isatty(2), .t0 = t1, .sc = &sc};
-    rc = tc_run_simulate(&w, &sc, tc_run_key(sc.seed, 0), threads, &e, &rec, &sum, progress,
-                         &pc, err);
+    progress_ctx pc = {.show = !o.quiet && isatty(2), .t0 = t1, .sc = run};
+    rc = tc_run_simulate(&w, run, key, threads, &e, &rec, &sum, progress, &pc, err);
     if (pc.show) fprintf(stderr, "\n");
     if (rc) goto cleanup;
     double t2 = tc_clock_now();
-    tc_run_info ri = {.sc = &sc, .net = &w.net, .pop = &w.pop, .tl = &w.tl, .rec = &rec,
+    tc_run_info ri = {.sc = run, .net = &w.net, .pop = &w.pop, .tl = &w.tl, .rec = &rec,
                       .sum = &sum, .engine = e, .threads = threads, .ranks = 1,
                       .wall_s = t2 - t0, .command = command};
-    TC_TRY(tc_h5out_write_run(sc.output.path, &ri, err));
+    TC_TRY(tc_h5out_write_run(run->output.path, &ri, err));
     if (!o.quiet) {
         tc_work work;
         tc_engine_work(e, &work);
@@ -279,7 +329,7 @@ static int cmd_run(int argc, char **argv, char *command)
                 (long long)sum.posts,
                 (long long)sum.reshares, 100.0 * sum.bot_share_volume, (long long)sum.reach,
                 (long long)sum.exposed);
-        printf("%s\n", sc.output.path);
+        printf("%s\n", run->output.path);
     }
 cleanup:
     if (stop_requested && rc) rc = TC_ERUNTIME;
@@ -288,6 +338,7 @@ cleanup:
     tc_engine_free(e);
     tc_recorder_destroy(&rec);
     if (have_w) tc_world_destroy(&w);
+    if (have_sw) tc_sweep_destroy(&sw);
     if (have_sc) tc_scenario_destroy(&sc);
     free(o.sets);
     free(o.seed_set);
@@ -299,8 +350,9 @@ static int cmd_validate(int argc, char **argv)
     options o = {0};
     tc_err errv = {0}, *err = &errv;
     tc_scenario sc;
+    tc_sweep sw;
     tc_world w;
-    int rc, have_sc = 0;
+    int rc, have_sc = 0, have_sw = 0;
     rc = parse(argc, argv, &o, 0, usage_validate);
     if (rc) {
         free(o.sets);
@@ -308,16 +360,28 @@ static int cmd_validate(int argc, char **argv)
     }
     TC_TRY(tc_scenario_load(&sc, o.scenario, o.sets, o.nsets, err));
     have_sc = 1;
+    if (sc.sweep_at.file) {
+        /* the sweep section whole: its keys, and every point's scenario */
+        TC_TRY(tc_sweep_load(&sw, o.scenario, o.sets, o.nsets, err));
+        have_sw = 1;
+    }
     TC_TRY(tc_world_build(&w, &sc, err));
     if (!o.quiet) {
         tc_scenario_dump(&sc, stdout);
         printf("# graph: %d accounts, %lld bots, %lld audience edges (%lld self-loops and "
                "%lld duplicates dropped)\n", w.net.n, (long long)w.pop.nbots, (long long)w.net.m,
                (long long)w.net.self_loops_dropped, (long long)w.net.duplicates_dropped);
+        if (have_sw) {
+            printf("# sweep: %lld point%s x %lld replicate%s, every point's scenario valid",
+                   (long long)sw.P, sw.P == 1 ? "" : "s", (long long)sw.R, sw.R == 1 ? "" : "s");
+            for (int k = 0; k < sw.K; k++) printf("%s%s", k ? ", " : "; swept: ", sw.keys[k]);
+            printf("\n");
+        }
     }
     tc_world_destroy(&w);
 cleanup:
     report(rc, err);
+    if (have_sw) tc_sweep_destroy(&sw);
     if (have_sc) tc_scenario_destroy(&sc);
     free(o.sets);
     return rc;

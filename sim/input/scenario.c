@@ -373,6 +373,7 @@ int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
         goto cleanup;
     }
     TC_TRY(tc_schema_only_keys(err, root, "", keys));
+    if (tc_ytree_get(root, "sweep")) sc->sweep_at = tc_schema_where_of(root, "sweep");
     default_name(sc);
     TC_TRY(tc_schema_get_str(err, root, "", "name", 0, sc->name, sizeof sc->name, NULL));
     TC_TRY(tc_schema_get_u64(err, root, "", "seed", &sc->seed));

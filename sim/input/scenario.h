@@ -180,6 +180,8 @@ typedef struct tc_scenario {
     struct {
         tc_fast_mode fast_path;  /* skip ahead over audiences where exact (engine.c) */
     } engine;
+
+    tc_where sweep_at;   /* the file's sweep section (drive/sweep.h); file NULL: none */
 } tc_scenario;
 
 /* Load, override and validate the scenario at `path`. `sets[nsets]` are

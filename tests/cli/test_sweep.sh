@@ -93,6 +93,39 @@ sys.exit(0 if list(f['sweep/params/model.p_bot'][:]) == [0.3, 0.6] and f['sweep/
 # shellcheck disable=SC2086
 "$BIN" sweep "$SCEN" $SMALL --set 'sweep={series: maybe}' -o bad.h5 -q 2>err
 [ $? -eq 2 ] && grep -q "sweep.series: expected true or false, got \"maybe\"" err && ok "series not a boolean refused" || not_ok "series maybe: $(cat err)"
+# ------------------------------------------------------------------ one point by run, checks by validate
+# run --point 3 of a.h5's sweep is that point's replicate 0: same series, same summary
+# shellcheck disable=SC2086
+"$BIN" run "$SCEN" $SMALL --set "$SWEEP" --point 3 -o p3.h5 -q &&
+py "
+import h5py, numpy as np, sys
+a = h5py.File('a.h5'); b = h5py.File('p3.h5')
+m = list(a['sweep/metrics'].asstr()[:])
+s = a['runs/3/0/series']
+bad = [k for k in s if not np.array_equal(s[k][()], b['series'][k][()])]
+for k in ('reshares', 'reach', 'posts'):
+    if a['sweep/summary'][3, 0, m.index(k)] != b['summary'][k][()]: bad.append(k)
+if len(s) < 10: bad.append('only %d series compared' % len(s))
+sys.exit('differ: %s' % bad if bad else 0)
+" && ok "run --point 3 = replicate 0 of sweep point 3" || not_ok "run --point 3 differs from the sweep's run (3, 0)"
+# shellcheck disable=SC2086
+"$BIN" run "$SCEN" $SMALL --set "$SWEEP" -o bad.h5 -q 2>err
+[ $? -eq 2 ] && grep -q "sweep: this scenario is a sweep of 6 points x 3 replicates; run it with \`tagcascade sweep" err && [ ! -e bad.h5 ] && ok "run on a sweep refused with the hint" || not_ok "run on a sweep: $(cat err)"
+# shellcheck disable=SC2086
+"$BIN" run "$SCEN" $SMALL --set "$SWEEP" --point 6 -o bad.h5 -q 2>err
+[ $? -eq 2 ] && grep -q "^tagcascade: --point: expected a point from 0 to 5" err && ok "--point past the last point refused" || not_ok "--point 6: $(cat err)"
+"$BIN" run "$SCEN" --point 0 -o bad.h5 -q 2>err
+[ $? -eq 2 ] && grep -q "has no sweep section" err && ok "--point without a sweep refused" || not_ok "--point, no sweep: $(cat err)"
+# shellcheck disable=SC2086
+"$BIN" validate "$SCEN" $SMALL --set "$SWEEP" >out 2>err && grep -q "^# sweep: 6 points x 3 replicates, every point's scenario valid; swept: population.bots.fraction, model.p" out &&
+    ok "validate checks the sweep section" || not_ok "validate a sweep: $(cat err)"
+# shellcheck disable=SC2086
+"$BIN" validate "$SCEN" $SMALL --set 'sweep={grid: {model.p: [0.03, 2]}}' >out 2>err
+[ $? -eq 2 ] && grep -q "sweep point 1 (model.p=2): --set:1:9: model.p: expected a number in \[0, 1\], got \"2\"" err && ok "validate refuses a sweep point out of range" || not_ok "validate a bad point: $(cat err)"
+# shellcheck disable=SC2086
+"$BIN" validate "$SCEN" $SMALL --set 'sweep={grd: {model.p: [0.03]}}' >out 2>err
+[ $? -eq 2 ] && grep -q "unknown key 'sweep.grd' (did you mean 'sweep.grid'?)" err && ok "validate refuses a misspelt sweep key" || not_ok "validate sweep.grd: $(cat err)"
+
 # ------------------------------------------------------------------ threads
 # shellcheck disable=SC2086
 "$BIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o b.h5 -q --threads 2
