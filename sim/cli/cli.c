@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/datetime.h"
+#include "base/meter.h"
 #include "base/err.h"
 #include "base/num.h"
 #include "base/outfile.h"
@@ -77,7 +78,7 @@ static void usage_run(FILE *f)
 {
     fprintf(f,
             "usage: tagcascade run SCENARIO [-o OUT.h5] [--seed S] [--threads N]\n"
-            "                      [--set KEY=VALUE]... [--point I] [--quiet]\n"
+            "                      [--set KEY=VALUE]... [--point I] [--progress MODE] [--quiet]\n"
             "\n"
             "  -o, --output PATH   output file (default: the scenario's output.path)\n"
             "  --seed S            override the scenario's seed (same as --set seed=S)\n"
@@ -87,7 +88,9 @@ static void usage_run(FILE *f)
             "                      --set population.bots.fraction=0.2 (repeatable)\n"
             "  --point I           a scenario with a sweep section: run its point I\n"
             "                      (from 0), as replicate 0 of `tagcascade sweep` runs it\n"
-            "  -q, --quiet         no progress bar and no report\n"
+            "  --progress MODE     auto (a bar on a terminal, else a line per tenth of the\n"
+            "                      night), bar, lines or none\n"
+            "  -q, --quiet         no progress (unless --progress) and no report\n"
             "  -h, --help          this help\n");
 }
 
@@ -110,8 +113,18 @@ typedef struct {
     int quiet;
     int help;
     int64_t point;  /* --point I; -1 when not given */
+    int progress;   /* --progress (tc_meter_mode); -1 when not given */
     const char *scenario;
 } options;
+
+/* --progress MODE: its index in tc_meter_mode_names, or -1 (said on stderr). */
+static int progress_mode(const char *arg)
+{
+    for (int i = 0; tc_meter_mode_names[i]; i++)
+        if (!strcmp(arg, tc_meter_mode_names[i])) return i;
+    fprintf(stderr, "tagcascade: --progress: expected auto, bar, lines or none, got '%s'\n", arg);
+    return -1;
+}
 
 static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*usage)(FILE *))
 {
@@ -119,9 +132,11 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
         {"output", required_argument, 0, 'o'}, {"seed", required_argument, 0, 'S'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 's'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-        {"point", required_argument, 0, 'P'},  {0, 0, 0, 0}};
+        {"point", required_argument, 0, 'P'},  {"progress", required_argument, 0, 'g'},
+        {0, 0, 0, 0}};
     int c;
     o->point = -1;
+    o->progress = -1;
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
     optind = 1;
     opterr = 0;
@@ -134,15 +149,21 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
         case 'S':
         case 't':
         case 'P':
+        case 'g':
             if (!allow_run_opts) {
                 fprintf(stderr, "tagcascade: option '%s' belongs to 'run', not here\n",
-                        c == 'o' ? "--output" : c == 't' ? "--threads" : c == 'P' ? "--point"
-                                                                                  : "--seed");
+                        c == 'o'   ? "--output"
+                        : c == 't' ? "--threads"
+                        : c == 'P' ? "--point"
+                        : c == 'g' ? "--progress"
+                                   : "--seed");
                 usage(stderr);
                 return TC_EINPUT;
             }
             if (c == 'o') o->output = optarg;
-            else if (c == 'P') {
+            else if (c == 'g') {
+                if ((o->progress = progress_mode(optarg)) < 0) return TC_EINPUT;
+            } else if (c == 'P') {
                 tc_err nerr;
                 if (tc_num_i64(optarg, 0, TC_MAX_RUNS - 1, "--point", &o->point, &nerr)) {
                     fprintf(stderr, "tagcascade: %s\n", nerr.msg);
@@ -191,29 +212,32 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
 }
 
 typedef struct {
-    int show;
-    double last, t0;
+    tc_meter meter;
     const tc_scenario *sc;
 } progress_ctx;
 
-static int progress(void *vctx, const tc_engine *e)
+/* "22:49  reshares 1234": where the night is, and what has happened */
+static void progress_what(const progress_ctx *p, const tc_engine *e, double *frac, char *buf,
+                          size_t n)
 {
-    progress_ctx *p = vctx;
-    if (stop_requested) return 1;
-    if (!p->show) return 0;
-    double now = tc_clock_now();
-    if (now - p->last < 0.2) return 0;
-    p->last = now;
     tc_progress pr;
     tc_engine_progress(e, &pr);
     char clock[40];
     tc_datetime_format(p->sc->time.start_epoch + (int64_t)pr.t, p->sc->time.utc_offset_s, clock,
                        sizeof clock);
-    int w = 30, k = (int)(pr.done * w);
-    fprintf(stderr, "\r[%.*s%*s] %3d%%  %.16s  reshares %lld  %.0fs ", k,
-            "##############################", w - k, "", (int)(pr.done * 100), clock,
-            (long long)pr.reshares, now - p->t0);
-    fflush(stderr);
+    snprintf(buf, n, "%.16s  reshares %lld", clock, (long long)pr.reshares);
+    *frac = pr.done;
+}
+
+static int progress(void *vctx, const tc_engine *e)
+{
+    progress_ctx *p = vctx;
+    if (stop_requested) return 1;
+    if (p->meter.mode == TC_METER_NONE) return 0;
+    char what[96];
+    double frac;
+    progress_what(p, e, &frac, what, sizeof what);
+    tc_meter_show(&p->meter, frac, what);
     return 0;
 }
 
@@ -310,9 +334,18 @@ static int cmd_run(int argc, char **argv, char *command)
     if (!o.quiet)
         fprintf(stderr, "tagcascade: %d accounts (%lld bots), %lld audience edges in %.2fs\n",
                 w.net.n, (long long)w.pop.nbots, (long long)w.net.m, t1 - t0);
-    progress_ctx pc = {.show = !o.quiet && isatty(2), .t0 = t1, .sc = run};
+    progress_ctx pc = {.sc = run};
+    tc_meter_start(&pc.meter, o.progress >= 0 ? (tc_meter_mode)o.progress
+                              : o.quiet ? TC_METER_NONE : TC_METER_AUTO);
     rc = tc_run_simulate(&w, run, key, threads, &e, &rec, &sum, progress, &pc, err);
-    if (pc.show) fprintf(stderr, "\n");
+    if (e) {
+        char what[96];
+        double frac;
+        progress_what(&pc, e, &frac, what, sizeof what);
+        tc_meter_end(&pc.meter, rc ? frac : 1.0, what);
+    } else if (pc.meter.drawn) {
+        fputc('\n', stderr);
+    }
     if (rc) goto cleanup;
     double t2 = tc_clock_now();
     tc_run_info ri = {.sc = run, .net = &w.net, .pop = &w.pop, .tl = &w.tl, .rec = &rec,
@@ -572,7 +605,7 @@ static void usage_sweep(FILE *f)
 {
     fprintf(f,
             "usage: tagcascade sweep SCENARIO -o OUT.h5 [--threads N] [--set KEY=VALUE]...\n"
-            "                        [--resume] [--shard I/N] [--quiet]\n\n"
+            "                        [--resume] [--shard I/N] [--progress MODE] [--quiet]\n\n"
             "Runs every (point, replicate) of the scenario's sweep: section (docs/sweep.md)\n"
             "and writes one HDF5 file. Finished runs go to OUT.h5.journal.* first, so an\n"
             "interrupted sweep loses nothing:\n"
@@ -581,7 +614,11 @@ static void usage_sweep(FILE *f)
             "                  Slurm job arrays); join the shards with `tagcascade merge`\n"
             "  -t, --threads N runs in parallel (default: all cores); the output does not\n"
             "                  depend on it, nor on the number of MPI ranks or shards\n"
-            "  --set KEY=VALUE override a scenario key (sweep.* included)\n");
+            "  --set KEY=VALUE override a scenario key (sweep.* included)\n"
+            "  --progress MODE runs done of all (all MPI ranks), rate and time left: auto\n"
+            "                  (a bar on a terminal, else a line per tenth, as in a batch\n"
+            "                  log), bar, lines or none\n"
+            "  -q, --quiet     no messages and no progress (unless --progress)\n");
 }
 
 static void usage_merge(FILE *f)
@@ -597,10 +634,12 @@ static int cmd_sweep(int argc, char **argv, const char *command)
         {"output", required_argument, 0, 'o'}, {"threads", required_argument, 0, 't'},
         {"set", required_argument, 0, 's'},    {"resume", no_argument, 0, 'r'},
         {"shard", required_argument, 0, 'x'},  {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},         {"progress", required_argument, 0, 'g'},
+        {0, 0, 0, 0}};
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     int nsets = 0, c, rc;
     tc_sweep_opts o = {.shard_n = 1, .stop = &stop_requested};
+    int progress = -1;
     tc_err err = {0};
     tc_sweep sw;
     optind = 1;
@@ -613,6 +652,12 @@ static int cmd_sweep(int argc, char **argv, const char *command)
         case 'o': o.out = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'r': o.resume = 1; break;
+        case 'g':
+            if ((progress = progress_mode(optarg)) < 0) {
+                free(sets);
+                return TC_EINPUT;
+            }
+            break;
         case 's': sets[nsets++] = optarg; break;
         case 't':
             if (tc_num_i64(optarg, 1, 4096, "--threads", &nv, &nerr)) {
@@ -644,6 +689,8 @@ static int cmd_sweep(int argc, char **argv, const char *command)
         return TC_EINPUT;
     }
     if (!o.threads) o.threads = omp_get_max_threads();
+    o.progress = progress >= 0 ? (tc_meter_mode)progress
+                 : o.quiet ? TC_METER_NONE : TC_METER_AUTO;
     o.command = command;
     rc = tc_h5out_check_dest(o.out, &err);
     if (!rc) rc = tc_path_check_output(o.out, (const char *const *)argv + optind, 1, &err);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/meter.h"
 #include "input/scenario.h"
 
 typedef struct tc_sweep {
@@ -38,7 +39,8 @@ typedef struct tc_sweep_opts {
     int threads;              /* OpenMP threads of this process */
     int resume;
     int shard_i, shard_n;     /* 0/1 = the whole sweep */
-    int quiet;
+    int quiet;                /* no messages (the progress has its own switch) */
+    tc_meter_mode progress;   /* runs done, on rank 0 (base/meter.h) */
     volatile sig_atomic_t *stop; /* set asynchronously: stop after the runs in progress */
 } tc_sweep_opts;
 

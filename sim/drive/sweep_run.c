@@ -55,7 +55,9 @@ typedef struct {
     int jfd;                  /* this process's journal */
     int64_t *todo;            /* run indices still to do, ordered by graph group */
     int64_t ntodo;
-    int64_t finished;
+    int64_t finished;         /* runs this process finished */
+    int64_t total, before;    /* runs of this shard; of which done before (resumed) */
+    tc_meter meter;           /* rank 0's progress */
     double t0;
     int rank, nranks;
     int failed;
@@ -102,6 +104,33 @@ static int64_t counter_take(counter *c, runner *ru)
 #pragma omp atomic capture
     k = c->next++;
     return k;
+}
+
+/* One more run finished here (called in the journal's critical section): the
+ * count of this process and, with MPI, of all ranks (slot 1 of the counter's
+ * window on rank 0), which rank 0 shows. */
+static void count_finished(runner *ru, counter *c)
+{
+    int64_t done = ++ru->finished;
+#ifdef TC_MPI
+    if (ru->nranks > 1) {
+        int64_t one = 1, k = 0;
+#pragma omp critical(tc_mpi)
+        {
+            MPI_Fetch_and_op(&one, &k, MPI_INT64_T, 0, 1, MPI_SUM, c->win);
+            MPI_Win_flush(0, c->win);
+        }
+        done = k + 1;
+    }
+#endif
+    (void)c;
+    if (ru->rank != 0) return;
+    char what[128];
+    double el = tc_clock_now() - ru->meter.t0;
+    double rate = el > 0 ? done / el : 0.0;
+    snprintf(what, sizeof what, "%lld/%lld runs, %.*f runs/s", (long long)(ru->before + done),
+             (long long)ru->total, rate < 10 ? 2 : rate < 100 ? 1 : 0, rate);
+    tc_meter_show(&ru->meter, ru->total ? (double)(ru->before + done) / ru->total : 1, what);
 }
 
 /* Runs todo[lo..hi) (one graph group) on this process's threads. */
@@ -158,10 +187,7 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
                         tc_err_set(&ru->ferr, TC_ERUNTIME, "%s: cannot append to the journal "
                                    "(disk full?)", ru->o->out);
                     }
-                    ru->finished++;
-                    if (!ru->o->quiet && isatty(2) && ru->rank == 0)
-                        fprintf(stderr, "\r  %lld runs done (%.0f s)", (long long)ru->finished,
-                                tc_clock_now() - ru->t0);
+                    count_finished(ru, ctr);
                 }
             }
             tc_summary_destroy(&sum);
@@ -285,8 +311,12 @@ static int run_groups(runner *ru, const sig_run *order, int64_t m, tc_world *gw,
     counter ctr = {0};
 #ifdef TC_MPI
     if (ru->nranks > 1)
-        MPI_Win_allocate(ru->rank == 0 ? (MPI_Aint)sizeof(int64_t) : 0, sizeof(int64_t),
+    {
+        /* slot 0: the next run of the group; slot 1: runs finished, all ranks */
+        MPI_Win_allocate(ru->rank == 0 ? (MPI_Aint)(2 * sizeof(int64_t)) : 0, sizeof(int64_t),
                          MPI_INFO_NULL, MPI_COMM_WORLD, &ctr.base, &ctr.win);
+        if (ru->rank == 0) ctr.base[1] = 0;
+    }
 #endif
     for (int64_t lo = 0; lo < m;) {
         int64_t hi = lo;
@@ -431,8 +461,17 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
 
     ppl = tc_xcalloc((size_t)sw->P, sizeof *ppl);
     for (int64_t k = 0; k < m; k++) ppl[ru.todo[k] / sw->R].remaining++;
+    ru.total = n;
+    ru.before = ndone;
+    tc_meter_start(&ru.meter, ru.rank == 0 ? o->progress : TC_METER_NONE);
     TC_TRY(run_groups(&ru, order, m, &gw, &have_gw, &gw_sig, ppl, err));
-    if (!o->quiet && isatty(2) && ru.rank == 0) fprintf(stderr, "\n");
+    {
+        /* every run finished (or as many as this process knows of) */
+        int64_t done = ru.failed || (o->stop && *o->stop) ? ndone + ru.finished : n;
+        char what[96];
+        snprintf(what, sizeof what, "%lld/%lld runs", (long long)done, (long long)n);
+        tc_meter_end(&ru.meter, n ? (double)done / n : 1, what);
+    }
     if (ru.failed) {
         *err = ru.ferr;
         rc = ru.failed;
@@ -450,6 +489,7 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
 #endif
     TC_TRY(write_output(&ru, &gw, err));
 cleanup:
+    if (ru.meter.drawn) fputc('\n', stderr);
     if (ru.jfd >= 0) close(ru.jfd);
     if (ppl)
         for (int64_t p = 0; p < sw->P; p++)

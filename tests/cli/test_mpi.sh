@@ -1,5 +1,6 @@
 # MPI sweeps: `make MPI=1` builds build-mpi/tagcascade; `mpirun -np 3` gives datasets
-# byte-identical to the one-process sweep; a sweep killed with kill -9 and
+# byte-identical to the one-process sweep; rank 0's progress counts every rank's
+# runs; a sweep killed with kill -9 and
 # resumed under 3 ranks gives them too. Run from the project root.
 set -u
 command -v mpirun >/dev/null || { echo "skipped: mpirun (openmpi-bin) is not installed"; exit 77; }
@@ -33,6 +34,19 @@ mpirun --bind-to none -np 3 "$MPIBIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o mpi
 same serial.h5 mpi.h5 "mpirun -np 3 = the one-process sweep"
 ranks=$(h5dump -a /meta/ranks mpi.h5 | sed -n 's/^ *(0): *//p')
 [ "$ranks" = 3 ] && echo "ok - /meta/ranks is 3" || { echo "not ok - /meta/ranks is '$ranks'"; fail=1; }
+
+# progress under mpirun: rank 0 counts the runs of all ranks (it does about a third
+# of them itself), so its lines before the last go past three quarters of the 60
+# shellcheck disable=SC2086
+mpirun --bind-to none -np 3 "$MPIBIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o prog.h5 -q --threads 1 \
+    --progress lines 2>err || { echo "not ok - mpirun -np 3 --progress lines failed"; cat err; fail=1; }
+most=$(grep '%  ' err | sed '$d' | sed -n 's|^tagcascade: *[0-9]*%  \([0-9]*\)/60 runs.*|\1|p' | sort -n | tail -n 1)
+if [ "${most:-0}" -ge 45 ] && grep '%  ' err | tail -n 1 | grep -q '^tagcascade: 100%  60/60 runs' &&
+    [ "$(grep -c '%  ' err)" -ge 10 ]; then
+    echo "ok - progress under mpirun counts every rank's runs (up to $most/60 before the end)"
+else
+    echo "not ok - progress under mpirun: up to ${most:-none}/60 before the end"; cat err; fail=1
+fi
 
 # a one-process sweep killed mid-way, resumed by 3 ranks
 # shellcheck disable=SC2086
