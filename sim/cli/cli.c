@@ -579,6 +579,13 @@ int main(int argc, char **argv)
     } else {
         rc = dispatch(argc, argv);
     }
+    if (rc && size > 1) {
+        /* the other ranks may be waiting for this one at a barrier: end the whole
+         * job now (its error is printed; the journals keep every finished run,
+         * for --resume) rather than leave it hanging until the scheduler kills it */
+        fflush(NULL);
+        MPI_Abort(MPI_COMM_WORLD, rc);
+    }
     MPI_Finalize();
     return rc;
 #else

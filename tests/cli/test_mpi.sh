@@ -1,6 +1,7 @@
 # MPI sweeps: `make MPI=1` builds build-mpi/tagcascade; `mpirun -np 3` gives datasets
 # byte-identical to the one-process sweep; rank 0's progress counts every rank's
-# runs; a sweep killed with kill -9 and
+# runs; one rank killed with kill -9 ends the job within seconds and --resume
+# recovers; a failing rank ends it with its exit code; a sweep killed with kill -9 and
 # resumed under 3 ranks gives them too. Run from the project root.
 set -u
 command -v mpirun >/dev/null || { echo "skipped: mpirun (openmpi-bin) is not installed"; exit 77; }
@@ -66,5 +67,47 @@ else
         { echo "not ok - resume under mpirun failed"; cat err; fail=1; }
     same serial.h5 k.h5 "kill -9, then --resume under mpirun -np 3 = the one-process sweep"
     ls k.h5.journal.* >/dev/null 2>&1 && { echo "not ok - journals left behind"; fail=1; }
+fi
+# a rank killed mid-sweep (kill -9, as a node failure): the job ends within
+# seconds instead of waiting at a barrier, the journals keep the finished runs,
+# and --resume under 3 ranks gives the one-process sweep
+# shellcheck disable=SC2086
+mpirun --bind-to none -np 3 "$MPIBIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o d.h5 -q --threads 1 \
+    >/dev/null 2>err & mpid=$!
+i=0
+while [ $i -lt 300 ]; do
+    sz=$(cat d.h5.journal.* 2>/dev/null | wc -c)
+    [ "$sz" -gt 400000 ] && break
+    sleep 0.05; i=$((i + 1))
+done
+victim=$(pgrep -f "build-mpi/tagcascade sweep .* -o d.h5" | sed -n 2p)
+if [ -z "$victim" ] || [ -e d.h5 ]; then
+    echo "not ok - no rank to kill (the sweep finished first?)"; fail=1
+else
+    kill -9 "$victim"
+    t0=$(date +%s)
+    wait $mpid 2>/dev/null
+    rc=$?
+    secs=$(( $(date +%s) - t0 ))
+    if [ $rc -ne 0 ] && [ $secs -le 30 ] && [ ! -e d.h5 ]; then
+        echo "ok - a killed rank ends the job (exit $rc after ${secs} s), no output written"
+    else
+        echo "not ok - a killed rank: exit $rc after ${secs} s"; cat err; fail=1
+    fi
+    # shellcheck disable=SC2086
+    mpirun --bind-to none -np 3 "$MPIBIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o d.h5 -q --resume 2>err ||
+        { echo "not ok - resume after a killed rank failed"; cat err; fail=1; }
+    same serial.h5 d.h5 "a killed rank, then --resume under mpirun -np 3 = the one-process sweep"
+fi
+
+# a rank that fails ends the job at once with its exit code (MPI_Abort)
+# shellcheck disable=SC2086
+timeout 60 mpirun --bind-to none -np 3 "$MPIBIN" sweep "$SCEN" $SMALL --set 'sweep={grid: {model.p: [0.03, 9]}}' \
+    -o bad.h5 -q >/dev/null 2>err
+rc=$?
+if [ $rc -eq 2 ] && grep -q "sweep point 1 (model.p=9)" err && [ ! -e bad.h5 ]; then
+    echo "ok - a failing rank ends the job with its exit code 2"
+else
+    echo "not ok - a failing rank: exit $rc"; cat err; fail=1
 fi
 exit $fail
