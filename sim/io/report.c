@@ -305,6 +305,21 @@ static void print_roots(const roots_table *r, FILE *out, int top, int run, const
     free(idx);
 }
 
+/* Open a run or observed file; a sweep file holds many runs and no one outcome. */
+static int open_outcome(const char *path, hid_t *f, char *kind, size_t n, tc_err *err)
+{
+    int rc = tc_h5in_open(path, f, kind, n, err);
+    if (rc == TC_OK && !strcmp(kind, "sweep")) {
+        H5Fclose(*f);
+        *f = -1;
+        tc_err_set(err, TC_EINPUT, "%s: a sweep file (many runs), not a run or observed file: read "
+                   "it with analysis/plot_sweep.py or analysis/tcread.py, or write one point "
+                   "as a run with `tagcascade run SCENARIO --point I`", path);
+        return TC_EINPUT;
+    }
+    return rc;
+}
+
 int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
 {
     int rc = TC_OK;
@@ -315,7 +330,7 @@ int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
     int64_t nnames = 0, nhubs = 0;
     int32_t *hub_id = NULL;
 
-    TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
+    TC_TRY(open_outcome(path, &f, kind, sizeof kind, err));
     TC_TRY(roots_read(f, path, &r, err));
     int run = !strcmp(kind, "run");
     if (run) TC_TRY(print_run(f, path, out, start, &hubs, &nhubs, &hub_id, err));
@@ -479,7 +494,7 @@ int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE 
     memset(&x, 0, sizeof x);
     x.root = root;
 
-    TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
+    TC_TRY(open_outcome(path, &f, kind, sizeof kind, err));
     TC_TRY(tc_h5in_array(f, "/summary/roots/author", H5T_NATIVE_INT32, (void **)&author, &nr, err));
     if (root < 0 || root >= nr)
         TC_FAIL(TC_EINPUT, "%s: --cascade %lld: expected a row of /summary/roots in [0, %lld)",

@@ -126,6 +126,8 @@ sys.exit('differ: %s' % bad if bad else 0)
 "$BIN" validate "$SCEN" $SMALL --set 'sweep={grd: {model.p: [0.03]}}' >out 2>err
 [ $? -eq 2 ] && grep -q "unknown key 'sweep.grd' (did you mean 'sweep.grid'?)" err && ok "validate refuses a misspelt sweep key" || not_ok "validate sweep.grd: $(cat err)"
 
+"$BIN" summary a.h5 >out 2>err
+[ $? -eq 2 ] && grep -q "a.h5: a sweep file (many runs), not a run or observed file" err && ok "summary of a sweep file refused with what to do" || not_ok "summary of a sweep: $(cat err)"
 # ------------------------------------------------------------------ threads
 # shellcheck disable=SC2086
 "$BIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o b.h5 -q --threads 2
