@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,7 +82,7 @@ static int trial_seconds(const char *path)
     const char *env = getenv("TC_HDF5_TRIAL_SECONDS");
     char *end;
     long v = env ? strtol(env, &end, 10) : 0;
-    if (env && *env && !*end && v >= 1 && v <= 86400) return (int)v;
+    if (env && *env && !*end && v >= 0 && v <= 86400) return (int)v; /* 0: no trial */
     struct stat st;
     long long mb = stat(path, &st) == 0 ? (long long)st.st_size >> 20 : 0;
     return 20 + (int)(mb / 50 < 86400 ? mb / 50 : 86400);
@@ -90,6 +91,7 @@ static int trial_seconds(const char *path)
 int tc_h5read_trial(const char *path, tc_err *err)
 {
     int limit = trial_seconds(path), st = 0;
+    if (limit == 0) return TC_OK;
     fflush(NULL); /* the child must not write the parent's buffered output again */
     pid_t pid = fork();
     if (pid < 0) return TC_OK; /* no trial: the checked reads alone */
@@ -107,6 +109,9 @@ int tc_h5read_trial(const char *path, tc_err *err)
             H5Ovisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, trial_object, NULL);
             H5Fclose(f);
         }
+        /* straight to the kernel: not even a sanitizer's exit hooks (a leak
+         * scan of the copied heap) run in the child */
+        syscall(SYS_exit_group, 0);
         _exit(0);
     }
     while (waitpid(pid, &st, 0) < 0)

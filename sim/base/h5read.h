@@ -33,7 +33,8 @@ int tc_h5read_open(tc_h5file *f, const char *path, const char *noun, tc_err *err
  * crafted global heap); a seal proves only that the file is whole, not who made
  * it. So a child process first opens `path` and reads every attribute and every
  * variable-length dataset, under a time limit of 20 s plus 1 s per 50 MB
- * (TC_HDF5_TRIAL_SECONDS overrides it). TC_EINPUT naming the file when the child
+ * (TC_HDF5_TRIAL_SECONDS overrides it; 0 turns the trial off, for files one
+ * trusts). TC_EINPUT naming the file when the child
  * runs out of time or is killed by a signal; TC_OK otherwise, also when HDF5
  * cannot open the file (the caller's open then says so). O(metadata and
  * variable-length data), in a copy of the process that writes nothing. */
