@@ -243,6 +243,24 @@ for c in "summary loop.h5" "export loop.h5 --cascade 0 --format csv -o loop.csv"
     ls loop.csv loopm.h5* >/dev/null 2>&1 && not_ok "HDF5 loop refused ($c)" "an output was written"
 done
 
+# a sealed file on whose attributes HDF5 1.10 faults (SIGSEGV in H5A__close):
+# the child dies of it, the command refuses the file and writes nothing
+"$PY" -c "
+import sys
+d = open(sys.argv[1], 'rb').read()
+open('segv.h5', 'wb').write(d[1 + 4 * (d[0] % 9):])
+" "$top/tests/fuzz/regressions/h5read/hdf5-segv-sealed"
+for c in "summary segv.h5" "export segv.h5 --cascade 0 --format csv -o segv.csv" "merge segv.h5 -o segvm.h5" \
+    "graph info segv.h5"; do
+    # shellcheck disable=SC2086
+    timeout 60 "$BIN" $c >out 2>err
+    rc=$?
+    ncases=$((ncases + 1))
+    [ $rc -eq 2 ] && grep -q "segv.h5: HDF5 failed on the file's own structures (" err ||
+        not_ok "HDF5 fault refused ($c)" "exit $rc: $(head -c 300 err)"
+    ls segv.csv segvm.h5* >/dev/null 2>&1 && not_ok "HDF5 fault refused ($c)" "an output was written"
+done
+
 # ---------------------------------------------------------------- crafted sweep shards
 # two shards of one sweep, a scenario of over 1 MiB (a long comment), then shards
 # with a table over-sized, a count of points no table has, short columns

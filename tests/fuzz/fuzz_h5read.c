@@ -21,6 +21,7 @@
  *               k > 0 and an intact seal the operations apply; otherwise the
  *               bytes are read as they are (the seal check, and for bytes that
  *               pass as an unsealed HDF5 file the trial read, are then the target)
+ *   TCFUZZ_SAVE=FILE build-fuzz/fuzz_h5read INPUT   writes that file, sealed afresh
  *   libFuzzer: make fuzz            replay: tests/cli/test_fuzz_regressions.sh */
 #include <hdf5.h>
 #include <stdint.h>
@@ -224,6 +225,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             H5Fclose(f);
             tc_seal_write(path, path, "run", &err); /* sealed again: the readers get past it */
         }
+    }
+    /* TCFUZZ_SAVE=FILE keeps the file the trial read gets, sealed afresh (an
+     * artifact made a file the commands read past the seal, for
+     * tests/cli/test_hostile.sh) */
+    const char *save = getenv("TCFUZZ_SAVE");
+    if (save) {
+        FILE *in = fopen(path, "rb"), *to = fopen(save, "wb");
+        char buf[65536];
+        size_t n;
+        while (in && to && (n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, to);
+        if (in) fclose(in);
+        if (to) fclose(to);
+        tc_seal_write(save, save, "run", &err);
     }
     /* the trial read once, limited to 1 s (a file on which HDF5 loops is refused
      * there), then the readers without theirs: one fork per input, not six */
