@@ -11,31 +11,32 @@
 #   make asan       the same program with AddressSanitizer + UBSan, in build-asan/
 #   make MPI=1      the cluster build (OpenMPI, parallel HDF5 flavour) in build-mpi/
 #   make install    PREFIX=/usr/local DESTDIR= (binary, scripts, scenarios)
-#   make deps       only the Debian packages (apt-get, as root or through sudo)
+#   make deps       only the Debian packages (apt-get, as root or through sudo;
+#                   where there is no apt-get it installs nothing and says so)
+#   make config     find the libraries again and say how each was found
 #
-# Flags come from pkg-config; HDF5 is named by flavour (hdf5-serial) because on
-# Debian plain `hdf5` becomes the MPI build once that is installed.
+# The libraries are found by packaging/configure.sh, which writes their flags to
+# $(BUILD)/config.mk before the first compile: pkg-config under the usual names
+# of Debian, Fedora/RHEL, Spack and conda (HDF5_PKG=NAME and the like override
+# them; PKG_CONFIG_PATH adds folders), the h5cc/h5pcc and mpicc wrappers, then
+# the compiler's own paths (CPATH, LIBRARY_PATH: environment modules). NAME_CFLAGS
+# and NAME_LIBS (HDF5, IGRAPH, GSL, YAML, ZLIB, MPI) give flags by hand.
+# Random123: the compiler's, else the copy in third_party/Random123.
+# README, "On your cluster".
 
 PREFIX  ?= /usr/local
 PY      := /usr/bin/python3
 MPI     ?= 0
 ifeq ($(MPI),1)
-# the cluster build: OpenMPI and HDF5's OpenMPI flavour, always in its own folder
-# (a BUILD from the environment must not mix its objects with the serial build's)
+# the cluster build: MPI and a parallel HDF5, always in its own folder (a BUILD
+# from the environment must not mix its objects with the serial build's)
 MPI_BUILD ?= build-mpi
 BUILD   := $(MPI_BUILD)
-HDF5PKG := hdf5-openmpi
-PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 zlib ompi-c
 MPIDEF  := -DTC_MPI
 else
 BUILD   ?= build
-HDF5PKG := hdf5-serial
-PKGS    := igraph gsl $(HDF5PKG) yaml-0.1 zlib
 MPIDEF  :=
 endif
-
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -47,8 +48,42 @@ endif
 # -ffp-contract=off: no fused multiply-add, so results do not change with the
 # compiler's choice of instructions.
 INC_FLAGS  := -Isim -Imodels
-REQ_CFLAGS = -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(INC_FLAGS) $(PKG_CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lm
+REQ_CFLAGS = -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off -MMD -MP $(MPIDEF) $(INC_FLAGS) $(DEPS_CFLAGS)
+LDLIBS   = $(DEPS_LIBS) -lm
+
+.DEFAULT_GOAL := all
+
+# ---------------------------------------------------------------- the libraries
+# Every setting configure.sh reads; config.mk is written again when one changes.
+CONFIG     := $(BUILD)/config.mk
+CONFIG_VARS := CC MPI PKG_CONFIG PKG_CONFIG_PATH PKG_CONFIG_LIBDIR CPATH C_INCLUDE_PATH \
+  LIBRARY_PATH CPPFLAGS LDFLAGS H5CC MPICC R123 R123_CFLAGS \
+  $(foreach n,HDF5 IGRAPH GSL YAML ZLIB MPI,$(n)_PKG $(n)_CFLAGS $(n)_LIBS)
+CONFIG_KEY := $(foreach v,$(CONFIG_VARS),$(v)=$($(v));)
+# targets that only call make again, or need no compiler
+NOCONFIG_GOALS := deps check demo demo-bots bench asan fuzz clean config
+ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+-include $(CONFIG)
+endif
+
+$(BUILD)/config.key: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' '$(subst ','\'',$(CONFIG_KEY))' >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(CONFIG): packaging/configure.sh $(BUILD)/config.key
+	@$(foreach v,$(CONFIG_VARS),$(if $($(v)),$(v)='$(subst ','\'',$($(v)))')) sh packaging/configure.sh $@
+
+config:
+	@rm -f $(CONFIG)
+	@$(MAKE) --no-print-directory $(CONFIG)
+
+# the flags, for scripts that compile against the library (tests/cli)
+print-deps: $(CONFIG)
+	@echo 'DEPS_CFLAGS=$(DEPS_CFLAGS)'
+	@echo 'DEPS_LIBS=$(DEPS_LIBS)'
+
+FORCE:
 
 # sim/ is one folder per layer (README, "Source map"); the command line is in
 # sim/cli/, everything else goes into the library.
@@ -62,13 +97,14 @@ BIN        := $(BUILD)/tagcascade
 TEST_SRC   := $(wildcard tests/unit/*.c)
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all check demo demo-bots bench bench-big asan install clean deps test-run demo-run demo-bots-run bench-run tests
+.PHONY: all check demo demo-bots bench bench-big asan install clean deps config print-deps FORCE \
+        test-run demo-run demo-bots-run bench-run tests
 .SECONDARY:
 all: $(BIN) $(TEST_BIN)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(CONFIG)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(REQ_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(REQ_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -91,7 +127,10 @@ DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom12
             zlib1g-dev
 
 deps:
-	@missing=$$(for p in $(DEB_PKGS); do \
+	@if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "make deps: no apt-get here, nothing installed: the build looks for the libraries"; \
+	  echo "  itself and says what is missing (README, \"On your cluster\")"; exit 0; fi; \
+	missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	  done); \
 	if [ -n "$$missing" ]; then \
@@ -180,7 +219,7 @@ FUZZ_MAXLEN_h5read := 262144
 
 .PHONY: fuzz
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtagcascade.a
-	clang -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -fopenmp $(INC_FLAGS) $(PKG_CFLAGS) \
+	clang -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -fopenmp $(INC_FLAGS) $(DEPS_CFLAGS) \
 	  $< build-fuzz/libtagcascade.a -o $@ $(LDLIBS)
 
 fuzz:

@@ -4,18 +4,19 @@
 # tests/fuzz/corpus/<target>/ and its saved crashers tests/fuzz/regressions/<target>/.
 # Passes when no input crashes or makes a sanitizer report. Needs gcc, not clang.
 set -u
-PKGS="igraph gsl hdf5-serial yaml-0.1 zlib"
 B=build-asan/fuzz-replay
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CC=${FUZZ_REPLAY_CC:-gcc}
 FLAGS="-O1 -g $SAN -std=c11 -D_GNU_SOURCE -fopenmp -ffp-contract=off"
 FLAGS="$FLAGS -Isim -Imodels"
 
-# shellcheck disable=SC2086
-if ! cflags=$(pkg-config --cflags $PKGS) || ! libs=$(pkg-config --libs $PKGS); then
-    echo "pkg-config cannot find $PKGS"
+# the flags the main build found (packaging/configure.sh)
+if ! deps=$(make --no-print-directory -s print-deps 2>/dev/null); then
+    make --no-print-directory print-deps
     exit 1
 fi
+cflags=$(printf '%s\n' "$deps" | sed -n 's/^DEPS_CFLAGS=//p')
+libs=$(printf '%s\n' "$deps" | sed -n 's/^DEPS_LIBS=//p')
 mkdir -p "$B/obj"
 log=$(mktemp)
 trap 'rm -f "$log" "$log".*' EXIT

@@ -5,7 +5,8 @@
 # resumed under 3 ranks gives them too. Run from the project root.
 set -u
 command -v mpirun >/dev/null || { echo "skipped: mpirun (openmpi-bin) is not installed"; exit 77; }
-pkg-config --exists hdf5-openmpi ompi-c || { echo "skipped: libhdf5-openmpi-dev or libopenmpi-dev missing"; exit 77; }
+make -s MPI=1 print-deps >/dev/null 2>mpi-build.log ||
+    { echo "skipped: the MPI build finds no MPI or parallel HDF5: $(grep -m 1 'cannot find' mpi-build.log)"; rm -f mpi-build.log; exit 77; }
 make -s MPI=1 MPI_BUILD=build-mpi >/dev/null 2>mpi-build.log || { cat mpi-build.log; rm -f mpi-build.log; exit 1; }
 rm -f mpi-build.log
 BIN=${BIN:-build/tagcascade}

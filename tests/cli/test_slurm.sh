@@ -307,7 +307,7 @@ merge_job=$jid
 mpi_jobs=
 mpi_make=ok
 if [ ! -x "$MPIBIN" ] && [ "$MPIBIN" = "$top/build-mpi/tagcascade" ] &&
-    pkg-config --exists igraph gsl hdf5-openmpi yaml-0.1 ompi-c 2>/dev/null; then
+    make -s MPI=1 print-deps >/dev/null 2>&1; then
     if ! make -s MPI=1 >"$d/make-mpi.log" 2>&1; then
         show_logs "$d/make-mpi.log"
         notok "make MPI=1 failed"
