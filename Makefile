@@ -57,7 +57,7 @@ LDLIBS   = $(DEPS_LIBS) -lm
 # Every setting configure.sh reads; config.mk is written again when one changes.
 CONFIG     := $(BUILD)/config.mk
 CONFIG_VARS := CC MPI PKG_CONFIG PKG_CONFIG_PATH PKG_CONFIG_LIBDIR CPATH C_INCLUDE_PATH \
-  LIBRARY_PATH CPPFLAGS LDFLAGS H5CC MPICC R123 R123_CFLAGS \
+  LIBRARY_PATH CPPFLAGS LDFLAGS H5CC MPICC R123 R123_CFLAGS RPATH \
   $(foreach n,HDF5 IGRAPH GSL YAML ZLIB MPI,$(n)_PKG $(n)_CFLAGS $(n)_LIBS)
 CONFIG_KEY := $(foreach v,$(CONFIG_VARS),$(v)=$($(v));)
 # targets that only call make again, or need no compiler

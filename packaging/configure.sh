@@ -23,7 +23,8 @@
 # (R123=system or R123=shipped forces one).
 #
 # Settings from the environment: CC, MPI (1: the cluster build), PKG_CONFIG,
-# CPPFLAGS, LDFLAGS and those above. On failure: a message naming what is
+# CPPFLAGS, LDFLAGS, RPATH (0: no run paths for libraries outside /usr/lib and
+# /lib) and those above. On failure: a message naming what is
 # missing, what was tried and how to point the build at it; exit 1 and no OUT.
 set -u
 out=${1:?usage: configure.sh OUT}
@@ -76,8 +77,23 @@ wrapper_flags() {
     done
 }
 
+# with_rpath LIBS: LIBS, and a run path for each -L folder outside the system's
+# own (/usr/lib*, /lib*): a binary built against a Spack view, a conda prefix or
+# a module still finds its libraries once the module is unloaded (RPATH=0: none)
+with_rpath() {
+    printf '%s' "$1"
+    [ "${RPATH:-1}" = 0 ] && return 0
+    for w in $1; do
+        case $w in
+            -L/usr/lib | -L/usr/lib/* | -L/usr/lib64* | -L/lib | -L/lib/* | -L/lib64*) ;;
+            -L/*) printf ' -Wl,-rpath,%s' "${w#-L}" ;;
+        esac
+    done
+}
+
 # use KEY LABEL HOW CFLAGS LIBS: keep this way of finding library KEY
 use() {
+    set -- "$1" "$2" "$3" "$4" "$(with_rpath "$5")"
     all_cflags="$all_cflags $4"
     all_libs="$5 $all_libs"
     found="$found $1"

@@ -2,11 +2,13 @@
  * shard) over shared read-only graphs, each finished run to the journal
  * (drive/journal.h), and the sweep file written from the journals at the end. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef TC_MPI
@@ -357,6 +359,31 @@ cleanup:
     return rc;
 }
 
+#ifdef TC_MPI
+/* Every rank must see every rank's journal: rank 0 writes the file from them
+ * all, and a resume reads them all. A node-local output folder (each node its
+ * own /tmp) is refused here, before any run, rather than at the end. */
+static int journals_shared(runner *ru, tc_err *err)
+{
+    MPI_Barrier(MPI_COMM_WORLD);
+    int miss = INT_MAX; /* the first (rank, journal) this rank cannot see */
+    for (int q = 0; q < ru->nranks && miss == INT_MAX; q++) {
+        char jp[4200];
+        struct stat st;
+        snprintf(jp, sizeof jp, "%s.journal.%d", ru->o->out, q);
+        if (stat(jp, &st) != 0) miss = ru->rank * ru->nranks + q;
+    }
+    int first = INT_MAX;
+    MPI_Allreduce(&miss, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first == INT_MAX) return TC_OK;
+    tc_err_set(err, TC_EINPUT, "%s.journal.%d (rank %d's journal) is not seen by rank %d: the "
+               "output folder is not on a file system every node sees (a node-local /tmp or "
+               "scratch?); put -o on a shared file system", ru->o->out, first % ru->nranks,
+               first % ru->nranks, first / ru->nranks);
+    return TC_EINPUT;
+}
+#endif
+
 /* The sweep file, from every journal (rank 0, once all runs are in them). */
 static int write_output(runner *ru, const tc_world *gw, tc_err *err)
 {
@@ -456,6 +483,9 @@ int tc_sweep_run(const tc_sweep *sw, const tc_sweep_opts *o, tc_err *err)
         fprintf(stderr, "tagcascade: resuming: %lld runs already in the journal, %lld to go\n",
                 (long long)ix.ndone, (long long)m);
     TC_TRY(tc_journal_open(o->out, ru.rank, sw->hash, &ru.s, &ix, &ru.jfd, err));
+#ifdef TC_MPI
+    TC_TRY(journals_shared(&ru, err));
+#endif
     int64_t ndone = ix.ndone;
     tc_journal_index_free(&ix);
 

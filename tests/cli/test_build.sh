@@ -8,8 +8,10 @@
 #   - a library not installed (its headers hidden in a private mount
 #     namespace): configure and make name it, exit non-zero, write no config.mk
 #   - make deps where there is no apt-get: installs nothing, says so, exit 0
+#   - the Apptainer recipe's build steps in a throw-away root; the Spack environments
 set -u
 BIN=${BIN:-build/tagcascade}
+PY=${PY:-/usr/bin/python3}
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 n=0 bad=0
@@ -150,6 +152,68 @@ out=$(PATH="$d/empty" /usr/bin/make --no-print-directory deps 2>&1)
 rc=$?
 [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q 'no apt-get here, nothing installed' &&
     ok "make deps where there is no apt-get" || not_ok "make deps where there is no apt-get" "exit $rc: $out"
+
+# ---------------------------------------------------------------- the container recipe
+# packaging/tagcascade.def's %files and %post, as Apptainer would run them, in a
+# throw-away root: a tmpfs with this machine's /usr, /etc and dpkg database bound
+# read-only, /usr/local a fresh tmpfs, the project copied as %files says; then
+# its %test. (Apptainer itself would start from debian:12 and fetch packages.)
+def=packaging/tagcascade.def
+section() { awk -v s="%$1" '/^%/ { on = ($1 == s); next } on' "$def"; }
+if [ "$(id -u)" = 0 ] && have unshare && have chroot && unshare -m true 2>/dev/null &&
+    command -v dpkg-query >/dev/null 2>&1; then
+    r=$d/root
+    mkdir -p "$r"
+    section post >"$d/post.sh"
+    section test >"$d/test.sh"
+    files=$(section files | sed 's/^ *//')
+    to=${files#* }
+    git ls-files -co --exclude-standard >"$d/list" 2>/dev/null || find . -path ./build -prune -o -type f -print >"$d/list"
+    unshare -m sh -c '
+        set -e
+        r=$1 d=$2 to=$3
+        mount -t tmpfs none "$r"
+        mkdir -p "$r/usr" "$r/etc" "$r/dev" "$r/proc" "$r/tmp" "$r/root" "$r/var/lib/dpkg" "$r$to"
+        for p in /usr /etc /var/lib/dpkg; do
+            mount --bind "$p" "$r$p"
+            mount -o remount,bind,ro "$r$p"
+        done
+        mount -t tmpfs none "$r/usr/local"
+        for l in bin sbin lib lib32 lib64 libx32; do
+            if [ -L "/$l" ]; then ln -s "$(readlink "/$l")" "$r/$l"
+            elif [ -d "/$l" ]; then mkdir -p "$r/$l"; mount --bind "/$l" "$r/$l"; fi
+        done
+        mount --bind /dev "$r/dev"
+        mount -t proc proc "$r/proc"
+        tar -cf - -T "$d/list" | tar -xf - -C "$r$to"
+        cp "$d/post.sh" "$d/test.sh" "$r/tmp/"
+        chroot "$r" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root sh -e /tmp/post.sh
+        chroot "$r" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root sh -e /tmp/test.sh
+        [ ! -e "$r$to/build" ]
+    ' sh "$r" "$d" "$to" >"$d/container.log" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q 'container-build: tagcascade installed in /usr/local' "$d/container.log"; then
+        ok "the container recipe's %post and %test in a throw-away root"
+    else
+        not_ok "the container recipe's %post and %test in a throw-away root" "exit $rc: $(grep -v '^cc\|^gcc\|^ar ' "$d/container.log" | tail -n 12)"
+    fi
+else
+    echo "ok - # SKIP the container recipe: needs root, unshare -m, chroot and dpkg"
+fi
+
+# ---------------------------------------------------------------- Spack environments
+# every library configure.sh looks for has a spec in both environments
+"$PY" - packaging/spack.yaml packaging/spack-mpi.yaml <<'PYEOF' && ok "the Spack environments name every library" || not_ok "the Spack environments name every library"
+import sys, yaml
+need = {"igraph", "gsl", "hdf5", "libyaml", "zlib", "random123", "pkgconf"}
+for f in sys.argv[1:]:
+    specs = yaml.safe_load(open(f))["spack"]["specs"]
+    names = {s.split("~")[0].split("+")[0].split("@")[0].strip() for s in specs}
+    want = need | ({"mpi"} if "mpi" in f else set())
+    hdf5 = [s for s in specs if s.startswith("hdf5")][0]
+    if want - names or (("+mpi" in hdf5) != ("mpi" in f)):
+        print(f, "lacks", sorted(want - names), "or has", hdf5); sys.exit(1)
+PYEOF
 
 echo "1..$n"
 [ $bad -eq 0 ]

@@ -2,7 +2,8 @@
 # byte-identical to the one-process sweep; rank 0's progress counts every rank's
 # runs; one rank killed with kill -9 ends the job within seconds and --resume
 # recovers; a failing rank ends it with its exit code; a sweep killed with kill -9 and
-# resumed under 3 ranks gives them too. Run from the project root.
+# resumed under 3 ranks gives them too; journals one rank cannot see are refused.
+# Run from the project root.
 set -u
 command -v mpirun >/dev/null || { echo "skipped: mpirun (openmpi-bin) is not installed"; exit 77; }
 make -s MPI=1 print-deps >/dev/null 2>mpi-build.log ||
@@ -110,5 +111,29 @@ if [ $rc -eq 2 ] && grep -q "sweep point 1 (model.p=9)" err && [ ! -e bad.h5 ]; 
     echo "ok - a failing rank ends the job with its exit code 2"
 else
     echo "not ok - a failing rank: exit $rc"; cat err; fail=1
+fi
+# journals on a folder one rank does not see (rank 1 in a private mount
+# namespace, a tmpfs over the output folder: a node-local /tmp): refused before
+# any run, on every rank, with what to do; nothing written where rank 0 looks
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+    mkdir -p local
+    cat >rank.sh <<EOF
+if [ "\$OMPI_COMM_WORLD_RANK" = 1 ]; then
+    exec unshare -m sh -c 'mount -t tmpfs none "$T/local" && exec "\$0" "\$@"' "\$@"
+fi
+exec "\$@"
+EOF
+    # shellcheck disable=SC2086
+    timeout 60 mpirun --bind-to none -np 2 sh rank.sh "$MPIBIN" sweep "$SCEN" $SMALL --set "$SWEEP" \
+        -o local/nl.h5 -q --threads 1 >/dev/null 2>err
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q "local/nl.h5.journal.[01] (rank [01]'s journal) is not seen by rank [01]: the output folder is not on a file system every node sees" err &&
+        [ ! -e local/nl.h5 ]; then
+        echo "ok - journals on a folder one rank does not see: refused with what to do (exit 2)"
+    else
+        echo "not ok - journals on a folder one rank does not see: exit $rc"; cat err; fail=1
+    fi
+else
+    echo "ok - # SKIP node-local journals: needs root and unshare -m"
 fi
 exit $fail
