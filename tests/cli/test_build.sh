@@ -18,6 +18,11 @@ n=0 bad=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); bad=$((bad + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
 have() { command -v "$1" >/dev/null 2>&1; }
+# a private mount namespace in which a tmpfs can be mounted (root, and a
+# container that allows it)
+mkdir -p "$d/nsprobe"
+ns=0
+[ "$(id -u)" = 0 ] && have unshare && unshare -m sh -c "mount -t tmpfs none '$d/nsprobe'" 2>/dev/null && ns=1
 
 pcdir=$(pkg-config --variable pc_path pkg-config 2>/dev/null | tr ':' '\n' | while read -r p; do
     [ -f "$p/hdf5-serial.pc" ] && echo "$p" && break; done)
@@ -124,7 +129,7 @@ fi
 # ---------------------------------------------------------------- missing
 # igraph's headers hidden in a private mount namespace: as if not installed
 ig=$(pkg-config --variable includedir igraph)/igraph
-if [ "$(id -u)" = 0 ] && have unshare && [ -d "$ig" ] && unshare -m true 2>/dev/null; then
+if [ $ns = 1 ] && [ -d "$ig" ]; then
     unshare -m sh -c "mount -t tmpfs none '$ig' && PKG_CONFIG_LIBDIR='$d/pc' \
         make --no-print-directory BUILD='$d/b2' '$d/b2/config.mk'" >"$d/out" 2>&1
     rc=$?
@@ -136,9 +141,9 @@ if [ "$(id -u)" = 0 ] && have unshare && [ -d "$ig" ] && unshare -m true 2>/dev/
         not_ok "a missing library is named" "exit $rc: $(cat "$d/out")"
     fi
 else
-    echo "ok - # SKIP missing library: needs root and unshare -m (a private mount namespace)"
+    echo "ok - # SKIP missing library: needs a private mount namespace (root, unshare -m, mount)"
 fi
-if [ "$(id -u)" = 0 ] && have unshare && [ -d /usr/include/Random123 ]; then
+if [ $ns = 1 ] && [ -d /usr/include/Random123 ]; then
     out=$(R123=system unshare -m sh -c "mount -t tmpfs none /usr/include/Random123 &&
         sh packaging/configure.sh '$d/r.mk'" 2>&1)
     rc=$?
@@ -160,8 +165,7 @@ rc=$?
 # its %test. (Apptainer itself would start from debian:12 and fetch packages.)
 def=packaging/tagcascade.def
 section() { awk -v s="%$1" '/^%/ { on = ($1 == s); next } on' "$def"; }
-if [ "$(id -u)" = 0 ] && have unshare && have chroot && unshare -m true 2>/dev/null &&
-    command -v dpkg-query >/dev/null 2>&1; then
+if [ $ns = 1 ] && have chroot && have dpkg-query && have git; then
     r=$d/root
     mkdir -p "$r"
     section post >"$d/post.sh"
@@ -198,7 +202,7 @@ if [ "$(id -u)" = 0 ] && have unshare && have chroot && unshare -m true 2>/dev/n
         not_ok "the container recipe's %post and %test in a throw-away root" "exit $rc: $(grep -v '^cc\|^gcc\|^ar ' "$d/container.log" | tail -n 12)"
     fi
 else
-    echo "ok - # SKIP the container recipe: needs root, unshare -m, chroot and dpkg"
+    echo "ok - # SKIP the container recipe: needs a private mount namespace, chroot, dpkg and git"
 fi
 
 # ---------------------------------------------------------------- Spack environments

@@ -115,8 +115,9 @@ fi
 # journals on a folder one rank does not see (rank 1 in a private mount
 # namespace, a tmpfs over the output folder: a node-local /tmp): refused before
 # any run, on every rank, with what to do; nothing written where rank 0 looks
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
-    mkdir -p local
+mkdir -p local
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
+    unshare -m sh -c "mount -t tmpfs none '$T/local'" 2>/dev/null; then
     cat >rank.sh <<EOF
 if [ "\$OMPI_COMM_WORLD_RANK" = 1 ]; then
     exec unshare -m sh -c 'mount -t tmpfs none "$T/local" && exec "\$0" "\$@"' "\$@"
@@ -134,6 +135,6 @@ EOF
         echo "not ok - journals on a folder one rank does not see: exit $rc"; cat err; fail=1
     fi
 else
-    echo "ok - # SKIP node-local journals: needs root and unshare -m"
+    echo "ok - # SKIP node-local journals: needs a private mount namespace (root, unshare -m, mount)"
 fi
 exit $fail
