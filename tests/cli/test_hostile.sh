@@ -223,43 +223,31 @@ crafted "a changed byte in a sealed file" c_flip.h5 "damaged file: its checksum"
 t summary c_plain.h5
 expect "an unsealed file made by another program" 0
 
-# ---------------------------------------------------------------- HDF5 structures HDF5 loops on
-# a sealed file (the seal proves it whole, not who made it) on whose global heap
-# HDF5 1.10 loops: the trial read in a child refuses it after its time limit,
-# for every reader; nothing is written
-"$PY" -c "
+# ---------------------------------------------------------------- HDF5 structures HDF5 loops or faults on
+# sealed files (the seal proves a file whole, not who made it), kept as fuzz
+# regressions: the trial read in a child refuses each, for every reader, and
+# nothing is written.
+# refused_by_trial NAME REGRESSION MESSAGE: the regression's file as NAME.h5
+refused_by_trial() {
+    "$PY" -c "
 import sys
 d = open(sys.argv[1], 'rb').read()
-open('loop.h5', 'wb').write(d[1 + 4 * (d[0] % 9):])
-" "$top/tests/fuzz/regressions/h5read/heap-loop-sealed"
-for c in "summary loop.h5" "export loop.h5 --cascade 0 --format csv -o loop.csv" "merge loop.h5 -o loopm.h5" \
-    "graph info loop.h5"; do
-    # shellcheck disable=SC2086
-    TC_HDF5_TRIAL_SECONDS=2 timeout 60 "$BIN" $c >out 2>err
-    rc=$?
-    ncases=$((ncases + 1))
-    [ $rc -eq 2 ] && grep -q "loop.h5: HDF5 did not get through the file's own structures in 2 s" err ||
-        not_ok "HDF5 loop refused ($c)" "exit $rc: $(head -c 300 err)"
-    ls loop.csv loopm.h5* >/dev/null 2>&1 && not_ok "HDF5 loop refused ($c)" "an output was written"
-done
-
-# a sealed file on whose attributes HDF5 1.10 faults (SIGSEGV in H5A__close):
-# the child dies of it, the command refuses the file and writes nothing
-"$PY" -c "
-import sys
-d = open(sys.argv[1], 'rb').read()
-open('segv.h5', 'wb').write(d[1 + 4 * (d[0] % 9):])
-" "$top/tests/fuzz/regressions/h5read/hdf5-segv-sealed"
-for c in "summary segv.h5" "export segv.h5 --cascade 0 --format csv -o segv.csv" "merge segv.h5 -o segvm.h5" \
-    "graph info segv.h5"; do
-    # shellcheck disable=SC2086
-    timeout 60 "$BIN" $c >out 2>err
-    rc=$?
-    ncases=$((ncases + 1))
-    [ $rc -eq 2 ] && grep -q "segv.h5: HDF5 failed on the file's own structures (" err ||
-        not_ok "HDF5 fault refused ($c)" "exit $rc: $(head -c 300 err)"
-    ls segv.csv segvm.h5* >/dev/null 2>&1 && not_ok "HDF5 fault refused ($c)" "an output was written"
-done
+open(sys.argv[2], 'wb').write(d[1 + 4 * (d[0] % 9):])
+" "$top/tests/fuzz/regressions/h5read/$2" "$1.h5"
+    for c in "summary $1.h5" "export $1.h5 --cascade 0 --format csv -o $1.csv" "merge $1.h5 -o $1m.h5" \
+        "graph info $1.h5"; do
+        # shellcheck disable=SC2086
+        TC_HDF5_TRIAL_SECONDS=2 timeout 60 "$BIN" $c >out 2>err
+        rc=$?
+        ncases=$((ncases + 1))
+        [ $rc -eq 2 ] && grep -q "$1.h5: $3" err || not_ok "$2 refused ($c)" "exit $rc: $(head -c 300 err)"
+        ls "$1.csv" "$1m.h5"* >/dev/null 2>&1 && not_ok "$2 refused ($c)" "an output was written"
+    done
+}
+# HDF5 1.10 loops on its global heap: refused after the time limit
+refused_by_trial loop heap-loop-sealed "HDF5 did not get through the file's own structures in 2 s"
+# HDF5 1.10 faults on the attributes (SIGSEGV in H5A__close): the child dies of it
+refused_by_trial segv hdf5-segv-sealed "HDF5 failed on the file's own structures ("
 
 # ---------------------------------------------------------------- crafted sweep shards
 # two shards of one sweep, a scenario of over 1 MiB (a long comment), then shards
