@@ -73,8 +73,8 @@ def measure(path):
     dt = ev["t"][ev["root"] == p0] - tp
     s = run.series
     tt = np.arange(len(s["posts_human"])) * interval
-    vol = s["posts_human"] + s["posts_bot"] + s["reshares_human"] + s["reshares_bot"]
-    bot_vol = s["posts_bot"] + s["reshares_bot"]
+    vol = run.volume_human + run.volume_bot
+    bot_vol = run.volume_bot
     win = (tt >= tp) & (tt < tp + 3.5 * 3600)
     d = delays(roots, ev)
     return {

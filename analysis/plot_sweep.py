@@ -200,7 +200,7 @@ def plot_heatmap(fig, ax, sw, vals, xkey, ykey, metric):
 
 def series_names(s):
     names = [k for k, v in s.items() if k != "t" and np.ndim(v) == 1]
-    for base in ("posts", "reshares", "new_adopters", "new_exposed"):
+    for base in ("posts", "own_posts", "reshares", "new_adopters", "new_exposed"):
         names.append(base)
     return sorted(set(names) | {"volume", "volume_human", "volume_bot"})
 
@@ -210,7 +210,10 @@ def pick_series(s, name):
         return np.asarray(s[name], float)
     if name.startswith("volume"):
         cls = name[len("volume"):]
-        return pick_series(s, "posts" + cls) + pick_series(s, "reshares" + cls)
+        # own posts: absent from the files of a version without them
+        own = "own_posts" + cls
+        own = pick_series(s, own) if own in s or own + "_human" in s else 0
+        return pick_series(s, "posts" + cls) + own + pick_series(s, "reshares" + cls)
     return pick_series(s, name + "_human") + pick_series(s, name + "_bot")
 
 

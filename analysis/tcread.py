@@ -67,8 +67,11 @@ class Run:
         self.start = datetime.fromisoformat(self.meta["start"]).astimezone(self.tz)
         self.times = self.to_clock(self.series["t"])
         s = self.series
-        self.volume_human = s["posts_human"] + s["reshares_human"]
-        self.volume_bot = s["posts_bot"] + s["reshares_bot"]
+        # volume: the timeline's posts, the adopters' own posts (files of a version
+        # without own posts have none) and the reshares
+        zero = np.zeros_like(s["posts_human"])
+        self.volume_human = s["posts_human"] + s.get("own_posts_human", zero) + s["reshares_human"]
+        self.volume_bot = s["posts_bot"] + s.get("own_posts_bot", zero) + s["reshares_bot"]
 
     def to_clock(self, seconds):
         """Simulated seconds since start -> numpy array of tz-aware datetimes."""

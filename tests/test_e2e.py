@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("BIN", os.path.join(ROOT, "build", "tagcascade"))
 PY = "/usr/bin/python3"
 SCENARIO = os.path.join(ROOT, "scenarios", "macronleaks.yaml")
-COUNTERS = ["posts", "reshares", "new_adopters", "new_exposed"]
+COUNTERS = ["posts", "reshares", "new_adopters", "new_exposed", "own_posts"]
 
 
 def run(*args):

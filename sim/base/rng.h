@@ -37,7 +37,9 @@ enum tc_purpose {
                              a = account, b = 0 */
     TC_P_FAST_GAP = 28,   /* fast path: the gaps between candidates in block j of the
                              audience of post (a = author, seq): b = seq << 32 | j */
-    TC_P_FAST_THIN = 29   /* fast path: does candidate a keep post b = author << 32 | seq */
+    TC_P_FAST_THIN = 29,  /* fast path: does candidate a keep post b = author << 32 | seq */
+    TC_P_OWN = 30,        /* does adopter a write a post of its own (b = 0) */
+    TC_P_FEED = 31        /* background items ahead in account a's session at b (bits of t) */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

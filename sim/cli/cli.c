@@ -350,9 +350,9 @@ static int cmd_run(int argc, char **argv, char *command)
         tc_engine_work(e, &work);
         fprintf(stderr,
                 "tagcascade: simulated in %.3fs on %d thread%s (%lld edges examined): %lld "
-                "posts, %lld reshares (%.1f%% by bots), reach %lld, exposed %lld\n",
+                "posts%s, %lld reshares (%.1f%% by bots), reach %lld, exposed %lld\n",
                 t2 - t1, threads, threads == 1 ? "" : "s", (long long)work.examined,
-                (long long)sum.posts,
+                (long long)(sum.posts + sum.own_posts), sum.own_posts ? " (own posts among them)" : "",
                 (long long)sum.reshares, 100.0 * sum.bot_share_volume, (long long)sum.reach,
                 (long long)sum.exposed);
         printf("%s\n", run->output.path);

@@ -28,7 +28,7 @@ const char *const tc_sweep_metrics[] = {
     "reshares_human", "reshares_bot",      "volume",         "peak_volume",
     "peak_t",         "bot_share_volume",  "bot_share_accounts", "max_depth",
     "max_breadth",    "cascades",          "largest_size",   "largest_structural_virality",
-    "mean_structural_virality",            "edges_examined"};
+    "mean_structural_virality",            "edges_examined", "own_posts"};
 const int tc_sweep_nmetrics = (int)(sizeof tc_sweep_metrics / sizeof tc_sweep_metrics[0]);
 
 static void metrics_of(const tc_summary *s, int64_t examined, double *m)
@@ -40,7 +40,7 @@ static void metrics_of(const tc_summary *s, int64_t examined, double *m)
                   s->peak_t,                 s->bot_share_volume,      s->bot_share_accounts,
                   (double)s->max_depth,      (double)s->max_breadth,   (double)s->cascades,
                   (double)s->largest_size,   s->largest_sv,            s->mean_sv,
-                  (double)examined};
+                  (double)examined,          (double)s->own_posts};
     memcpy(m, v, sizeof v);
 }
 

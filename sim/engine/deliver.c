@@ -68,7 +68,9 @@ static void expose(tc_event_engine *e, int tid, const tc_post *p, int32_t w)
         tc_pvec_push(&e->tcand[tid].p, &c);
         return;
     }
-    double prob = leader ? 1.0 : tc_event_adopt_prob(e, p->author, w, p->t);
+    double prob = leader ? 1.0
+                         : tc_event_adopt_prob(e, p->author, w, p->t) *
+                               tc_event_appeal(e, cls, p->root, p->t, p->t);
     if (prob <= 0) return;
     if (prob < 1 && tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, b) >= prob) return;
     tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);

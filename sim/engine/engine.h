@@ -54,6 +54,7 @@ typedef struct tc_outcome tc_outcome;
 typedef struct tc_summary {
     int64_t reach, reach_human, reach_bot, exposed, exposed_human, exposed_bot;
     int64_t posts, reshares, reshares_human, reshares_bot, volume, peak_volume;
+    int64_t own_posts, own_posts_human, own_posts_bot; /* adopters' own posts (own_posts) */
     double peak_t, bot_share_volume, bot_share_accounts;
     int64_t max_depth, max_breadth;
     /* cascades: one per original post */

@@ -36,7 +36,9 @@ static void rule_init(tc_event_engine *e)
     unsigned uses = e->model->engine == TC_RULE_EVENT ? e->model->uses : 0;
     size_t n = net->n ? (size_t)net->n : 1;
     if (uses & TC_USES_COUNT) e->nseen = tc_xcalloc(n, sizeof *e->nseen);
-    if (uses & TC_USES_DEGREE) e->followees = tc_population_followees(pop, net);
+    if ((uses & TC_USES_DEGREE) || (pop->sessions && pop->background > 0))
+        e->followees = tc_population_followees(pop, net);
+    if (pop->sessions && pop->appeal_fatigue > 0) e->nread = tc_xcalloc(n, sizeof *e->nread);
 }
 
 /* ------------------------------------------------------------------ init */
@@ -102,6 +104,7 @@ void tc_event_free(tc_event_engine *e)
     free(e->rng);
     free(e->nseen);
     free(e->followees);
+    free(e->nread);
     tc_fast_destroy(e);
     tc_play_free(e);
     free(e);

@@ -32,6 +32,8 @@ typedef struct tc_pending {
     int32_t account, parent, root, depth;
     int32_t seq;
     float t0;
+    float score;   /* TC_K_READ under engagement ranking: its root's volume when the
+                      bucket is played (set by tc_play_bucket); else 0 */
     uint8_t kind;
 } tc_pending;
 
@@ -48,8 +50,12 @@ typedef union tc_tcand {
     char line[64];
 } tc_tcand;
 
+/* The seq of an account's own post (own_posts): a new root written on adopting. */
+enum { TC_SEQ_OWN = 1 << 30 };
+
 /* One post being delivered: the author's `seq`-th post (0 = a reshare, k+1 = the
- * k-th timeline event) at time t. */
+ * k-th timeline event, TC_SEQ_OWN its own post, negative a bot's repeat or
+ * repost) at time t. */
 typedef struct tc_post {
     double t;
     int32_t author, root, depth, seq;
@@ -132,7 +138,9 @@ typedef struct tc_event_engine {
     /* what an event rule asks for (its `uses`); NULL when it does not */
     int32_t *nseen;        /* TC_USES_COUNT: distinct accounts seen; -(count + 1)
                               while a decided reshare is pending */
-    int32_t *followees;    /* TC_USES_DEGREE: in-degree in the audience graph */
+    int32_t *followees;    /* TC_USES_DEGREE or a feed that competes: in-degree in the
+                              audience graph */
+    uint32_t *nread;       /* appeal with fatigue: hashtag items each person has read */
     /* the fast path of delivery (fastpath.c) */
     int fast_off;          /* 1: every post edge by edge (engine.fast_path: off) */
     int fast_state;        /* 0: not decided yet; 1: the rule and population allow it; -1: not */
@@ -324,6 +332,24 @@ static inline int tc_event_adoption_post(const tc_event_engine *e, int32_t autho
 static inline uint64_t tc_event_post_key(int32_t author, int32_t seq)
 {
     return ((uint64_t)(uint32_t)author << 32) | (uint32_t)seq;
+}
+
+/* The appeal of a post of cascade `root` that reached the feed at t0, to an
+ * account of class cls deciding at t: the scenario's kernel of its age (of the
+ * post, or of its root), 1 when there is none or it does not apply to the
+ * class. Fatigue is the caller's (read_item). Pure. */
+static inline double tc_event_appeal(const tc_event_engine *e, int cls, int32_t root, double t0,
+                                     double t)
+{
+    const tc_population *pop = e->pop;
+    if (pop->appeal_kernel == TC_APPEAL_NONE || (cls == TC_CLASS_BOT && !pop->appeal_all))
+        return 1.0;
+    double from = pop->appeal_age_post || root < 0 ? t0 : e->out->roots[root].t;
+    double a = t - from;
+    if (a <= 0) return 1.0;
+    if (pop->appeal_kernel == TC_APPEAL_POWER_LAW)
+        return pow(1.0 + a / pop->appeal_tau_s, -pop->appeal_exponent);
+    return exp(-pow(a / pop->appeal_tau_s, pop->appeal_beta));
 }
 
 /* Index of a class in per-thread counts: 1 for bots, 0 for people. */

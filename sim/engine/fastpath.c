@@ -19,7 +19,9 @@
  * It applies only where people decide on seeing a post (no reading sessions:
  * with sessions every exposure is an item in a feed, read later), to the
  * posts to a whole audience (a mention goes edge by edge) by accounts that
- * lead no ring (a ring member takes its leader's post with probability 1). */
+ * lead no ring (a ring member takes its leader's post with probability 1),
+ * and without a fading appeal (the bound would hold, but each post's would
+ * differ). */
 #include "engine/event.h"
 
 #include <math.h>
@@ -44,7 +46,8 @@ int tc_fast_applies(tc_event_engine *e)
     if (e->fast_state) return e->fast_state > 0;
     const tc_model_type *m = e->model;
     int ok = !e->fast_off && m->engine == TC_RULE_EVENT && (m->uses & TC_FIXED_BY_CLASS) &&
-             !(m->uses & TC_USES_COUNT) && !e->pop->sessions;
+             !(m->uses & TC_USES_COUNT) && !e->pop->sessions &&
+             e->pop->appeal_kernel == TC_APPEAL_NONE;
     if (ok && e->pop->leader) {
         e->fast_leader = tc_xcalloc((size_t)e->net->n, 1);
         for (int32_t v = 0; v < e->net->n; v++)

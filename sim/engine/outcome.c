@@ -111,18 +111,22 @@ void tc_outcome_finish(const tc_outcome *o, const tc_population *pop, const tc_r
     for (int64_t i = 0; i < T; i++) {
         const int64_t *po = rec->by_class + ((int64_t)TC_CNT_POSTS * T + i) * 2;
         const int64_t *re = rec->by_class + ((int64_t)TC_CNT_RESHARES * T + i) * 2;
-        int64_t vol = po[0] + po[1] + re[0] + re[1];
+        const int64_t *ow = rec->by_class + ((int64_t)TC_CNT_OWN * T + i) * 2;
+        int64_t vol = po[0] + po[1] + re[0] + re[1] + ow[0] + ow[1];
         s->posts += po[0] + po[1];
+        s->own_posts_human += ow[0];
+        s->own_posts_bot += ow[1];
         s->reshares_human += re[0];
         s->reshares_bot += re[1];
-        bot_volume += po[1] + re[1];
+        bot_volume += po[1] + re[1] + ow[1];
         if (vol > s->peak_volume) {
             s->peak_volume = vol;
             s->peak_t = (double)i * rec->interval_s;
         }
     }
     s->reshares = s->reshares_human + s->reshares_bot;
-    s->volume = s->posts + s->reshares;
+    s->own_posts = s->own_posts_human + s->own_posts_bot;
+    s->volume = s->posts + s->own_posts + s->reshares;
     s->bot_share_volume = s->volume ? (double)bot_volume / (double)s->volume : 0.0;
     s->bot_share_accounts = o->n ? (double)pop->nbots / (double)o->n : 0.0;
 }

@@ -3,6 +3,7 @@
  * reposts; a bucket of reshares alone on several threads. */
 #include "engine/event.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <omp.h>
@@ -57,26 +58,64 @@ static void schedule_reposts(tc_event_engine *e, int32_t w, double t, int kind, 
     tc_wheel_schedule(e, &c);
 }
 
-/* w adopts at c->t: it reshares (records, counters, a post to its audience) and,
- * if a bot, starts repeating. */
+/* Does adopter w write a post of its own (own_posts)? One keyed draw per
+ * account: an account adopts once. */
+static int writes_own_post(const tc_event_engine *e, int32_t w)
+{
+    const tc_population *pop = e->pop;
+    if (!pop->own_on) return 0;
+    double p = pop->cls[w] == TC_CLASS_BOT ? pop->own_p_bot : pop->own_p[pop->comm[w]];
+    return p > 0 && (p >= 1 || tc_rng_u01(e->key, TC_P_OWN, (uint32_t)w, 0) < p);
+}
+
+/* w's own post at t: a new root, counted with the own posts and the volume. */
+static int32_t own_root(tc_event_engine *e, int32_t w, double t, int64_t iv)
+{
+    const tc_population *pop = e->pop;
+    int32_t r = tc_outcome_add_root(e->out, t, w, -1);
+    TC_GROW(e->root_vol, e->root_vol_cap, (int64_t)r + 1, 16);
+    e->root_vol[r] = 0;
+    tc_recorder_add(e->rec, TC_CNT_OWN, iv, pop->cls[w], pop->comm[w], 1);
+    tc_platform_volume(e, t, r);
+    return r;
+}
+
+/* w adopts at c->t: it reshares (records, counters, a post to its audience),
+ * or writes a post of its own instead or besides (own_posts), and, if a bot,
+ * starts repeating. */
 static void adopt_account(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     const tc_population *pop = e->pop;
-    int32_t w = c->account;
-    tc_outcome_adopt(e->out, w, c->t, c->parent, c->root, c->depth);
-    e->nreshares++;
-    tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
+    int32_t w = c->account, seq = 0;
+    int own = writes_own_post(e, w);
     tc_recorder_add(e->rec, TC_CNT_ADOPTERS, iv, pop->cls[w], pop->comm[w], 1);
-    tc_platform_volume(e, c->t, c->root);
-    if (e->out->record) {
-        tc_adoption a = {.t = c->t, .account = w, .parent = c->parent, .root = c->root,
-                         .depth = c->depth};
-        tc_outcome_log(e->out, &a, 1);
+    if (own && !pop->own_besides) {
+        /* instead: w starts a cascade of its own, as a timeline post's author */
+        int32_t r = own_root(e, w, c->t, iv);
+        tc_outcome_adopt(e->out, w, c->t, -1, r, 0);
+        seq = TC_SEQ_OWN;
+    } else {
+        tc_outcome_adopt(e->out, w, c->t, c->parent, c->root, c->depth);
+        e->nreshares++;
+        tc_recorder_add(e->rec, TC_CNT_RESHARES, iv, pop->cls[w], pop->comm[w], 1);
+        tc_platform_volume(e, c->t, c->root);
+        if (e->out->record) {
+            tc_adoption a = {.t = c->t, .account = w, .parent = c->parent, .root = c->root,
+                             .depth = c->depth};
+            tc_outcome_log(e->out, &a, 1);
+        }
+        if (own) {
+            int32_t r = own_root(e, w, c->t, iv);
+            tc_post q = {.t = c->t, .author = w, .root = r, .depth = 0, .seq = TC_SEQ_OWN,
+                         .to = -1};
+            tc_deliver_post(e, &q);
+        }
     }
-    tc_post p = {.t = c->t, .author = w, .root = c->root, .depth = c->depth, .seq = 0, .to = -1};
+    tc_post p = {.t = c->t, .author = w, .root = e->out->root[w], .depth = e->out->depth[w],
+                 .seq = seq, .to = -1};
     tc_deliver_post(e, &p);
     if (pop->cls[w] == TC_CLASS_BOT) {
-        mentions(e, w, c->t, c->root, c->depth, 0);
+        mentions(e, w, c->t, p.root, p.depth, seq);
         schedule_reposts(e, w, c->t, TC_K_REPEAT, 0);
         schedule_reposts(e, w, c->t, TC_K_REPOST, 0);
     }
@@ -122,6 +161,7 @@ static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
         double prob = e->nseen ? tc_event_rule_prob(e, author, w, c->t,
                                                     tc_event_seen_with_trend(e, author, w))
                                : tc_event_adopt_prob(e, author, w, c->t);
+        prob *= tc_event_appeal(e, e->pop->cls[w], r, e->out->roots[r].t, c->t);
         if (prob > 0 &&
             (prob >= 1 || tc_rng_u01(e->key, TC_P_TREND_ADOPT, (uint32_t)w, bits) < prob) &&
             !tc_event_silenced(e, w, c->t)) {
@@ -136,9 +176,37 @@ static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
     if (n.t < e->horizon) tc_wheel_schedule(e, &n);
 }
 
+/* Is the feed item c within the first `room` items of w's session, counting
+ * the background items ranked ahead of it (a feed that competes)? Those are
+ * Poisson: from w's followees at `background` per followee and second, over
+ * the time the item has been in the feed (chronological) or over the feed's
+ * window, those more engaging than the item (engagement: a background item's
+ * engagement is exponential with mean `engagement`, the item's its root's
+ * volume). One uniform per session, so that an item ranked lower never has
+ * fewer ahead of it. An item older than the window is not shown. */
+static int within_attention(const tc_event_engine *e, const tc_pending *c, int32_t w,
+                            uint32_t ahead)
+{
+    const tc_population *pop = e->pop;
+    if (!pop->attention) return 1;
+    if (ahead >= pop->attention) return 0;
+    if (pop->background <= 0 && pop->ranking == TC_RANK_CHRONOLOGICAL) return 1;
+    double age = c->t - c->t0;
+    if (age > pop->feed_window_s) return 0;
+    double k = e->followees ? (double)e->followees[w] : 0.0, mu;
+    if (pop->ranking == TC_RANK_CHRONOLOGICAL)
+        mu = pop->background * k * (age > 0 ? age : 0);
+    else
+        mu = pop->background * k * pop->feed_window_s * exp(-(double)c->score / pop->engagement);
+    if (mu <= 0) return 1;
+    double u = tc_rng_u01(e->key, TC_P_FEED, (uint32_t)w, time_bits(c->t));
+    return u <= gsl_cdf_poisson_P((unsigned)(pop->attention - 1 - ahead), mu);
+}
+
 /* A feed item read in w's session at c->t: counts against attention, then the
- * rule decides. Under a rule that counts, only the first copy (`again` == 0) of
- * an author's adoption post raises the count and is decided. */
+ * rule decides, times the item's appeal and w's fatigue. Under a rule that
+ * counts, only the first copy (`again` == 0) of an author's adoption post
+ * raises the count and is decided. */
 static void read_item(tc_event_engine *e, const tc_pending *c, int64_t iv, int again)
 {
     int32_t w = c->account;
@@ -146,14 +214,16 @@ static void read_item(tc_event_engine *e, const tc_pending *c, int64_t iv, int a
         e->sess_t[w] = c->t;
         e->sess_n[w] = 0;
     }
-    if (e->pop->attention && e->sess_n[w] >= e->pop->attention) return;
+    if (!within_attention(e, c, w, e->sess_n[w])) return;
     e->sess_n[w]++;
     if (e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
     if (e->nseen) {
         if (again || !tc_event_adoption_post(e, c->parent, c->seq, c->root)) return;
         e->nseen[w]++;
     }
-    double prob = tc_event_adopt_prob(e, c->parent, w, c->t);
+    double prob = tc_event_adopt_prob(e, c->parent, w, c->t) *
+                  tc_event_appeal(e, e->pop->cls[w], c->root, c->t0, c->t);
+    if (e->nread) prob *= pow(1.0 + (double)e->nread[w]++, -e->pop->appeal_fatigue);
     if (prob <= 0) return;
     if (prob < 1 &&
         tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, tc_event_post_key(c->parent, c->seq)) >= prob)
@@ -186,7 +256,8 @@ static void count_exposure(tc_event_engine *e, const tc_pending *c, int again)
     }
     e->nseen[w]++;
     uint64_t b = tc_event_post_key(c->parent, c->seq);
-    double prob = tc_event_adopt_prob(e, c->parent, w, c->t);
+    double prob = tc_event_adopt_prob(e, c->parent, w, c->t) *
+                  tc_event_appeal(e, e->pop->cls[w], c->root, c->t0, c->t);
     if (prob <= 0) return;
     if (prob < 1 && tc_rng_u01(e->key, TC_P_ADOPT, (uint32_t)w, b) >= prob) return;
     gsl_rng *r = e->rng[0];
@@ -202,13 +273,14 @@ static void count_exposure(tc_event_engine *e, const tc_pending *c, int again)
 /* ------------------------------------------------------------------ the order of a bucket */
 
 /* Sort order of a bucket's events: per account, by time, then kind; a session's
- * feed newest first; then parent and root so that the order is total. */
+ * feed most engaging first (engagement ranking: score), then newest first; then parent and root so that the order is total. */
 static int cmp_pending(const void *a, const void *b)
 {
     const tc_pending *x = a, *y = b;
     if (x->account != y->account) return x->account < y->account ? -1 : 1;
     if (x->t != y->t) return x->t < y->t ? -1 : 1;
     if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
     if (x->t0 != y->t0) return x->t0 > y->t0 ? -1 : 1;
     if (x->parent != y->parent) return x->parent < y->parent ? -1 : 1;
     if (x->root != y->root) return x->root < y->root ? -1 : 1;
@@ -327,11 +399,12 @@ static int bots_post_again(const tc_population *pop)
 /* Can several threads play this bucket? When it holds reshares only, an
  * account's events touch no other account's state; what they add elsewhere
  * (posts, log rows, counters) is kept per chunk and joined in chunk order.
- * Bots that post again on adopting (through the wheel) and trending (a volume
- * ring) keep the bucket on one thread. */
+ * Bots that post again on adopting (through the wheel), trending (a volume
+ * ring) and own posts (new roots) keep the bucket on one thread. */
 static int play_on_threads(const tc_event_engine *e, const tc_pvec *cand)
 {
-    if (e->threads < 2 || cand->n < TC_PLAY_MIN || e->trend_enabled || bots_post_again(e->pop))
+    if (e->threads < 2 || cand->n < TC_PLAY_MIN || e->trend_enabled || bots_post_again(e->pop) ||
+        e->pop->own_on)
         return 0;
     for (int64_t i = 0; i < cand->n; i++)
         if (cand->v[i].kind != TC_K_RESHARE) return 0;
@@ -423,6 +496,10 @@ static void play_threads(tc_event_engine *e, const tc_pvec *cand, int64_t iv)
 /* Play the pending events of the bucket in their sorted order. */
 void tc_play_bucket(tc_event_engine *e, tc_pvec *cand, int64_t iv)
 {
+    if (e->pop->ranking == TC_RANK_ENGAGEMENT && e->root_vol)
+        for (int64_t i = 0; i < cand->n; i++)
+            if (cand->v[i].kind == TC_K_READ && cand->v[i].root >= 0)
+                cand->v[i].score = (float)e->root_vol[cand->v[i].root];
     order_events(e, cand);
     if (play_on_threads(e, cand)) {
         play_threads(e, cand, iv);

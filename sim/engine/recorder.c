@@ -7,7 +7,7 @@
 #include "base/err.h"
 
 const char *const tc_counter_names[TC_NCOUNTERS] = {"posts", "reshares", "new_adopters",
-                                                    "new_exposed"};
+                                                    "new_exposed", "own_posts"};
 
 void tc_recorder_init(tc_recorder *rec, int64_t T, int ncomm, double interval_s)
 {

@@ -8,7 +8,8 @@
 #include "world/population.h"
 #include "world/timeline.h"
 
-enum { TC_CNT_POSTS, TC_CNT_RESHARES, TC_CNT_ADOPTERS, TC_CNT_EXPOSED, TC_NCOUNTERS };
+/* posts: the timeline's; own_posts: those adopters write of their own (own_posts) */
+enum { TC_CNT_POSTS, TC_CNT_RESHARES, TC_CNT_ADOPTERS, TC_CNT_EXPOSED, TC_CNT_OWN, TC_NCOUNTERS };
 
 /* Names used for the HDF5 datasets, indexed by counter. */
 extern const char *const tc_counter_names[TC_NCOUNTERS];

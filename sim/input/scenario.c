@@ -305,6 +305,8 @@ static int check_step_rule(tc_err *err, const tc_scenario *sc, const tc_ynode *r
         }
     TC_TRY(refuse_for_step(err, sc, tc_ytree_get(root, "platform"), "trending",
                            "platform.trending"));
+    TC_TRY(refuse_for_step(err, sc, root, "own_posts", "own_posts"));
+    TC_TRY(refuse_for_step(err, sc, root, "appeal", "appeal"));
     TC_TRY(refuse_for_step(err, sc, tc_ytree_get(tc_ytree_get(root, "population"), "humans"),
                            "sessions", "population.humans.sessions"));
 cleanup:
@@ -362,7 +364,7 @@ int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
     int rc = TC_OK;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
                                        "accounts", "model", "events", "platform", "output",
-                                       "sweep", "engine", NULL};
+                                       "sweep", "engine", "own_posts", "appeal", NULL};
 
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);
@@ -380,6 +382,7 @@ int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
     TC_TRY(load_time(err, sc, root));
     TC_TRY(tc_scenario_load_graph(err, sc, root));
     TC_TRY(tc_scenario_load_population(err, sc, root));
+    TC_TRY(tc_scenario_load_reading(err, sc, root));
     TC_TRY(tc_scenario_load_accounts(err, sc, root));
     TC_TRY(load_model(err, sc, root));
     TC_TRY(tc_scenario_load_events(err, sc, root));
@@ -402,6 +405,7 @@ void tc_scenario_destroy(tc_scenario *sc)
     }
     free(sc->humans.tz);
     free(sc->humans.susc);
+    free(sc->own_posts.comm);
     free(sc->events);
     free(sc->hubs);
     free(sc->graph.comm);
@@ -450,6 +454,7 @@ void tc_scenario_dump(const tc_scenario *sc, FILE *f)
     dump_time(sc, f);
     tc_scenario_dump_graph(sc, f);
     tc_scenario_dump_population(sc, f);
+    tc_scenario_dump_reading(sc, f);
     tc_scenario_dump_accounts(sc, f);
     dump_model(sc, f);
     tc_scenario_dump_events(sc, f);

@@ -40,6 +40,15 @@ extern const char *const tc_event_kind_names[];
 extern const char *const tc_fast_mode_names[];
 extern const char *const tc_who_names[];
 
+/* How a reading session ranks its feed. */
+enum { TC_RANK_CHRONOLOGICAL = 0, TC_RANK_ENGAGEMENT = 1 };
+extern const char *const tc_ranking_names[];
+
+/* The kernel of an item's appeal by age a: none, (1 + a/tau)^-exponent, or
+ * exp(-(a/tau)^beta). */
+enum { TC_APPEAL_NONE = 0, TC_APPEAL_POWER_LAW = 1, TC_APPEAL_STRETCHED_EXP = 2 };
+extern const char *const tc_appeal_names[];
+
 #define TC_MAX_GROUPS 16
 #define TC_MAX_MENTIONS 8
 #define TC_MAX_TARGETS 64
@@ -139,7 +148,34 @@ typedef struct tc_scenario {
         int ntz, nsusc;
         tc_named_value *tz;                   /* community -> UTC offset (seconds) */
         tc_named_value *susc;                 /* community -> susceptibility */
+        /* the feed competes (sessions only): background items per followee and
+         * hour, how a session ranks its feed, how far back it looks, and the
+         * mean engagement of a background item (engagement ranking) */
+        double background;                    /* 0: the feed holds the hashtag only */
+        int ranking;                          /* TC_RANK_* */
+        double window_s, engagement;
     } humans;
+
+    /* own posts: an adopter writes a post of its own with the hashtag (a new
+     * root), instead of or besides resharing */
+    struct {
+        int on;                               /* some probability above 0 */
+        double people;                        /* people of communities not listed */
+        int ncomm;
+        tc_named_value *comm;                 /* community -> people's probability */
+        double bots;
+        int besides;                          /* 1: besides resharing; 0: instead */
+    } own_posts;
+
+    /* appeal: the chance to reshare times a kernel of the item's age, and of
+     * the hashtag items already read (fatigue) */
+    struct {
+        int kernel;                           /* TC_APPEAL_*; TC_APPEAL_NONE: off */
+        double tau_s, exponent, beta, fatigue;
+        int age_post;                         /* 1: the age of the item read; 0: of its
+                                                 cascade's original post */
+        int everyone;                         /* 1: bots too; 0: people only */
+    } appeal;
 
     struct {
         double fraction;

@@ -21,6 +21,17 @@ void tc_scenario_dump_accounts(const tc_scenario *sc, FILE *f);
 int tc_scenario_load_population(tc_err *err, tc_scenario *sc, const tc_ynode *root);
 void tc_scenario_dump_population(const tc_scenario *sc, FILE *f);
 
+/* A mapping community name -> number in [lo, hi] at map.key (path: map's key),
+ * into *out (nout entries, calloc'd); `offset` reads signed durations ("-4h",
+ * "+5h30m") as seconds instead. Nothing when the key is absent. */
+int tc_scenario_get_by_community(tc_err *err, const tc_ynode *map, const char *path,
+                                 const char *key, double lo, double hi, int offset,
+                                 tc_named_value **out, int *nout);
+
+/* input/scenario_reading.c: own_posts, appeal (need population loaded) */
+int tc_scenario_load_reading(tc_err *err, tc_scenario *sc, const tc_ynode *root);
+void tc_scenario_dump_reading(const tc_scenario *sc, FILE *f);
+
 /* input/scenario_events.c: events (needs accounts and population loaded) */
 int tc_scenario_load_events(tc_err *err, tc_scenario *sc, const tc_ynode *root);
 void tc_scenario_dump_events(const tc_scenario *sc, FILE *f);

@@ -12,9 +12,7 @@
 #include "base/datetime.h"
 #include "input/scenario_parts.h"
 
-/* A mapping community name -> number in [lo, hi]; `offset` reads signed durations
- * ("-4h", "+5h30m") as seconds instead. */
-static int get_by_community(tc_err *err, const tc_ynode *map, const char *path,
+int tc_scenario_get_by_community(tc_err *err, const tc_ynode *map, const char *path,
                             const char *key, double lo, double hi, int offset,
                             tc_named_value **out, int *nout)
 {
@@ -153,7 +151,8 @@ int tc_scenario_load_population(tc_err *err, tc_scenario *sc, const tc_ynode *ro
     static const char *const keys[] = {"humans", "bots", NULL};
     static const char *const hkeys[] = {"delay", "sessions", "utc_offset", "susceptibility",
                                         NULL};
-    static const char *const skeys[] = {"per_day", "rhythm", "attention", NULL};
+    static const char *const skeys[] = {"per_day",    "rhythm", "attention", "background",
+                                        "ranking",    "window", "engagement", NULL};
     static const char *const bkeys[] = {"fraction", "placement", "community", "delay",
                                         "infiltration", "groups", NULL};
     static const char *const ikeys[] = {"follows", "follow_back", NULL};
@@ -163,6 +162,8 @@ int tc_scenario_load_population(tc_err *err, tc_scenario *sc, const tc_ynode *ro
     sc->humans.delay_median_s = 70 * 60;
     sc->humans.delay_sigma = 2.5;
     sc->humans.per_day = 12;
+    sc->humans.window_s = 86400;
+    sc->humans.engagement = 10;
     memcpy(sc->humans.rhythm, default_rhythm, sizeof default_rhythm);
     sc->bots.fraction = 0;
     sc->bots.placement = TC_PLACE_RANDOM;
@@ -200,6 +201,24 @@ int tc_scenario_load_population(tc_err *err, tc_scenario *sc, const tc_ynode *ro
                                       &sc->humans.per_day));
             TC_TRY(tc_schema_get_int(err, s, sp, "attention", 0, 0, 1000000,
                                      &sc->humans.attention));
+            TC_TRY(tc_schema_get_real(err, s, sp, "background", 0, 0.0, 1000.0,
+                                      &sc->humans.background));
+            TC_TRY(tc_schema_get_choice(err, s, sp, "ranking", 0, tc_ranking_names,
+                                        &sc->humans.ranking));
+            int64_t wms = 86400000;
+            TC_TRY(tc_schema_get_duration(err, s, sp, "window", 0, 1000, &wms));
+            sc->humans.window_s = wms / 1000.0;
+            TC_TRY(tc_schema_get_real(err, s, sp, "engagement", 0, 1e-6, 1e12,
+                                      &sc->humans.engagement));
+            static const char *const feed[] = {"background", "ranking", "window", "engagement"};
+            for (int i = 0; i < 4; i++)
+                if (tc_ytree_get(s, feed[i]) && !sc->humans.attention) {
+                    char full[96];
+                    snprintf(full, sizeof full, "%s.%s", sp, feed[i]);
+                    return tc_schema_bad(err, tc_ytree_get(s, feed[i]), full,
+                                         "attention as well (a feed that competes needs a "
+                                         "session that reads only so many items)");
+                }
             const tc_ynode *r = tc_ytree_get(s, "rhythm");
             if (r) {
                 const char *rp = "population.humans.sessions.rhythm";
@@ -220,9 +239,9 @@ int tc_scenario_load_population(tc_err *err, tc_scenario *sc, const tc_ynode *ro
                 if (sum <= 0) return tc_schema_bad(err, r, rp, "weights not all zero");
             }
         }
-        TC_TRY(get_by_community(err, h, "population.humans", "utc_offset", 0, 0, 1,
+        TC_TRY(tc_scenario_get_by_community(err, h, "population.humans", "utc_offset", 0, 0, 1,
                                 &sc->humans.tz, &sc->humans.ntz));
-        TC_TRY(get_by_community(err, h, "population.humans", "susceptibility", 0.0, 1000.0, 0,
+        TC_TRY(tc_scenario_get_by_community(err, h, "population.humans", "susceptibility", 0.0, 1000.0, 0,
                                 &sc->humans.susc, &sc->humans.nsusc));
     }
     if (b) {
@@ -274,6 +293,11 @@ void tc_scenario_dump_population(const tc_scenario *sc, FILE *f)
                 sc->humans.per_day, (long long)sc->humans.attention);
         for (int i = 0; i < 24; i++) fprintf(f, "%s%.17g", i ? ", " : "", sc->humans.rhythm[i]);
         fprintf(f, "]\n");
+        if (sc->humans.background > 0 || sc->humans.ranking != TC_RANK_CHRONOLOGICAL)
+            fprintf(f, "      background: %.17g\n      ranking: %s\n      window: %.17gs\n"
+                       "      engagement: %.17g\n",
+                    sc->humans.background, tc_ranking_names[sc->humans.ranking],
+                    sc->humans.window_s, sc->humans.engagement);
     }
     if (sc->humans.ntz) {
         fprintf(f, "    utc_offset:\n");

@@ -368,7 +368,8 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
  * otherwise `author` (observed) does and the time is 0. labels/veracity: optional
  * string columns (observed files). */
 static void write_roots(writer *w, hid_t g, const tc_cascade_stats *st, int32_t R,
-                        const tc_root *roots, const int32_t *author_in, const char *const *labels[2])
+                        const tc_root *roots, const uint8_t *cls, const int32_t *author_in,
+                        const char *const *labels[2])
 {
     hid_t r = group(w, g, "roots");
     if (r < 0) return;
@@ -385,6 +386,16 @@ static void write_roots(writer *w, hid_t g, const tc_cascade_stats *st, int32_t 
     ds(w, r, "author", H5T_NATIVE_INT32, 1, &dr, author);
     ds(w, r, "t", H5T_NATIVE_DOUBLE, 1, &dr, f64);
     ds(w, r, "depth", H5T_NATIVE_INT32, 1, &dr, depth);
+    if (roots) {
+        /* what started each cascade: a timeline post, a person's or a bot's own post */
+        for (int32_t i = 0; i < R; i++)
+            depth[i] = roots[i].event >= 0 ? 0 : cls[roots[i].author] == TC_CLASS_BOT ? 2 : 1;
+        hid_t d = dataset(w, r, "kind", H5T_NATIVE_INT32, 1, &dr, depth);
+        if (d >= 0) {
+            attr_str(w, d, "meaning", "0 timeline post, 1 a person's own post, 2 a bot's own post");
+            H5Dclose(d);
+        }
+    }
 #define COL64(name, expr)                                        \
     do {                                                         \
         for (int32_t i = 0; i < R; i++) i64[i] = (expr);        \
@@ -440,7 +451,9 @@ static void write_summary(writer *w, const tc_run_info *ri)
                 {"max_depth", s->max_depth}, {"max_breadth", s->max_breadth},
                 {"cascades", s->cascades},   {"largest_size", s->largest_size},
                 {"repeats", s->repeats},     {"removed_bots", s->removed_bots},
-                {"removed_humans", s->removed_humans}, {"immunised", s->immunised}};
+                {"removed_humans", s->removed_humans}, {"immunised", s->immunised},
+                {"own_posts", s->own_posts}, {"own_posts_human", s->own_posts_human},
+                {"own_posts_bot", s->own_posts_bot}};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         ds_scalar(w, g, ints[i].name, H5T_NATIVE_INT64, &ints[i].v);
     ds_scalar(w, g, "peak_t", H5T_NATIVE_DOUBLE, &s->peak_t);
@@ -451,7 +464,7 @@ static void write_summary(writer *w, const tc_run_info *ri)
     ds_scalar(w, g, "trending_s", H5T_NATIVE_DOUBLE, &s->trending_s);
     ds_scalar(w, g, "first_trending_t", H5T_NATIVE_DOUBLE, &s->first_trending_t);
 
-    write_roots(w, g, s->root, s->nroots, roots, NULL, NULL);
+    write_roots(w, g, s->root, s->nroots, roots, ri->pop->cls, NULL, NULL);
     H5Gclose(g);
 }
 
@@ -613,7 +626,7 @@ static void observed_body(writer *w, const void *ctx)
         ds_scalar(w, g, "mean_structural_virality", H5T_NATIVE_DOUBLE, &mean_sv);
         const char *const *labels[2] = {(const char *const *)o->label,
                                         (const char *const *)o->veracity};
-        write_roots(w, g, o->stats, o->ncasc, NULL, o->author, labels);
+        write_roots(w, g, o->stats, o->ncasc, NULL, NULL, o->author, labels);
         H5Gclose(g);
     }
     events_table(w, w->file, o->nev, o->t, o->account, o->parent, o->root, o->depth, NULL);

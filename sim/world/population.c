@@ -57,6 +57,29 @@ static int people(tc_population *pop, const tc_scenario *sc, tc_err *err)
             pop->susc[c] = sc->humans.susc[i].v;
         }
     }
+    pop->own_on = sc->own_posts.on;
+    pop->own_besides = sc->own_posts.besides;
+    pop->own_p_bot = sc->own_posts.bots;
+    if (pop->own_on) {
+        pop->own_p = tc_xmalloc((size_t)pop->ncomm * sizeof *pop->own_p);
+        for (int c = 0; c < pop->ncomm; c++) pop->own_p[c] = sc->own_posts.ncomm ? 0 : sc->own_posts.people;
+        for (int i = 0; i < sc->own_posts.ncomm; i++) {
+            int c = community_index(pop, &sc->own_posts.comm[i], "own_posts.people", err);
+            if (c < 0) return TC_EINPUT;
+            pop->own_p[c] = sc->own_posts.comm[i].v;
+        }
+    }
+    pop->appeal_kernel = sc->appeal.kernel;
+    pop->appeal_age_post = sc->appeal.age_post;
+    pop->appeal_all = sc->appeal.everyone;
+    pop->appeal_tau_s = sc->appeal.tau_s;
+    pop->appeal_exponent = sc->appeal.exponent;
+    pop->appeal_beta = sc->appeal.beta;
+    pop->appeal_fatigue = sc->appeal.fatigue;
+    pop->background = sc->humans.background / 3600.0;
+    pop->feed_window_s = sc->humans.window_s;
+    pop->engagement = sc->humans.engagement;
+    pop->ranking = sc->humans.ranking;
     pop->trend_on = sc->trending.on;
     pop->trend_window_s = sc->trending.window_s;
     pop->trend_every_s = sc->trending.every_s;
@@ -292,6 +315,7 @@ void tc_population_destroy(tc_population *pop)
     free(pop->hub_id);
     free(pop->tz);
     free(pop->susc);
+    free(pop->own_p);
     free(pop->grp);
     free(pop->leader);
     free(pop->xoff);

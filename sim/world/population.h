@@ -30,6 +30,22 @@ typedef struct tc_population {
     int64_t start_epoch;   /* UTC seconds at t = 0 */
     int32_t *tz;           /* [ncomm] UTC offset of each community, seconds */
     double *susc;          /* [ncomm] susceptibility of people, NULL = all 1 */
+    /* the feed competes: background items per followee and second (0: none),
+     * ranking (TC_RANK_*), the feed's window, a background item's mean
+     * engagement */
+    double background, feed_window_s, engagement;
+    int ranking;
+
+    /* own posts: the chance an adopter writes one, people per community and
+     * bots; `own_besides` 1: besides resharing, 0: instead; own_on 0: none */
+    int own_on, own_besides;
+    double *own_p;         /* [ncomm] people */
+    double own_p_bot;
+
+    /* appeal: kernel (TC_APPEAL_*) of the age of the item (own_age_post) or of
+     * its root, times (1 + items read)^-fatigue; bots too when appeal_all */
+    int appeal_kernel, appeal_age_post, appeal_all;
+    double appeal_tau_s, appeal_exponent, appeal_beta, appeal_fatigue;
 
     /* bots: group of each bot (0 for others), the groups, rings */
     uint8_t *grp;
