@@ -12,6 +12,7 @@
 #include "base/mem.h"
 #include "base/path.h"
 #include "base/rng.h"
+#include "graph/chunglu.h"
 
 /* Largest account id accepted in an edge list (ids make the account count). */
 #define TC_EDGELIST_MAX_ID 2000000000LL
@@ -57,6 +58,7 @@ static double expected_edges(const tc_scenario *sc)
         break;
     }
     case TC_GEN_FF: e = n * (1.0 + 10.0 * (double)sc->graph.ambs); break;
+    case TC_GEN_CHUNGLU: e = n * sc->graph.mean_degree; break;
     default: break;
     }
     e *= 1.0 + sc->graph.reciprocity;
@@ -112,7 +114,38 @@ static int igraph_fail(tc_err *err, const char *what)
     return TC_ERUNTIME;
 }
 
-static int generate(tc_edges *g, const tc_scenario *sc, tc_err *err)
+/* One community of `size` accounts from `off` on, as a directed Chung-Lu graph
+ * (graph/chunglu.h): heavy-tailed follower and followee counts. Its draws are
+ * keyed by (key, community), so the graph is the same on any thread count. */
+static int chung_lu(tc_edges *g, const tc_scenario *sc, uint64_t key, int c, int64_t off,
+                    int64_t size, tc_err *err)
+{
+    int rc = TC_OK;
+    if (size < 2) return TC_OK; /* one account follows no one */
+    tc_chunglu p = {.n = size,
+                    .mean_degree = fmin(sc->graph.mean_degree, (double)(size - 1)),
+                    .gamma_in = sc->graph.gamma_in,
+                    .gamma_out = sc->graph.gamma_out,
+                    .communities = 1,
+                    .seed = tc_rng_derive(key, TC_P_IGRAPH, (uint64_t)c + 1)};
+    tc_chunglu_model model;
+    int32_t *buf = NULL;
+    int64_t cap = 0;
+    gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+    TC_TRY(tc_chunglu_model_init(&model, &p, err));
+    for (int32_t u = 0; u < (int32_t)size; u++) {
+        int64_t k = tc_chunglu_audience(&model, u, r, &buf, &cap, 0);
+        for (int64_t i = 0; i < k; i++)
+            tc_graph_add(g, (int32_t)(off + u), (int32_t)(off + buf[i]));
+    }
+    tc_chunglu_model_destroy(&model);
+cleanup:
+    free(buf);
+    gsl_rng_free(r);
+    return rc;
+}
+
+static int generate(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err)
 {
     int rc = TC_OK;
     int nc = sc->graph.ncomm;
@@ -167,6 +200,11 @@ static int generate(tc_edges *g, const tc_scenario *sc, tc_err *err)
     }
 
     off = 0;
+    for (int c = 0; c < nc && sc->graph.generator == TC_GEN_CHUNGLU; c++) {
+        TC_TRY(chung_lu(g, sc, key, c, off, size[c], err));
+        off += size[c];
+    }
+    if (sc->graph.generator == TC_GEN_CHUNGLU) goto cleanup;
     for (int c = 0; c < nc; c++) {
         igraph_error_t e = IGRAPH_SUCCESS;
         switch (sc->graph.generator) {
@@ -570,7 +608,7 @@ int tc_graph_build(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *err
         TC_TRY(tc_graph_check_memory((double)sc->graph.n + sc->nnew, expected_edges(sc), what, err));
     }
     igraph_rng_seed(igraph_rng_default(), tc_rng_derive(key, TC_P_IGRAPH, 0) & 0xffffffffu);
-    if (sc->graph.generator != TC_GEN_NONE) TC_TRY(generate(g, sc, err));
+    if (sc->graph.generator != TC_GEN_NONE) TC_TRY(generate(g, sc, key, err));
     else TC_TRY(import(g, sc, err));
     g->n = g->nbase;
     mix(g, sc, key);

@@ -13,7 +13,7 @@
 
 /* ------------------------------------------------------------------ names */
 
-const char *const tc_generator_names[] = {"", "ba", "er", "sbm", "forest_fire", NULL};
+const char *const tc_generator_names[] = {"", "ba", "er", "sbm", "forest_fire", "chung_lu", NULL};
 const char *const tc_format_names[] = {"edgelist", "ncol", "graphml", "gml", "pajek", "store",
                                        NULL};
 const char *const tc_placement_names[] = {"random", "followers", "community", NULL};

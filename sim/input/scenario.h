@@ -11,7 +11,7 @@
 #include "base/limits.h"
 #include "model.h"
 
-typedef enum { TC_GEN_NONE, TC_GEN_BA, TC_GEN_ER, TC_GEN_SBM, TC_GEN_FF } tc_generator;
+typedef enum { TC_GEN_NONE, TC_GEN_BA, TC_GEN_ER, TC_GEN_SBM, TC_GEN_FF, TC_GEN_CHUNGLU } tc_generator;
 typedef enum { TC_FMT_EDGELIST, TC_FMT_NCOL, TC_FMT_GRAPHML, TC_FMT_GML, TC_FMT_PAJEK,
                TC_FMT_STORE } tc_format;
 typedef enum { TC_PLACE_RANDOM, TC_PLACE_FOLLOWERS, TC_PLACE_COMMUNITY } tc_placement;
@@ -133,6 +133,7 @@ typedef struct tc_scenario {
         char community_attribute[TC_NAME_MAX]; /* "" = none */
         int64_t n, m, edges, ambs;
         double power, p_in, p_out, fw_prob, bw_factor;
+        double mean_degree, gamma_in, gamma_out; /* chung_lu */
         double mixing, reciprocity;
         int ncomm;                /* 0: those of the graph store (format store) */
         tc_community_spec *comm;

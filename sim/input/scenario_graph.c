@@ -79,9 +79,12 @@ static int load_generator(tc_err *err, tc_scenario *sc, const tc_ynode *g)
         [TC_GEN_ER] = {"edges", "mixing", NULL},
         [TC_GEN_SBM] = {"p_in", "p_out", NULL},
         [TC_GEN_FF] = {"fw_prob", "bw_factor", "ambs", "mixing"},
+        [TC_GEN_CHUNGLU] = {"mean_degree", "gamma_in", "gamma_out", "mixing"},
     };
     static const char *const gen_only[] = {"m", "power", "edges", "p_in", "p_out",
-                                           "fw_prob", "bw_factor", "ambs", "mixing"};
+                                           "fw_prob", "bw_factor", "ambs", "mixing",
+                                           "mean_degree", "gamma_in", "gamma_out"};
+    enum { NGEN_ONLY = sizeof gen_only / sizeof *gen_only };
     TC_TRY(tc_schema_get_choice(err, g, "graph", "generator", 1, tc_generator_names + 1, &k));
     sc->graph.generator = (tc_generator)(k + 1);
     TC_TRY(tc_schema_get_int(err, g, "graph", "n", 1, 2, INT32_MAX - 1000000, &sc->graph.n));
@@ -92,7 +95,7 @@ static int load_generator(tc_err *err, tc_scenario *sc, const tc_ynode *g)
             return tc_schema_bad(err, tc_ytree_get(g, file_keys[i]), full,
                                  "no file option next to 'generator'");
         }
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < NGEN_ONLY; i++) {
         const tc_ynode *x = tc_ytree_get(g, gen_only[i]);
         if (!x) continue;
         int ok = 0;
@@ -128,6 +131,14 @@ static int load_generator(tc_err *err, tc_scenario *sc, const tc_ynode *g)
                                   &sc->graph.bw_factor));
         TC_TRY(tc_schema_get_int(err, g, "graph", "ambs", 0, 1, 1000, &sc->graph.ambs));
         break;
+    case TC_GEN_CHUNGLU:
+        TC_TRY(tc_schema_get_real(err, g, "graph", "mean_degree", 0, 0.01, 100000.0,
+                                  &sc->graph.mean_degree));
+        TC_TRY(tc_schema_get_real(err, g, "graph", "gamma_in", 0, 2.01, 10.0,
+                                  &sc->graph.gamma_in));
+        TC_TRY(tc_schema_get_real(err, g, "graph", "gamma_out", 0, 2.01, 10.0,
+                                  &sc->graph.gamma_out));
+        break;
     default: break;
     }
 cleanup:
@@ -140,7 +151,8 @@ static int load_file(tc_err *err, tc_scenario *sc, const tc_ynode *g, const tc_y
     int rc = TC_OK, k = 0;
     char buf[4096];
     static const char *const gen_keys[] = {"n", "m", "power", "edges", "p_in", "p_out",
-                                           "fw_prob", "bw_factor", "ambs", "mixing"};
+                                           "fw_prob", "bw_factor", "ambs", "mixing",
+                                           "mean_degree", "gamma_in", "gamma_out"};
     TC_TRY(tc_schema_get_str(err, g, "graph", "file", 1, buf, sizeof buf, NULL));
     sc->graph.file = resolve_path(sc->path, buf);
     /* a regular file: a FIFO or a device would block or never end */
@@ -177,7 +189,7 @@ static int load_file(tc_err *err, tc_scenario *sc, const tc_ynode *g, const tc_y
     if (ca && tc_ytree_get(g, "communities"))
         return tc_schema_bad(err, tc_ytree_get(g, "communities"), "graph.communities",
                              "no list next to community_attribute (names come from the file)");
-    for (int i = 0; i < 10; i++)
+    for (size_t i = 0; i < sizeof gen_keys / sizeof *gen_keys; i++)
         if (tc_ytree_get(g, gen_keys[i])) {
             char full[64];
             snprintf(full, sizeof full, "graph.%s", gen_keys[i]);
@@ -194,7 +206,7 @@ int tc_scenario_load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
     const tc_ynode *g = tc_ytree_get(root, "graph");
     static const char *const keys[] = {
         "generator", "n", "m", "power", "edges", "p_in", "p_out", "fw_prob", "bw_factor",
-        "ambs", "file", "format", "direction", "community_attribute", "communities",
+        "ambs", "mean_degree", "gamma_in", "gamma_out", "file", "format", "direction", "community_attribute", "communities",
         "mixing", "reciprocity", NULL};
     if (!g)
         return tc_schema_missing(err, root, "", "graph", "a mapping with a generator or a file");
@@ -212,6 +224,9 @@ int tc_scenario_load_graph(tc_err *err, tc_scenario *sc, const tc_ynode *root)
     sc->graph.fw_prob = 0.37;
     sc->graph.bw_factor = 0.32 / 0.37;
     sc->graph.ambs = 1;
+    sc->graph.mean_degree = 10.0;
+    sc->graph.gamma_in = 2.2;
+    sc->graph.gamma_out = 2.5;
     TC_TRY(load_communities(err, sc, g));
     TC_TRY(tc_schema_get_real(err, g, "graph", "mixing", 0, 0.0, 1.0, &sc->graph.mixing));
     TC_TRY(tc_schema_get_real(err, g, "graph", "reciprocity", 0, 0.0, 1.0,
@@ -238,6 +253,10 @@ void tc_scenario_dump_graph(const tc_scenario *sc, FILE *f)
         case TC_GEN_FF:
             fprintf(f, "  fw_prob: %.17g\n  bw_factor: %.17g\n  ambs: %lld\n",
                     sc->graph.fw_prob, sc->graph.bw_factor, (long long)sc->graph.ambs);
+            break;
+        case TC_GEN_CHUNGLU:
+            fprintf(f, "  mean_degree: %.17g\n  gamma_in: %.17g\n  gamma_out: %.17g\n",
+                    sc->graph.mean_degree, sc->graph.gamma_in, sc->graph.gamma_out);
             break;
         default: break;
         }

@@ -168,6 +168,34 @@ EOF
 t validate range.yaml
 expect "out of range" 2 'range.yaml:9:6: model.p: expected a number in [0, 1], got "1.5"'
 
+cat >cl_ba.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: ba
+  n: 200
+  gamma_in: 2.3
+model:
+  name: ic
+EOF
+t validate cl_ba.yaml
+expect "chung_lu key with ba" 2 "cl_ba.yaml:7:13: graph.gamma_in: expected no 'gamma_in' with generator ba (it belongs to another generator)"
+
+cat >cl_gamma.yaml <<'EOF'
+time:
+  start: 2017-05-05T20:00:00+02:00
+  duration: 2h
+graph:
+  generator: chung_lu
+  n: 200
+  gamma_in: 2
+model:
+  name: ic
+EOF
+t validate cl_gamma.yaml
+expect "chung_lu exponent" 2 'cl_gamma.yaml:7:13: graph.gamma_in: expected a number in [2.01, 10], got "2"'
+
 cat >quoted.yaml <<'EOF'
 time:
   start: 2017-05-05T20:00:00+02:00

@@ -8,7 +8,11 @@
  * - follower counts are heavy-tailed: the largest is far above the mean;
  * - audiences are sorted, without self-loops or repeats;
  * - the store's bytes are the same on 1 and 2 threads, and change with the seed;
- * - options out of range are refused. */
+ * - options out of range are refused;
+ * - a scenario's `generator: chung_lu` builds each community apart, by share,
+ *   with the mean degree asked, heavy-tailed follower and followee counts, no
+ *   follow across communities without mixing, the same edges on 1 and 3
+ *   threads, and other edges under another seed. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -17,7 +21,9 @@
 
 #include "base/rng.h"
 #include "graph/chunglu.h"
+#include "graph/graph.h"
 #include "graph/graphstore.h"
+#include "input/scenario.h"
 #include "tc_test.h"
 
 static char dir[] = "/tmp/tc_test_chungluXXXXXX";
@@ -34,6 +40,63 @@ static int same_file(const char *a, const char *b)
     if (f) fclose(f);
     if (g) fclose(g);
     return same;
+}
+
+static int same_edges(const tc_edges *a, const tc_edges *b)
+{
+    return a->m == b->m && !memcmp(a->src, b->src, (size_t)a->m * sizeof *a->src) &&
+           !memcmp(a->dst, b->dst, (size_t)a->m * sizeof *a->dst);
+}
+
+/* The generator inside a scenario: one Chung-Lu graph per community. */
+static void in_scenario(tc_err *err)
+{
+    static const char text[] =
+        "name: cl\nseed: 3\ntime: {start: 2017-05-05T20:00:00+02:00, duration: 1h}\n"
+        "graph:\n  generator: chung_lu\n  n: 20000\n  mean_degree: 12\n"
+        "  gamma_in: 2.2\n  gamma_out: 2.8\n"
+        "  communities: [{name: a, share: 0.3}, {name: b, share: 0.7}]\n"
+        "model: {name: ic, p: 0.05}\n";
+    tc_scenario sc;
+    CHECK(tc_scenario_parse(&sc, "cl.yaml", text, NULL, 0, err) == 0, "%s", err->msg);
+    tc_edges g1, g3, g2;
+    omp_set_num_threads(1);
+    CHECK(tc_graph_build(&g1, &sc, 77, err) == 0, "%s", err->msg);
+    omp_set_num_threads(3);
+    CHECK(tc_graph_build(&g3, &sc, 77, err) == 0, "%s", err->msg);
+    CHECK(tc_graph_build(&g2, &sc, 78, err) == 0, "%s", err->msg);
+    omp_set_num_threads(2);
+    CHECK(same_edges(&g1, &g3), "chung_lu in a scenario: 1 and 3 threads differ");
+    CHECK(!same_edges(&g1, &g2), "chung_lu in a scenario: keys 77 and 78 give one graph");
+    int64_t *fol = calloc((size_t)g1.n, sizeof *fol), *fee = calloc((size_t)g1.n, sizeof *fee);
+    int64_t cross = 0, maxfol = 0, maxfee = 0;
+    for (int64_t e = 0; e < g1.m; e++) {
+        fol[g1.src[e]]++;
+        fee[g1.dst[e]]++;
+        cross += g1.comm[g1.src[e]] != g1.comm[g1.dst[e]];
+    }
+    int64_t na = 0;
+    for (int32_t v = 0; v < g1.n; v++) {
+        if (fol[v] > maxfol) maxfol = fol[v];
+        if (fee[v] > maxfee) maxfee = fee[v];
+        na += g1.comm[v] == 0;
+    }
+    double mean = (double)g1.m / g1.n;
+    CHECK(na == 6000, "community a: %lld accounts, expected 6,000", (long long)na);
+    CHECK(cross == 0, "%lld follows across communities without mixing", (long long)cross);
+    /* the cut at one follow per pair loses a little of D; calibrate() makes up
+     * for most of it */
+    CHECK(fabs(mean - 12) < 0.6, "mean follows %.3f, expected about 12", mean);
+    /* a power law of exponent 2.2 on 14,000 accounts: the largest audience is in
+     * the hundreds at least (BA with m = 6 gives about m sqrt(n) / 2) */
+    CHECK(maxfol > 40 * mean && maxfee > 10 * mean, "largest audience %lld, followees %lld",
+          (long long)maxfol, (long long)maxfee);
+    free(fol);
+    free(fee);
+    tc_graph_destroy(&g1);
+    tc_graph_destroy(&g2);
+    tc_graph_destroy(&g3);
+    tc_scenario_destroy(&sc);
 }
 
 /* Draw every audience of the model directly and compare with the expectations. */
@@ -180,6 +243,8 @@ int main(void)
         CHECK(rc == TC_EINPUT && strstr(err.msg, bad[i].needle), "bad options %zu: rc %d '%s'",
               i, rc, err.msg);
     }
+
+    in_scenario(&err);
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
