@@ -64,7 +64,7 @@ tc_run() {
     run_s=$(sed -n 's/.*simulated in \([0-9.]*\)s.*/\1/p' "$d/err")
     edges=$(sed -n 's/.*(\([0-9]*\) edges examined).*/\1/p' "$d/err")
     reach=$(sed -n 's/.*, reach \([0-9]*\),.*/\1/p' "$d/err")
-    reshares=$(sed -n 's/.* posts, \([0-9]*\) reshares.*/\1/p' "$d/err")
+    reshares=$(sed -n 's/.* posts[^,]*, \([0-9]*\) reshares.*/\1/p' "$d/err")
     build_s=$(sed -n 's/.* edges in \([0-9.]*\)s$/\1/p' "$d/err")
     echo "$run_s $(cat "$d/time") $edges $reach $build_s $reshares" |
         awk '{print $1, $2, $4, $5, $3, $6, $7}' >>"$out"

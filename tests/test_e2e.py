@@ -42,7 +42,7 @@ class DefaultRun(unittest.TestCase):
         self.assertEqual(f.attrs["schema_version"], 1)
         self.assertEqual(f.attrs["kind"], "run")
         T = f["series"].attrs["n_intervals"]
-        self.assertEqual(T, 28 * 60)  # 28 h of 1-minute intervals
+        self.assertEqual(T, 52 * 60)  # 52 h of 1-minute intervals
         C = len(f["meta/communities"])
         self.assertEqual(C, 3)
         self.assertEqual(f["series/t"].shape, (T,))
@@ -61,7 +61,8 @@ class DefaultRun(unittest.TestCase):
             self.assertIn(k, f["summary"], k)
         for k in ["author", "t", "size", "depth", "max_breadth", "structural_virality",
                   "t_10", "t_100", "t_1000", "bot_reshares", "via_bot"]:
-            self.assertEqual(f[f"summary/roots/{k}"].shape, (5,), k)
+            # the five timeline posts and every own post
+            self.assertEqual(f[f"summary/roots/{k}"].shape, f["summary/roots/kind"].shape, k)
         for k in ["cascades", "largest_size", "largest_structural_virality",
                   "mean_structural_virality"]:
             self.assertIn(k, f["summary"], k)
@@ -74,10 +75,10 @@ class DefaultRun(unittest.TestCase):
         self.assertEqual(meta["seed"], 20170505)
         self.assertEqual(meta["utc_offset_s"], 7200)
         self.assertEqual(meta["start"], "2017-05-05T20:00:00+02:00")
-        self.assertGreaterEqual(meta["graph_n"], 200000)
+        self.assertGreaterEqual(meta["graph_n"], 300000)
         with open(SCENARIO, encoding="utf-8") as fh:
             self.assertEqual(f["meta/scenario"].asstr()[()], fh.read())
-        self.assertIn("p_bot: 0.2", f["meta/resolved"].asstr()[()])
+        self.assertIn("p_bot: 0.34999999999999998", f["meta/resolved"].asstr()[()])
         self.assertEqual(list(f["meta/accounts/name"].asstr()[:]),
                          ["posobiec", "wikileaks", "fn_bureau"])
         self.assertEqual(list(f["meta/events/t"][:]),
@@ -111,10 +112,15 @@ class DefaultRun(unittest.TestCase):
         self.assertTrue(np.all(sv[size > 0] >= 2 * size[size > 0] / (size[size > 0] + 1) - 1e-12),
                         "a tree's structural virality is at least the star's")
         self.assertEqual(len(f["cascade/events/t"]), s["reshares"] - s["repeats"])
-        self.assertEqual(int((f["cascade/events/class"][:] == 1).sum()), s["reach_bot"])
+        # a bot adopts by a reshare or by a post of its own (a root of kind 2)
+        self.assertEqual(int((f["cascade/events/class"][:] == 1).sum()) +
+                         int((f["summary/roots/kind"][:] == 2).sum()), s["reach_bot"])
         self.assertTrue(np.all(f["series/active_bots"][:] <= 18000))
         self.assertGreater(s["trending_s"], 0)
-        self.assertEqual(s["volume"], s["posts"] + s["reshares"])
+        # the volume: timeline posts, own posts (one per root beyond the five) and reshares
+        own = int((f["summary/roots/kind"][:] > 0).sum())
+        self.assertEqual(own, ser["own_posts_human"].sum() + ser["own_posts_bot"].sum())
+        self.assertEqual(s["volume"], s["posts"] + own + s["reshares"])
         self.assertGreater(s["reshares"], 1000)
         self.assertTrue(0 < s["bot_share_volume"] < 1)
         t = f["cascade/events/t"][:]
@@ -203,7 +209,7 @@ output: {cascade: true}
     def test_validate_and_help(self):
         p = run("validate", SCENARIO)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn("# graph: 200003 accounts", p.stdout)
+        self.assertIn("# graph: 300003 accounts", p.stdout)
         for args in (["--help"], ["run", "--help"], ["validate", "--help"]):
             p = run(*args)
             self.assertEqual(p.returncode, 0)

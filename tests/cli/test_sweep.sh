@@ -47,7 +47,7 @@ if (bots[0:2] != 0).any() or (bots[2:] == 0).any(): bad.append('bot reshares vs 
 if len(set(reach.ravel())) < 10: bad.append('replicates look identical')
 if f['sweep/params_text'].asstr()[3] != 'population.bots.fraction=0.1; model.p=0.05': bad.append('params_text')
 if 'fraction: 0.2' not in f['sweep/resolved'].asstr()[5]: bad.append('resolved')
-if f['runs/5/2/series/reshares_bot'].shape != (1680,): bad.append('series')
+if f['runs/5/2/series/reshares_bot'].shape != (3120,): bad.append('series')
 if f['meta'].attrs['points'] != 6 or f['meta'].attrs['replicates'] != 3: bad.append('meta')
 print('; '.join(bad)); sys.exit(1 if bad else 0)
 " && ok "grid order, params, run keys, summary and series" || not_ok "sweep semantics"
