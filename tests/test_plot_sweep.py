@@ -407,6 +407,7 @@ class SweepTest(unittest.TestCase):
         self.assertIsNotNone(s)
         self.assertEqual(sw.metric("volume")[1, 1],
                          sum(s[k].sum() for k in ("posts_human", "posts_bot",
+                                                  "own_posts_human", "own_posts_bot",
                                                   "reshares_human", "reshares_bot")))
         out = self.out("real.png")
         self.assert_png(run_plot(h5, "-o", out), out)
