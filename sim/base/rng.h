@@ -39,7 +39,9 @@ enum tc_purpose {
                              audience of post (a = author, seq): b = seq << 32 | j */
     TC_P_FAST_THIN = 29,  /* fast path: does candidate a keep post b = author << 32 | seq */
     TC_P_OWN = 30,        /* does adopter a write a post of its own (b = 0) */
-    TC_P_FEED = 31        /* background items ahead in account a's session at b (bits of t) */
+    TC_P_FEED = 31,       /* background items ahead in account a's session at b (bits of t) */
+    TC_P_FIT = 32,        /* fit: proposal b of generation a (ancestor, perturbation, prior) */
+    TC_P_FIT_PRED = 33    /* fit: the posterior predictive's draw b (a = 0) */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

@@ -23,6 +23,7 @@
 #include "base/version.h"
 #include "cli/cli_files.h"
 #include "cli/cli_graph.h"
+#include "drive/fit.h"
 #include "drive/run.h"
 #include "drive/sweep.h"
 #include "input/scenario.h"
@@ -63,6 +64,7 @@ static void usage_main(FILE *f)
             "  validate SCENARIO  check a scenario file and print it resolved\n"
             "  models [NAME]      list the adoption rules and their parameters\n"
             "  sweep SCENARIO     run the scenario's sweep: points x replicates, one file\n"
+            "  fit SCENARIO       fit the scenario's parameters to observed data (ABC-SMC)\n"
             "  merge SHARD...     join the shard files of a sweep (Slurm job arrays)\n"
             "  summary FILE.h5    print a run's or observed file's outcome and cascades\n"
             "  export FILE.h5     write one cascade as GraphML, GEXF or CSV\n"
@@ -559,6 +561,88 @@ static int cmd_sweep(int argc, char **argv, const char *command)
     return tc_cli_report(rc, &err);
 }
 
+static void usage_fit(FILE *f)
+{
+    fprintf(f,
+            "usage: tagcascade fit SCENARIO -o FIT.h5 [--threads N] [--set KEY=VALUE]...\n"
+            "                      [--resume] [--quiet]\n"
+            "\n"
+            "Fits the parameters named in the scenario's fit section to the observed data\n"
+            "it names, by ABC-SMC (docs/fit.md): every generation's particles, weights and\n"
+            "distances, and a posterior predictive, go to FIT.h5. FIT.h5.ckpt keeps the\n"
+            "generations done; after an interruption --resume goes on from it and gives\n"
+            "the file an uninterrupted fit gives. The result does not depend on --threads\n"
+            "or on the number of MPI ranks (mpirun -n R tagcascade fit ...).\n"
+            "\n"
+            "  -o, --output PATH   the fit file\n"
+            "  -t, --threads N     OpenMP threads (default: all cores)\n"
+            "  --set KEY=VALUE     override a scenario key before fitting (repeatable)\n"
+            "  --resume            go on from FIT.h5.ckpt\n"
+            "  -q, --quiet         no progress lines\n");
+}
+
+static int cmd_fit(int argc, char **argv, const char *command)
+{
+    static const struct option lo[] = {
+        {"output", required_argument, 0, 'o'}, {"threads", required_argument, 0, 't'},
+        {"set", required_argument, 0, 's'},    {"resume", no_argument, 0, 'r'},
+        {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int nsets = 0, c, rc;
+    tc_fit_opts o = {.stop = &stop_requested};
+    tc_err err = {0};
+    tc_fit fit;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:t:qh", lo, NULL)) != -1) {
+        int64_t nv;
+        tc_err nerr;
+        switch (c) {
+        case 'h': usage_fit(stdout); free(sets); return 0;
+        case 'o': o.out = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case 'r': o.resume = 1; break;
+        case 's': sets[nsets++] = optarg; break;
+        case 't':
+            if (tc_num_i64(optarg, 1, 4096, "--threads", &nv, &nerr)) {
+                fprintf(stderr, "tagcascade: %s\n", nerr.msg);
+                free(sets);
+                return TC_EINPUT;
+            }
+            o.threads = (int)nv;
+            break;
+        default:
+            fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage_fit(stderr);
+            free(sets);
+            return TC_EINPUT;
+        }
+    }
+    if (optind != argc - 1 || !o.out) {
+        fprintf(stderr, "tagcascade: expected one SCENARIO and -o FIT.h5\n");
+        usage_fit(stderr);
+        free(sets);
+        return TC_EINPUT;
+    }
+    if (!o.threads) o.threads = omp_get_max_threads();
+    o.command = command;
+    rc = tc_h5out_check_dest(o.out, &err);
+    if (!rc) rc = tc_path_check_output(o.out, (const char *const *)argv + optind, 1, &err);
+    if (!rc) rc = tc_fit_load(&fit, argv[optind], sets, nsets, &err);
+    if (!rc) {
+        rc = tc_fit_run(&fit, &o, &err);
+        tc_fit_destroy(&fit);
+        int rank = 0;
+#ifdef TC_MPI
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+#endif
+        if (!rc && !o.quiet && rank == 0) printf("%s\n", o.out);
+    }
+    free(sets);
+    return tc_cli_report(rc, &err);
+}
+
 static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -573,8 +657,8 @@ int main(int argc, char **argv)
     if (provided < MPI_THREAD_SERIALIZED) {
         fprintf(stderr, "tagcascade: the MPI library does not allow threads to call it\n");
         rc = TC_ERUNTIME;
-    } else if (size > 1 && (argc < 2 || strcmp(argv[1], "sweep"))) {
-        /* only a sweep shares work between ranks; anything else runs once */
+    } else if (size > 1 && (argc < 2 || (strcmp(argv[1], "sweep") && strcmp(argv[1], "fit")))) {
+        /* only a sweep and a fit share work between ranks; anything else runs once */
         rc = rank == 0 ? dispatch(argc, argv) : 0;
     } else {
         rc = dispatch(argc, argv);
@@ -619,12 +703,13 @@ static int dispatch(int argc, char **argv)
     }
     char *command = join_args(argc, argv);
     int rc;
-    stop_polled = !strcmp(cmd, "run") || !strcmp(cmd, "sweep");
+    stop_polled = !strcmp(cmd, "run") || !strcmp(cmd, "sweep") || !strcmp(cmd, "fit");
     if (!strcmp(cmd, "run")) rc = cmd_run(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
     else if (!strcmp(cmd, "models")) rc = cmd_models(argc - 1, argv + 1);
     else if (!strcmp(cmd, "summary")) rc = tc_cli_summary(argc - 1, argv + 1);
     else if (!strcmp(cmd, "sweep")) rc = cmd_sweep(argc - 1, argv + 1, command);
+    else if (!strcmp(cmd, "fit")) rc = cmd_fit(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "merge")) rc = tc_cli_merge(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "export")) rc = tc_cli_export(argc - 1, argv + 1);
     else if (!strcmp(cmd, "import")) rc = tc_cli_import(argc - 1, argv + 1, command);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/datetime.h"
 #include "base/num.h"
 #include "base/outfile.h"
 #include "base/path.h"
@@ -15,6 +16,7 @@
 #include "io/h5out.h"
 #include "io/import.h"
 #include "io/report.h"
+#include "io/volume.h"
 
 int tc_cli_report(int rc, const tc_err *err)
 {
@@ -187,16 +189,94 @@ int tc_cli_merge(int argc, char **argv, const char *command)
 
 static void usage_import(FILE *f)
 {
-    fprintf(f, "usage: tagcascade import --format twitter1516|csv PATH... -o OUT.h5 [--quiet]\n\n"
+    fprintf(f, "usage: tagcascade import --format twitter1516|csv PATH... -o OUT.h5 [--quiet]\n"
+               "       tagcascade import --format volume FILE.csv -o OBS.h5 [--bin DURATION]\n"
+               "                         [--tz +HH:MM|-HH:MM|Z] [--quiet]\n\n"
                "Reads observed cascades into the HDF5 layout of a run (docs/hdf5.md), with\n"
                "the same cascade statistics, so observed and simulated cascades compare.\n"
                "  twitter1516  PATH is a tree file or a folder searched for tree/<id>.txt;\n"
                "               labels from label.txt beside tree/; delays in minutes\n"
                "  csv          files with the header time,account,parent (seconds; an\n"
                "               empty parent starts a cascade)\n"
-               "A second parent of an account is ignored (the first is kept); duplicate\n"
-               "edges and malformed lines are skipped and negative delays set to 0, all\n"
-               "counted in /meta and reported.\n");
+               "               For both, a second parent of an account is ignored (the\n"
+               "               first is kept); duplicate edges and malformed lines are\n"
+               "               skipped and negative delays set to 0, all counted in /meta\n"
+               "               and reported.\n"
+               "  volume       an observed volume curve (posts with the hashtag per bin of\n"
+               "               time, for `fit`) from one CSV file with the header\n"
+               "                 time[,class]             one row per post: an ISO 8601 time\n"
+               "                                          with an offset or Unix seconds;\n"
+               "                                          class human or bot\n"
+               "                 start,count[,human,bot]  one row per bin, starts evenly\n"
+               "                                          spaced and rising\n"
+               "               --bin DURATION  bin width of a file of posts (default 1h; for a\n"
+               "                               file of bins: checked against its starts,\n"
+               "                               needed when it has one row)\n"
+               "               --tz OFFSET     the time zone of times written without one\n"
+               "               Any malformed row is an error (file:line:col), nothing skipped.\n");
+}
+
+/* The options of import: those of every file command, and --bin, --tz. */
+typedef struct {
+    verb_opts v;
+    const char *bin, *tz;
+} import_opts;
+
+static int take_import_opt(int c, const char *arg, void *vctx)
+{
+    import_opts *o = vctx;
+    switch (c) {
+    case 'b': o->bin = arg; return 0;
+    case 'z': o->tz = arg; return 0;
+    default: return take_opt(c, arg, &o->v);
+    }
+}
+
+/* --format volume: one CSV file into an observed volume file. */
+static int import_volume(const import_opts *o, const char *path, int quiet, const char *command,
+                         tc_err *err)
+{
+    int rc = TC_OK;
+    tc_volume v = {0};
+    tc_volume_opts vo = {0};
+    if (o->bin) {
+        if (tc_duration_parse(o->bin, &vo.bin_ms) || vo.bin_ms <= 0)
+            TC_FAIL(TC_EINPUT, "--bin: expected a duration such as 1h, 15m or 90s, got '%.40s'",
+                    o->bin);
+        if (vo.bin_ms % 1000 || vo.bin_ms / 1000 > TC_VOLUME_BIN_MAX_S)
+            TC_FAIL(TC_EINPUT, "--bin: expected whole seconds from 1s to 366d, got '%.40s'",
+                    o->bin);
+    }
+    if (o->tz) {
+        int64_t ep;
+        char probe[48];
+        snprintf(probe, sizeof probe, "2000-01-01T00:00:00%s", o->tz);
+        if (strlen(o->tz) > 6 || !*o->tz || tc_datetime_parse(probe, &ep, &vo.tz_offset_s))
+            TC_FAIL(TC_EINPUT, "--tz: expected a UTC offset +HH:MM, -HH:MM or Z, got '%.40s'",
+                    o->tz);
+        vo.have_tz = 1;
+    }
+    TC_TRY(tc_h5out_check_dest(o->v.output, err));
+    TC_TRY(tc_path_check_output(o->v.output, &path, 1, err));
+    TC_TRY(tc_volume_read_csv(&v, path, &vo, err));
+    TC_TRY(tc_volume_write(o->v.output, &v, path, command, err));
+    if (!quiet) {
+        double total = 0, humans = 0, bots = 0;
+        for (int64_t b = 0; b < v.B; b++) {
+            total += v.total[b];
+            if (v.human) humans += v.human[b], bots += v.bot[b];
+        }
+        char w[32], s0[48], cls[96] = "";
+        tc_volume_width_text(v.bin_s, w, sizeof w);
+        tc_datetime_format(v.start, v.offset_s, s0, sizeof s0);
+        if (v.human) snprintf(cls, sizeof cls, " (people %.15g, bots %.15g)", humans, bots);
+        fprintf(stderr, "tagcascade: %lld rows, %lld bins of %s from %s, %.15g posts%s\n",
+                (long long)v.rows, (long long)v.B, w, s0, total, cls);
+        printf("%s\n", o->v.output);
+    }
+cleanup:
+    tc_volume_destroy(&v);
+    return rc;
 }
 
 int tc_cli_import(int argc, char **argv, const char *command)
@@ -204,8 +284,11 @@ int tc_cli_import(int argc, char **argv, const char *command)
     static const struct option lo[] = {{"format", required_argument, 0, 'f'},
                                        {"output", required_argument, 0, 'o'},
                                        {"quiet", no_argument, 0, 'q'},
+                                       {"bin", required_argument, 0, 'b'},
+                                       {"tz", required_argument, 0, 'z'},
                                        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    verb_opts o = {0};
+    import_opts io = {0};
+    verb_opts o;
     tc_err errv = {0}, *err = &errv;
     tc_observed obs;
     int quiet = 0, rc;
@@ -216,10 +299,30 @@ int tc_cli_import(int argc, char **argv, const char *command)
         if (i == argc || (strcmp(argv[i], "-q") && strcmp(argv[i], "--quiet"))) argv[j++] = argv[i];
     argc -= quiet ? 1 : 0;
     (void)lo;
-    rc = simple_opts(argc, argv, lo, "ho:", usage_import, take_opt, &o);
+    rc = simple_opts(argc, argv, lo, "ho:", usage_import, take_import_opt, &io);
     if (rc) return rc < 0 ? 0 : rc;
-    if (!o.format || (strcmp(o.format, "twitter1516") && strcmp(o.format, "csv"))) {
-        fprintf(stderr, "tagcascade: --format: expected twitter1516 or csv\n");
+    o = io.v;
+    if (!o.format ||
+        (strcmp(o.format, "twitter1516") && strcmp(o.format, "csv") &&
+         strcmp(o.format, "volume"))) {
+        fprintf(stderr, "tagcascade: --format: expected twitter1516 or csv (cascades), or volume "
+                        "(a volume curve)\n");
+        usage_import(stderr);
+        return TC_EINPUT;
+    }
+    if (!strcmp(o.format, "volume")) {
+        if (optind != argc - 1 || !o.output) {
+            fprintf(stderr,
+                    "tagcascade: expected one FILE.csv and -o OBS.h5 with --format volume\n");
+            usage_import(stderr);
+            return TC_EINPUT;
+        }
+        rc = import_volume(&io, argv[optind], quiet, command, err);
+        return tc_cli_report(rc, err);
+    }
+    if (io.bin || io.tz) {
+        fprintf(stderr, "tagcascade: %s: only with --format volume (not %s)\n",
+                io.bin ? "--bin" : "--tz", o.format);
         usage_import(stderr);
         return TC_EINPUT;
     }

@@ -364,7 +364,7 @@ int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
     int rc = TC_OK;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
                                        "accounts", "model", "events", "platform", "output",
-                                       "sweep", "engine", "own_posts", "appeal", NULL};
+                                       "sweep", "fit", "engine", "own_posts", "appeal", NULL};
 
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);

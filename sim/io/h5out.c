@@ -639,6 +639,76 @@ int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *
     return write_atomically(path, "observed", observed_body, &oc, err);
 }
 
+typedef struct {
+    const tc_volume *v;
+    const char *source_path, *command;
+} volume_ctx;
+
+static void volume_series(writer *w, hid_t g, const char *name, hsize_t B, const double *x,
+                          const char *units, const char *description, const char *start)
+{
+    hid_t d = dataset(w, g, name, H5T_NATIVE_DOUBLE, 1, &B, x);
+    if (d < 0) return;
+    attr_str(w, d, "units", units);
+    attr_str(w, d, "description", description);
+    if (start) attr_str(w, d, "start", start);
+    H5Dclose(d);
+}
+
+static void volume_body(writer *w, const void *ctx)
+{
+    const volume_ctx *vc = ctx;
+    const tc_volume *v = vc->v;
+    char created[40], start_utc[40], start[40];
+    tc_datetime_format((int64_t)time(NULL), 0, created, sizeof created);
+    tc_datetime_format(v->start, 0, start_utc, sizeof start_utc);
+    tc_datetime_format(v->start, v->offset_s, start, sizeof start);
+    hid_t g = group(w, w->file, "meta");
+    if (g >= 0) {
+        attr_str(w, g, "source", "volume");
+        attr_str(w, g, "version", TC_VERSION);
+        attr_str(w, g, "created_utc", created);
+        attr_str(w, g, "command", vc->command ? vc->command : "");
+        attr_str(w, g, "input", vc->source_path ? vc->source_path : "");
+        attr_i64(w, g, "rows", v->rows);
+        attr_str(w, g, "start_utc", start_utc);
+        attr_str(w, g, "start", start);
+        attr_i32(w, g, "utc_offset_s", v->offset_s);
+        attr_f64(w, g, "bin_s", v->bin_s);
+        attr_i64(w, g, "bins", v->B);
+        H5Gclose(g);
+    }
+    g = group(w, w->file, "series");
+    if (g < 0) return;
+    /* as a run's /series: its time axis, so that series readers find their way */
+    attr_str(w, g, "start", start);
+    attr_i32(w, g, "utc_offset_s", v->offset_s);
+    attr_f64(w, g, "interval_s", v->bin_s);
+    attr_i64(w, g, "n_intervals", v->B);
+    hsize_t B = (hsize_t)v->B;
+    double *t = tc_xmalloc((size_t)(v->B > 0 ? v->B : 1) * sizeof *t);
+    for (int64_t i = 0; i < v->B; i++) t[i] = (double)i * v->bin_s;
+    volume_series(w, g, "t", B, t, "s", "start of each bin, seconds after the attribute start",
+                  start);
+    free(t);
+    volume_series(w, g, "volume", B, v->total, "posts per bin",
+                  "observed posts with the hashtag in each bin", NULL);
+    if (v->human && v->bot) {
+        volume_series(w, g, "volume_human", B, v->human, "posts per bin",
+                      "observed posts of people in each bin", NULL);
+        volume_series(w, g, "volume_bot", B, v->bot, "posts per bin",
+                      "observed posts of bots in each bin", NULL);
+    }
+    H5Gclose(g);
+}
+
+int tc_h5out_write_volume(const char *path, const tc_volume *v, const char *source_path,
+                          const char *command, tc_err *err)
+{
+    volume_ctx vc = {v, source_path, command};
+    return write_atomically(path, "observed", volume_body, &vc, err);
+}
+
 /* ------------------------------------------------------------------ sweeps */
 
 static void ds_u64(writer *w, hid_t loc, const char *name, int rank, const hsize_t *dims,
@@ -791,4 +861,77 @@ int tc_h5out_write_sweep(const char *path, const tc_sweep_file *d, tc_sweep_reco
     if (sc.rc) *err = rerr; /* why a run could not be had, not "writing failed" */
     else if (rc) *err = werr;
     return sc.rc ? sc.rc : rc;
+}
+
+/* ------------------------------------------------------------------ fits */
+
+static void fit_body(writer *w, const void *ctx)
+{
+    const tc_fit_file *d = ctx;
+    char created[40], buf[32];
+    tc_datetime_format((int64_t)time(NULL), 0, created, sizeof created);
+    hid_t g = group(w, w->file, "meta");
+    if (g >= 0) {
+        attr_str(w, g, "name", d->name);
+        attr_str(w, g, "version", TC_VERSION);
+        attr_str(w, g, "created_utc", created);
+        attr_str(w, g, "command", d->command ? d->command : "");
+        attr_str(w, g, "start", d->start_iso);
+        attr_str(w, g, "model", d->model);
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)d->seed);
+        attr_str(w, g, "seed", buf);
+        snprintf(buf, sizeof buf, "%016llx", (unsigned long long)d->hash);
+        attr_str(w, g, "fit_hash", buf);
+        attr_i32(w, g, "threads", d->threads);
+        attr_i32(w, g, "ranks", d->ranks);
+        attr_f64(w, g, "wall_s", d->wall_s);
+        attr_str(w, g, "observed_volume", d->observed_volume ? d->observed_volume : "");
+        attr_str(w, g, "observed_cascades", d->observed_cascades ? d->observed_cascades : "");
+        ds_strings(w, g, "scenario", -1, (const char *const *)&d->scenario_text);
+        H5Gclose(g);
+    }
+    g = group(w, w->file, "fit");
+    if (g < 0) return;
+    attr_str(w, g, "algorithm", "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009)");
+    attr_str(w, g, "stop_reason", d->stop_reason);
+    attr_f64(w, g, "quantile", d->quantile);
+    ds_strings(w, g, "parameters", d->K, (const char *const *)d->keys);
+    ds_strings(w, g, "priors", d->K, (const char *const *)d->priors);
+    hsize_t k = (hsize_t)d->K, gdim = (hsize_t)d->G, t = (hsize_t)d->ntargets;
+    ds(w, g, "prior_min", H5T_NATIVE_DOUBLE, 1, &k, d->lo);
+    ds(w, g, "prior_max", H5T_NATIVE_DOUBLE, 1, &k, d->hi);
+    ds_strings(w, g, "targets", d->ntargets, (const char *const *)d->target_names);
+    ds(w, g, "target_weights", H5T_NATIVE_DOUBLE, 1, &t, d->target_weight);
+    ds(w, g, "epsilon", H5T_NATIVE_DOUBLE, 1, &gdim, d->epsilon);
+    ds(w, g, "ess", H5T_NATIVE_DOUBLE, 1, &gdim, d->ess);
+    ds(w, g, "acceptance", H5T_NATIVE_DOUBLE, 1, &gdim, d->acceptance);
+    ds(w, g, "simulations", H5T_NATIVE_INT64, 1, &gdim, d->simulations);
+    hsize_t d3[3] = {(hsize_t)d->G, (hsize_t)d->N, (hsize_t)d->K};
+    ds(w, g, "theta", H5T_NATIVE_DOUBLE, 3, d3, d->theta);
+    ds(w, g, "weight", H5T_NATIVE_DOUBLE, 2, d3, d->weight);
+    ds(w, g, "distance", H5T_NATIVE_DOUBLE, 2, d3, d->distance);
+    if (d->B > 0) {
+        hid_t p = group(w, g, "predictive");
+        if (p >= 0) {
+            attr_str(w, p, "start", d->obs_start_iso);
+            attr_f64(w, p, "bin_s", d->bin_s);
+            hsize_t b = (hsize_t)d->B, db[2] = {(hsize_t)d->D, (hsize_t)d->B},
+                    dk[2] = {(hsize_t)d->D, (hsize_t)d->K}, qb[2] = {3, (hsize_t)d->B};
+            double *tt = tc_xmalloc((size_t)d->B * sizeof *tt);
+            for (int64_t i = 0; i < d->B; i++) tt[i] = (double)i * d->bin_s;
+            ds(w, p, "t", H5T_NATIVE_DOUBLE, 1, &b, tt);
+            free(tt);
+            ds(w, p, "observed", H5T_NATIVE_DOUBLE, 1, &b, d->observed);
+            ds(w, p, "volume", H5T_NATIVE_DOUBLE, 2, db, d->pred);
+            ds(w, p, "theta", H5T_NATIVE_DOUBLE, 2, dk, d->pred_theta);
+            ds(w, p, "band", H5T_NATIVE_DOUBLE, 2, qb, d->pred_q);
+            H5Gclose(p);
+        }
+    }
+    H5Gclose(g);
+}
+
+int tc_h5out_write_fit(const char *path, const tc_fit_file *d, tc_err *err)
+{
+    return write_atomically(path, "fit", fit_body, d, err);
 }

@@ -9,7 +9,9 @@
 #include "engine/recorder.h"
 #include "graph/net.h"
 #include "input/scenario.h"
+#include "io/fitfile.h"
 #include "io/import.h"
+#include "io/volume.h"
 #include "world/population.h"
 #include "world/timeline.h"
 
@@ -38,6 +40,12 @@ int tc_h5out_write_run(const char *path, const tc_run_info *ri, tc_err *err);
 /* Write observed cascades (kind "observed"; docs/hdf5.md), atomically. */
 int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *command,
                             tc_err *err);
+
+/* Write an observed volume curve (kind "observed", /meta source "volume", the
+ * curve in /series; docs/hdf5.md, "Observed volume"), atomically. `source_path`
+ * is the CSV it came from. TC_ERUNTIME. */
+int tc_h5out_write_volume(const char *path, const tc_volume *v, const char *source_path,
+                          const char *command, tc_err *err);
 
 /* A sweep file's contents apart from the runs (docs/hdf5.md, "Sweeps"). */
 typedef struct tc_sweep_file {

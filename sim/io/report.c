@@ -9,6 +9,7 @@
 #include "base/datetime.h"
 #include "base/h5read.h"
 #include "io/h5in.h"
+#include "io/volume.h"
 
 typedef struct {
     int64_t n;
@@ -331,6 +332,17 @@ int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
     int32_t *hub_id = NULL;
 
     TC_TRY(open_outcome(path, &f, kind, sizeof kind, err));
+    if (!strcmp(kind, "fit")) {
+        rc = tc_report_fit(f, path, out, err);
+        goto cleanup;
+    }
+    if (!strcmp(kind, "observed") && !tc_h5in_exists(f, "/summary")) {
+        /* an observed volume curve: no cascades */
+        H5Fclose(f);
+        f = -1;
+        rc = tc_volume_print(path, out, err);
+        goto cleanup;
+    }
     TC_TRY(roots_read(f, path, &r, err));
     int run = !strcmp(kind, "run");
     if (run) TC_TRY(print_run(f, path, out, start, &hubs, &nhubs, &hub_id, err));

@@ -4,6 +4,7 @@
 #ifndef TC_SIM_REPORT_H
 #define TC_SIM_REPORT_H
 
+#include <hdf5.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -11,6 +12,9 @@
 
 /* Print the summary of `path` to f; at most `top` cascades, largest first. */
 int tc_report_summary(const char *path, FILE *f, int top, tc_err *err);
+
+/* The summary of a fit file (kind "fit") open as `file` (report_fit.c). */
+int tc_report_fit(hid_t file, const char *path, FILE *f, tc_err *err);
 
 typedef enum { TC_EXPORT_GRAPHML, TC_EXPORT_GEXF, TC_EXPORT_CSV } tc_export_format;
 

@@ -1,0 +1,120 @@
+# `tagcascade fit` (docs/fit.md) on a Binomial scenario (a hub posts once to 50
+# followers who each reshare with probability model.p): the posterior file is
+# the same on 1 and 3 threads; killed with kill -9 in the middle and resumed it
+# is the same as a fit never stopped; a checkpoint is not overwritten without
+# --resume; summary prints the posterior; every bad fit section, observed
+# file and option exits 2 with file:line:col (or the CSV's line) and writes
+# nothing. Run from the project root (env BIN).
+set -u
+BIN=${BIN:-build/tagcascade}
+case $BIN in /*) ;; */*) BIN=$(pwd)/$BIN ;; esac
+T=$(mktemp -d) || exit 1
+trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+cd "$T" || exit 1
+fail=0
+check() { # what, then a command that must succeed
+    what=$1
+    shift
+    if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fail=1; fi
+}
+same() { # a b what: the /fit groups identical
+    if h5diff "$1" "$2" /fit /fit >/dev/null 2>&1; then echo "ok - $3"
+    else echo "not ok - $3"; h5diff "$1" "$2" /fit /fit 2>&1 | head -5; fail=1; fi
+}
+
+cat >binom.yaml <<'EOF'
+name: binomial
+seed: 1
+time: {start: 2017-05-05T20:00:00+02:00, duration: 30d, output_interval: 30d}
+graph: {generator: er, n: 50, edges: 0}
+population: {humans: {delay: {median: 1m, sigma: 0.5}}}   # every reshare long before the end
+accounts:
+  - {name: hub, community: all, followers: 50}
+model: {name: ic, p: 0.3}
+events:
+  - {at: 1m, post: hub}
+fit:
+  parameters:
+    model.p: {prior: uniform, min: 0, max: 1}
+  targets:
+    volume: {distance: rmse_log}
+  observed: {volume: obs.csv, bin: 30d}
+  algorithm: {particles: 300, generations: 12, min_acceptance: 0.01, predictive: 20}
+EOF
+printf 'start,count\n2017-05-05T20:00:00+02:00,16\n' >obs.csv
+
+"$BIN" fit binom.yaml -o t1.h5 --threads 1 -q || { echo "not ok - fit on 1 thread failed"; exit 1; }
+"$BIN" fit binom.yaml -o t3.h5 --threads 3 -q || { echo "not ok - fit on 3 threads failed"; exit 1; }
+same t1.h5 t3.h5 "1 and 3 threads: the same particles, weights, distances and predictive"
+check "no checkpoint left after a finished fit" [ ! -e t1.h5.ckpt ]
+"$BIN" summary t1.h5 >sum.txt
+check "summary: the generations and the posterior of model.p" \
+    sh -c "grep -q '^posterior (generation' sum.txt && grep -q '^model.p  *0\.[23]' sum.txt && grep -q 'stopped: epsilon 0 reached' sum.txt"
+
+# kill -9 after the first checkpoint, then --resume: the same file
+sed 's/particles: 300/particles: 3000/' binom.yaml >big.yaml
+"$BIN" fit big.yaml -o whole.h5 -q --threads 2 || { echo "not ok - the long fit failed"; exit 1; }
+"$BIN" fit big.yaml -o cut.h5 -q --threads 2 &
+pid=$!
+i=0
+while [ ! -e cut.h5.ckpt ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "killed with kill -9: a checkpoint and no fit file" sh -c "[ -e cut.h5.ckpt ] && [ ! -e cut.h5 ]"
+"$BIN" fit big.yaml -o cut.h5 -q --threads 2 2>err
+rc=$?
+check "a checkpoint without --resume: exit 2, said, kept" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'cut.h5.ckpt: the checkpoint of an earlier fit' err && [ -e cut.h5.ckpt ]"
+"$BIN" fit big.yaml -o cut.h5 --resume -q --threads 3 || echo "not ok - --resume failed"
+same whole.h5 cut.h5 "kill -9, then --resume on 3 threads: the same as a fit never stopped"
+check "--resume removes the checkpoint at the end" [ ! -e cut.h5.ckpt ]
+"$BIN" fit big.yaml -o cut2.h5 -q --threads 2 &
+pid=$!
+i=0
+while [ ! -e cut2.h5.ckpt ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+sed 's/max: 1}/max: 0.9}/' big.yaml >other.yaml
+"$BIN" fit other.yaml -o cut2.h5 --resume -q 2>err
+rc=$?
+check "--resume with another fit's checkpoint: exit 2" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'the checkpoint of another fit' err && [ ! -e cut2.h5 ]"
+
+# bad input: exit 2, the place, nothing written
+bad() { # name, expected text, then the fit section's replacement (a sed script)
+    name=$1 want=$2
+    shift 2
+    sed "$@" binom.yaml >"$name.yaml"
+    "$BIN" fit "$name.yaml" -o "$name.h5" -q 2>"$name.err"
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q -- "$want" "$name.err" && [ ! -e "$name.h5" ] &&
+        [ -z "$(ls "$name".h5.* 2>/dev/null)" ]; then
+        echo "ok - $name: exit 2, '$want'"
+    else
+        echo "not ok - $name: exit $rc, $(cat "$name.err")"
+        fail=1
+    fi
+}
+bad unknown_key "unknown_key.yaml:13:15: fit.parameters.model.pp: 'model.pp' is not a key this scenario accepts: unknown key 'model.pp' (did you mean 'model.p'?)" 's/model.p:/model.pp:/'
+bad prior_out "fit.parameters.model.p: the prior uniform(0, 2) reaches model.p = 2, which the scenario refuses" 's/max: 1}/max: 2}/'
+bad normal_bounded "use truncated_normal" 's/{prior: uniform, min: 0, max: 1}/{prior: normal, mean: 0.3, sd: 0.1}/'
+bad no_targets "no_targets.yaml:14:11: fit.targets: expected at least one target" 's/volume: {distance: rmse_log}//'
+bad empty_targets "empty_targets.yaml:15:5: fit.targets: expected at least one target" 's/volume: {distance: rmse_log}/{}/'
+bad bad_target "binom.yaml\|bad_target.yaml:1[0-9]:[0-9]*: unknown key 'fit.targets.volum'" 's/volume: {distance: rmse_log}/volum: {distance: rmse_log}/'
+bad bad_distance "expected rmse_log or rmse_sqrt for the volume curve" 's/volume: {distance: rmse_log}/volume: {distance: ks}/'
+bad no_fit "no fit section" '/^fit:/,$d'
+bad window "lies outside the scenario's time" 's/duration: 30d/duration: 10d/'
+bad log_uniform_zero "min > 0 with prior log_uniform" 's/prior: uniform, min: 0/prior: log_uniform, min: 0/'
+printf '' >empty.csv
+bad empty_observed "empty.csv" 's/obs.csv/empty.csv/'
+printf 'start,count\n2017-05-05T20:00:00+02:00,-3\n' >negative.csv
+bad negative_observed "negative.csv:2:" 's/obs.csv/negative.csv/'
+bad missing_observed "missing.csv" 's/obs.csv/missing.csv/'
+printf 'not an hdf5 file\n' >junk.h5
+bad junk_observed "junk.h5" 's/{volume: obs.csv, bin: 30d}/{volume: junk.h5}/'
+"$BIN" fit binom.yaml -q 2>err
+check "fit without -o: exit 2" sh -c "[ $? -eq 2 ] && grep -q 'expected one SCENARIO and -o FIT.h5' err"
+"$BIN" fit binom.yaml -o x.h5 --threads 0 -q 2>err
+check "fit --threads 0: exit 2" sh -c "[ $? -eq 2 ] && [ ! -e x.h5 ]"
+
+exit $fail
