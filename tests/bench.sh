@@ -8,12 +8,15 @@
 #      graph-tool's SIRState on the same graph from the same seeds;
 #   2. the default replay, scenarios/macronleaks.yaml;
 #   3. a sweep of the classroom demo (the replay at five bot shares);
-#   4. the largest graph: generate a Chung-Lu store, load it, run one cascade.
+#   4. the largest graph: generate a Chung-Lu store, load it, run one cascade;
+#   5. fits: simulations per second while fitting the default replay, beside the
+#      replay run once on all cores, and the time to the posterior of the shipped
+#      example, scenarios/fit/hashtag.yaml.
 # Environment:
 #   REPS=3                runs per workload and thread count; times are medians
 #   BENCH_QUICK=1         only the 100,000-account graph, REPS=1, a 2-run sweep and a
 #                         1,000,000-follow large graph (for tests/cli/test_bench.sh)
-#   BENCH_ONLY="PART..."  only these parts: cascades, replay, sweep, big (1 to 4);
+#   BENCH_ONLY="PART..."  only these parts: cascades, replay, sweep, big, fit (1 to 5);
 #                         `make bench-big` is BENCH_ONLY=big
 #   BENCH_BIG_EDGES=N     follows of the large graph (default 20,000,000)
 #   BENCH_SWEEP_REPLICATES=R  replicates per bot share (default 40: 200 runs; 200 gives
@@ -255,13 +258,51 @@ big() {
         printf "at 1,000,000,000 follows (100,000,000 accounts) that gives about %.1f GB to generate, %.1f GB to load and run, %.1f GB on disk\n", (y[2] * 1024 + gs * (1e9 - y[1])) / 1e9, (y[3] * 1024 + rs * (1e9 - y[1])) / 1e9, (y[4] + ss * (1e9 - y[1])) / 1e9 }'
 }
 
-for part in ${ONLY:-cascades replay sweep big}; do
+# ---------------------------------------------------------------- 5. fits
+fit() {
+    echo
+    if [ "$QUICK" = 1 ]; then small="--set graph.n=20000 --set accounts.0.followers=800 --set accounts.1.followers=5000 --set accounts.2.followers=600"; else small=""; fi
+    np=$((CORES * 4))
+    echo "fitting the default replay (model.p, population.bots.fraction) to its own hourly volume: one generation of $np particles on $CORES threads, beside the replay run once on $CORES threads"
+    printf '%-12s %7s %6s %8s %8s %9s %7s\n' workload threads runs wall_s runs_per_s vs_single peak_MB
+    # shellcheck disable=SC2086
+    timed "$BIN" run scenarios/macronleaks.yaml $small --threads "$CORES" -q -o "$d/obs.h5" ||
+        { echo "run failed:"; cat "$d/err"; return; }
+    read -r single _ <"$d/time"
+    "$PY" analysis/volume_csv.py "$d/obs.h5" --bin 1h -o "$d/obs.csv" || return
+    # shellcheck disable=SC2086
+    if timed "$BIN" fit scenarios/macronleaks.yaml $small --threads "$CORES" -q -o "$d/fit.h5" \
+        --set "fit={parameters: {model.p: {prior: uniform, min: 0.03, max: 0.06}, population.bots.fraction: {prior: uniform, min: 0.03, max: 0.09}}, targets: {volume: {distance: rmse_sqrt, by_class: true}}, observed: {volume: $d/obs.csv}, algorithm: {particles: $np, generations: 1, predictive: 0}}"; then
+        read -r secs kb <"$d/time"
+        printf '%-12s %7s %6s %8s %8s %9s %7s\n' fit_replay "$CORES" "$np" "$secs" "$(rate "$np" "$secs")" \
+            "$(awk -v r="$np" -v s="$secs" -v o="$single" 'BEGIN {if (s > 0) printf "%.2f", r / s * o; else print "-"}')" "$(mb "$kb")"
+    else
+        echo "fit failed:"; cat "$d/err"
+    fi
+    echo "(vs_single: runs per second in the fit over runs per second of the replay alone, $single s each)"
+    if [ "$QUICK" = 1 ]; then budget="--set fit.algorithm.particles=20 --set fit.algorithm.max_simulations=40 --set fit.algorithm.predictive=4"; else budget=""; fi
+    echo
+    echo "the shipped example to its posterior: scenarios/fit/hashtag.yaml on $CORES threads"
+    printf '%-12s %7s %6s %11s %8s %8s %7s\n' workload threads gens simulations wall_s runs_per_s peak_MB
+    # shellcheck disable=SC2086
+    if timed "$BIN" fit scenarios/fit/hashtag.yaml $budget --threads "$CORES" -q -o "$d/ex.h5"; then
+        read -r secs kb <"$d/time"
+        sims=$("$BIN" summary "$d/ex.h5" | awk '$1 == "all" {print $2}')
+        gens=$("$BIN" summary "$d/ex.h5" | sed -n 's/.*: \([0-9]*\) generations of.*/\1/p')
+        printf '%-12s %7s %6s %11s %8s %8s %7s\n' fit_example "$CORES" "$gens" "$sims" "$secs" \
+            "$(rate "$sims" "$secs")" "$(mb "$kb")"
+    else
+        echo "fit failed:"; cat "$d/err"
+    fi
+}
+
+for part in ${ONLY:-cascades replay sweep big fit}; do
     case $part in
     cascades)
         cascades ba_100k 100000 5
         [ "$QUICK" = 1 ] || cascades ba_1m 1000000 10
         ;;
-    replay | sweep | big) $part ;;
-    *) echo "bench.sh: BENCH_ONLY: unknown part '$part' (cascades, replay, sweep, big)" >&2; exit 2 ;;
+    replay | sweep | big | fit) $part ;;
+    *) echo "bench.sh: BENCH_ONLY: unknown part '$part' (cascades, replay, sweep, big, fit)" >&2; exit 2 ;;
     esac
 done

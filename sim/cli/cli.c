@@ -283,7 +283,7 @@ static int pick_point(const options *o, tc_scenario *sc, tc_sweep *sw, int *have
                 (long long)o->point);
     *run = &sw->sc[o->point];
     if (!(*run)->text) (*run)->text = tc_xstrdup(sw->sc[0].text); /* the file, as run */
-    *key = tc_run_key_at((*run)->seed, o->point, 0);
+    *key = tc_sweep_run_key(sw, o->point, 0);
 cleanup:
     return rc;
 }

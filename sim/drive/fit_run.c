@@ -799,6 +799,17 @@ int tc_fit_run(const tc_fit *f, const tc_fit_opts *o, tc_err *err)
             why = whybuf;
             break;
         }
+        if (g > 0 && h.total_sims < f->max_simulations &&
+            (double)h.total_sims + (double)N / h.acc[g - 1] > (double)f->max_simulations) {
+            /* at the last acceptance rate the next generation would not fit the
+             * budget: stop rather than spend what is left on a generation that
+             * would be left out */
+            snprintf(whybuf, sizeof whybuf, "max_simulations %lld: the next generation would "
+                     "need about %.0f simulations, %lld are left", (long long)f->max_simulations,
+                     (double)N / h.acc[g - 1], (long long)(f->max_simulations - h.total_sims));
+            why = whybuf;
+            break;
+        }
         if (h.total_sims >= f->max_simulations) {
             snprintf(whybuf, sizeof whybuf, "max_simulations %lld reached", (long long)f->max_simulations);
             why = whybuf;

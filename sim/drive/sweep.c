@@ -13,6 +13,7 @@
 #include "base/limits.h"
 #include "base/mem.h"
 #include "base/version.h"
+#include "drive/run.h"
 #include "input/schema.h"
 #include "input/ytree.h"
 
@@ -190,7 +191,8 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
     char *text = NULL;
     tc_ynode *root = NULL, *swept = NULL;
     int si = -1;
-    static const char *const keys[] = {"replicates", "grid", "zip", "points", "series", NULL};
+    static const char *const keys[] = {"replicates", "grid", "zip", "points", "series", "paired",
+                                       NULL};
 
     memset(sw, 0, sizeof *sw);
     sw->path = tc_xstrdup(path);
@@ -206,6 +208,7 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
         TC_TRY(tc_schema_only_keys(err, s, "sweep", keys));
         TC_TRY(tc_schema_get_int(err, s, "sweep", "replicates", 0, 1, 1000000, &sw->R));
         TC_TRY(tc_schema_get_bool(err, s, "sweep", "series", &sw->series));
+        TC_TRY(tc_schema_get_bool(err, s, "sweep", "paired", &sw->paired));
         TC_TRY(expand(sw, s, err));
     } else {
         sw->P = 1;
@@ -274,6 +277,11 @@ cleanup:
     tc_ytree_free(root);
     if (rc) tc_sweep_destroy(sw);
     return rc;
+}
+
+uint64_t tc_sweep_run_key(const tc_sweep *sw, int64_t p, int64_t r)
+{
+    return tc_run_key_at(sw->sc[p].seed, sw->paired ? 0 : p, r);
 }
 
 void tc_sweep_destroy(tc_sweep *sw)

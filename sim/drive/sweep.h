@@ -21,6 +21,8 @@ typedef struct tc_sweep {
     int *numeric;         /* [K] */
     char **params_text;   /* [P] "key=value; key=value" */
     int series;           /* keep each run's /series */
+    int paired;           /* common random numbers: replicate r of every point runs
+                             under the key of point 0's replicate r */
     tc_scenario *sc;      /* [P] each point's scenario, resolved */
     uint64_t hash;        /* the sweep's definition: scenario text, overrides, version */
     char where[300];      /* "file:line:col" of the sweep section, for messages */
@@ -43,6 +45,10 @@ typedef struct tc_sweep_opts {
     tc_meter_mode progress;   /* runs done, on rank 0 (base/meter.h) */
     volatile sig_atomic_t *stop; /* set asynchronously: stop after the runs in progress */
 } tc_sweep_opts;
+
+/* The run key of replicate r of point p: tc_run_key_at(seed, p, r), or with
+ * paired: true tc_run_key_at(seed, 0, r) for every point (drive/run.h). */
+uint64_t tc_sweep_run_key(const tc_sweep *sw, int64_t p, int64_t r);
 
 /* Run the sweep (the runs of this shard) and write o->out. With MPI (a TC_MPI
  * build under mpirun), every rank calls this; runs are shared out dynamically

@@ -75,7 +75,7 @@ static int stop_progress(void *ctx, const tc_engine *e)
 
 static uint64_t run_key_of(const tc_sweep *sw, int64_t p, int64_t r)
 {
-    return tc_run_key_at(sw->sc[p].seed, p, r);
+    return tc_sweep_run_key(sw, p, r);
 }
 
 /* The next run index for this process, or -1: a counter shared by all threads
@@ -253,6 +253,7 @@ static void sweep_file_desc(tc_sweep_file *d, const tc_sweep *sw, const tc_world
     d->C = (int)s->C;
     d->comm_names = (const char(*)[TC_NAME_MAX])gw->comm_names;
     d->series = s->NS > 0;
+    d->paired = sw->paired;
     d->K = sw->K;
     d->keys = sw->keys;
     d->values = sw->values;

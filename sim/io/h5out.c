@@ -763,6 +763,7 @@ static void sweep_body(writer *w, const void *vctx)
         attr_i64(w, g, "points", P);
         attr_i64(w, g, "replicates", R);
         attr_str(w, g, "sweep_hash", hash);
+        attr_i32(w, g, "paired", d->paired);
         ds_strings(w, g, "scenario", -1, &d->scenario_text);
         ds_strings(w, g, "resolved", -1, &d->resolved_base);
         const char **names = tc_xcalloc((size_t)d->C + 1, sizeof *names);

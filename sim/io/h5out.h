@@ -57,6 +57,7 @@ typedef struct tc_sweep_file {
     int C;                           /* communities */
     const char (*comm_names)[TC_NAME_MAX];
     int series;                      /* store each run's /series */
+    int paired;                      /* common random numbers across points */
     int K;
     char **keys;                     /* [K] swept keys */
     char ***values;                  /* [K][P] values as written */

@@ -331,7 +331,11 @@ int tc_report_summary(const char *path, FILE *out, int top, tc_err *err)
     int64_t nnames = 0, nhubs = 0;
     int32_t *hub_id = NULL;
 
-    TC_TRY(open_outcome(path, &f, kind, sizeof kind, err));
+    TC_TRY(tc_h5in_open(path, &f, kind, sizeof kind, err));
+    if (!strcmp(kind, "sweep")) {
+        rc = tc_report_sweep(f, path, out, err);
+        goto cleanup;
+    }
     if (!strcmp(kind, "fit")) {
         rc = tc_report_fit(f, path, out, err);
         goto cleanup;

@@ -16,6 +16,10 @@ int tc_report_summary(const char *path, FILE *f, int top, tc_err *err);
 /* The summary of a fit file (kind "fit") open as `file` (report_fit.c). */
 int tc_report_fit(hid_t file, const char *path, FILE *f, tc_err *err);
 
+/* The summary of a sweep file open as `file` (report_sweep.c): each point's
+ * mean metrics, and for a paired sweep the paired differences from point 0. */
+int tc_report_sweep(hid_t file, const char *path, FILE *f, tc_err *err);
+
 typedef enum { TC_EXPORT_GRAPHML, TC_EXPORT_GEXF, TC_EXPORT_CSV } tc_export_format;
 
 /* Write cascade `root` (a row of /summary/roots) of `path` to f. Needs the

@@ -110,7 +110,8 @@ int tc_sweepfile_read(const tc_h5file *f, int64_t P, int64_t R, const char *hash
                       tc_sweep_back *b, tc_err *err)
 {
     int rc = TC_OK;
-    int64_t seed = 0, offset = 0, threads = 0, n;
+    int64_t seed = 0, offset = 0, threads = 0, paired = 0, n;
+    int have_paired = 0;
     double dt = 0, interval = 0, duration = 0;
     tc_sweep_file *d = &b->d;
 
@@ -122,6 +123,10 @@ int tc_sweepfile_read(const tc_h5file *f, int64_t P, int64_t R, const char *hash
     TC_TRY(tc_h5read_num(f, "/meta", "seed", H5T_NATIVE_INT64, &seed, NULL, err));
     TC_TRY(tc_h5read_num(f, "/meta", "utc_offset_s", H5T_NATIVE_INT64, &offset, NULL, err));
     TC_TRY(tc_h5read_num(f, "/meta", "threads", H5T_NATIVE_INT64, &threads, NULL, err));
+    /* files of sweeps before paired: false */
+    TC_TRY(tc_h5read_num(f, "/meta", "paired", H5T_NATIVE_INT64, &paired, &have_paired, err));
+    if (paired != 0 && paired != 1)
+        TC_FAIL(TC_EINPUT, "%s: /meta paired: expected 0 or 1, got %lld", f->path, (long long)paired);
     TC_TRY(tc_h5read_num(f, "/meta", "dt_s", H5T_NATIVE_DOUBLE, &dt, NULL, err));
     TC_TRY(tc_h5read_num(f, "/meta", "interval_s", H5T_NATIVE_DOUBLE, &interval, NULL, err));
     TC_TRY(tc_h5read_num(f, "/meta", "duration_s", H5T_NATIVE_DOUBLE, &duration, NULL, err));
@@ -164,7 +169,7 @@ int tc_sweepfile_read(const tc_h5file *f, int64_t P, int64_t R, const char *hash
         .series = tc_h5read_exists(f, "/runs") == 1, .K = (int)b->nkeys, .keys = b->keys,
         .values = b->values, .numeric = b->numeric, .params_text = b->params_text,
         .resolved = b->resolved, .M = (int)b->nmetrics,
-        .metrics = (const char *const *)b->metrics, .run_key = b->run_key};
+        .metrics = (const char *const *)b->metrics, .run_key = b->run_key, .paired = (int)paired};
 cleanup:
     if (rc) tc_sweepfile_release(b);
     return rc;

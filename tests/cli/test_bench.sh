@@ -138,6 +138,12 @@ for s in generate load+ic; do
     done
 done
 check
+l=$(awk '$1 == "fit_replay"' "$T/out")
+numeric "$l" 2 3 4 5 6 7 || not_ok "fit of the replay row: '$l'"
+check
+l=$(awk '$1 == "fit_example"' "$T/out")
+numeric "$l" 2 3 4 5 6 7 || not_ok "fit of the example row: '$l'"
+check
 grep -q '^at 1,000,000,000 follows .* about [0-9.]* GB to generate, [0-9.]* GB to load and run' "$T/out" ||
     not_ok "no estimate for 1,000,000,000 follows"
 

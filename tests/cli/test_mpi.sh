@@ -2,7 +2,8 @@
 # byte-identical to the one-process sweep; rank 0's progress counts every rank's
 # runs; one rank killed with kill -9 ends the job within seconds and --resume
 # recovers; a failing rank ends it with its exit code; a sweep killed with kill -9 and
-# resumed under 3 ranks gives them too; journals one rank cannot see are refused.
+# resumed under 3 ranks gives them too; journals one rank cannot see are refused;
+# a fit under 3 ranks gives the posterior of the one-process fit.
 # Run from the project root.
 set -u
 command -v mpirun >/dev/null || { echo "skipped: mpirun (openmpi-bin) is not installed"; exit 77; }
@@ -136,5 +137,35 @@ EOF
     fi
 else
     echo "ok - # SKIP node-local journals: needs a private mount namespace (root, unshare -m, mount)"
+fi
+# a fit (docs/fit.md) under 3 ranks: the same posterior as in one process
+cat >binom.yaml <<'EOF'
+name: binomial
+seed: 1
+time: {start: 2017-05-05T20:00:00+02:00, duration: 30d, output_interval: 30d}
+graph: {generator: er, n: 50, edges: 0}
+population: {humans: {delay: {median: 1m, sigma: 0.5}}}
+accounts:
+  - {name: hub, community: all, followers: 50}
+model: {name: ic, p: 0.3}
+events:
+  - {at: 1m, post: hub}
+fit:
+  parameters:
+    model.p: {prior: uniform, min: 0, max: 1}
+  targets:
+    volume: {distance: rmse_log}
+  observed: {volume: obs.csv, bin: 30d}
+  algorithm: {particles: 300, generations: 12, min_acceptance: 0.01, predictive: 20}
+EOF
+printf 'start,count\n2017-05-05T20:00:00+02:00,16\n' >obs.csv
+"$BIN" fit binom.yaml -o fit1.h5 -q --threads 2 || { echo "not ok - the one-process fit failed"; fail=1; }
+if timeout 300 mpirun --bind-to none -np 3 "$MPIBIN" fit binom.yaml -o fit3.h5 -q --threads 1 2>err &&
+    h5diff fit1.h5 fit3.h5 /fit /fit >/dev/null; then
+    ranks=$(h5dump -a /meta/ranks fit3.h5 | sed -n 's/^ *(0): *//p')
+    if [ "$ranks" = 3 ]; then echo "ok - a fit under mpirun -np 3 = the one-process fit"
+    else echo "not ok - the fit's /meta/ranks is '$ranks'"; fail=1; fi
+else
+    echo "not ok - a fit under mpirun -np 3"; cat err; h5diff fit1.h5 fit3.h5 /fit /fit | head -5; fail=1
 fi
 exit $fail

@@ -127,7 +127,11 @@ sys.exit('differ: %s' % bad if bad else 0)
 [ $? -eq 2 ] && grep -q "unknown key 'sweep.grd' (did you mean 'sweep.grid'?)" err && ok "validate refuses a misspelt sweep key" || not_ok "validate sweep.grd: $(cat err)"
 
 "$BIN" summary a.h5 >out 2>err
-[ $? -eq 2 ] && grep -q "a.h5: a sweep file (many runs), not a run or observed file" err && ok "summary of a sweep file refused with what to do" || not_ok "summary of a sweep: $(cat err)"
+[ $? -eq 0 ] && grep -q "^sweep 'macronleaks' (a.h5): 6 points x 3 replicates, 18 of 18 runs done$" out &&
+    [ "$(grep -c '^ *[0-5]  *3 ' out)" -eq 6 ] && ! grep -q "paired differences" out &&
+    ok "summary of a sweep file: a row per point" || not_ok "summary of a sweep: $(cat out err)"
+"$BIN" export a.h5 --cascade 0 >out 2>err
+[ $? -eq 2 ] && grep -q "a.h5: a sweep file (many runs), not a run or observed file" err && ok "export of a sweep file refused with what to do" || not_ok "export of a sweep: $(cat err)"
 # ------------------------------------------------------------------ threads
 # shellcheck disable=SC2086
 "$BIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o b.h5 -q --threads 2
