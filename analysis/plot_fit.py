@@ -9,6 +9,7 @@ import sys
 import h5py
 import matplotlib
 matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -112,7 +113,8 @@ def plot(d, out, truth=None):
                 label="observed")
         ax.set_xlabel(f"hours after {pred['start']}")
         ax.set_ylabel(f"posts per {pred['bin_s'] / 60:g} min")
-        ax.set_yscale("symlog", linthresh=10)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.legend(fontsize=11, loc="best")
     fig.suptitle(f"fit of '{d['name']}': {len(d['epsilon'])} generations, "
                  f"{int(d['simulations'].sum()):,} simulations")
