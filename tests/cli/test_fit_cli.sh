@@ -74,6 +74,18 @@ i=0
 while [ ! -e cut2.h5.ckpt ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
+# SIGTERM: stops after the runs in flight, exit 1, the checkpoint kept; --resume finishes
+"$BIN" fit big.yaml -o term.h5 --threads 2 2>term.err >/dev/null &
+pid=$!
+i=0
+while [ ! -e term.h5.ckpt ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid 2>/dev/null
+wait $pid
+rc=$?
+check "SIGTERM: exit 1, 'interrupted in generation', the checkpoint kept, no fit file" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'interrupted in generation [0-9]*; term.h5.ckpt keeps [0-9]* generation' term.err && [ -e term.h5.ckpt ] && [ ! -e term.h5 ]"
+"$BIN" fit big.yaml -o term.h5 --resume -q --threads 2 || echo "not ok - --resume after SIGTERM failed"
+same whole.h5 term.h5 "SIGTERM, then --resume: the same as a fit never stopped"
 sed 's/max: 1}/max: 0.9}/' big.yaml >other.yaml
 "$BIN" fit other.yaml -o cut2.h5 --resume -q 2>err
 rc=$?
