@@ -139,6 +139,50 @@ class FitTest(unittest.TestCase):
         for k in range(2):
             self.assertLess(widths[6.0][k], widths[1.0][k], p.stdout)
 
+    def test_cascade_targets(self):
+        """Cascade sizes and depths as targets: observed cascades written as CSV
+        from a run at model.p = 0.1, imported, and fitted together with the
+        volume; the posterior of model.p must hold 0.1 and be narrower than the
+        prior."""
+        run = self.path("casc_run.h5")
+        scen = os.path.join(ROOT, "scenarios", "fit", "recovery.yaml")
+        p = subprocess.run([BIN, "run", scen, "-q", "-o", run, "--set", "output.cascade=true"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        paths = []
+        with h5py.File(run) as f:
+            e = f["cascade/events"]
+            t, acc, par, root = e["t"][()], e["account"][()], e["parent"][()], e["root"][()]
+            rt, author = f["summary/roots/t"][()], f["summary/roots/author"][()]
+        for r in range(len(rt)):
+            path = self.path(f"casc_{r}.csv")
+            with open(path, "w") as f:
+                f.write(f"time,account,parent\n0,{author[r]},\n")
+                for i in np.flatnonzero(root == r):
+                    f.write(f"{t[i] - rt[r]:.3f},{acc[i]},{par[i]}\n")
+            paths.append(path)
+        obs = self.path("casc_obs.h5")
+        p = subprocess.run([BIN, "import", "--format", "csv", *paths, "-o", obs, "-q"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        fit = self.path("casc_fit.h5")
+        p = subprocess.run([BIN, "fit", scen, "-q", "-o", fit,
+                            "--set", "fit.observed={volume: recovery_volume.csv, cascades: " + obs + "}",
+                            "--set", "fit.targets={volume: {distance: rmse_sqrt, by_class: true}, "
+                            "cascade_size: {distance: ks, weight: 4}, "
+                            "cascade_depth: {distance: wasserstein}}",
+                            "--set", "fit.algorithm.particles=100"],
+                           capture_output=True, text=True, timeout=900)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with h5py.File(fit) as f:
+            targets = [x.decode() if isinstance(x, bytes) else x for x in f["fit/targets"][()]]
+            th, w, d = f["fit/theta"][-1][:, 0], f["fit/weight"][-1], f["fit/distance"][()]
+        self.assertEqual(targets, ["volume", "cascade_size", "cascade_depth"])
+        self.assertTrue(np.isfinite(d).all())
+        lo, hi = (float(np.interp(q, np.cumsum(w[np.argsort(th)]), np.sort(th))) for q in (0.05, 0.95))
+        self.assertTrue(lo <= 0.1 <= hi, (lo, hi))
+        self.assertLess(hi - lo, 0.5 * (0.25 - 0.02), (lo, hi))
+
     def test_example(self):
         out = self.path("hashtag.h5")
         p = subprocess.run([BIN, "fit", os.path.join(ROOT, "scenarios", "fit", "hashtag.yaml"),
