@@ -63,6 +63,8 @@ def main(argv=None):
     ap.add_argument("--bin-exe", default=os.path.join(HERE, "..", "build", "tagcascade"))
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--csv", help="write one row per case and window here")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="passed to every fit (e.g. fit.algorithm.particles=100)")
     a = ap.parse_args(argv)
     try:
         with open(a.scenario, encoding="utf-8") as f:
@@ -103,8 +105,9 @@ def main(argv=None):
                             t = (start + dt.timedelta(seconds=b * bin_s)).isoformat()
                             f.write(f"{t},{human[b] + bot[b]},{human[b]},{bot[b]}\n")
                     fit_h5 = os.path.join(tmp, f"fit{c}_{win}.h5")
+                    extra = [x for kv in a.set for x in ("--set", kv)]
                     run([a.bin_exe, "fit", a.scenario, "-q", "-o", fit_h5,
-                         "--set", f"fit.observed.volume={obs_csv}", *thr])
+                         "--set", f"fit.observed.volume={obs_csv}", *extra, *thr])
                     iv, sims = interval(fit_h5)
                     cov = [bool(l <= t <= h) for (l, h), t in zip(iv, truth)]
                     rows.append({"case": c, "window_s": win, "simulations": sims,

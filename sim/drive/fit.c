@@ -91,7 +91,7 @@ static int cmp_double(const void *a, const void *b)
 static int try_value(const tc_fit *f, const char *key, double v, tc_err *inner)
 {
     char set[300];
-    snprintf(set, sizeof set, "%s=%.17g", key, v);
+    snprintf(set, sizeof set, "%s=%.15g", key, v);
     tc_ynode *tree = tc_ytree_copy(f->root);
     tc_scenario sc;
     int rc = tc_ytree_override(tree, set, inner);
@@ -206,7 +206,7 @@ static int load_param(tc_fit *f, tc_fit_param *p, const char *key, const tc_ynod
         tc_err inner = {0};
         double mid = p->lo + 0.37 * (p->hi - p->lo);
         if (try_value(f, key, mid, &inner) != TC_OK) {
-            tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s: the scenario refuses %s = %.17g inside the "
+            tc_err_set(err, TC_EINPUT, "%s:%d:%d: %s: the scenario refuses %s = %.15g inside the "
                        "prior (%s); add integer: true if the key takes whole numbers", spec->file,
                        spec->line, spec->col, path, key, mid, inner.msg);
             return TC_EINPUT;

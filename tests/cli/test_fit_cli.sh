@@ -52,7 +52,7 @@ check "summary: the generations and the posterior of model.p" \
     sh -c "grep -q '^posterior (generation' sum.txt && grep -q '^model.p  *0\.[23]' sum.txt && grep -q 'stopped: epsilon 0 reached' sum.txt"
 
 # kill -9 after the first checkpoint, then --resume: the same file
-sed 's/particles: 300/particles: 3000/' binom.yaml >big.yaml
+sed "s/particles: 300/particles: 2000/" binom.yaml >big.yaml
 "$BIN" fit big.yaml -o whole.h5 -q --threads 2 || { echo "not ok - the long fit failed"; exit 1; }
 "$BIN" fit big.yaml -o cut.h5 -q --threads 2 &
 pid=$!
@@ -124,6 +124,12 @@ bad negative_observed "negative.csv:2:" 's/obs.csv/negative.csv/'
 bad missing_observed "missing.csv" 's/obs.csv/missing.csv/'
 printf 'not an hdf5 file\n' >junk.h5
 bad junk_observed "junk.h5" 's/{volume: obs.csv, bin: 30d}/{volume: junk.h5}/'
+bad whole_numbers "the scenario refuses accounts.0.followers = 24.8 inside the prior (accounts.0.followers: expected an integer" 's/model.p: {prior: uniform, min: 0, max: 1}/accounts.0.followers: {prior: uniform, min: 10, max: 50}/'
+# a key that takes whole numbers, and shapes the graph: every particle its own graph
+sed 's/model.p: {prior: uniform, min: 0, max: 1}/accounts.0.followers: {prior: uniform, min: 10, max: 50, integer: true}/; s/particles: 300/particles: 60/; s/generations: 12/generations: 3/' binom.yaml >int.yaml
+"$BIN" fit int.yaml -o int.h5 -q && "$BIN" summary int.h5 >int.txt
+check "integer: true on a key that shapes the graph: fitted, whole numbers" \
+    sh -c "grep -q '^accounts.0.followers .*uniform(10, 50), whole numbers' int.txt"
 "$BIN" fit binom.yaml -q 2>err
 check "fit without -o: exit 2" sh -c "[ $? -eq 2 ] && grep -q 'expected one SCENARIO and -o FIT.h5' err"
 "$BIN" fit binom.yaml -o x.h5 --threads 0 -q 2>err
