@@ -5,6 +5,9 @@
 #                   (T=WORD: only tests whose names contain WORD; TEST_TIMEOUT=S per test)
 #   make demo       install missing Debian packages, build, run the default scenario
 #                   and draw its figure (out/macronleaks.h5, out/macronleaks.png)
+#   make classroom  install missing Debian packages, build, serve the classroom page
+#                   (prints the address to open; CLASSROOM_PORT=8080, CLASSROOM_BIND=127.0.0.1)
+#   make demo-bots  the replay at several bot shares, one figure (BOTS="0 0.1 0.3")
 #   make bench      timings: wall time, edges per second, peak memory, cores, and
 #                   graph-tool on the same graphs (docs/performance.md; ~10 min)
 #   make bench-big  only the largest graph: BENCH_BIG_EDGES=1000000000 make bench-big
@@ -61,7 +64,7 @@ CONFIG_VARS := CC MPI PKG_CONFIG PKG_CONFIG_PATH PKG_CONFIG_LIBDIR CPATH C_INCLU
   $(foreach n,HDF5 IGRAPH GSL YAML ZLIB MPI,$(n)_PKG $(n)_CFLAGS $(n)_LIBS)
 CONFIG_KEY := $(foreach v,$(CONFIG_VARS),$(v)=$($(v));)
 # targets that only call make again, or need no compiler
-NOCONFIG_GOALS := deps check demo demo-bots bench asan fuzz clean config
+NOCONFIG_GOALS := deps check demo demo-bots classroom bench asan fuzz clean config
 ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(CONFIG)
 endif
@@ -94,11 +97,18 @@ MODELS_SRC := $(wildcard models/*.c)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC))
 LIB        := $(BUILD)/libtagcascade.a
 BIN        := $(BUILD)/tagcascade
+# `tagcascade serve`: libmicrohttpd (only the command line links it; without it
+# the command says what to install), and the page's files of web/ embedded in
+# the program by web/embed.sh, so that it serves nothing from the disk
+MHD_CFLAGS ?= $(shell $(or $(PKG_CONFIG),pkg-config) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   ?= $(shell $(or $(PKG_CONFIG),pkg-config) --libs libmicrohttpd 2>/dev/null)
+WEB_FILES  := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/vendor/*/*))
+WEB_OBJ    := $(BUILD)/web/assets.o
 TEST_SRC   := $(wildcard tests/unit/*.c)
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all check demo demo-bots bench bench-big asan install clean deps config print-deps FORCE \
-        test-run demo-run demo-bots-run bench-run tests
+.PHONY: all check demo demo-bots classroom bench bench-big asan install clean deps config print-deps FORCE \
+        test-run demo-run demo-bots-run classroom-run bench-run tests
 .SECONDARY:
 all: $(BIN) $(TEST_BIN)
 
@@ -109,8 +119,17 @@ $(BUILD)/%.o: %.c $(CONFIG)
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -fopenmp -o $@ $^ $(LDFLAGS) $(LDLIBS)
+$(CLI_OBJ): REQ_CFLAGS += $(MHD_CFLAGS) $(if $(MHD_LIBS),-DTC_SERVE)
+
+$(BUILD)/web/assets.c: web/embed.sh $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	@sh web/embed.sh $(WEB_FILES) >$@.new && mv $@.new $@
+
+$(WEB_OBJ): $(BUILD)/web/assets.c sim/cli/cli_serve.h $(CONFIG)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(REQ_CFLAGS) -c $< -o $@
+
+$(BIN): $(CLI_OBJ) $(WEB_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -fopenmp -o $@ $^ $(LDFLAGS) $(LDLIBS) $(MHD_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -124,7 +143,7 @@ tests: $(BIN) $(TEST_BIN)
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
             python3-networkx python3-graph-tool time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind \
-            zlib1g-dev
+            zlib1g-dev libmicrohttpd-dev curl chromium python3-websocket
 
 deps:
 	@if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then \
@@ -164,8 +183,20 @@ demo-run: $(BIN)
 demo-bots: deps
 	@$(MAKE) --no-print-directory demo-bots-run
 
+# BOTS: the bot shares compared, each a number in [0, 1]
+BOTS ?= 0 0.05 0.1 0.2 0.4
 demo-bots-run: $(BIN)
-	@BIN=$(BIN) PY=$(PY) sh analysis/demo_bots.sh
+	@BIN=$(BIN) PY=$(PY) BOTS="$(BOTS)" sh analysis/demo_bots.sh
+
+# the classroom page: `tagcascade serve` prints the address once it listens
+CLASSROOM_PORT ?= 8080
+CLASSROOM_BIND ?= 127.0.0.1
+classroom: deps
+	@$(MAKE) --no-print-directory classroom-run
+
+classroom-run: $(BIN)
+	@echo "tagcascade: the classroom page; open the address below in a browser (Ctrl-C stops)"
+	@$(BIN) serve scenarios/classroom.yaml --port $(CLASSROOM_PORT) --bind $(CLASSROOM_BIND)
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run

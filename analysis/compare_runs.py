@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 # Compare groups of tagcascade runs, e.g. the same scenario with 0, 5, 10, 20, 40 % of
 # the accounts being bots: hashtag volume over the night (median over each group's
-# replicates with a band) above the final reach and the bots' share of the volume.
-# Prints the numbers as a plain-text table (and, with --csv, as CSV).
+# replicates with a band) above the people reached (bots apart) and the bots' share
+# of the volume. Prints the numbers as a plain-text table (and, with --csv, as CSV).
+# The peak time has one definition, in the table and the figure alike: the start
+# of a run's busiest bin, on the bins the figure draws (--bin), median over runs.
+# Type is sized to be read on a projector.
 import argparse
 import csv
 import math
@@ -27,6 +30,7 @@ FORMATS = (".png", ".pdf", ".svg")
 BAND_MIN_RUNS = 5  # from this many replicates on the band is 10-90 %, below it min-max
 MOST_POINTS = 120  # auto binning keeps the volume lines at or under this many points
 CMAP = "OrRd"      # sequential: later groups (more bots) darker
+FONT = 14          # points: legible on a projector at the figure's size
 DEFAULT_LABELS = {"population.bots.fraction": "bots {pct:g} %"}
 KEY_LABELS = {
     "population.bots.fraction": "share of accounts that are bots",
@@ -300,6 +304,13 @@ class RunData:
                 self.reach = float(run.summary["reach"])
             else:
                 self.reach = float(np.sum(s["new_adopters_human"]) + np.sum(s["new_adopters_bot"]))
+            # people reached, bots apart: the bots' own adoption is not an audience
+            if "reach_human" in run.summary:
+                self.reach_human = float(run.summary["reach_human"])
+                self.reach_bot = float(run.summary.get("reach_bot", self.reach - self.reach_human))
+            else:
+                self.reach_human = float(np.sum(s["new_adopters_human"]))
+                self.reach_bot = float(np.sum(s["new_adopters_bot"]))
         except KeyError as e:
             raise Bad(f"{path}: malformed tagcascade run (missing {e})")
         if not (self.t.shape == self.vol_human.shape == self.vol_bot.shape):
@@ -319,7 +330,13 @@ class RunData:
         total = float(self.volume.sum())
         self.total = total
         self.bot_share = float(self.vol_bot.sum()) / total if total > 0 else math.nan
-        self.peak_t = float(self.t[int(np.argmax(self.volume))]) if total > 0 else math.nan
+
+    def peak_t(self, k):
+        """The start (seconds) of the busiest bin of k output intervals: the bins
+        the figure draws; NaN without volume."""
+        if not self.total > 0:
+            return math.nan
+        return float(self.t[int(np.argmax(rebin(self.volume, k))) * k])
 
     def axis(self):
         return (self.start, self.interval, len(self.t))
@@ -414,19 +431,25 @@ def nanmedian(values):
     return float(np.median(v)) if len(v) else math.nan
 
 
-def stats(group):
+def stats(group, k):
+    """A group's numbers; k: output intervals per bin of the figure (peak time)."""
     runs = group["runs"]
     reach = np.array([r.reach for r in runs])
+    people = np.array([r.reach_human for r in runs])
+    bots = np.array([r.reach_bot for r in runs])
     vol = np.array([r.total for r in runs])
     return {
         "n": len(runs),
         "reach": reach, "reach_median": float(np.median(reach)),
         "reach_min": float(reach.min()), "reach_max": float(reach.max()),
+        "people": people, "people_median": float(np.median(people)),
+        "people_min": float(people.min()), "people_max": float(people.max()),
+        "bots_reached": bots, "bots_reached_median": float(np.median(bots)),
         "volume_median": float(np.median(vol)),
         "bot_share": np.array([r.bot_share for r in runs]),
         "bot_share_median": nanmedian([r.bot_share for r in runs]),
         "bot_accounts_median": nanmedian([r.bot_share_accounts for r in runs]),
-        "peak_t_median": nanmedian([r.peak_t for r in runs]),
+        "peak_t_median": nanmedian([r.peak_t(k) for r in runs]),
     }
 
 
@@ -447,14 +470,16 @@ def clock(ref, seconds):
 
 def text_table(groups, ref):
     head = ["group", "replicates", "reach median [min-max]", "volume median",
-            "bot share of volume (median)", "peak time (median)"]
+            "bot share of volume (median)", "peak time (median)",
+            "people reached median [min-max]"]
     rows = [head]
     for g in groups:
         s = g["stats"]
         rows.append([g["label"], str(s["n"]),
                      f"{num(s['reach_median'])} [{num(s['reach_min'])}-{num(s['reach_max'])}]",
                      num(s["volume_median"]), pct(s["bot_share_median"]),
-                     clock(ref, s["peak_t_median"])])
+                     clock(ref, s["peak_t_median"]),
+                     f"{num(s['people_median'])} [{num(s['people_min'])}-{num(s['people_max'])}]"])
     width = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = []
     for j, r in enumerate(rows):
@@ -465,12 +490,13 @@ def text_table(groups, ref):
     return "\n".join(lines)
 
 
-def write_csv(path, groups, ref):
+def write_csv(path, groups, ref, k):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["group", "value", "replicates", "reach_median", "reach_min", "reach_max",
                     "volume_median", "bot_share_volume_median", "peak_time", "peak_t_s",
-                    "files"])
+                    "files", "people_reached_median", "people_reached_min",
+                    "people_reached_max", "bots_reached_median", "peak_bin_s"])
         for g in groups:
             s = g["stats"]
             peak = s["peak_t_median"]
@@ -481,7 +507,10 @@ def write_csv(path, groups, ref):
                         else f"{s['bot_share_median']:.6g}",
                         "" if not np.isfinite(peak) else ref.to_clock([peak])[0].isoformat(),
                         "" if not np.isfinite(peak) else f"{peak:g}",
-                        ";".join(r.path for r in g["runs"])])
+                        ";".join(r.path for r in g["runs"]),
+                        f"{s['people_median']:g}", f"{s['people_min']:g}",
+                        f"{s['people_max']:g}", f"{s['bots_reached_median']:g}",
+                        f"{k * ref.interval:g}"])
 
 
 # ---------------------------------------------------------------- figure
@@ -496,15 +525,18 @@ def colours(n):
 def plot(groups, ref, k, title, by, out):
     names = list(dict.fromkeys(r.name for g in groups for r in g["runs"]))
     cols = colours(len(groups))
-    fig = plt.figure(figsize=(11, 8.5))
+    plt.rcParams.update({"font.size": FONT, "axes.titlesize": FONT + 2,
+                         "axes.labelsize": FONT, "xtick.labelsize": FONT - 1,
+                         "ytick.labelsize": FONT - 1, "legend.fontsize": FONT - 2})
+    fig = plt.figure(figsize=(14, 10))
     gs = GridSpec(2, 2, figure=fig, height_ratios=[3, 2.2], width_ratios=[2.6, 1.4])
     top = fig.add_subplot(gs[0, :])
     reach_ax = fig.add_subplot(gs[1, 0])
     share_ax = fig.add_subplot(gs[1, 1])
     head = f"{title}\n" if title else ""
     what = f"{len(groups)} group{'s' * (len(groups) != 1)}" + (f" by {by}" if by else "")
-    fig.suptitle(f"{head}scenario {', '.join(names)}: hashtag volume and reach, {what}",
-                 fontsize=12)
+    fig.suptitle(f"{head}scenario {', '.join(names)}: hashtag volume and people reached, {what}",
+                 fontsize=FONT + 4)
 
     # Top: volume over the night, median and band per group.
     interval = ref.interval
@@ -518,8 +550,14 @@ def plot(groups, ref, k, title, by, out):
         x = ref.to_clock(t0 + (np.arange(len(med)) + 0.5) * k * interval)
         top.fill_between(x, lo, hi, color=c, alpha=0.25, linewidth=0)
         runs = f"{len(rows)} run{'s' * (len(rows) != 1)}"
-        handles += top.plot(x, med, color=c, lw=2, label=f"{g['label']} ({runs})")
+        handles += top.plot(x, med, color=c, lw=2.5, label=f"{g['label']} ({runs})")
         ymax = max(ymax, float(np.max(hi, initial=0)))
+        # the peak time of the table: the median over runs of their busiest bin
+        peak = g["stats"]["peak_t_median"]
+        if np.isfinite(peak):
+            when = ref.to_clock([peak + k * interval / 2])[0]
+            top.plot([when], [1.0], marker="v", ms=13, color=c, mec="0.2", mew=0.8,
+                     transform=top.get_xaxis_transform(), clip_on=False, zorder=6)
     posts = {r.posts for g in groups for r in g["runs"]}
     if len(posts) == 1:  # every run has the same timeline posts: mark them
         evs = sorted(next(iter(posts)))
@@ -534,7 +572,7 @@ def plot(groups, ref, k, title, by, out):
             close = prev_t is not None and t - prev_t < 0.04 * span
             y = (0.62 if prev_y > 0.9 else 0.98) if close else 0.98
             top.text(when, y, f" {who} ", transform=top.get_xaxis_transform(),
-                     rotation=90, va="top", ha="right", fontsize=8, color="0.3",
+                     rotation=90, va="top", ha="right", fontsize=FONT - 3, color="0.3",
                      bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
             prev_t, prev_y = t, y
     band_text = ("10-90 % of replicates" if bands == {"10-90 %"} else
@@ -543,36 +581,49 @@ def plot(groups, ref, k, title, by, out):
     single = all(g["stats"]["n"] == 1 for g in groups)
     if not single:
         handles.append(Patch(color="0.5", alpha=0.3, label=f"band: {band_text}"))
-    top.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9,
-               title="one run per group" if single else "median over replicates",
-               title_fontsize=9)
+    handles.append(Line2D([], [], ls="", marker="v", ms=11, color="0.5", mec="0.2",
+                          label="peak time (table)"))
+    top.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1),
+               fontsize=FONT - 2, title="one run per group" if single else
+               "median over replicates", title_fontsize=FONT - 2)
     top.set_ylabel(f"hashtag volume\n(posts + reshares {rate_unit(interval * k)})")
     top.set_ylim(0, max(1.0, ymax) * 1.1)
     top.grid(True, alpha=0.3)
     tcread.clock_axis(top, ref.tz)
+    # at most 7 ticks: "Sat 21:00" labels at this size must not touch
+    import matplotlib.dates as mdates
+    top.xaxis.set_major_locator(mdates.AutoDateLocator(tz=ref.tz, minticks=3, maxticks=7))
 
-    # Bottom left: final reach, one dot per replicate and the median.
+    # Bottom left: the people reached (bots apart: a bot's own adoption reaches
+    # no one), one dot per replicate and the median; the bots that took part as
+    # crosses beside them.
     rng = np.random.default_rng(0)  # fixed jitter: the same files give the same figure
     pos = np.arange(len(groups))
     for i, (g, c) in enumerate(zip(groups, cols)):
         s = g["stats"]
         jit = rng.uniform(-0.12, 0.12, s["n"]) if s["n"] > 1 else np.zeros(1)
-        reach_ax.scatter(i + jit, s["reach"], s=22, color=c, edgecolor="0.2", linewidth=0.4,
-                         alpha=0.8, zorder=3)
-        reach_ax.plot([i - 0.28, i + 0.28], [s["reach_median"]] * 2, color="0.1", lw=2.2,
+        reach_ax.scatter(i + jit, s["people"], s=40, color=c, edgecolor="0.2", linewidth=0.5,
+                         alpha=0.85, zorder=3)
+        reach_ax.plot([i - 0.28, i + 0.28], [s["people_median"]] * 2, color="0.1", lw=2.5,
                       zorder=4)
-        reach_ax.annotate(num(s["reach_median"]), (i + 0.3, s["reach_median"]), fontsize=8,
-                          va="center", color="0.1")
-    meds = [g["stats"]["reach_median"] for g in groups]
+        reach_ax.annotate(num(s["people_median"]), (i + 0.3, s["people_median"]),
+                          fontsize=FONT - 2, va="center", color="0.1")
+        if s["bots_reached_median"] > 0:
+            reach_ax.scatter([i + 0.15], [s["bots_reached_median"]], marker="x", s=50,
+                             color="0.45", zorder=3)
+    meds = [g["stats"]["people_median"] for g in groups]
     if by and all(isinstance(g["value"], (int, float)) for g in groups) and len(groups) > 1:
         reach_ax.plot(pos, meds, color="0.5", lw=1, ls=":", zorder=2)
     reach_ax.legend(handles=[Line2D([], [], ls="", marker="o", color="0.6", mec="0.2",
-                                    label="one run"),
-                             Line2D([], [], color="0.1", lw=2.2, label="median")],
-                    loc="best", fontsize=8)
-    top_reach = max([float(g["stats"]["reach_max"]) for g in groups] + [1.0])
+                                    label="people reached, one run"),
+                             Line2D([], [], color="0.1", lw=2.5, label="median"),
+                             Line2D([], [], ls="", marker="x", color="0.45",
+                                    label="bots that took part (median)")],
+                    loc="best", fontsize=FONT - 3)
+    top_reach = max([float(g["stats"]["people_max"]) for g in groups] +
+                    [float(g["stats"]["bots_reached_median"]) for g in groups] + [1.0])
     reach_ax.set_ylim(0, top_reach * 1.15)
-    reach_ax.set_ylabel("final reach\n(accounts that used the hashtag)")
+    reach_ax.set_ylabel("people reached\n(people who used the hashtag)")
 
     # Bottom right: the bots' share of the volume (and of the accounts).
     for i, (g, c) in enumerate(zip(groups, cols)):
@@ -585,7 +636,7 @@ def plot(groups, ref, k, title, by, out):
             share_ax.plot([i - 0.28, i + 0.28], [s["bot_share_median"] * 100] * 2,
                           color="0.1", lw=2.2, zorder=4)
         else:
-            share_ax.text(i, 50, "no\nvolume", ha="center", va="center", fontsize=7,
+            share_ax.text(i, 50, "no\nvolume", ha="center", va="center", fontsize=FONT - 4,
                           color="0.4")
         if np.isfinite(s["bot_accounts_median"]):
             share_ax.scatter([i], [s["bot_accounts_median"] * 100], marker="x", s=30,
@@ -593,15 +644,15 @@ def plot(groups, ref, k, title, by, out):
     share_ax.legend(handles=[Line2D([], [], color="0.1", lw=2.2, label="share of volume"),
                              Line2D([], [], ls="", marker="x", color="tab:blue",
                                     label="share of accounts")],
-                    loc="upper left", fontsize=7)
+                    loc="upper left", fontsize=FONT - 4)
     share_ax.set_ylim(0, 105)
     share_ax.set_ylabel("bots' share (%)")
 
     labels = [g["label"] for g in groups]
-    for ax, room in ((reach_ax, 70), (share_ax, 30)):  # about this many characters fit
+    for ax, room in ((reach_ax, 60), (share_ax, 26)):  # about this many characters fit
         tilt = len(groups) * (max(len(x) for x in labels) + 2) > room
         ax.set_xticks(pos, labels, rotation=30 if tilt else 0,
-                      ha="right" if tilt else "center", fontsize=8)
+                      ha="right" if tilt else "center", fontsize=FONT - 2)
         ax.set_xlim(-0.6, len(groups) - 0.4)
         ax.grid(True, axis="y", alpha=0.3)
     reach_ax.set_xlabel(f"{by} ({KEY_LABELS[by]})" if by in KEY_LABELS else (by or "group"))
@@ -611,8 +662,10 @@ def plot(groups, ref, k, title, by, out):
     lines = ("Lines: one run per group." if single else
              f"Lines: median over a group's replicates; band: {band_text}.")
     caption = (f"Replicates per group: {counts}. {lines} "
-               f"Volume added up per {rate_unit(interval * k)[4:]}.")
-    fig.text(0.01, 0.008, caption, fontsize=8, color="0.25", wrap=True)
+               f"Volume added up per {rate_unit(interval * k)[4:]}; peak time (triangles, "
+               f"and the table): the start of each run's busiest {rate_unit(interval * k)[4:]}, "
+               "median over the group's runs.")
+    fig.text(0.01, 0.008, caption, fontsize=FONT - 3, color="0.25", wrap=True)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -709,10 +762,10 @@ def main(argv=None):
         p.error(str(e))  # exits with status 2
 
     for g in groups:
-        g["stats"] = stats(g)
+        g["stats"] = stats(g, k)
     plot(groups, ref, k, a.title, a.by, a.output)
     if a.csv:
-        write_csv(a.csv, groups, ref)
+        write_csv(a.csv, groups, ref, k)
     print(text_table(groups, ref))
     print(a.output)
     return 0

@@ -23,6 +23,8 @@
 #include "base/version.h"
 #include "cli/cli_files.h"
 #include "cli/cli_graph.h"
+#include "cli/cli_knobs.h"
+#include "cli/cli_serve.h"
 #include "drive/fit.h"
 #include "drive/run.h"
 #include "drive/sweep.h"
@@ -70,6 +72,7 @@ static void usage_main(FILE *f)
             "  export FILE.h5     write one cascade as GraphML, GEXF or CSV\n"
             "  import PATH...     read observed cascades (Twitter15/16 trees, CSV) into HDF5\n"
             "  graph ...          graph stores: convert a file, generate a graph, info\n"
+            "  serve [SCENARIO]   a page for a class: sliders, the night's curves (HTTP)\n"
             "\n"
             "`tagcascade COMMAND --help` describes each command.\n"
             "Exit codes: 0 ok, 1 runtime failure, 2 bad input.\n");
@@ -102,7 +105,9 @@ static void usage_validate(FILE *f)
             "\n"
             "Checks the scenario (keys, types, ranges, files, and the graph it builds)\n"
             "and prints every resolved parameter as YAML; a sweep section is checked\n"
-            "whole, every point's scenario with it. Exit 0 if valid, 2 if not.\n");
+            "whole, every point's scenario with it; a fit section whole, its priors against\n"
+            "the keys' ranges and its observed files; a classroom section's knobs.\n"
+            "Exit 0 if valid, 2 if not.\n");
 }
 
 typedef struct {
@@ -392,6 +397,16 @@ static int cmd_validate(int argc, char **argv)
         /* the sweep section whole: its keys, and every point's scenario */
         TC_TRY(tc_sweep_load(&sw, o.scenario, o.sets, o.nsets, err));
         have_sw = 1;
+    }
+    if (sc.fit_at.file) {
+        /* the fit section whole: parameters against the keys' ranges, observed data */
+        tc_fit fit;
+        TC_TRY(tc_fit_load(&fit, o.scenario, o.sets, o.nsets, err));
+        tc_fit_destroy(&fit);
+    }
+    if (sc.classroom_at.file) {
+        tc_knobs kb;
+        TC_TRY(tc_knobs_load(&kb, o.scenario, sc.text, &sc, err));
     }
     TC_TRY(tc_world_build(&w, &sc, err));
     if (!o.quiet) {
@@ -703,7 +718,8 @@ static int dispatch(int argc, char **argv)
     }
     char *command = join_args(argc, argv);
     int rc;
-    stop_polled = !strcmp(cmd, "run") || !strcmp(cmd, "sweep") || !strcmp(cmd, "fit");
+    stop_polled = !strcmp(cmd, "run") || !strcmp(cmd, "sweep") || !strcmp(cmd, "fit") ||
+                  !strcmp(cmd, "serve");
     if (!strcmp(cmd, "run")) rc = cmd_run(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 1, argv + 1);
     else if (!strcmp(cmd, "models")) rc = cmd_models(argc - 1, argv + 1);
@@ -714,6 +730,7 @@ static int dispatch(int argc, char **argv)
     else if (!strcmp(cmd, "export")) rc = tc_cli_export(argc - 1, argv + 1);
     else if (!strcmp(cmd, "import")) rc = tc_cli_import(argc - 1, argv + 1, command);
     else if (!strcmp(cmd, "graph")) rc = tc_cli_graph(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "serve")) rc = tc_cli_serve(argc - 1, argv + 1, &stop_requested);
     else {
         fprintf(stderr, "tagcascade: unknown command '%s'\n", cmd);
         usage_main(stderr);

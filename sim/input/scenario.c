@@ -364,7 +364,8 @@ int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
     int rc = TC_OK;
     static const char *const keys[] = {"name", "seed", "time", "graph", "population",
                                        "accounts", "model", "events", "platform", "output",
-                                       "sweep", "fit", "engine", "own_posts", "appeal", NULL};
+                                       "sweep", "fit", "engine", "own_posts", "appeal",
+                                       "classroom", NULL};
 
     memset(sc, 0, sizeof *sc);
     sc->path = tc_xstrdup(path);
@@ -376,6 +377,8 @@ int tc_scenario_from_tree(tc_scenario *sc, const char *path, const char *text,
     }
     TC_TRY(tc_schema_only_keys(err, root, "", keys));
     if (tc_ytree_get(root, "sweep")) sc->sweep_at = tc_schema_where_of(root, "sweep");
+    if (tc_ytree_get(root, "fit")) sc->fit_at = tc_schema_where_of(root, "fit");
+    if (tc_ytree_get(root, "classroom")) sc->classroom_at = tc_schema_where_of(root, "classroom");
     default_name(sc);
     TC_TRY(tc_schema_get_str(err, root, "", "name", 0, sc->name, sizeof sc->name, NULL));
     TC_TRY(tc_schema_get_u64(err, root, "", "seed", &sc->seed));

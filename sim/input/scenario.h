@@ -219,6 +219,8 @@ typedef struct tc_scenario {
     } engine;
 
     tc_where sweep_at;   /* the file's sweep section (drive/sweep.h); file NULL: none */
+    tc_where fit_at;     /* its fit section (drive/fit.h); file NULL: none */
+    tc_where classroom_at; /* its classroom section (`serve`); file NULL: none */
 } tc_scenario;
 
 /* Load, override and validate the scenario at `path`. `sets[nsets]` are

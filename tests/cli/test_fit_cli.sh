@@ -130,6 +130,11 @@ sed 's/model.p: {prior: uniform, min: 0, max: 1}/accounts.0.followers: {prior: u
 "$BIN" fit int.yaml -o int.h5 -q && "$BIN" summary int.h5 >int.txt
 check "integer: true on a key that shapes the graph: fitted, whole numbers" \
     sh -c "grep -q '^accounts.0.followers .*uniform(10, 50), whole numbers' int.txt"
+"$BIN" validate prior_out.yaml -q 2>err
+check "validate checks the fit section: the prior out of range, exit 2" \
+    sh -c "[ $? -eq 2 ] && grep -q 'the prior uniform(0, 2) reaches model.p = 2' err"
+"$BIN" validate binom.yaml -q 2>err
+check "validate of a good fit section: exit 0" sh -c "[ $? -eq 0 ] && [ ! -s err ]"
 "$BIN" fit binom.yaml -q 2>err
 check "fit without -o: exit 2" sh -c "[ $? -eq 2 ] && grep -q 'expected one SCENARIO and -o FIT.h5' err"
 "$BIN" fit binom.yaml -o x.h5 --threads 0 -q 2>err
