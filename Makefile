@@ -13,7 +13,7 @@
 #   make bench-big  only the largest graph: BENCH_BIG_EDGES=1000000000 make bench-big
 #   make asan       the same program with AddressSanitizer + UBSan, in build-asan/
 #   make MPI=1      the cluster build (OpenMPI, parallel HDF5 flavour) in build-mpi/
-#   make install    PREFIX=/usr/local DESTDIR= (binary, scripts, scenarios)
+#   make install    PREFIX=/usr/local DESTDIR= (binary, scripts, scenarios, docs, man page)
 #   make deps       only the Debian packages (apt-get, as root or through sudo;
 #                   where there is no apt-get it installs nothing and says so)
 #   make config     find the libraries again and say how each was found
@@ -215,11 +215,19 @@ asan:
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tagcascade/analysis \
-	  $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios $(DESTDIR)$(PREFIX)/share/doc/tagcascade
+	  $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/fit $(DESTDIR)$(PREFIX)/share/tagcascade/tests/data \
+	  $(DESTDIR)$(PREFIX)/share/doc/tagcascade/models $(DESTDIR)$(PREFIX)/share/doc/tagcascade/figures \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tagcascade
 	install -m 755 analysis/*.py $(DESTDIR)$(PREFIX)/share/tagcascade/analysis/
 	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/
+	install -m 644 scenarios/fit/*.yaml scenarios/fit/*.csv $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/fit/
+	# the fit example's observed curve, where its relative path finds it
+	install -m 644 tests/data/fit_hashtag_volume.csv $(DESTDIR)$(PREFIX)/share/tagcascade/tests/data/
 	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tagcascade/
+	install -m 644 docs/models/*.md $(DESTDIR)$(PREFIX)/share/doc/tagcascade/models/
+	install -m 644 docs/figures/*.png $(DESTDIR)$(PREFIX)/share/doc/tagcascade/figures/
+	install -m 644 docs/man/tagcascade.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf build build-asan build-mpi out
