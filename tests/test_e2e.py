@@ -2,6 +2,7 @@
 """End to end: the default scenario runs, its file holds every dataset that
 docs/hdf5.md documents, the numbers agree with each other, overrides take effect,
 and the figure is a PNG."""
+import collections
 import os
 import subprocess
 import sys
@@ -150,6 +151,25 @@ class DefaultRun(unittest.TestCase):
                     self.assertTrue(min(times) >= 0, "times after the original post")
                 else:
                     self.assertEqual(text.count("<edge "), size, fmt)
+                    # read back by networkx: the tree, its attributes, absolute times
+                    import networkx as nx
+                    g = nx.read_gexf(out) if fmt == "gexf" else nx.read_graphml(out)
+                    self.assertTrue(g.is_directed())
+                    self.assertEqual((g.number_of_nodes(), g.number_of_edges()), (size + 1, size))
+                    data = dict(g.nodes(data=True))
+                    cls = collections.Counter(d["class"] for d in data.values())
+                    bots = int(self.f["summary/roots/bot_reshares"][big])
+                    self.assertEqual(cls["bot"], bots, fmt)
+                    self.assertEqual(cls["human"], size + 1 - bots, fmt)
+                    depth = max(d["depth"] for d in data.values())
+                    self.assertEqual(depth, int(self.f["summary/roots/depth"][big]))
+                    self.assertTrue(all(d["time"].startswith("2017-05-0") for d in data.values()))
+                    if fmt == "gexf":
+                        # Gephi's timeline: each node starts at its reshare, in seconds
+                        # since the run's start
+                        t0 = float(self.f["summary/roots/t"][big])
+                        self.assertTrue(all(abs(d["start"] - t0 - d["time_s"]) < 1e-3
+                                            for d in data.values()))
 
     def test_figure(self):
         png = os.path.join(self.tmp.name, "fig.png")

@@ -109,8 +109,12 @@ static void usage_export(FILE *f)
 {
     fprintf(f, "usage: tagcascade export FILE.h5 --cascade ROW [--format graphml|gexf|csv] [-o OUT]\n\n"
                "Writes the cascade of row ROW of /summary/roots (see `tagcascade summary`) with\n"
-               "each account's reshare time and depth, to OUT or standard output. Default\n"
-               "format: graphml. Runs need output.cascade: true.\n");
+               "each account's reshare time (seconds after the original post, and for runs\n"
+               "the date and time), depth and class (human or bot), to OUT or standard\n"
+               "output. GraphML and GEXF 1.2 open in networkx and Gephi; a run's GEXF is\n"
+               "dynamic (each node starts at its reshare, in seconds since the run's start),\n"
+               "so Gephi's timeline plays the cascade. Default format: graphml. Runs need\n"
+               "output.cascade: true.\n");
 }
 
 int tc_cli_export(int argc, char **argv)

@@ -386,6 +386,13 @@ static const char *csv_safe(char *s)
 typedef struct {
     int64_t n, root;
     double *t;                 /* seconds after the original post */
+    uint8_t *cls;              /* [n] class of each resharer (runs), or NULL */
+    int root_cls;              /* the root author's class: 0 person, 1 bot, -1 unknown */
+    int have_start;            /* runs: absolute times known */
+    int64_t start;             /* UTC epoch of the original post (whole seconds) */
+    double start_frac;         /* and its fraction of a second */
+    double t_run;              /* the original post's time, seconds after the run's start */
+    int offset_s;              /* the run's display time zone */
     int32_t *acc, *par, *rt, *dep;
     char **names, **hubs;      /* original names (observed), hubs' names */
     int32_t *hub_id;
@@ -400,6 +407,18 @@ static char *label(const export_rows *x, int32_t id, char *lab, size_t n)
     for (int64_t h = 0; h < x->nh; h++)
         if (x->hub_id[h] == id) snprintf(lab, n, "%s", x->hubs[h]);
     return lab;
+}
+
+static const char *class_name(int c) { return c == 0 ? "human" : c == 1 ? "bot" : "unknown"; }
+
+/* The absolute time of a node t seconds after the original post, ISO 8601 in
+ * the run's zone ("" without one). */
+static const char *when(const export_rows *x, double t, char *buf, size_t n)
+{
+    buf[0] = 0;
+    if (x->have_start) tc_datetime_format(x->start + (int64_t)floor(x->start_frac + t),
+                                          x->offset_s, buf, n);
+    return buf;
 }
 
 static void export_csv(FILE *out, const export_rows *x, int32_t a)
@@ -421,16 +440,23 @@ static void export_graphml(FILE *out, const export_rows *x, int32_t a)
                  "<key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
                  "<key id=\"t\" for=\"node\" attr.name=\"time_s\" attr.type=\"double\"/>\n"
                  "<key id=\"d\" for=\"node\" attr.name=\"depth\" attr.type=\"int\"/>\n"
+                 "<key id=\"c\" for=\"node\" attr.name=\"class\" attr.type=\"string\"/>\n"
+                 "<key id=\"w\" for=\"node\" attr.name=\"time\" attr.type=\"string\"/>\n"
                  "<graph edgedefault=\"directed\">\n");
+    char iso[48];
     fprintf(out, "<node id=\"n%d\"><data key=\"label\">", a);
     xml(out, label(x, a, lab, sizeof lab));
-    fprintf(out, "</data><data key=\"t\">0</data><data key=\"d\">0</data></node>\n");
+    fprintf(out, "</data><data key=\"t\">0</data><data key=\"d\">0</data><data key=\"c\">%s"
+                 "</data><data key=\"w\">%s</data></node>\n", class_name(x->root_cls),
+            when(x, 0, iso, sizeof iso));
     for (int64_t i = 0; i < x->n; i++)
         if (x->rt[i] == x->root) {
             fprintf(out, "<node id=\"n%d\"><data key=\"label\">", x->acc[i]);
             xml(out, label(x, x->acc[i], lab, sizeof lab));
-            fprintf(out, "</data><data key=\"t\">%.3f</data><data key=\"d\">%d</data></node>\n",
-                    x->t[i], x->dep[i]);
+            fprintf(out, "</data><data key=\"t\">%.3f</data><data key=\"d\">%d</data>"
+                         "<data key=\"c\">%s</data><data key=\"w\">%s</data></node>\n",
+                    x->t[i], x->dep[i], class_name(x->cls ? x->cls[i] : -1),
+                    when(x, x->t[i], iso, sizeof iso));
         }
     for (int64_t i = 0; i < x->n; i++)
         if (x->rt[i] == x->root)
@@ -438,32 +464,51 @@ static void export_graphml(FILE *out, const export_rows *x, int32_t a)
     fprintf(out, "</graph>\n</graphml>\n");
 }
 
+/* GEXF 1.2 (the version networkx and Gephi read): time_s, depth, class and
+ * the absolute time as node attributes; for runs, mode="dynamic" with each
+ * node and edge starting at its reshare, in seconds since the run's start, so
+ * Gephi's timeline plays the cascade. */
 static void export_gexf(FILE *out, const export_rows *x, int32_t a)
 {
-    char lab[128];
+    char lab[128], iso[48];
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                 "<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n"
-                 "<graph defaultedgetype=\"directed\">\n"
-                 "<attributes class=\"node\"><attribute id=\"0\" title=\"time_s\" "
+                 "<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n");
+    if (x->have_start)
+        fprintf(out, "<graph mode=\"dynamic\" defaultedgetype=\"directed\" timeformat=\"double\">\n");
+    else fprintf(out, "<graph mode=\"static\" defaultedgetype=\"directed\">\n");
+    fprintf(out, "<attributes class=\"node\"><attribute id=\"0\" title=\"time_s\" "
                  "type=\"double\"/><attribute id=\"1\" title=\"depth\" type=\"integer\"/>"
-                 "</attributes>\n<nodes>\n");
+                 "<attribute id=\"2\" title=\"class\" type=\"string\"/><attribute id=\"3\" "
+                 "title=\"time\" type=\"string\"/></attributes>\n<nodes>\n");
     fprintf(out, "<node id=\"%d\" label=\"", a);
     xml(out, label(x, a, lab, sizeof lab));
-    fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"0\"/><attvalue for=\"1\" "
-                 "value=\"0\"/></attvalues></node>\n");
+    fputc('"', out);
+    if (x->have_start) fprintf(out, " start=\"%.3f\"", x->t_run);
+    fprintf(out, "><attvalues><attvalue for=\"0\" value=\"0\"/><attvalue for=\"1\" "
+                 "value=\"0\"/><attvalue for=\"2\" value=\"%s\"/><attvalue for=\"3\" "
+                 "value=\"%s\"/></attvalues></node>\n", class_name(x->root_cls),
+            when(x, 0, iso, sizeof iso));
     for (int64_t i = 0; i < x->n; i++)
         if (x->rt[i] == x->root) {
             fprintf(out, "<node id=\"%d\" label=\"", x->acc[i]);
             xml(out, label(x, x->acc[i], lab, sizeof lab));
-            fprintf(out, "\"><attvalues><attvalue for=\"0\" value=\"%.3f\"/><attvalue "
-                         "for=\"1\" value=\"%d\"/></attvalues></node>\n", x->t[i], x->dep[i]);
+            fputc('"', out);
+            if (x->have_start) fprintf(out, " start=\"%.3f\"", x->t_run + x->t[i]);
+            fprintf(out, "><attvalues><attvalue for=\"0\" value=\"%.3f\"/><attvalue "
+                         "for=\"1\" value=\"%d\"/><attvalue for=\"2\" value=\"%s\"/>"
+                         "<attvalue for=\"3\" value=\"%s\"/></attvalues></node>\n",
+                    x->t[i], x->dep[i], class_name(x->cls ? x->cls[i] : -1),
+                    when(x, x->t[i], iso, sizeof iso));
         }
     fprintf(out, "</nodes>\n<edges>\n");
     int64_t k = 0;
     for (int64_t i = 0; i < x->n; i++)
-        if (x->rt[i] == x->root)
-            fprintf(out, "<edge id=\"%lld\" source=\"%d\" target=\"%d\"/>\n", (long long)k++,
+        if (x->rt[i] == x->root) {
+            fprintf(out, "<edge id=\"%lld\" source=\"%d\" target=\"%d\"", (long long)k++,
                     x->par[i], x->acc[i]);
+            if (x->have_start) fprintf(out, " start=\"%.3f\"", x->t_run + x->t[i]);
+            fprintf(out, "/>\n");
+        }
     fprintf(out, "</edges>\n</graph>\n</gexf>\n");
 }
 
@@ -484,6 +529,13 @@ static int export_read(hid_t f, const char *path, export_rows *x, tc_err *err)
         if (nc[c] != x->n)
             TC_FAIL(TC_EINPUT, "%s: /cascade/events: its columns have %lld and %lld rows", path,
                     (long long)x->n, (long long)nc[c]);
+    if (tc_h5in_exists(f, "/cascade/events/class")) {
+        int64_t ncls = 0;
+        TC_TRY(tc_h5in_array(f, "/cascade/events/class", H5T_NATIVE_UINT8, (void **)&x->cls, &ncls, err));
+        if (ncls != x->n)
+            TC_FAIL(TC_EINPUT, "%s: /cascade/events/class: %lld rows; the other columns %lld", path,
+                    (long long)ncls, (long long)x->n);
+    }
     if (tc_h5in_exists(f, "/meta/account_names"))
         TC_TRY(tc_h5in_strings(f, "/meta/account_names", &x->names, &x->nnames, err));
     if (tc_h5in_exists(f, "/meta/accounts/name")) {
@@ -523,6 +575,25 @@ int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE 
         TC_FAIL(TC_EINPUT, "%s: /summary/roots/t: %lld rows; /summary/roots/author has %lld", path,
                 (long long)nr0, (long long)nr);
     double t0 = !strcmp(kind, "run") ? rt0[root] : 0.0;
+    x.root_cls = -1;
+    if (!strcmp(kind, "run")) {
+        char start[64];
+        int64_t epoch;
+        if (tc_h5in_str(f, "/meta", "start", start, sizeof start, err) == TC_OK &&
+            tc_datetime_parse(start, &epoch, &x.offset_s) == 0) {
+            x.have_start = 1;
+            x.t_run = t0;
+            x.start = epoch;
+            x.start_frac = t0;
+        }
+        if (tc_h5in_exists(f, "/summary/roots/kind")) {
+            int32_t *rk = NULL;
+            int64_t nk = 0;
+            TC_TRY(tc_h5in_array(f, "/summary/roots/kind", H5T_NATIVE_INT32, (void **)&rk, &nk, err));
+            if (nk == nr) x.root_cls = rk[root] == 2 ? 1 : 0; /* a timeline post is a person's */
+            free(rk);
+        }
+    }
     for (int64_t i = 0; i < x.n; i++) x.t[i] -= t0;
     if (fmt == TC_EXPORT_CSV) export_csv(out, &x, author[root]);
     else if (fmt == TC_EXPORT_GRAPHML) export_graphml(out, &x, author[root]);
@@ -530,6 +601,7 @@ int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE 
     if (ferror(out)) TC_FAIL(TC_ERUNTIME, "writing the export failed");
 cleanup:
     free(x.t), free(x.acc), free(x.par), free(x.rt), free(x.dep), free(author), free(x.hub_id);
+    free(x.cls);
     free(rt0);
     if (x.names) tc_h5in_free_strings(x.names, x.nnames);
     if (x.hubs) tc_h5in_free_strings(x.hubs, x.nhubs);
