@@ -57,6 +57,9 @@ class Run:
 
         self.series = {k: ds[()] for k, ds in f["series"].items()
                        if isinstance(ds, h5py.Dataset)}
+        # step rules: the states the compartment columns stand for
+        self.states = (_strings(f["series/compartments"].attrs["states"])
+                       if "compartments" in self.series else [])
         self.summary = {}
         if "summary" in f:
             for k, ds in f["summary"].items():

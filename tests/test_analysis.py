@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # Tests for analysis/tcread.py and analysis/plot_series.py on a synthetic run file
-# written per docs/hdf5.md. Run: /usr/bin/python3 tests/test_analysis.py
+# written per docs/hdf5.md, and the figure of real runs (a step rule, the classroom replay). Run: /usr/bin/python3 tests/test_analysis.py
 import os
 import subprocess
 import sys
@@ -189,6 +189,60 @@ class AnalysisTest(unittest.TestCase):
         p = run_plot("--help")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("FILE.h5", p.stdout)
+
+
+class RealRunFigures(unittest.TestCase):
+    """plot_series.draw on real runs: a step rule's compartments in the lower
+    panel and no bot layer without bots; the classroom replay's trending
+    intervals shaded and its interventions named."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        build = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+        cls.bin = os.path.join(build if os.path.isabs(build) else os.path.join(ROOT, build),
+                               "tagcascade")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def run_file(self, scenario, *sets):
+        out = os.path.join(self.tmp.name, os.path.basename(scenario) + ".h5")
+        p = subprocess.run([self.bin, "run", os.path.join(ROOT, "scenarios", scenario), "-q",
+                            "-o", out, *[x for kv in sets for x in ("--set", kv)]],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return tcread.open_run(out)
+
+    def test_step_rule_compartments(self):
+        import plot_series
+        run = self.run_file("sir_demo.yaml", "graph.n=3000")
+        self.assertEqual(run.states, ["S", "I", "R"])
+        fig = plot_series.draw(run, "sir")
+        top, bot = fig.axes[:2]
+        self.assertEqual(bot.get_legend_handles_labels()[1], ["S", "I", "R"])
+        self.assertEqual(top.get_legend_handles_labels()[1], ["human"])
+        # the states' lines are the file's columns
+        ys = bot.get_lines()
+        c = run.series["compartments"]
+        drawn = [line for line in ys if line.get_label() == "I"][0].get_ydata()
+        np.testing.assert_array_equal(drawn[:-1], c[:, 1])
+
+    def test_trending_and_interventions(self):
+        import plot_series
+        run = self.run_file("classroom.yaml")
+        self.assertTrue(run.series["trending"].any())
+        fig = plot_series.draw(run, "classroom")
+        top = fig.axes[0]
+        labels = top.get_legend_handles_labels()[1]
+        self.assertEqual(labels, ["human", "bot", "trending"])
+        texts = {t.get_text().strip() for t in top.texts}
+        for name in ("silence", "damping", "debunk", "bot wave", "posobiec", "wikileaks"):
+            self.assertIn(name, texts)
+        # labels of nearby marks sit at different heights
+        by_x = sorted((t.get_position()[0], t.get_position()[1]) for t in top.texts)
+        self.assertGreater(len({y for _, y in by_x}), 1)
 
 
 if __name__ == "__main__":
