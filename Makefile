@@ -143,7 +143,7 @@ tests: $(BIN) $(TEST_BIN)
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
             python3-networkx python3-graph-tool time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind \
-            zlib1g-dev libmicrohttpd-dev curl chromium python3-websocket
+            zlib1g-dev libmicrohttpd-dev curl chromium python3-websocket python3-pandas python3-xarray
 
 deps:
 	@if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then \
@@ -213,6 +213,9 @@ asan:
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" all
 
+# the Python package (analysis/tagcascade) where Debian's python3 finds it:
+# /usr/lib/python3/dist-packages, or PREFIX/lib/python3.X/dist-packages
+PYLIB ?= $(if $(filter /usr,$(PREFIX)),lib/python3/dist-packages,$(shell $(PY) -c 'import sys; print("lib/python3.%d/dist-packages" % sys.version_info[1])' 2>/dev/null || echo lib/python3/dist-packages))
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tagcascade/analysis \
 	  $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/fit $(DESTDIR)$(PREFIX)/share/tagcascade/tests/data \
@@ -228,6 +231,8 @@ install: $(BIN)
 	install -m 644 docs/models/*.md $(DESTDIR)$(PREFIX)/share/doc/tagcascade/models/
 	install -m 644 docs/figures/*.png $(DESTDIR)$(PREFIX)/share/doc/tagcascade/figures/
 	install -m 644 docs/man/tagcascade.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/$(PYLIB)/tagcascade
+	install -m 644 analysis/tagcascade/*.py $(DESTDIR)$(PREFIX)/$(PYLIB)/tagcascade/
 
 clean:
 	rm -rf build build-asan build-mpi out

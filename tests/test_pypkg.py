@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""The Python package analysis/tagcascade, from the source tree: a run as a
+wide and a tidy DataFrame and as an xarray Dataset with a decoded time axis
+and the community axis; a step rule's compartments on a state axis; a sweep as
+one row per run with its values and metrics; a fit's generations, posterior
+and summary; run(), sweep() and fit() call the program; every problem raises
+TagcascadeError naming the file or repeating the program's message."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+try:
+    import pandas  # noqa: F401
+    import xarray  # noqa: F401
+except ImportError as e:
+    print(f"skipped: {e} (Debian: python3-pandas, python3-xarray)")
+    sys.exit(77)
+# the source tree's package, as a user of the tree would put it on the path
+sys.path.insert(0, os.path.join(ROOT, "analysis"))
+import tagcascade  # noqa: E402
+
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+os.environ["TAGCASCADE_BIN"] = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(ROOT, BUILD),
+                                            "tagcascade")
+RECOVERY = os.path.join(ROOT, "scenarios", "fit", "recovery.yaml")
+
+
+class Package(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.run_ = tagcascade.run(RECOVERY, {"model.p": 0.15}, output=cls.path("r.h5"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @classmethod
+    def path(cls, name):
+        return os.path.join(cls.tmp.name, name)
+
+    def test_run_frames(self):
+        r = self.run_
+        df = r.frame()
+        self.assertEqual(len(df), 72)
+        self.assertEqual(str(df.index[0]), "2017-05-05 20:00:00+02:00")
+        self.assertEqual(int(df["volume_human"].sum() + df["volume_bot"].sum()),
+                         int(r.summary["volume"]))
+        self.assertEqual(int(df["reshares_bot"].sum()), int(r.summary["reshares_bot"]))
+        tidy = r.frame(tidy=True)
+        self.assertEqual(list(tidy.columns), ["time", "counter", "class", "value"])
+        self.assertEqual(set(tidy["class"]), {"human", "bot"})
+        self.assertEqual(int(tidy[tidy.counter == "volume"]["value"].sum()), int(r.summary["volume"]))
+
+    def test_run_xarray(self):
+        ds = self.run_.to_xarray()
+        self.assertTrue(str(ds["time"].dtype).startswith("datetime64"))
+        self.assertEqual(str(ds["time"].values[0])[:19], "2017-05-05T18:00:00")  # UTC
+        self.assertEqual(ds["reshares_by_community"].dims, ("time", "community"))
+        self.assertEqual(list(ds["community"].values), ["all"])
+        np.testing.assert_array_equal(ds["reshares_human"].values,
+                                      self.run_.series["reshares_human"])
+
+    def test_step_rule_states(self):
+        r = tagcascade.run(os.path.join(ROOT, "scenarios", "sir_demo.yaml"), {"graph.n": 2000},
+                           output=self.path("sir.h5"))
+        ds = r.to_xarray()
+        self.assertEqual(list(ds["state"].values), ["S", "I", "R"])
+        self.assertTrue((ds["compartments"].sum("state") == int(r.meta["graph_n"])).all())
+
+    def test_sweep_table(self):
+        sw = tagcascade.sweep(RECOVERY, {"sweep": "{grid: {model.p: [0.1, 0.2]}, replicates: 3}"},
+                              output=self.path("s.h5"))
+        t = sw.table()
+        self.assertEqual(len(t), 6)
+        self.assertEqual(list(t.columns[:4]), ["point", "replicate", "run_key", "model.p"])
+        self.assertEqual(sorted(set(t["model.p"])), [0.1, 0.2])
+        self.assertTrue((t.groupby("model.p")["reach"].mean().diff().dropna() > 0).all())
+
+    def test_fit(self):
+        f = tagcascade.fit(RECOVERY, {"fit.algorithm.particles": 30, "fit.algorithm.generations": 2},
+                           output=self.path("f.h5"))
+        g = f.generations()
+        self.assertEqual(list(g.columns), ["epsilon", "ess", "acceptance", "simulations"])
+        self.assertEqual(len(g), 2)
+        post = f.posterior()
+        self.assertEqual(list(post.columns), ["model.p", "population.bots.fraction", "weight",
+                                              "distance"])
+        self.assertAlmostEqual(post["weight"].sum(), 1.0)
+        s = f.summary()
+        self.assertTrue((s["q05"] <= s["median"]).all() and (s["median"] <= s["q95"]).all())
+
+    def test_errors(self):
+        with self.assertRaises(tagcascade.TagcascadeError) as e:
+            tagcascade.open(self.path("missing.h5"))
+        self.assertIn("missing.h5: no such file", str(e.exception))
+        with open(self.path("junk.h5"), "w") as fh:
+            fh.write("not hdf5")
+        with self.assertRaises(tagcascade.TagcascadeError):
+            tagcascade.open(self.path("junk.h5"))
+        with self.assertRaises(tagcascade.TagcascadeError) as e:
+            tagcascade.run(RECOVERY, {"model.p": 3}, output=self.path("bad.h5"))
+        self.assertIn("model.p: expected a number in [0, 1]", str(e.exception))
+        self.assertFalse(os.path.exists(self.path("bad.h5")))
+
+    def test_no_exit_from_the_library(self):
+        p = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                            "import tagcascade\ntry:\n    tagcascade.open('/nonexistent.h5')\n"
+                            "except tagcascade.TagcascadeError:\n    print('raised')",
+                            os.path.join(ROOT, "analysis")], capture_output=True, text=True)
+        self.assertEqual(p.stdout.strip(), "raised", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
