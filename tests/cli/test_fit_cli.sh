@@ -1,5 +1,5 @@
-# `tagcascade fit` (docs/fit.md) on a Binomial scenario (a hub posts once to 50
-# followers who each reshare with probability model.p): the posterior file is
+# `tagcascade fit` (docs/fit.md) on tests/data/fit_binomial.yaml (a hub posts once
+# to 50 followers who each reshare with probability model.p): the posterior file is
 # the same on 1 and 3 threads; killed with kill -9 in the middle and resumed it
 # is the same as a fit never stopped; a checkpoint is not overwritten without
 # --resume; summary prints the posterior; every bad fit section, observed
@@ -8,6 +8,7 @@
 set -u
 BIN=${BIN:-build/tagcascade}
 case $BIN in /*) ;; */*) BIN=$(pwd)/$BIN ;; esac
+DATA=$(pwd)/tests/data
 T=$(mktemp -d) || exit 1
 trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 cd "$T" || exit 1
@@ -22,26 +23,7 @@ same() { # a b what: the /fit groups identical
     else echo "not ok - $3"; h5diff "$1" "$2" /fit /fit 2>&1 | head -5; fail=1; fi
 }
 
-cat >binom.yaml <<'EOF'
-name: binomial
-seed: 1
-time: {start: 2017-05-05T20:00:00+02:00, duration: 30d, output_interval: 30d}
-graph: {generator: er, n: 50, edges: 0}
-population: {humans: {delay: {median: 1m, sigma: 0.5}}}   # every reshare long before the end
-accounts:
-  - {name: hub, community: all, followers: 50}
-model: {name: ic, p: 0.3}
-events:
-  - {at: 1m, post: hub}
-fit:
-  parameters:
-    model.p: {prior: uniform, min: 0, max: 1}
-  targets:
-    volume: {distance: rmse_log}
-  observed: {volume: obs.csv, bin: 30d}
-  algorithm: {particles: 300, generations: 12, min_acceptance: 0.01, predictive: 20}
-EOF
-printf 'start,count\n2017-05-05T20:00:00+02:00,16\n' >obs.csv
+cp "$DATA/fit_binomial.yaml" binom.yaml && cp "$DATA/fit_binomial_obs.csv" . || exit 1
 
 "$BIN" fit binom.yaml -o t1.h5 --threads 1 -q || { echo "not ok - fit on 1 thread failed"; exit 1; }
 "$BIN" fit binom.yaml -o t3.h5 --threads 3 -q || { echo "not ok - fit on 3 threads failed"; exit 1; }
@@ -118,12 +100,12 @@ bad no_fit "no fit section" '/^fit:/,$d'
 bad window "lies outside the scenario's time" 's/duration: 30d/duration: 10d/'
 bad log_uniform_zero "min > 0 with prior log_uniform" 's/prior: uniform, min: 0/prior: log_uniform, min: 0/'
 printf '' >empty.csv
-bad empty_observed "empty.csv" 's/obs.csv/empty.csv/'
+bad empty_observed "empty.csv" 's/fit_binomial_obs.csv/empty.csv/'
 printf 'start,count\n2017-05-05T20:00:00+02:00,-3\n' >negative.csv
-bad negative_observed "negative.csv:2:" 's/obs.csv/negative.csv/'
-bad missing_observed "missing.csv" 's/obs.csv/missing.csv/'
+bad negative_observed "negative.csv:2:" 's/fit_binomial_obs.csv/negative.csv/'
+bad missing_observed "missing.csv" 's/fit_binomial_obs.csv/missing.csv/'
 printf 'not an hdf5 file\n' >junk.h5
-bad junk_observed "junk.h5" 's/{volume: obs.csv, bin: 30d}/{volume: junk.h5}/'
+bad junk_observed "junk.h5" 's/{volume: fit_binomial_obs.csv, bin: 30d}/{volume: junk.h5}/'
 bad whole_numbers "the scenario refuses accounts.0.followers = 24.8 inside the prior (accounts.0.followers: expected an integer" 's/model.p: {prior: uniform, min: 0, max: 1}/accounts.0.followers: {prior: uniform, min: 10, max: 50}/'
 # a key that takes whole numbers, and shapes the graph: every particle its own graph
 sed 's/model.p: {prior: uniform, min: 0, max: 1}/accounts.0.followers: {prior: uniform, min: 10, max: 50, integer: true}/; s/particles: 300/particles: 60/; s/generations: 12/generations: 3/' binom.yaml >int.yaml

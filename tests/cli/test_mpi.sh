@@ -14,6 +14,7 @@ rm -f mpi-build.log
 BIN=${BIN:-build/tagcascade}
 case $BIN in /*) ;; */*) BIN=$(pwd)/$BIN ;; esac
 MPIBIN=$(pwd)/build-mpi/tagcascade
+ROOTDIR=$(pwd)
 SCEN=$(pwd)/scenarios/macronleaks.yaml
 # root in containers and CI; more ranks than cores; no binding, so OpenMP threads spread
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
@@ -139,26 +140,7 @@ else
     echo "ok - # SKIP node-local journals: needs a private mount namespace (root, unshare -m, mount)"
 fi
 # a fit (docs/fit.md) under 3 ranks: the same posterior as in one process
-cat >binom.yaml <<'EOF'
-name: binomial
-seed: 1
-time: {start: 2017-05-05T20:00:00+02:00, duration: 30d, output_interval: 30d}
-graph: {generator: er, n: 50, edges: 0}
-population: {humans: {delay: {median: 1m, sigma: 0.5}}}
-accounts:
-  - {name: hub, community: all, followers: 50}
-model: {name: ic, p: 0.3}
-events:
-  - {at: 1m, post: hub}
-fit:
-  parameters:
-    model.p: {prior: uniform, min: 0, max: 1}
-  targets:
-    volume: {distance: rmse_log}
-  observed: {volume: obs.csv, bin: 30d}
-  algorithm: {particles: 300, generations: 12, min_acceptance: 0.01, predictive: 20}
-EOF
-printf 'start,count\n2017-05-05T20:00:00+02:00,16\n' >obs.csv
+cp "$ROOTDIR/tests/data/fit_binomial.yaml" binom.yaml && cp "$ROOTDIR/tests/data/fit_binomial_obs.csv" . || exit 1
 "$BIN" fit binom.yaml -o fit1.h5 -q --threads 2 || { echo "not ok - the one-process fit failed"; fail=1; }
 if timeout 300 mpirun --bind-to none -np 3 "$MPIBIN" fit binom.yaml -o fit3.h5 -q --threads 1 2>err &&
     h5diff fit1.h5 fit3.h5 /fit /fit >/dev/null; then
