@@ -34,6 +34,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "base/outfile.h"
+#include "base/path.h"
 #include "base/rng.h"
 #include "drive/fit.h"
 #include "drive/run.h"
@@ -219,7 +220,12 @@ static int simulate(const fitter *ft, const double *theta, uint64_t key, double 
         w.pop = pop;
         w.tl = tl;
     } else {
-        TC_TRY(tc_world_build(&own, &sc, err));
+        /* igraph keeps process-wide state (its error-handling stack): one
+         * graph built at a time, the runs themselves in parallel */
+        int brc;
+#pragma omp critical(tc_fit_igraph)
+        brc = tc_world_build(&own, &sc, err);
+        TC_TRY(brc);
         have_world = 1;
         w = own;
     }
@@ -575,8 +581,18 @@ static int restore(const char *ckpt, const tc_fit *f, history *h, tc_err *err)
 {
     int rc = TC_OK;
     char *buf = NULL;
-    FILE *fp = fopen(ckpt, "rb");
-    if (!fp) TC_FAIL(TC_EINPUT, "%s: cannot read the checkpoint: %s", ckpt, strerror(errno));
+    /* as a sweep's journal: not through a link, a regular file of this user */
+    FILE *fp = NULL;
+    int fd = tc_path_open_private(ckpt, O_RDONLY, 0, err);
+    if (fd < 0) {
+        rc = TC_EINPUT;
+        goto cleanup;
+    }
+    fp = fdopen(fd, "rb");
+    if (!fp) {
+        close(fd);
+        TC_FAIL(TC_EINPUT, "%s: cannot read the checkpoint: %s", ckpt, strerror(errno));
+    }
     struct stat st;
     if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode) || st.st_size > ((int64_t)1 << 36))
         TC_FAIL(TC_EINPUT, "%s: not a checkpoint file", ckpt);

@@ -74,6 +74,13 @@ rc=$?
 check "--resume with another fit's checkpoint: exit 2" \
     sh -c "[ $rc -eq 2 ] && grep -q 'the checkpoint of another fit' err && [ ! -e cut2.h5 ]"
 
+# a checkpoint planted as a link is not followed
+ln -s whole.h5 link.h5.ckpt
+"$BIN" fit big.yaml -o link.h5 --resume -q 2>err
+rc=$?
+check "--resume with the checkpoint a symbolic link: refused (exit 2), nothing written" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'link.h5.ckpt' err && [ ! -e link.h5 ]"
+
 # bad input: exit 2, the place, nothing written
 bad() { # name, expected text, then the fit section's replacement (a sed script)
     name=$1 want=$2
