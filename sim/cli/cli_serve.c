@@ -187,7 +187,7 @@ static void take_param(request *q, const char *k, const char *v)
         size_t len = strlen(ids);
         snprintf(ids + len, sizeof ids - len, ", %s", q->sv->kb.k[i].id);
     }
-    snprintf(q->msg, sizeof q->msg, "unknown parameter '%.40s' (known: %s)", k, ids);
+    snprintf(q->msg, sizeof q->msg, "unknown parameter '%.40s' (known: %.180s)", k, ids);
 }
 
 static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const char *k,
