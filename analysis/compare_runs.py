@@ -8,6 +8,7 @@
 # Type is sized to be read on a projector.
 import argparse
 import csv
+import glob
 import math
 import os
 import re
@@ -22,9 +23,15 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# the package tagcascade: beside this script in the source tree (analysis/tagcascade);
+# installed, under the same PREFIX (PREFIX/share/tagcascade/analysis/..  ->
+# PREFIX/lib/python3*/dist-packages), which a DESTDIR or a private PREFIX needs
+sys.path[:0] = [HERE] + glob.glob(os.path.join(HERE, "..", "..", "..", "lib", "python3*",
+                                               "dist-packages"))
 import tcread  # noqa: E402
 from plot_series import auto_bin, rate_unit, rebin  # noqa: E402
+from tagcascade import TagcascadeError, scenario  # noqa: E402
 
 FORMATS = (".png", ".pdf", ".svg")
 BAND_MIN_RUNS = 5  # from this many replicates on the band is 10-90 %, below it min-max
@@ -41,227 +48,6 @@ KEY_LABELS = {
 
 class Bad(Exception):
     """Bad input: the message is shown and the exit status is 2."""
-
-
-# ---------------------------------------------------------------- resolved YAML
-
-def _scalar(text):
-    """A plain or quoted YAML scalar as str, int, float, bool or None."""
-    s = text.strip()
-    if len(s) >= 2 and s[0] == s[-1] == '"':
-        return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)),
-                      s[1:-1])
-    if len(s) >= 2 and s[0] == s[-1] == "'":
-        return s[1:-1].replace("''", "'")
-    low = s.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if low in ("null", "~", ""):
-        return None
-    if re.fullmatch(r"[-+]?\d+", s):
-        return int(s)
-    if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[-+]?\.?(inf|nan)", low):
-        return float(low.replace(".inf", "inf").replace(".nan", "nan"))
-    return s
-
-
-def _strip_comment(line):
-    """The line without a trailing '# comment' (not inside quotes)."""
-    quote = None
-    i = 0
-    while i < len(line):
-        c = line[i]
-        if quote:
-            if c == "\\" and quote == '"':
-                i += 1
-            elif c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "#" and (i == 0 or line[i - 1] in " \t"):
-            return line[:i].rstrip()
-        i += 1
-    return line.rstrip()
-
-
-def _flow(s, i=0):
-    """Parse a flow node ({...}, [...] or a scalar) of s from i; returns (value, next i)."""
-    while i < len(s) and s[i] == " ":
-        i += 1
-    if i < len(s) and s[i] in "{[":
-        close = "}" if s[i] == "{" else "]"
-        out = {} if close == "}" else []
-        i += 1
-        while True:
-            while i < len(s) and s[i] in " ,":
-                i += 1
-            if i >= len(s):
-                raise ValueError(f"unclosed {s[i - 1]!r} in {s!r}")
-            if s[i] == close:
-                return out, i + 1
-            if close == "]":
-                v, i = _flow(s, i)
-                out.append(v)
-                continue
-            k, i = _flow_atom(s, i, ":")
-            if i >= len(s) or s[i] != ":":
-                raise ValueError(f"expected ':' in {s!r}")
-            v, i = _flow(s, i + 1)
-            out[_scalar(k)] = v
-    atom, i = _flow_atom(s, i, ",}]")
-    return _scalar(atom), i
-
-
-def _flow_atom(s, i, stops):
-    """A scalar's text from i up to one of stops (quotes respected; a ':' stops it only
-    when followed by a space or the end of a flow node)."""
-    j = i
-    if j < len(s) and s[j] in "\"'":
-        q = s[j]
-        j += 1
-        while j < len(s) and s[j] != q:
-            j += 2 if s[j] == "\\" and q == '"' else 1
-        return s[i:j + 1], j + 1
-    while j < len(s):
-        if s[j] == ":" and ":" in stops:
-            if j + 1 == len(s) or s[j + 1] in " ,}]":
-                break
-        elif s[j] in stops:
-            break
-        j += 1
-    return s[i:j].strip(), j
-
-
-def _split_key(content):
-    """'key: rest' -> (key, rest) where the ': ' (or final ':') is outside quotes."""
-    if content[:1] in "\"'":
-        q = content[0]
-        j = 1
-        while j < len(content) and content[j] != q:
-            j += 2 if content[j] == "\\" and q == '"' else 1
-        rest = content[j + 1:]
-        if rest.startswith(":") and (len(rest) == 1 or rest[1] == " "):
-            return _scalar(content[:j + 1]), rest[1:].strip()
-        return None
-    if content[:1] in "{[-":
-        return None
-    m = re.search(r":(\s|$)", content)
-    if not m:
-        return None
-    return _scalar(content[:m.start()]), content[m.end():].strip()
-
-
-def read_yaml(text):
-    """A minimal reader for the resolved scenario YAML that tagcascade writes: block
-    mappings and lists by indentation, flow {..} and [..], quoted and plain scalars,
-    '#' comments. Raises ValueError on anything it does not understand."""
-    lines = []
-    for raw in text.splitlines():
-        if "\t" in raw[:len(raw) - len(raw.lstrip())]:
-            raise ValueError("tab in indentation")
-        body = _strip_comment(raw)
-        if body.strip() in ("", "---"):
-            continue
-        lines.append((len(body) - len(body.lstrip(" ")), body.strip()))
-    value, end = _block(lines, 0, 0)
-    if end != len(lines):
-        raise ValueError(f"unexpected indentation at {lines[end][1]!r}")
-    return value
-
-
-def _block(lines, i, indent):
-    if i >= len(lines) or lines[i][0] < indent:
-        return None, i
-    indent = lines[i][0]
-    if lines[i][1].startswith("- ") or lines[i][1] == "-":
-        out = []
-        while i < len(lines) and lines[i][0] == indent and (
-                lines[i][1].startswith("- ") or lines[i][1] == "-"):
-            rest = lines[i][1][1:].strip()
-            if not rest:
-                v, i = _block(lines, i + 1, indent + 1)
-            elif not (rest.startswith("- ") or rest == "-") and (
-                    rest[0] in "{[\"'" or _split_key(rest) is None):
-                v, i = _value(rest), i + 1
-            else:  # "- key: value" or "- - x" opens a block at the column after the dash
-                col = indent + len(lines[i][1]) - len(rest)
-                lines[i] = (col, rest)
-                v, i = _block(lines, i, col)
-            out.append(v)
-        return out, i
-    return _mapping(lines, i, indent)
-
-
-def _mapping(lines, i, indent):
-    out = {}
-    while i < len(lines) and lines[i][0] == indent:
-        kv = _split_key(lines[i][1])
-        if kv is None:
-            raise ValueError(f"expected 'key: value', got {lines[i][1]!r}")
-        k, rest = kv
-        if rest:
-            out[k] = _value(rest)
-            i += 1
-        else:
-            nxt = lines[i + 1][0] if i + 1 < len(lines) else -1
-            if nxt > indent or (nxt == indent and lines[i + 1][1].startswith("-")):
-                out[k], i = _block(lines, i + 1, nxt)
-            else:
-                out[k], i = None, i + 1
-    if i < len(lines) and lines[i][0] > indent:
-        raise ValueError(f"unexpected indentation at {lines[i][1]!r}")
-    return out, i
-
-
-def _value(rest):
-    if rest[0] in "{[":
-        v, j = _flow(rest)
-        if rest[j:].strip():
-            raise ValueError(f"text after {rest[:j]!r}")
-        return v
-    return _scalar(rest)
-
-
-def parse_resolved(text):
-    """The resolved YAML text as nested dicts and lists. Uses the minimal reader; if
-    that fails and PyYAML is importable, PyYAML."""
-    try:
-        return read_yaml(text)
-    except ValueError as first:
-        try:
-            import yaml
-        except ImportError:
-            raise ValueError(str(first))
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            raise ValueError(str(e).splitlines()[0])
-
-
-def lookup(tree, key):
-    """The value at a dotted key ('population.bots.fraction', 'accounts.1.followers').
-    A mapping key that itself holds dots is matched too. KeyError if absent."""
-    parts = key.split(".")
-
-    def walk(node, rest):
-        if not rest:
-            return node
-        if isinstance(node, list):
-            if rest[0].lstrip("-").isdigit() and -len(node) <= int(rest[0]) < len(node):
-                return walk(node[int(rest[0])], rest[1:])
-            raise KeyError(key)
-        if isinstance(node, dict):
-            for n in range(len(rest), 0, -1):  # longest dotted name first
-                name = ".".join(rest[:n])
-                for k in node:
-                    if str(k) == name:
-                        try:
-                            return walk(node[k], rest[n:])
-                        except KeyError:
-                            pass
-        raise KeyError(key)
-
-    return walk(tree, parts)
 
 
 # ---------------------------------------------------------------- runs
@@ -396,11 +182,11 @@ def groups_by_key(runs, key, fmt):
         if r.resolved is None:
             raise Bad(f"{r.path}: no /meta/resolved parameters to group by {key!r}")
         try:
-            tree = parse_resolved(r.resolved)
-        except ValueError as e:
+            tree = scenario.parse(r.resolved)
+        except TagcascadeError as e:
             raise Bad(f"{r.path}: cannot read /meta/resolved ({e})")
         try:
-            v = lookup(tree, key)
+            v = scenario.lookup(tree, key)
         except KeyError:
             raise Bad(f"{r.path}: no parameter {key!r} in /meta/resolved")
         if isinstance(v, (dict, list)):

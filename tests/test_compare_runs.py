@@ -292,24 +292,44 @@ class CompareRuns(unittest.TestCase):
     # pieces
 
     def test_resolved_reader(self):
-        import compare_runs as cr
+        from tagcascade import scenario
         with h5py.File(self.runs["0.3"][1], "r") as f:
             text = f["meta/resolved"].asstr()[()]
-        tree = cr.read_yaml(text)
-        self.assertEqual(cr.lookup(tree, KEY), 0.3)
-        self.assertEqual(cr.lookup(tree, "seed"), 2)
-        self.assertEqual(cr.lookup(tree, "accounts.1.followers"), 120)
-        self.assertEqual(cr.lookup(tree, "events.0.label"), "first # post")
-        self.assertEqual(cr.lookup(tree, "graph.communities.1.name"), "fr")
-        tree = cr.read_yaml("sweep:\n  grid: {population.bots.fraction: [0, 0.1]}\n"
-                            "list:\n  - x: 'it''s'\n    y: \"a\\\"b\"  # note\n  - - 1\n")
-        self.assertEqual(cr.lookup(tree, "sweep.grid.population.bots.fraction.1"), 0.1)
-        self.assertEqual(cr.lookup(tree, "list.0"), {"x": "it's", "y": 'a"b'})
-        self.assertEqual(cr.lookup(tree, "list.1"), [1])
+        tree = scenario.parse(text)
+        self.assertEqual(scenario.lookup(tree, KEY), 0.3)
+        self.assertEqual(scenario.lookup(tree, "seed"), 2)
+        self.assertEqual(scenario.lookup(tree, "accounts.1.followers"), 120)
+        self.assertEqual(scenario.lookup(tree, "events.0.label"), "first # post")
+        self.assertEqual(scenario.lookup(tree, "graph.communities.1.name"), "fr")
+        # a time stays the text the scenario wrote, as tagcascade reads it
+        self.assertEqual(scenario.lookup(tree, "time.start"), "2017-05-05T20:00:00+02:00")
+        tree = scenario.parse("sweep:\n  grid: {population.bots.fraction: [0, 0.1]}\n"
+                              "list:\n  - x: 'it''s'\n    y: \"a\\\"b\"  # note\n  - - 1\n")
+        self.assertEqual(scenario.lookup(tree, "sweep.grid.population.bots.fraction.1"), 0.1)
+        self.assertEqual(scenario.lookup(tree, "list.0"), {"x": "it's", "y": 'a"b'})
+        self.assertEqual(scenario.lookup(tree, "list.1"), [1])
         with self.assertRaises(KeyError):
-            cr.lookup(tree, "list.5")
-        with self.assertRaises(ValueError):
-            cr.read_yaml("a: {b: 1\n")
+            scenario.lookup(tree, "list.5")
+        with self.assertRaises(scenario.TagcascadeError) as e:
+            scenario.parse("a: {b: 1\n")
+        self.assertEqual(str(e.exception), "line 2, column 1: expected ',' or '}', but got "
+                         "'<stream end>' (while parsing a flow mapping at line 1, column 4)")
+
+    def test_resolved_syntax_error(self):
+        # a run whose /meta/resolved is not YAML: the message names the file, the
+        # line and the column, and the status is 2
+        bad = self.out("bad_resolved.h5")
+        with open(self.all[0], "rb") as src, open(bad, "wb") as dst:
+            dst.write(src.read())
+        with h5py.File(bad, "r+") as f:
+            text = f["meta/resolved"].asstr()[()].replace("m: 3\n", "m: [3\n", 1)
+            del f["meta/resolved"]
+            f["meta/resolved"] = text
+        line = text.splitlines().index("  m: [3") + 1
+        p = call("--by", KEY, self.all[1], bad, "-o", self.out("never3.png"))
+        self.assert_exit2(p, f"{bad}: cannot read /meta/resolved (line {line + 1}, column ",
+                          "expected ',' or ']'", f"flow sequence at line {line}, column 6)")
+        self.assertFalse(os.path.exists(self.out("never3.png")))
 
     def test_band(self):
         import compare_runs as cr
