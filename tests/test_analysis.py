@@ -166,17 +166,19 @@ class AnalysisTest(unittest.TestCase):
         with open(out, "rb") as f:
             self.assertEqual(f.read(8), PNG_SIGNATURE)
 
-    def test_schema_version_2_rejected(self):
-        bad = os.path.join(self.tmp.name, "v2.h5")
-        write_run(bad, schema_version=2)
+    def test_newer_schema_version_rejected(self):
+        # a layout newer than the reader's
+        newer = tcread.SCHEMA_VERSION + 1
+        bad = os.path.join(self.tmp.name, "newer.h5")
+        write_run(bad, schema_version=newer)
         with self.assertRaises(SystemExit) as cm:
             tcread.open_run(bad)
         self.assertIn(bad, str(cm.exception.code))
-        self.assertIn("schema_version 2", str(cm.exception.code))
-        out = os.path.join(self.tmp.name, "v2.png")
+        self.assertIn(f"schema_version {newer}", str(cm.exception.code))
+        out = os.path.join(self.tmp.name, "newer.png")
         p = run_plot(bad, "-o", out)
         self.assertEqual(p.returncode, 2, p.stderr)
-        self.assertIn("schema_version 2", p.stderr)
+        self.assertIn(f"schema_version {newer}", p.stderr)
         self.assertFalse(os.path.exists(out))
 
     def test_missing_file(self):

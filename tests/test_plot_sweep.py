@@ -260,11 +260,13 @@ class SweepTest(unittest.TestCase):
             tcread.open_sweep(run)
         self.assertIn(run, str(cm.exception.code))
         self.assertIn("kind='run'", str(cm.exception.code))
-        v2 = self.out("v2.h5")
-        write_sweep(v2, ONE_KEY, 1, series=False, schema_version=2)
+        # a layout newer than the reader's
+        newer = tcread.SCHEMA_VERSION + 1
+        v2 = self.out("newer.h5")
+        write_sweep(v2, ONE_KEY, 1, series=False, schema_version=newer)
         with self.assertRaises(SystemExit) as cm:
             tcread.open_sweep(v2)
-        self.assertIn("schema_version 2", str(cm.exception.code))
+        self.assertIn(f"schema_version {newer}", str(cm.exception.code))
         with self.assertRaises(SystemExit) as cm:
             tcread.open_sweep(self.out("nope.h5"))
         self.assertIn("nope.h5", str(cm.exception.code))
