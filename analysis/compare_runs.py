@@ -24,14 +24,15 @@ from matplotlib.patches import Patch  # noqa: E402
 import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# the package tagcascade: beside this script in the source tree (analysis/tagcascade);
-# installed, under the same PREFIX (PREFIX/share/tagcascade/analysis/..  ->
-# PREFIX/lib/python3*/dist-packages), which a DESTDIR or a private PREFIX needs
-sys.path[:0] = [HERE] + glob.glob(os.path.join(HERE, "..", "..", "..", "lib", "python3*",
-                                               "dist-packages"))
+sys.path.insert(0, HERE)  # in the source tree the package analysis/tagcascade is beside us
+try:
+    import tagcascade  # noqa: E402,F401
+except ImportError:  # installed where python3 does not look (a DESTDIR, a private PREFIX):
+    # the scripts are in PREFIX/share/tagcascade/analysis, the package in PREFIX/lib/python3*
+    sys.path += glob.glob(os.path.join(HERE, "..", "..", "..", "lib", "python3*", "dist-packages"))
 import tcread  # noqa: E402
-from plot_series import auto_bin, rate_unit, rebin  # noqa: E402
 from tagcascade import TagcascadeError, scenario  # noqa: E402
+from tagcascade.plots import auto_bin, rate_unit, rebin  # noqa: E402
 
 FORMATS = (".png", ".pdf", ".svg")
 BAND_MIN_RUNS = 5  # from this many replicates on the band is 10-90 %, below it min-max

@@ -9,7 +9,7 @@
 # so fewer posts.
 import argparse
 import csv
-import datetime as dt
+import glob
 import os
 import subprocess
 import sys
@@ -20,8 +20,14 @@ import numpy as np
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import volume_csv  # noqa: E402
+sys.path.insert(0, HERE)  # in the source tree the package analysis/tagcascade is beside us
+try:
+    import tagcascade  # noqa: E402,F401
+except ImportError:  # installed where python3 does not look (a DESTDIR, a private PREFIX):
+    # the scripts are in PREFIX/share/tagcascade/analysis, the package in PREFIX/lib/python3*
+    sys.path += glob.glob(os.path.join(HERE, "..", "..", "..", "lib", "python3*", "dist-packages"))
+from tagcascade import TagcascadeError  # noqa: E402
+from tagcascade.volume import duration_s, volume, write_csv  # noqa: E402
 
 
 class CoverageError(Exception):
@@ -77,8 +83,8 @@ def main(argv=None):
                                     "truth from uniform priors only")
         lo = np.array([float(params[k]["min"]) for k in keys])
         hi = np.array([float(params[k]["max"]) for k in keys])
-        full_s = volume_csv.duration_s(a.window)
-        windows = [volume_csv.duration_s(w) for w in a.windows.split(",") if w]
+        full_s = duration_s(a.window, "--window")
+        windows = [duration_s(w, "--windows") for w in a.windows.split(",") if w]
         rng = np.random.default_rng(20170505)
         rows = []
         thr = ["--threads", str(a.threads)] if a.threads else []
@@ -95,15 +101,12 @@ def main(argv=None):
                     if win % a.bins:
                         raise CoverageError(f"a window of {win} s does not split into {a.bins} "
                                             "whole-second bins")
-                    start, bin_s, human, bot = volume_csv.volume(obs_h5, win // a.bins)
+                    start, bin_s, human, bot = volume(obs_h5, win // a.bins)
                     if len(human) < a.bins:
                         raise CoverageError(f"the scenario runs shorter than {win} s")
                     obs_csv = os.path.join(tmp, f"obs{c}_{win}.csv")
                     with open(obs_csv, "w", encoding="utf-8") as f:
-                        f.write("start,count,human,bot\n")
-                        for b in range(a.bins):
-                            t = (start + dt.timedelta(seconds=b * bin_s)).isoformat()
-                            f.write(f"{t},{human[b] + bot[b]},{human[b]},{bot[b]}\n")
+                        write_csv(f, start, bin_s, human[:a.bins], bot[:a.bins])
                     fit_h5 = os.path.join(tmp, f"fit{c}_{win}.h5")
                     extra = [x for kv in a.set for x in ("--set", kv)]
                     run([a.bin_exe, "fit", a.scenario, "-q", "-o", fit_h5,
@@ -141,7 +144,7 @@ def main(argv=None):
                 w = csv.DictWriter(f, fieldnames=list(rows[0]))
                 w.writeheader()
                 w.writerows(rows)
-    except (CoverageError, OSError, KeyError, yaml.YAMLError, volume_csv.RunFileError) as e:
+    except (CoverageError, OSError, KeyError, yaml.YAMLError, TagcascadeError) as e:
         print(f"fit_coverage.py: {e}", file=sys.stderr)
         return 2
     return 0

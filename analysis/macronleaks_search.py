@@ -19,6 +19,7 @@ bad arguments."""
 import argparse
 import concurrent.futures
 import csv
+import glob
 import itertools
 import math
 import os
@@ -28,13 +29,20 @@ import tempfile
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import macronleaks_table as mt  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # in the source tree the package analysis/tagcascade is beside us
+try:
+    import tagcascade  # noqa: E402,F401
+except ImportError:  # installed where python3 does not look (a DESTDIR, a private PREFIX):
+    # the scripts are in PREFIX/share/tagcascade/analysis, the package in PREFIX/lib/python3*
+    sys.path += glob.glob(os.path.join(HERE, "..", "..", "..", "lib", "python3*", "dist-packages"))
+from tagcascade import TagcascadeError  # noqa: E402
+from tagcascade import macronleaks as mt  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(HERE)
 BIN = os.environ.get("BIN", os.path.join(ROOT, "build", "tagcascade"))
 
-# the published figures the distance is taken to (macronleaks_table.FIGURES)
+# the published figures the distance is taken to (tagcascade.macronleaks.FIGURES)
 TARGETS = {key: value for key, _, value, _ in mt.FIGURES if not key.startswith("delay")}
 OBSERVED_T10 = 92.0
 
@@ -106,7 +114,7 @@ def main(argv=None):
         for i, s, f in jobs:
             try:
                 results.setdefault(i, []).append((s, f.result()))
-            except (RuntimeError, SystemExit) as e:
+            except (RuntimeError, TagcascadeError) as e:
                 print(f"macronleaks_search.py: point {i}: {e}", file=sys.stderr)
                 return 2
             if not a.keep:

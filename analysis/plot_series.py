@@ -2,6 +2,7 @@
 # Plot one tagcascade run: hashtag volume per interval (human vs bot, with timeline
 # posts marked) above cumulative reach and exposure, against local clock time.
 import argparse
+import glob
 import os
 import sys
 
@@ -10,30 +11,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # in the source tree the package analysis/tagcascade is beside us
+try:
+    import tagcascade  # noqa: E402,F401
+except ImportError:  # installed where python3 does not look (a DESTDIR, a private PREFIX):
+    # the scripts are in PREFIX/share/tagcascade/analysis, the package in PREFIX/lib/python3*
+    sys.path += glob.glob(os.path.join(HERE, "..", "..", "..", "lib", "python3*", "dist-packages"))
 import tcread  # noqa: E402
-
-
-def rate_unit(interval_s):
-    if interval_s == 60:
-        return "per minute"
-    if interval_s % 60 == 0:
-        return f"per {interval_s / 60:g} min"
-    return f"per {interval_s:g} s"
-
-
-def auto_bin(n_intervals, interval_s, most=300):
-    """Intervals per plotted bar: the smallest round number of minutes (or 1)
-    that keeps the bars at or under `most`, so bursts do not hide the night."""
-    for k in (1, 2, 5, 10, 15, 30, 60, 120, 240):
-        if n_intervals / k <= most:
-            return k
-    return int(np.ceil(n_intervals / most))
-
-
-def rebin(v, k):
-    pad = (-len(v)) % k
-    return np.append(v, np.zeros(pad, v.dtype)).reshape(-1, k).sum(axis=1)
+from tagcascade.plots import auto_bin, rate_unit, rebin  # noqa: E402
 
 
 def main(argv=None):

@@ -2,6 +2,7 @@
 # Plot a tagcascade sweep: a summary metric against a swept key (median and 10-90 %
 # band over replicates), a heatmap over two keys, or each point's time series.
 import argparse
+import glob
 import os
 import sys
 import warnings
@@ -13,9 +14,15 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # in the source tree the package analysis/tagcascade is beside us
+try:
+    import tagcascade  # noqa: E402,F401
+except ImportError:  # installed where python3 does not look (a DESTDIR, a private PREFIX):
+    # the scripts are in PREFIX/share/tagcascade/analysis, the package in PREFIX/lib/python3*
+    sys.path += glob.glob(os.path.join(HERE, "..", "..", "..", "lib", "python3*", "dist-packages"))
 import tcread  # noqa: E402
-from plot_series import auto_bin, rate_unit, rebin  # noqa: E402
+from tagcascade.plots import auto_bin, rate_unit, rebin  # noqa: E402
 
 # axis labels of the /summary metrics (others: the name itself); peak_t is shown in hours
 METRIC_LABELS = {

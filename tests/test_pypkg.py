@@ -3,14 +3,17 @@
 wide and a tidy DataFrame and as an xarray Dataset with a decoded time axis
 and the community axis; a step rule's compartments on a state axis; a sweep as
 one row per run with its values and metrics; a fit's generations, posterior
-and summary; run(), sweep() and fit() call the program; every problem raises
-TagcascadeError naming the file or repeating the program's message."""
+and summary; a run's cascades as one row per cascade and its resolved
+scenario; run(), sweep() and fit() call the program; every problem, in the
+package and in its submodules, raises TagcascadeError naming the file or
+repeating the program's message."""
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
 
+import h5py
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -65,6 +68,48 @@ class Package(unittest.TestCase):
         self.assertEqual(list(ds["community"].values), ["all"])
         np.testing.assert_array_equal(ds["reshares_human"].values,
                                       self.run_.series["reshares_human"])
+
+    def test_run_cascades_and_scenario(self):
+        c = self.run_.cascades()
+        with h5py.File(self.run_.path, "r") as f:
+            roots = {k: f["summary/roots"][k][()] for k in ("t", "size", "author", "kind")}
+            named = dict(zip(f["meta/accounts/id"][()], f["meta/accounts/name"].asstr()[()]))
+        self.assertEqual(list(c.columns[:5]), ["time", "author", "author_name", "kind", "size"])
+        self.assertEqual(len(c), len(roots["size"]))
+        np.testing.assert_array_equal(c["size"], roots["size"])
+        # clock time = the run's start + seconds, in the scenario's time zone
+        self.assertEqual(str(c["time"].iloc[0]),
+                         str(pandas.Timestamp("2017-05-05T20:00:00+02:00")
+                             + pandas.Timedelta(seconds=float(roots["t"][0]))))
+        for a, name in zip(c["author"], c["author_name"]):
+            self.assertEqual(name, named.get(a, ""))
+        self.assertIn("source", set(c["author_name"]))
+        self.assertEqual(set(c["kind"][roots["kind"] == 0]), {"timeline post"})
+        sc = self.run_.scenario()
+        self.assertEqual(sc["model"]["p"], 0.15)
+        self.assertEqual(sc["time"]["start"], "2017-05-05T20:00:00+02:00")  # text, as written
+        from tagcascade import scenario
+        self.assertEqual(scenario.lookup(sc, "population.bots.fraction"), 0.1)
+
+    def test_submodules_raise(self):
+        # the scripts' shared parts raise TagcascadeError naming the file, never exit
+        from tagcascade import macronleaks, scenario, volume
+        junk = self.path("junk2.h5")
+        with open(junk, "w") as fh:
+            fh.write("not hdf5")
+        for fn, arg, words in ((volume.volume, (junk, 3600), "junk2.h5: cannot open as HDF5"),
+                               (volume.volume, (self.run_.path, 7), "not a whole number"),
+                               (volume.duration_s, ("an hour",), "--bin"),
+                               (macronleaks.measure, (self.run_.path,), "no /cascade/events"),
+                               (macronleaks.measure, (junk,), "junk2.h5: not an HDF5 file"),
+                               (macronleaks.observed, (self.run_.path,), "tagcascade import"),
+                               (scenario.parse, ("a: [1\n",), "line 2, column 1")):
+            with self.assertRaises(tagcascade.TagcascadeError, msg=fn.__name__) as e:
+                fn(*arg)
+            self.assertIn(words, str(e.exception))
+        start, bin_s, human, bot = volume.volume(self.run_.path, 3600)
+        self.assertEqual((len(human), bin_s), (6, 3600))
+        self.assertEqual(int(human.sum() + bot.sum()), int(self.run_.summary["volume"]))
 
     def test_step_rule_states(self):
         r = tagcascade.run(os.path.join(ROOT, "scenarios", "sir_demo.yaml"), {"graph.n": 2000},

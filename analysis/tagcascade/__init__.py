@@ -5,11 +5,18 @@ DataFrames and xarray Datasets, and run it.
     run = tagcascade.run("scenarios/macronleaks.yaml", {"population.bots.fraction": 0.2})
     run.frame()                 # volume, reshares ... per interval, indexed by time
     run.to_xarray()             # the same with the community axis, time decoded
+    run.cascades()              # one row per cascade: author, time, size, depth ...
+    run.scenario()              # the resolved scenario as nested dicts
     tagcascade.open("sweep.h5").table()      # one row per run: point, replicate, values, metrics
     tagcascade.open("fit.h5").posterior()    # the last generation, with weights
 
+The analysis scripts' shared parts are submodules: tagcascade.scenario (YAML
+text, dotted keys), tagcascade.plots (bins and rates of the figures),
+tagcascade.volume (a run's volume per bin as CSV), tagcascade.macronleaks (the
+replay's published figures, measured in a run).
+
 Every problem with a file raises TagcascadeError naming it; nothing here exits.
-The files' layout: docs/hdf5.md.
+The files' layout: docs/hdf5.md. Worked examples: docs/examples/*.py.
 """
 import os
 import shutil
@@ -27,6 +34,9 @@ from . import _tcread as tcread  # noqa: E402
 __all__ = ["TagcascadeError", "open", "Run", "Sweep", "Fit", "run", "sweep", "fit"]
 
 COUNTERS = ("posts", "own_posts", "reshares", "new_adopters", "new_exposed")
+# Run.cascades(): these columns first, the rest of /summary/roots after them
+ROOT_COLUMNS = ("time", "author", "author_name", "kind", "size", "depth", "max_breadth",
+                "structural_virality", "t_10", "t_100", "t_1000")
 
 
 class TagcascadeError(Exception):
@@ -95,6 +105,44 @@ class Run:
         split = long["column"].str.rsplit("_", n=1, expand=True)
         long["counter"], long["class"] = split[0], split[1]
         return long[["time", "counter", "class", "value"]]
+
+    def scenario(self):
+        """The resolved scenario (/meta/resolved: every default filled in) as
+        nested dicts and lists, e.g. run.scenario()["population"]["bots"]["fraction"];
+        tagcascade.scenario.lookup(tree, "population.bots.fraction") takes a dotted key."""
+        from .scenario import parse
+        text = self.meta.get("resolved")
+        if text is None:
+            raise TagcascadeError(f"{self.path}: no /meta/resolved")
+        try:
+            return parse(text)
+        except TagcascadeError as e:
+            raise TagcascadeError(f"{self.path}: /meta/resolved: {e}") from None
+
+    def cascades(self):
+        """One row per cascade (per original post, /summary/roots): `time` (the
+        post's clock time), `author` (account id), `author_name` (the scenario's
+        name of a named account, else empty), `kind` ("timeline post", "own post
+        (person)", "own post (bot)"), then `size` (reshares), `depth`,
+        `structural_virality`, `t_10` ... as the file holds them (docs/hdf5.md)."""
+        import pandas as pd
+        try:
+            with h5py.File(self.path, "r") as f:
+                g = f["summary/roots"]
+                cols = {k: g[k][()] for k in g if isinstance(g[k], h5py.Dataset)}
+                a = f["meta/accounts"] if "meta/accounts" in f else None
+                names = ({int(i): _s(n) for i, n in zip(a["id"][()], a["name"][()])}
+                         if a is not None else {})
+        except (KeyError, OSError) as e:
+            raise TagcascadeError(f"{self.path}: no cascade table ({e})") from None
+        d = pd.DataFrame(cols)
+        d["time"] = pd.to_timedelta(d.pop("t"), unit="s") + pd.Timestamp(self._r.start)
+        d["author_name"] = [names.get(int(x), "") for x in d["author"]]
+        if "kind" in d:
+            d["kind"] = d["kind"].map({0: "timeline post", 1: "own post (person)",
+                                       2: "own post (bot)"})
+        first = [c for c in ROOT_COLUMNS if c in d]
+        return d[first + [c for c in d if c not in first]].rename_axis("cascade")
 
     def to_xarray(self):
         """An xarray Dataset: every counter by class over `time` (datetime64,

@@ -30,7 +30,8 @@ def parse(text):
     except yaml.MarkedYAMLError as e:
         what = e.problem or "not valid YAML"
         if e.context:
-            what += f" ({e.context}" + (f" at {_where(e.context_mark)}" if e.context_mark else "") + ")"
+            at = f" at {_where(e.context_mark)}" if e.context_mark else ""
+            what += f" ({e.context}{at})"
         if e.problem_mark is not None:
             what = f"{_where(e.problem_mark)}: {what}"
         raise TagcascadeError(what) from None
