@@ -1,4 +1,4 @@
-# Reader for tagcascade files (HDF5, schema_version 1, see docs/hdf5.md): open_run(),
+# Reader for tagcascade files (HDF5, schema_version 1 and 2, see docs/hdf5.md): open_run(),
 # open_cascades() and open_sweep() load a file into plain Python/numpy objects;
 # clock_axis() formats a local time axis.
 import os
@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 import h5py
 import numpy as np
 
-SCHEMA_VERSION = 1
+# the layouts this reader reads (docs/hdf5.md, "Schema versions"); the newest last
+SCHEMA_VERSIONS = (1, 2)
+SCHEMA_VERSION = SCHEMA_VERSIONS[-1]
 
 
 def _text(v):
@@ -95,10 +97,10 @@ def _open_checked(path, kinds, what):
         f.close()
         raise SystemExit(f"{path}: not a tagcascade {what} (no schema_version attribute)")
     version = _value(f.attrs["schema_version"])
-    if version != SCHEMA_VERSION:
+    if version not in SCHEMA_VERSIONS:
         f.close()
         raise SystemExit(f"{path}: unsupported schema_version {version} "
-                         f"(this reader handles {SCHEMA_VERSION})")
+                         f"(this reader handles {SCHEMA_VERSIONS[0]} to {SCHEMA_VERSIONS[-1]})")
     kind = _value(f.attrs.get("kind", ""))
     if kind not in kinds:
         f.close()
@@ -110,7 +112,7 @@ def open_run(path):
     """Open a tagcascade run file read-only and return a Run.
 
     Raises SystemExit (with a message naming the file) if the file is missing,
-    not HDF5, or not a schema_version 1 tagcascade run."""
+    not HDF5, or not a tagcascade run of a schema_version this reader handles."""
     with _open_checked(path, ("run",), "run") as f:
         try:
             return Run(path, f)

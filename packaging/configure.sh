@@ -103,14 +103,17 @@ TC_${1}_CFLAGS := $4
 TC_${1}_LIBS := $5"
 }
 
-# find KEY LABEL HEADER BODY PKGS PLAIN_LIBS WRAPPER PRE HINT
+# find KEY LABEL HEADER BODY PKGS PLAIN_LIBS WRAPPER PRE HINT [FIRST]
 #   KEY      IGRAPH ...: the NAME of NAME_PKG, NAME_CFLAGS, NAME_LIBS
 #   PKGS     pkg-config names to try (NAME_PKG replaces them)
 #   WRAPPER  a command whose -show line has the flags ("" for none)
 #   PRE      lines before the #include (a check of the flavour)
 #   HINT     how to install it, per system
+#   FIRST    libraries linked before the ones found (HDF5's high-level
+#            library, which pkg-config and the wrappers leave out)
 find_lib() {
     key=$1 label=$2 header=$3 body=$4 pkgs=$5 plain=$6 wrapper=$7 pre=$8 hint=$9
+    first=${10:-}
     tried=""
     eval "given_c=\${${key}_CFLAGS:-} given_l=\${${key}_LIBS:-} given_p=\${${key}_PKG:-}"
     if [ -n "$given_c$given_l" ]; then
@@ -131,7 +134,7 @@ tagcascade build: $label: ${key}_CFLAGS/${key}_LIBS as given: $(cat "$tmp/why")
     pkg-config $p: no $p.pc on its path"
                 continue
             fi
-            c=$("$PKG_CONFIG" --cflags "$p" 2>"$tmp/pcerr") && l=$("$PKG_CONFIG" --libs "$p" 2>>"$tmp/pcerr") || {
+            c=$("$PKG_CONFIG" --cflags "$p" 2>"$tmp/pcerr") && l=$first$("$PKG_CONFIG" --libs "$p" 2>>"$tmp/pcerr") || {
                 tried="$tried
     pkg-config $p: $(head -n 1 "$tmp/pcerr")"
                 continue
@@ -151,7 +154,7 @@ tagcascade build: $label: ${key}_CFLAGS/${key}_LIBS as given: $(cat "$tmp/why")
         if command -v "$wrapper" >/dev/null 2>&1; then
             line=$("$wrapper" -shlib -show 2>/dev/null || "$wrapper" -show 2>/dev/null)
             c=$(wrapper_flags "$line" cflags)
-            l=$(wrapper_flags "$line" libs)
+            l=$first$(wrapper_flags "$line" libs)
             if [ -n "$line" ] && probe "$header" "$body" "$c" "$l" "$pre"; then
                 use "$key" "$label" "$wrapper -show" "$c" "$l"
                 return 0
@@ -208,7 +211,9 @@ else
     hdf5_label="HDF5 (serial)"
     hdf5_hint="Debian: apt install libhdf5-dev; Fedora: dnf install hdf5-devel; Spack: spack install hdf5~mpi; conda: conda install -c conda-forge hdf5"
 fi
-find_lib HDF5 "$hdf5_label" hdf5.h "H5open()" "$hdf5_pkgs" "-lhdf5" "$hdf5_wrapper" "$hdf5_pre" "$hdf5_hint"
+# the high-level library too: dimension scales (H5DS) name the axes of the series
+find_lib HDF5 "$hdf5_label" hdf5_hl.h "H5open(); H5DSis_scale(0)" "$hdf5_pkgs" "-lhdf5_hl -lhdf5" \
+    "$hdf5_wrapper" "$hdf5_pre" "$hdf5_hint" "-lhdf5_hl "
 find_lib IGRAPH "igraph" igraph.h "igraph_version(0, 0, 0, 0)" "igraph" "-ligraph" "" "" \
     "Debian: apt install libigraph-dev; Fedora: dnf install igraph-devel; Spack: spack install igraph; conda: conda install -c conda-forge igraph"
 find_lib GSL "GSL" gsl/gsl_rng.h "gsl_rng_alloc(gsl_rng_mt19937)" "gsl" "-lgsl -lgslcblas" "" "" \

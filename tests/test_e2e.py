@@ -40,7 +40,7 @@ class DefaultRun(unittest.TestCase):
 
     def test_documented_layout(self):
         f = self.f
-        self.assertEqual(f.attrs["schema_version"], 1)
+        self.assertEqual(f.attrs["schema_version"], 2)
         self.assertEqual(f.attrs["kind"], "run")
         T = f["series"].attrs["n_intervals"]
         self.assertEqual(T, 52 * 60)  # 52 h of 1-minute intervals

@@ -126,7 +126,7 @@ int tc_graphstore_create(tc_graphstore_out *o, const char *path, tc_err *err)
     H5Pclose(fcpl);
     H5Pclose(fapl);
     if (o->file < 0) TC_FAIL(TC_ERUNTIME, "%s: cannot create the graph store", o->tmp);
-    int32_t version = TC_SCHEMA_VERSION;
+    int32_t version = TC_STORE_SCHEMA_VERSION;
     put_attr(o, o->file, "schema_version", H5T_STD_I32LE, &version);
     put_str(o, o->file, "kind", "graph");
     put_str(o, o->file, "producer", "tagcascade " TC_VERSION);

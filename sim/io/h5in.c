@@ -19,9 +19,9 @@ int tc_h5in_open(const char *path, hid_t *file, char *kind, size_t n, tc_err *er
     *file = hf.id;
     TC_TRY(tc_h5read_num(&hf, "/", "schema_version", H5T_NATIVE_INT64, &version, &found, err));
     if (!found) TC_FAIL(TC_EINPUT, "%s: not a tagcascade file (no schema_version)", path);
-    if (version != TC_SCHEMA_VERSION)
-        TC_FAIL(TC_EINPUT, "%s: schema_version %lld; this program reads %d", path,
-                (long long)version, TC_SCHEMA_VERSION);
+    if (version < TC_SCHEMA_OLDEST || version > TC_SCHEMA_VERSION)
+        TC_FAIL(TC_EINPUT, "%s: schema_version %lld; this program reads %d to %d", path,
+                (long long)version, TC_SCHEMA_OLDEST, TC_SCHEMA_VERSION);
     TC_TRY(tc_h5read_str(&hf, "/", "kind", kind, n, NULL, err));
     if (!strcmp(kind, "graph"))
         TC_FAIL(TC_EINPUT, "%s: a graph store, not the output of a run or sweep "

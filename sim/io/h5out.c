@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "base/outfile.h"
 #include "base/seal.h"
 #include "base/version.h"
+#include "io/h5doc.h"
 
 int tc_h5out_check_dest(const char *path, tc_err *err)
 {
@@ -60,6 +62,7 @@ cleanup:
 typedef struct {
     hid_t file;
     int failed;
+    const char *doc_kind; /* the kind of file for io/h5doc: run, sweep, observed, volume, fit */
 } writer;
 
 static hid_t str_type(void)
@@ -107,15 +110,23 @@ static void attr_f64(writer *w, hid_t loc, const char *name, double v)
     attr(w, loc, name, H5T_NATIVE_DOUBLE, &v);
 }
 
+/* The dataset's units and description from io/h5doc, where it has none yet. */
+static void describe(writer *w, hid_t d)
+{
+    char path[512], desc[400];
+    const char *units;
+    ssize_t len = H5Iget_name(d, path, sizeof path);
+    if (len <= 0 || (size_t)len >= sizeof path) return;
+    if (!tc_h5doc_lookup(w->doc_kind, path, &units, desc, sizeof desc)) return;
+    if (H5Aexists(d, "units") == 0) attr_str(w, d, "units", units);
+    if (H5Aexists(d, "description") == 0) attr_str(w, d, "description", desc);
+}
+
 /* A 1-D or 2-D dataset; chunked + shuffle + deflate when non-empty. The file
  * type is the little-endian standard type of the memory type. */
-static hid_t dataset(writer *w, hid_t loc, const char *name, hid_t mtype, int rank,
-                     const hsize_t *dims, const void *data)
+static hid_t dataset_typed(writer *w, hid_t loc, const char *name, hid_t mtype, hid_t ftype,
+                           int rank, const hsize_t *dims, const void *data)
 {
-    hid_t ftype = mtype == H5T_NATIVE_DOUBLE  ? H5T_IEEE_F64LE
-                  : mtype == H5T_NATIVE_INT32 ? H5T_STD_I32LE
-                  : mtype == H5T_NATIVE_INT64 ? H5T_STD_I64LE
-                                              : mtype;
     hid_t sp = H5Screate_simple(rank, dims, NULL);
     hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
     /* chunks: whole rows, up to 4096 of them (1024 for 2-D and more) */
@@ -135,10 +146,23 @@ static hid_t dataset(writer *w, hid_t loc, const char *name, hid_t mtype, int ra
     check(w, H5Pset_obj_track_times(pl, 0));
     hid_t d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
     if (d < 0) w->failed = 1;
-    else if (nonempty && data) check(w, H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+    else {
+        if (nonempty && data) check(w, H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+        describe(w, d);
+    }
     H5Pclose(pl);
     H5Sclose(sp);
     return d;
+}
+
+static hid_t dataset(writer *w, hid_t loc, const char *name, hid_t mtype, int rank,
+                     const hsize_t *dims, const void *data)
+{
+    hid_t ftype = mtype == H5T_NATIVE_DOUBLE  ? H5T_IEEE_F64LE
+                  : mtype == H5T_NATIVE_INT32 ? H5T_STD_I32LE
+                  : mtype == H5T_NATIVE_INT64 ? H5T_STD_I64LE
+                                              : mtype;
+    return dataset_typed(w, loc, name, mtype, ftype, rank, dims, data);
 }
 
 static void ds(writer *w, hid_t loc, const char *name, hid_t mtype, int rank,
@@ -158,13 +182,16 @@ static void ds_scalar(writer *w, hid_t loc, const char *name, hid_t mtype, const
     if (d < 0) w->failed = 1;
     else {
         check(w, H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, v));
+        describe(w, d);
         H5Dclose(d);
     }
     H5Pclose(pl);
     H5Sclose(sp);
 }
 
-static void ds_strings(writer *w, hid_t loc, const char *name, int n, const char *const *s)
+/* Strings [n] (n < 0: one scalar string); the open dataset, or -1. */
+static hid_t strings_dataset(writer *w, hid_t loc, const char *name, int n,
+                             const char *const *s)
 {
     hid_t t = str_type();
     hsize_t dim = (hsize_t)n;
@@ -173,10 +200,17 @@ static void ds_strings(writer *w, hid_t loc, const char *name, int n, const char
     if (d < 0) w->failed = 1;
     else {
         if (n != 0) check(w, H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s));
-        H5Dclose(d);
+        describe(w, d);
     }
     H5Sclose(sp);
     H5Tclose(t);
+    return d;
+}
+
+static void ds_strings(writer *w, hid_t loc, const char *name, int n, const char *const *s)
+{
+    hid_t d = strings_dataset(w, loc, name, n, s);
+    if (d >= 0) H5Dclose(d);
 }
 
 static hid_t group(writer *w, hid_t loc, const char *name)
@@ -187,6 +221,64 @@ static hid_t group(writer *w, hid_t loc, const char *name)
     H5Pclose(pl);
     if (g < 0) w->failed = 1;
     return g;
+}
+
+/* CF time units on `d`, seconds after `start_iso`: "seconds since YYYY-MM-DD
+ * HH:MM:SS" in UTC, so that netCDF and xarray readers decode the axis to dates. */
+static void cf_time(writer *w, hid_t d, const char *start_iso, const char *description)
+{
+    int64_t epoch;
+    int offset;
+    char iso[40], units[64];
+    if (d < 0) return;
+    if (start_iso && tc_datetime_parse(start_iso, &epoch, &offset) == 0) {
+        tc_datetime_format(epoch, 0, iso, sizeof iso); /* 2017-05-05T18:00:00+00:00 */
+        iso[10] = ' ';
+        iso[19] = '\0';
+        snprintf(units, sizeof units, "seconds since %s", iso);
+    } else {
+        snprintf(units, sizeof units, "s");
+    }
+    attr_str(w, d, "units", units);
+    attr_str(w, d, "calendar", "standard");
+    attr_str(w, d, "standard_name", "time");
+    attr_str(w, d, "axis", "T");
+    attr_str(w, d, "description", description);
+}
+
+/* Dimension scales (HDF5's H5DS): `scale` names axis `idx` of `d`, so that
+ * netCDF and xarray readers see named dimensions with coordinates. */
+static void make_scale(writer *w, hid_t d, const char *name)
+{
+    if (d >= 0) check(w, H5DSset_scale(d, name));
+}
+
+static void attach(writer *w, hid_t d, hid_t scale, unsigned idx)
+{
+    if (d >= 0 && scale >= 0) check(w, H5DSattach_scale(d, scale, idx));
+}
+
+/* Attach the scales s0, s1, s2 (-1: none) to the axes of `d`, and close it. */
+static void with_axes(writer *w, hid_t d, hid_t s0, hid_t s1, hid_t s2)
+{
+    if (d < 0) return;
+    attach(w, d, s0, 0);
+    attach(w, d, s1, 1);
+    attach(w, d, s2, 2);
+    H5Dclose(d);
+}
+
+/* An axis of indices 0 .. n-1 (points, replicates, generations ...): an int64
+ * dimension scale named `name`; the open dataset, or -1. */
+static hid_t index_scale(writer *w, hid_t loc, const char *name, int64_t n)
+{
+    int64_t *v = tc_xmalloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+    for (int64_t i = 0; i < n; i++) v[i] = i;
+    hsize_t dn = (hsize_t)(n > 0 ? n : 0);
+    hid_t d = dataset(w, loc, name, H5T_NATIVE_INT64, 1, &dn, v);
+    free(v);
+    make_scale(w, d, name);
+    return d;
 }
 
 /* ------------------------------------------------------------------ sections */
@@ -291,7 +383,9 @@ static void write_meta(writer *w, const tc_run_info *ri)
     H5Gclose(g);
 }
 
-/* /series under `loc`, from a recorder's arrays. */
+/* /series under `loc`, from a recorder's arrays. `t` is the time axis (a
+ * dimension scale with CF units) of every dataset; `community` and `state` are
+ * the second axes of the per-community counts and of the compartments. */
 static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
                             const char (*comm_names)[TC_NAME_MAX], const char *start_iso,
                             int utc_offset_s)
@@ -307,21 +401,28 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
     double *t = tc_xmalloc((size_t)(T ? T : 1) * sizeof *t);
     for (int64_t i = 0; i < T; i++) t[i] = (double)i * rec->interval_s;
     hsize_t d1 = (hsize_t)T, d2[2] = {(hsize_t)T, (hsize_t)C};
-    ds(w, g, "t", H5T_NATIVE_DOUBLE, 1, &d1, t);
+    hid_t ht = dataset(w, g, "t", H5T_NATIVE_DOUBLE, 1, &d1, t);
     free(t);
-    int64_t *col = tc_xmalloc((size_t)(T ? T : 1) * sizeof *col);
+    cf_time(w, ht, start_iso, "start of each output interval");
+    make_scale(w, ht, "t");
     const char **names = tc_xcalloc((size_t)C + 1, sizeof *names);
     for (int c = 0; c < C; c++) names[c] = comm_names[c];
+    hid_t hc = strings_dataset(w, g, "community", C, names);
+    make_scale(w, hc, "community");
+    int64_t *col = tc_xmalloc((size_t)(T ? T : 1) * sizeof *col);
     for (int k = 0; k < TC_NCOUNTERS; k++) {
         char name[64];
         for (int cls = 0; cls < 2; cls++) {
             for (int64_t i = 0; i < T; i++) col[i] = rec->by_class[((int64_t)k * T + i) * 2 + cls];
             snprintf(name, sizeof name, "%s_%s", tc_counter_names[k], cls ? "bot" : "human");
-            ds(w, g, name, H5T_NATIVE_INT64, 1, &d1, col);
+            hid_t d = dataset(w, g, name, H5T_NATIVE_INT64, 1, &d1, col);
+            attach(w, d, ht, 0);
+            if (d >= 0) H5Dclose(d);
         }
         snprintf(name, sizeof name, "%s_by_community", tc_counter_names[k]);
         hid_t d = dataset(w, g, name, H5T_NATIVE_INT64, 2, d2, rec->by_comm + (int64_t)k * T * C);
         if (d >= 0) {
+            /* the community names again, as in schema 1 */
             hid_t st = str_type();
             hsize_t dc = (hsize_t)C;
             hid_t sp = H5Screate_simple(1, &dc, NULL);
@@ -333,16 +434,25 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
             }
             H5Sclose(sp);
             H5Tclose(st);
+            attach(w, d, ht, 0);
+            attach(w, d, hc, 1);
             H5Dclose(d);
         }
     }
     free(names);
     if (rec->trending) {
-        ds(w, g, "trending", H5T_NATIVE_UINT8, 1, &d1, rec->trending);
-        ds(w, g, "active_bots", H5T_NATIVE_INT64, 1, &d1, rec->active_bots);
+        hid_t d = dataset(w, g, "trending", H5T_NATIVE_UINT8, 1, &d1, rec->trending);
+        attach(w, d, ht, 0);
+        if (d >= 0) H5Dclose(d);
+        d = dataset(w, g, "active_bots", H5T_NATIVE_INT64, 1, &d1, rec->active_bots);
+        attach(w, d, ht, 0);
+        if (d >= 0) H5Dclose(d);
     }
     if (rec->compartments) {
         /* step rules: accounts per state at the end of each interval */
+        hid_t hs = strings_dataset(w, g, "state", rec->nstates,
+                                   (const char *const *)rec->state_names);
+        make_scale(w, hs, "state");
         hsize_t dk[2] = {(hsize_t)T, (hsize_t)rec->nstates};
         hid_t d = dataset(w, g, "compartments", H5T_NATIVE_INT64, 2, dk, rec->compartments);
         if (d >= 0) {
@@ -357,10 +467,15 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
             }
             H5Sclose(sp);
             H5Tclose(st);
+            attach(w, d, ht, 0);
+            attach(w, d, hs, 1);
             H5Dclose(d);
         }
+        if (hs >= 0) H5Dclose(hs);
     }
     free(col);
+    if (hc >= 0) H5Dclose(hc);
+    if (ht >= 0) H5Dclose(ht);
     H5Gclose(g);
 }
 
@@ -504,12 +619,12 @@ typedef void (*body_fn)(writer *w, const void *ctx);
 
 /* Create `path` under a temporary name, let `body` write into it, close, rename.
  * On any failure the temporary file is removed and nothing is at `path`. */
-static int write_atomically(const char *path, const char *kind, body_fn body, const void *ctx,
-                            tc_err *err)
+static int write_atomically(const char *path, const char *kind, const char *doc_kind,
+                            body_fn body, const void *ctx, tc_err *err)
 {
     int rc = TC_OK;
     tc_outfile out;
-    writer w = {.file = -1};
+    writer w = {.file = -1, .doc_kind = doc_kind};
     TC_TRY(tc_outfile_begin(&out, path, err));
     const char *tmp = out.tmp;
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -555,7 +670,7 @@ static void run_body(writer *w, const void *ctx)
 
 int tc_h5out_write_run(const char *path, const tc_run_info *ri, tc_err *err)
 {
-    return write_atomically(path, "run", run_body, ri, err);
+    return write_atomically(path, "run", "run", run_body, ri, err);
 }
 
 typedef struct {
@@ -576,7 +691,19 @@ static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const
         ds(w, c, "parent", H5T_NATIVE_INT32, 1, &d, par);
         ds(w, c, "root", H5T_NATIVE_INT32, 1, &d, root);
         ds(w, c, "depth", H5T_NATIVE_INT32, 1, &d, depth);
-        if (cls) ds(w, c, "class", H5T_NATIVE_UINT8, 1, &d, cls);
+        if (cls) {
+            /* an enumeration, so that readers get the names with the codes */
+            hid_t ft = H5Tenum_create(H5T_STD_U8LE), mt = H5Tenum_create(H5T_NATIVE_UINT8);
+            static const char *const cname[] = {"human", "bot", "named"};
+            for (uint8_t v = 0; v < 3; v++) {
+                check(w, H5Tenum_insert(ft, cname[v], &v));
+                check(w, H5Tenum_insert(mt, cname[v], &v));
+            }
+            hid_t dc = dataset_typed(w, c, "class", mt, ft, 1, &d, cls);
+            if (dc >= 0) H5Dclose(dc);
+            H5Tclose(ft);
+            H5Tclose(mt);
+        }
         H5Gclose(c);
     }
     if (g >= 0) H5Gclose(g);
@@ -636,7 +763,7 @@ int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *
                             tc_err *err)
 {
     observed_ctx oc = {o, command};
-    return write_atomically(path, "observed", observed_body, &oc, err);
+    return write_atomically(path, "observed", "observed", observed_body, &oc, err);
 }
 
 typedef struct {
@@ -645,13 +772,13 @@ typedef struct {
 } volume_ctx;
 
 static void volume_series(writer *w, hid_t g, const char *name, hsize_t B, const double *x,
-                          const char *units, const char *description, const char *start)
+                          const char *units, const char *description, hid_t t)
 {
     hid_t d = dataset(w, g, name, H5T_NATIVE_DOUBLE, 1, &B, x);
     if (d < 0) return;
     attr_str(w, d, "units", units);
     attr_str(w, d, "description", description);
-    if (start) attr_str(w, d, "start", start);
+    attach(w, d, t, 0);
     H5Dclose(d);
 }
 
@@ -688,17 +815,20 @@ static void volume_body(writer *w, const void *ctx)
     hsize_t B = (hsize_t)v->B;
     double *t = tc_xmalloc((size_t)(v->B > 0 ? v->B : 1) * sizeof *t);
     for (int64_t i = 0; i < v->B; i++) t[i] = (double)i * v->bin_s;
-    volume_series(w, g, "t", B, t, "s", "start of each bin, seconds after the attribute start",
-                  start);
+    hid_t ht = dataset(w, g, "t", H5T_NATIVE_DOUBLE, 1, &B, t);
     free(t);
+    cf_time(w, ht, start, "start of each bin");
+    if (ht >= 0) attr_str(w, ht, "start", start);
+    make_scale(w, ht, "t");
     volume_series(w, g, "volume", B, v->total, "posts per bin",
-                  "observed posts with the hashtag in each bin", NULL);
+                  "observed posts with the hashtag in each bin", ht);
     if (v->human && v->bot) {
         volume_series(w, g, "volume_human", B, v->human, "posts per bin",
-                      "observed posts of people in each bin", NULL);
+                      "observed posts of people in each bin", ht);
         volume_series(w, g, "volume_bot", B, v->bot, "posts per bin",
-                      "observed posts of bots in each bin", NULL);
+                      "observed posts of bots in each bin", ht);
     }
+    if (ht >= 0) H5Dclose(ht);
     H5Gclose(g);
 }
 
@@ -706,13 +836,13 @@ int tc_h5out_write_volume(const char *path, const tc_volume *v, const char *sour
                           const char *command, tc_err *err)
 {
     volume_ctx vc = {v, source_path, command};
-    return write_atomically(path, "observed", volume_body, &vc, err);
+    return write_atomically(path, "observed", "volume", volume_body, &vc, err);
 }
 
 /* ------------------------------------------------------------------ sweeps */
 
-static void ds_u64(writer *w, hid_t loc, const char *name, int rank, const hsize_t *dims,
-                   const uint64_t *data)
+static hid_t u64_dataset(writer *w, hid_t loc, const char *name, int rank,
+                         const hsize_t *dims, const uint64_t *data)
 {
     hid_t sp = H5Screate_simple(rank, dims, NULL);
     hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
@@ -721,10 +851,11 @@ static void ds_u64(writer *w, hid_t loc, const char *name, int rank, const hsize
     if (d < 0) w->failed = 1;
     else {
         if (dims[0] > 0) check(w, H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
-        H5Dclose(d);
+        describe(w, d);
     }
     H5Pclose(pl);
     H5Sclose(sp);
+    return d;
 }
 
 typedef struct {
@@ -774,25 +905,34 @@ static void sweep_body(writer *w, const void *vctx)
     }
     g = group(w, w->file, "sweep");
     if (g >= 0) {
-        ds_strings(w, g, "keys", d->K, (const char *const *)d->keys);
+        /* the axes: point, replicate, metrics (and keys), as dimension scales */
+        hid_t hpoint = index_scale(w, g, "point", P), hrep = index_scale(w, g, "replicate", R);
+        hid_t hkeys = strings_dataset(w, g, "keys", d->K, (const char *const *)d->keys);
+        make_scale(w, hkeys, "keys");
         hid_t pg = group(w, g, "params");
         hsize_t dp = (hsize_t)P;
         double *num = tc_xmalloc((size_t)(P ? P : 1) * sizeof *num);
         for (int k = 0; k < d->K && pg >= 0; k++) {
             if (d->numeric[k]) {
                 for (int64_t p = 0; p < P; p++) num[p] = strtod(d->values[k][p], NULL);
-                ds(w, pg, d->keys[k], H5T_NATIVE_DOUBLE, 1, &dp, num);
+                with_axes(w, dataset(w, pg, d->keys[k], H5T_NATIVE_DOUBLE, 1, &dp, num), hpoint,
+                          -1, -1);
             } else {
-                ds_strings(w, pg, d->keys[k], (int)P, (const char *const *)d->values[k]);
+                with_axes(w, strings_dataset(w, pg, d->keys[k], (int)P,
+                                             (const char *const *)d->values[k]),
+                          hpoint, -1, -1);
             }
         }
         free(num);
         if (pg >= 0) H5Gclose(pg);
-        ds_strings(w, g, "params_text", (int)P, (const char *const *)d->params_text);
-        ds_strings(w, g, "resolved", (int)P, (const char *const *)d->resolved);
-        ds_strings(w, g, "metrics", (int)M, d->metrics);
+        with_axes(w, strings_dataset(w, g, "params_text", (int)P, (const char *const *)d->params_text),
+                  hpoint, -1, -1);
+        with_axes(w, strings_dataset(w, g, "resolved", (int)P, (const char *const *)d->resolved),
+                  hpoint, -1, -1);
+        hid_t hmetrics = strings_dataset(w, g, "metrics", (int)M, d->metrics);
+        make_scale(w, hmetrics, "metrics");
         hsize_t d2[2] = {(hsize_t)P, (hsize_t)R}, d3[3] = {(hsize_t)P, (hsize_t)R, (hsize_t)M};
-        ds_u64(w, g, "run_key", 2, d2, d->run_key);
+        with_axes(w, u64_dataset(w, g, "run_key", 2, d2, d->run_key), hpoint, hrep, -1);
 
         /* every run, in (point, replicate) order: the file's layout does not depend
          * on the order the runs finished in */
@@ -834,17 +974,21 @@ static void sweep_body(writer *w, const void *vctx)
             if (pgp >= 0) H5Gclose(pgp);
         }
         if (runs >= 0) H5Gclose(runs);
-        ds(w, g, "summary", H5T_NATIVE_DOUBLE, 3, d3, summary);
+        with_axes(w, dataset(w, g, "summary", H5T_NATIVE_DOUBLE, 3, d3, summary), hpoint, hrep,
+                  hmetrics);
         hid_t sp = H5Screate_simple(2, d2, NULL), pl = H5Pcreate(H5P_DATASET_CREATE);
         H5Pset_obj_track_times(pl, 0);
         hid_t dd = H5Dcreate2(g, "done", H5T_STD_U8LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
         if (dd < 0) w->failed = 1;
         else {
             if (P > 0 && R > 0) check(w, H5Dwrite(dd, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done));
-            H5Dclose(dd);
+            describe(w, dd);
+            with_axes(w, dd, hpoint, hrep, -1);
         }
         H5Pclose(pl);
         H5Sclose(sp);
+        for (hid_t *h = (hid_t[]){hpoint, hrep, hkeys, hmetrics}, *e = h + 4; h < e; h++)
+            if (*h >= 0) H5Dclose(*h);
         free(summary);
         free(done);
         free(series);
@@ -858,7 +1002,7 @@ int tc_h5out_write_sweep(const char *path, const tc_sweep_file *d, tc_sweep_reco
 {
     tc_err rerr = {0}, werr = {0};
     sweep_ctx sc = {d, get, ctx, TC_OK, &rerr};
-    int rc = write_atomically(path, "sweep", sweep_body, &sc, &werr);
+    int rc = write_atomically(path, "sweep", "sweep", sweep_body, &sc, &werr);
     if (sc.rc) *err = rerr; /* why a run could not be had, not "writing failed" */
     else if (rc) *err = werr;
     return sc.rc ? sc.rc : rc;
@@ -896,21 +1040,31 @@ static void fit_body(writer *w, const void *ctx)
     attr_str(w, g, "algorithm", "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009)");
     attr_str(w, g, "stop_reason", d->stop_reason);
     attr_f64(w, g, "quantile", d->quantile);
-    ds_strings(w, g, "parameters", d->K, (const char *const *)d->keys);
-    ds_strings(w, g, "priors", d->K, (const char *const *)d->priors);
+    /* the axes: generation, particle, parameter, target (and below: draw,
+     * quantile, t), so that every dataset has named dimensions */
+    hid_t hgen = index_scale(w, g, "generation", d->G), hpart = index_scale(w, g, "particle", d->N);
+    hid_t hpar = strings_dataset(w, g, "parameters", d->K, (const char *const *)d->keys);
+    make_scale(w, hpar, "parameters");
+    hid_t htarget = strings_dataset(w, g, "targets", d->ntargets, (const char *const *)d->target_names);
+    make_scale(w, htarget, "targets");
+    hid_t x = strings_dataset(w, g, "priors", d->K, (const char *const *)d->priors);
+    with_axes(w, x, hpar, -1, -1);
     hsize_t k = (hsize_t)d->K, gdim = (hsize_t)d->G, t = (hsize_t)d->ntargets;
-    ds(w, g, "prior_min", H5T_NATIVE_DOUBLE, 1, &k, d->lo);
-    ds(w, g, "prior_max", H5T_NATIVE_DOUBLE, 1, &k, d->hi);
-    ds_strings(w, g, "targets", d->ntargets, (const char *const *)d->target_names);
-    ds(w, g, "target_weights", H5T_NATIVE_DOUBLE, 1, &t, d->target_weight);
-    ds(w, g, "epsilon", H5T_NATIVE_DOUBLE, 1, &gdim, d->epsilon);
-    ds(w, g, "ess", H5T_NATIVE_DOUBLE, 1, &gdim, d->ess);
-    ds(w, g, "acceptance", H5T_NATIVE_DOUBLE, 1, &gdim, d->acceptance);
-    ds(w, g, "simulations", H5T_NATIVE_INT64, 1, &gdim, d->simulations);
+    with_axes(w, dataset(w, g, "prior_min", H5T_NATIVE_DOUBLE, 1, &k, d->lo), hpar, -1, -1);
+    with_axes(w, dataset(w, g, "prior_max", H5T_NATIVE_DOUBLE, 1, &k, d->hi), hpar, -1, -1);
+    with_axes(w, dataset(w, g, "target_weights", H5T_NATIVE_DOUBLE, 1, &t, d->target_weight),
+              htarget, -1, -1);
+    with_axes(w, dataset(w, g, "epsilon", H5T_NATIVE_DOUBLE, 1, &gdim, d->epsilon), hgen, -1, -1);
+    with_axes(w, dataset(w, g, "ess", H5T_NATIVE_DOUBLE, 1, &gdim, d->ess), hgen, -1, -1);
+    with_axes(w, dataset(w, g, "acceptance", H5T_NATIVE_DOUBLE, 1, &gdim, d->acceptance), hgen,
+              -1, -1);
+    with_axes(w, dataset(w, g, "simulations", H5T_NATIVE_INT64, 1, &gdim, d->simulations), hgen,
+              -1, -1);
     hsize_t d3[3] = {(hsize_t)d->G, (hsize_t)d->N, (hsize_t)d->K};
-    ds(w, g, "theta", H5T_NATIVE_DOUBLE, 3, d3, d->theta);
-    ds(w, g, "weight", H5T_NATIVE_DOUBLE, 2, d3, d->weight);
-    ds(w, g, "distance", H5T_NATIVE_DOUBLE, 2, d3, d->distance);
+    with_axes(w, dataset(w, g, "theta", H5T_NATIVE_DOUBLE, 3, d3, d->theta), hgen, hpart, hpar);
+    with_axes(w, dataset(w, g, "weight", H5T_NATIVE_DOUBLE, 2, d3, d->weight), hgen, hpart, -1);
+    with_axes(w, dataset(w, g, "distance", H5T_NATIVE_DOUBLE, 2, d3, d->distance), hgen, hpart,
+              -1);
     if (d->B > 0) {
         hid_t p = group(w, g, "predictive");
         if (p >= 0) {
@@ -920,19 +1074,33 @@ static void fit_body(writer *w, const void *ctx)
                     dk[2] = {(hsize_t)d->D, (hsize_t)d->K}, qb[2] = {3, (hsize_t)d->B};
             double *tt = tc_xmalloc((size_t)d->B * sizeof *tt);
             for (int64_t i = 0; i < d->B; i++) tt[i] = (double)i * d->bin_s;
-            ds(w, p, "t", H5T_NATIVE_DOUBLE, 1, &b, tt);
+            hid_t ht = dataset(w, p, "t", H5T_NATIVE_DOUBLE, 1, &b, tt);
             free(tt);
-            ds(w, p, "observed", H5T_NATIVE_DOUBLE, 1, &b, d->observed);
-            ds(w, p, "volume", H5T_NATIVE_DOUBLE, 2, db, d->pred);
-            ds(w, p, "theta", H5T_NATIVE_DOUBLE, 2, dk, d->pred_theta);
-            ds(w, p, "band", H5T_NATIVE_DOUBLE, 2, qb, d->pred_q);
+            cf_time(w, ht, d->obs_start_iso, "start of each observed bin");
+            make_scale(w, ht, "t");
+            hid_t hdraw = index_scale(w, p, "draw", d->D);
+            static const double q[3] = {0.05, 0.5, 0.95};
+            hsize_t three = 3;
+            hid_t hq = dataset(w, p, "quantile", H5T_NATIVE_DOUBLE, 1, &three, q);
+            make_scale(w, hq, "quantile");
+            with_axes(w, dataset(w, p, "observed", H5T_NATIVE_DOUBLE, 1, &b, d->observed), ht,
+                      -1, -1);
+            with_axes(w, dataset(w, p, "volume", H5T_NATIVE_DOUBLE, 2, db, d->pred), hdraw, ht,
+                      -1);
+            with_axes(w, dataset(w, p, "theta", H5T_NATIVE_DOUBLE, 2, dk, d->pred_theta), hdraw,
+                      hpar, -1);
+            with_axes(w, dataset(w, p, "band", H5T_NATIVE_DOUBLE, 2, qb, d->pred_q), hq, ht, -1);
+            for (hid_t *h = (hid_t[]){ht, hdraw, hq}, *e = h + 3; h < e; h++)
+                if (*h >= 0) H5Dclose(*h);
             H5Gclose(p);
         }
     }
+    for (hid_t *h = (hid_t[]){hgen, hpart, hpar, htarget}, *e = h + 4; h < e; h++)
+        if (*h >= 0) H5Dclose(*h);
     H5Gclose(g);
 }
 
 int tc_h5out_write_fit(const char *path, const tc_fit_file *d, tc_err *err)
 {
-    return write_atomically(path, "fit", fit_body, d, err);
+    return write_atomically(path, "fit", "fit", fit_body, d, err);
 }

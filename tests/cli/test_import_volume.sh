@@ -93,7 +93,7 @@ check "posts with +02:00: exit 0, the output path on stdout" \
 check "posts: the summary line (rows, bins, width, start in the data's offset, posts)" \
     grep -qF "tagcascade: 5 rows, 4 bins of 1h from 2017-05-05T20:00:00+02:00, 5 posts (people 3, bots 2)" err
 check "posts: kind observed, schema 1, source volume" \
-    h5 paris.h5 'f.attrs["kind"] == "observed" and int(f.attrs["schema_version"]) == 1 and m["source"] == "volume"'
+    h5 paris.h5 'f.attrs["kind"] == "observed" and int(f.attrs["schema_version"]) == 2 and m["source"] == "volume"'
 check "posts: volume 2,1,0,2 and t 0,3600,7200,10800" \
     h5 paris.h5 'v("volume") == [2, 1, 0, 2] and v("t") == [0, 3600, 7200, 10800]'
 check "posts: class column gives volume_human 1,1,0,1 and volume_bot 1,0,0,1" \
@@ -103,7 +103,7 @@ check "posts: human + bot = volume in every bin, sums 3 + 2 = 5" \
 check "posts: /meta start_utc, utc_offset_s, bin_s, rows, input, command" \
     h5 paris.h5 'm["start_utc"] == "2017-05-05T18:00:00+00:00" and int(m["utc_offset_s"]) == 7200 and float(m["bin_s"]) == 3600 and int(m["rows"]) == 5 and m["input"] == "paris.csv" and "import --format volume" in m["command"]'
 check "posts: units and descriptions; t's start in the data's offset" \
-    h5 paris.h5 's["t"].attrs["units"] == "s" and s["t"].attrs["start"] == "2017-05-05T20:00:00+02:00" and s["volume"].attrs["units"] == "posts per bin" and all(len(s[k].attrs["description"]) > 0 for k in s)'
+    h5 paris.h5 's["t"].attrs["units"] == "seconds since 2017-05-05 18:00:00" and s["t"].attrs["start"] == "2017-05-05T20:00:00+02:00" and s["volume"].attrs["units"] == "posts per bin" and all(len(s[k].attrs["description"]) > 0 for k in s)'
 check "posts: float64 datasets" \
     h5 paris.h5 'all(s[k].dtype == "float64" for k in ("t", "volume", "volume_human", "volume_bot"))'
 

@@ -267,7 +267,7 @@ differ() {
 
 # shard_ok FILE I N: /sweep/done has $runs runs, 1 exactly where run index = I mod N
 shard_ok() {
-    h5dump -y -w 0 -d /sweep/done "$1" 2>/dev/null |
+    h5dump -y -w 0 -A 0 -d /sweep/done "$1" 2>/dev/null |
         sed -n '/DATA {/,/}/p' | tr -c '01' '\n' | grep -v '^$' |
         awk -v i="$2" -v n="$3" -v runs="$runs" '
             { if ($1 != ((NR - 1) % n == i)) bad = 1; c++ }
