@@ -152,6 +152,15 @@ class Package(unittest.TestCase):
             tagcascade.run(RECOVERY, {"model.p": 3}, output=self.path("bad.h5"))
         self.assertIn("model.p: expected a number in [0, 1]", str(e.exception))
         self.assertFalse(os.path.exists(self.path("bad.h5")))
+        # a program that cannot be started: raised too, naming it
+        good, os.environ["TAGCASCADE_BIN"] = os.environ["TAGCASCADE_BIN"], self.path("junk.h5")
+        try:
+            with self.assertRaises(tagcascade.TagcascadeError) as e:
+                tagcascade.run(RECOVERY, output=self.path("never.h5"))
+            self.assertIn(f"cannot start {self.path('junk.h5')}: Permission denied",
+                          str(e.exception))
+        finally:
+            os.environ["TAGCASCADE_BIN"] = good
 
     def test_no_exit_from_the_library(self):
         p = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "

@@ -268,7 +268,10 @@ def _call(command, scenario, sets, output, extra):
     args = [binary(), command, os.fspath(scenario), "-o", os.fspath(output), "--quiet"]
     for k, v in (sets or {}).items():
         args += ["--set", f"{k}={v}"]
-    p = subprocess.run(args + list(extra), capture_output=True, text=True)
+    try:
+        p = subprocess.run(args + list(extra), capture_output=True, text=True)
+    except OSError as e:  # not there, not executable
+        raise TagcascadeError(f"cannot start {args[0]}: {e.strerror}") from None
     if p.returncode != 0:
         raise TagcascadeError(p.stderr.strip() or f"tagcascade {command} exited {p.returncode}")
     return open(output)
