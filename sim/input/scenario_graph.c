@@ -260,7 +260,9 @@ void tc_scenario_dump_graph(const tc_scenario *sc, FILE *f)
             break;
         default: break;
         }
-        fprintf(f, "  mixing: %.17g\n", sc->graph.mixing);
+        /* an SBM's blocks mix through p_out: the loader refuses a mixing beside it */
+        if (sc->graph.generator != TC_GEN_SBM)
+            fprintf(f, "  mixing: %.17g\n", sc->graph.mixing);
     } else {
         fprintf(f, "  file: ");
         tc_scenario_dump_str(f, sc->graph.file);
