@@ -137,39 +137,40 @@ class DefaultRun(unittest.TestCase):
         self.assertIn("wikileaks", p.stdout)
         big = int(np.argmax(self.f["summary/roots/size"][:]))
         size = int(self.f["summary/roots/size"][big])
+        # (CSV, and GEXF's clock times, are checked on a small run in test_exports)
         with tempfile.TemporaryDirectory() as d:
-            for fmt in ("csv", "graphml", "gexf"):
+            for fmt in ("graphml", "gexf"):
                 out = os.path.join(d, "c." + fmt)
-                p = run("export", self.out, "--cascade", str(big), "--format", fmt, "-o", out)
+                extra = ["--time", "seconds"] if fmt == "gexf" else []
+                p = run("export", self.out, "--cascade", str(big), "--format", fmt, *extra,
+                        "-o", out)
                 self.assertEqual(p.returncode, 0, p.stderr)
-                text = open(out, encoding="utf-8").read()
-                if fmt == "csv":
-                    rows = text.strip().split("\n")[1:]
-                    self.assertEqual(len(rows), size + 1)
-                    self.assertTrue(rows[0].startswith("0,"))
-                    times = [float(r.split(",")[0]) for r in rows]
-                    self.assertTrue(min(times) >= 0, "times after the original post")
-                else:
-                    self.assertEqual(text.count("<edge "), size, fmt)
-                    # read back by networkx: the tree, its attributes, absolute times
-                    import networkx as nx
-                    g = nx.read_gexf(out) if fmt == "gexf" else nx.read_graphml(out)
-                    self.assertTrue(g.is_directed())
-                    self.assertEqual((g.number_of_nodes(), g.number_of_edges()), (size + 1, size))
-                    data = dict(g.nodes(data=True))
-                    cls = collections.Counter(d["class"] for d in data.values())
-                    bots = int(self.f["summary/roots/bot_reshares"][big])
-                    self.assertEqual(cls["bot"], bots, fmt)
-                    self.assertEqual(cls["human"], size + 1 - bots, fmt)
-                    depth = max(d["depth"] for d in data.values())
-                    self.assertEqual(depth, int(self.f["summary/roots/depth"][big]))
-                    self.assertTrue(all(d["time"].startswith("2017-05-0") for d in data.values()))
-                    if fmt == "gexf":
-                        # Gephi's timeline: each node starts at its reshare, in seconds
-                        # since the run's start
-                        t0 = float(self.f["summary/roots/t"][big])
-                        self.assertTrue(all(abs(d["start"] - t0 - d["time_s"]) < 1e-3
-                                            for d in data.values()))
+                self.assertEqual(p.stderr, "", "the run's world builds again: no note")
+                with open(out, encoding="utf-8") as fh:
+                    self.assertEqual(fh.read().count("<edge "), size, fmt)
+                # read back by networkx: the tree, its attributes, absolute times
+                import networkx as nx
+                g = nx.read_gexf(out) if fmt == "gexf" else nx.read_graphml(out)
+                self.assertTrue(g.is_directed())
+                self.assertEqual((g.number_of_nodes(), g.number_of_edges()), (size + 1, size))
+                data = dict(g.nodes(data=True))
+                cls = collections.Counter(d["class"] for d in data.values())
+                bots = int(self.f["summary/roots/bot_reshares"][big])
+                self.assertEqual(cls["bot"], bots, fmt)
+                # people, and the named accounts (the original poster among them)
+                self.assertEqual(cls["human"] + cls["named"], size + 1 - bots, fmt)
+                self.assertGreaterEqual(cls["named"], 1, fmt)
+                communities = set(self.f["meta/communities"].asstr()[:])
+                self.assertTrue(all(d["community"] in communities for d in data.values()))
+                depth = max(d["depth"] for d in data.values())
+                self.assertEqual(depth, int(self.f["summary/roots/depth"][big]))
+                self.assertTrue(all(d["time"].startswith("2017-05-0") for d in data.values()))
+                if fmt == "gexf":
+                    # Gephi's timeline in seconds since the run's start: each node
+                    # starts at its reshare
+                    t0 = float(self.f["summary/roots/t"][big])
+                    self.assertTrue(all(abs(d["start"] - t0 - d["time_s"]) < 1e-3
+                                        for d in data.values()))
 
     def test_figure(self):
         png = os.path.join(self.tmp.name, "fig.png")

@@ -13,6 +13,7 @@
 #include "base/outfile.h"
 #include "base/path.h"
 #include "drive/sweep.h"
+#include "io/export.h"
 #include "io/h5out.h"
 #include "io/import.h"
 #include "io/report.h"
@@ -56,7 +57,7 @@ static void usage_summary(FILE *f)
 
 typedef struct {
     long top;
-    const char *format, *output;
+    const char *format, *output, *time;
     long long cascade;
     int have_cascade;
 } verb_opts;
@@ -84,6 +85,7 @@ static int take_opt(int c, const char *arg, void *vctx)
         return 0;
     case 'f': o->format = arg; return 0;
     case 'o': o->output = arg; return 0;
+    case 'T': o->time = arg; return 0;
     default: return 1;
     }
 }
@@ -107,14 +109,29 @@ int tc_cli_summary(int argc, char **argv)
 
 static void usage_export(FILE *f)
 {
-    fprintf(f, "usage: tagcascade export FILE.h5 --cascade ROW [--format graphml|gexf|csv] [-o OUT]\n\n"
-               "Writes the cascade of row ROW of /summary/roots (see `tagcascade summary`) with\n"
-               "each account's reshare time (seconds after the original post, and for runs\n"
-               "the date and time), depth and class (human or bot), to OUT or standard\n"
-               "output. GraphML and GEXF 1.2 open in networkx and Gephi; a run's GEXF is\n"
-               "dynamic (each node starts at its reshare, in seconds since the run's start),\n"
-               "so Gephi's timeline plays the cascade. Default format: graphml. Runs need\n"
-               "output.cascade: true.\n");
+    fprintf(f, "usage: tagcascade export FILE.h5 --cascade ROW [--format graphml|gexf|csv]\n"
+               "                        [--time clock|seconds] [-o OUT]\n\n"
+               "Writes the cascade of row ROW of /summary/roots (see `tagcascade summary`) to\n"
+               "OUT or standard output: one node per account of the tree with its reshare\n"
+               "time (time_s: seconds after the original post; time: the date and time, for\n"
+               "runs), depth, class (human, bot, or named: an account the scenario adds by\n"
+               "name) and, for runs, community; one edge per reshare, from the account\n"
+               "reshared to the resharer. Default format: graphml. GraphML and GEXF 1.2 open\n"
+               "in Gephi and networkx; CSV has the columns time, account, parent, depth,\n"
+               "label, class, community, datetime. Runs need output.cascade: true.\n"
+               "A run's communities come from its world, built again from the scenario it\n"
+               "ran (/meta/resolved; a relative graph file is read from the current folder)\n"
+               "and checked against its graph hash; when that fails, the export says why\n"
+               "and leaves the communities out.\n"
+               "  --time clock    GEXF's time axis (mode dynamic: each node and edge starts\n"
+               "                  at its reshare): the date and time in the run's time zone\n"
+               "                  (timeformat dateTime), so Gephi's timeline shows the real\n"
+               "                  night; the default for runs. networkx's read_gexf cannot\n"
+               "                  read it (it knows no dateTime): use --time seconds for it\n"
+               "  --time seconds  seconds since the run's start (timeformat double); for an\n"
+               "                  observed file, the only choice: seconds after the original\n"
+               "                  post\n"
+               "  -o OUT          written under a temporary name, renamed when complete\n");
 }
 
 int tc_cli_export(int argc, char **argv)
@@ -122,18 +139,33 @@ int tc_cli_export(int argc, char **argv)
     static const struct option lo[] = {{"cascade", required_argument, 0, 'c'},
                                        {"format", required_argument, 0, 'f'},
                                        {"output", required_argument, 0, 'o'},
+                                       {"time", required_argument, 0, 'T'},
                                        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     verb_opts o = {.format = "graphml"};
     tc_err err = {0};
     int rc = simple_opts(argc, argv, lo, "ho:", usage_export, take_opt, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    tc_export_format fmt;
-    if (!strcmp(o.format, "graphml")) fmt = TC_EXPORT_GRAPHML;
-    else if (!strcmp(o.format, "gexf")) fmt = TC_EXPORT_GEXF;
-    else if (!strcmp(o.format, "csv")) fmt = TC_EXPORT_CSV;
-    else {
+    tc_export_opts eo = {.time = TC_EXPORT_TIME_AUTO, .notes = stderr};
+    int known = 0;
+    for (int i = 0; tc_export_format_names[i]; i++)
+        if (!strcmp(o.format, tc_export_format_names[i])) eo.format = (tc_export_format)i, known = 1;
+    if (!known) {
         fprintf(stderr, "tagcascade: --format: expected graphml, gexf or csv, got '%s'\n", o.format);
         return TC_EINPUT;
+    }
+    if (o.time) {
+        known = 0;
+        for (int i = 0; tc_export_time_names[i]; i++)
+            if (!strcmp(o.time, tc_export_time_names[i])) eo.time = (tc_export_time)i, known = 1;
+        if (!known) {
+            fprintf(stderr, "tagcascade: --time: expected clock, seconds or auto, got '%s'\n", o.time);
+            return TC_EINPUT;
+        }
+        if (eo.format != TC_EXPORT_GEXF) {
+            fprintf(stderr, "tagcascade: --time: only with --format gexf (GraphML and CSV "
+                            "carry both the seconds and the date and time)\n");
+            return TC_EINPUT;
+        }
     }
     if (optind != argc - 1 || !o.have_cascade) {
         fprintf(stderr, "tagcascade: expected one FILE.h5 and --cascade ROW\n");
@@ -141,9 +173,15 @@ int tc_cli_export(int argc, char **argv)
         return TC_EINPUT;
     }
     if (!o.output) {
-        rc = tc_report_export(argv[optind], o.cascade, fmt, stdout, &err);
+        rc = tc_export_cascade(argv[optind], o.cascade, &eo, stdout, &err);
+        if (!rc && fflush(stdout)) {
+            tc_err_set(&err, TC_ERUNTIME, "writing the export to standard output failed");
+            rc = TC_ERUNTIME;
+        }
         return tc_cli_report(rc, &err);
     }
+    rc = tc_path_check_output(o.output, (const char *const *)argv + optind, 1, &err);
+    if (rc) return tc_cli_report(rc, &err);
     /* written beside the destination, renamed when complete */
     tc_outfile out;
     FILE *f = NULL;
@@ -152,7 +190,7 @@ int tc_cli_export(int argc, char **argv)
         tc_outfile_destroy(&out);
         return tc_cli_report(TC_ERUNTIME, &err);
     }
-    rc = tc_report_export(argv[optind], o.cascade, fmt, f, &err);
+    rc = tc_export_cascade(argv[optind], o.cascade, &eo, f, &err);
     if (fclose(f) && !rc) {
         tc_err_set(&err, TC_ERUNTIME, "%s: writing failed", o.output);
         rc = TC_ERUNTIME;

@@ -1,9 +1,11 @@
 /* The graph subcommands: convert a graph file into a store, describe a store,
- * generate a synthetic graph straight into a store. */
+ * generate a synthetic graph straight into a store, export a world's follower
+ * graph for Gephi and networkx. */
 #include "cli/cli_graph.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +17,16 @@
 #include "base/num.h"
 #include "base/outfile.h"
 #include "base/path.h"
+#include "drive/sweep.h"
 #include "graph/chunglu.h"
 #include "graph/edgestream.h"
 #include "graph/graph.h"
 #include "graph/graphstore.h"
 #include "graph/net.h"
 #include "input/scenario.h"
+#include "io/export.h"
 #include "io/h5out.h"
+#include "world/world.h"
 
 /* The temporary files being written (tc_outfile) are removed if a signal stops
  * the command. */
@@ -54,6 +59,9 @@ static void usage(FILE *f)
             "       tagcascade graph generate --model chung-lu --n N --mean-degree D\n"
             "                                 --gamma-in G1 --gamma-out G2 [--communities K\n"
             "                                 --mixing MU] [--seed S] -o OUT.h5 [--quiet]\n"
+            "       tagcascade graph export SCENARIO.yaml|RUN.h5 [--community C]\n"
+            "                               [--format graphml|gexf|csv] [-o OUT]\n"
+            "                               [--set KEY=VALUE]... [--seed S] [--point I] [--quiet]\n"
             "\n"
             "A graph store (docs/graphstore.md) holds a graph as the CSR of its audiences\n"
             "in HDF5; scenarios read it with graph: {file: STORE.h5, format: store}.\n"
@@ -77,7 +85,29 @@ static void usage(FILE *f)
             "  --communities K  consecutive id ranges c0 .. c(K-1) (default 1)\n"
             "  --mixing MU      expected share of followers from other communities\n"
             "                   (default 0)\n"
-            "  --seed S         (default 1)\n");
+            "  --seed S         (default 1)\n"
+            "export    build the world that `tagcascade run SCENARIO.yaml` builds (graph,\n"
+            "          named accounts, bots, communities: the same for the same seed and\n"
+            "          --set), or the world RUN.h5 ran on (built again from its\n"
+            "          /meta/resolved and checked against its graph hash), and write its\n"
+            "          follower graph for Gephi or networkx, one account at a time: nodes\n"
+            "          with label (the account's name, or its id), class (human, bot, or\n"
+            "          named: an account the scenario adds by name), community, followers\n"
+            "          and followees; one directed edge A -> B per follow, meaning A follows\n"
+            "          B (B's posts reach A; a node's in-degree is its followers), the\n"
+            "          follows bots add (infiltration, rings) included. Node ids are those\n"
+            "          of `tagcascade export`: nID in GraphML, ID in GEXF and CSV\n"
+            "  --community C    only the accounts of community C (its name, or its index\n"
+            "                   in /meta/communities) and the follows among them;\n"
+            "                   followers and followees still count the whole graph\n"
+            "  --format F       graphml (default), gexf (static) or csv: two files,\n"
+            "                   OUT.nodes.csv (id,label,class,community,followers,\n"
+            "                   followees) and OUT.edges.csv (source,target), OUT being -o\n"
+            "                   without a final .csv; csv needs -o\n"
+            "  -o OUT           default: standard output; written under a temporary name,\n"
+            "                   renamed when complete\n"
+            "  --set KEY=VALUE, --seed S, --point I   as for `tagcascade run` (SCENARIO only)\n"
+            "  -q, --quiet      no size line on standard error, no file names on output\n");
 }
 
 static int fail(const char *msg)
@@ -304,9 +334,193 @@ static int cmd_generate(int argc, char **argv)
     return report(rc, &err);
 }
 
+/* The world of a scenario, or of one point of its sweep (as `run --point I`
+ * builds it); *sc gets the scenario the world was built from. */
+static int scenario_world(const char *in, const char *const *sets, int nsets, int64_t point,
+                          tc_scenario *base, tc_sweep *sw, int *have_sw,
+                          const tc_scenario **sc, tc_world *w, tc_err *err)
+{
+    int rc = TC_OK;
+    TC_TRY(tc_scenario_load(base, in, sets, nsets, err));
+    *sc = base;
+    if (!base->sweep_at.file) {
+        if (point >= 0)
+            TC_FAIL(TC_EINPUT, "--point: %s has no sweep section, hence one point: export it "
+                    "without --point", in);
+    } else {
+        TC_TRY(tc_sweep_load(sw, in, sets, nsets, err));
+        *have_sw = 1;
+        if (point < 0)
+            TC_FAIL(TC_EINPUT, "%s:%d:%d: sweep: this scenario is a sweep of %lld point%s, "
+                    "which may build different graphs: pick one with --point I (I from 0 to "
+                    "%lld)", base->sweep_at.file, base->sweep_at.line, base->sweep_at.col,
+                    (long long)sw->P, sw->P == 1 ? "" : "s", (long long)sw->P - 1);
+        if (point >= sw->P)
+            TC_FAIL(TC_EINPUT, "--point: expected a point from 0 to %lld, got %lld",
+                    (long long)sw->P - 1, (long long)point);
+        *sc = &sw->sc[point];
+    }
+    TC_TRY(tc_world_build(w, *sc, err));
+cleanup:
+    return rc;
+}
+
+/* 1 when `path` is an HDF5 file (HDF5's signature at 0, 512, 1024, ...: a
+ * sealed file's comes after its user block), else 0. */
+static int is_hdf5(const char *path)
+{
+#if H5_VERSION_GE(1, 12, 0)
+    return H5Fis_accessible(path, H5P_DEFAULT) > 0;
+#else
+    return H5Fis_hdf5(path) > 0;
+#endif
+}
+
+/* OUT.nodes.csv and OUT.edges.csv from -o OUT (a final .csv dropped). */
+static void csv_names(const char *out, char **nodes, char **edges)
+{
+    size_t n = strlen(out);
+    if (n > 4 && !strcmp(out + n - 4, ".csv")) n -= 4;
+    *nodes = tc_xmalloc(n + 16);
+    *edges = tc_xmalloc(n + 16);
+    snprintf(*nodes, n + 16, "%.*s.nodes.csv", (int)n, out);
+    snprintf(*edges, n + 16, "%.*s.edges.csv", (int)n, out);
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"community", required_argument, 0, 'c'}, {"format", required_argument, 0, 'f'},
+        {"output", required_argument, 0, 'o'},    {"set", required_argument, 0, 's'},
+        {"seed", required_argument, 0, 'S'},      {"point", required_argument, 0, 'P'},
+        {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *community = NULL, *format = "graphml", *out = NULL;
+    const char **sets = tc_xcalloc((size_t)argc + 1, sizeof *sets);
+    char *seed_set = NULL, *names[2] = {NULL, NULL};
+    int nsets = 0, quiet = 0, c, rc = TC_OK, have_sc = 0, have_sw = 0, have_w = 0, comm = -1;
+    int64_t point = -1;
+    tc_err errv = {0}, *err = &errv;
+    tc_scenario base;
+    tc_sweep sw;
+    tc_world w;
+    const tc_scenario *sc = NULL;
+    tc_outfile of[2];
+    FILE *fs[2] = {NULL, NULL};
+    tc_export_format fmt = TC_EXPORT_GRAPHML;
+    memset(&base, 0, sizeof base);
+    memset(&w, 0, sizeof w);
+    memset(of, 0, sizeof of);
+    for (int k = 0; k < 2; k++) of[k].fd = of[k].slot = -1;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'c': community = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': out = optarg; break;
+        case 's': sets[nsets++] = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'S': {
+            uint64_t seed;
+            TC_TRY(tc_num_u64(optarg, UINT64_MAX, "--seed", &seed, err));
+            free(seed_set);
+            seed_set = tc_xmalloc(strlen(optarg) + 6);
+            snprintf(seed_set, strlen(optarg) + 6, "seed=%s", optarg);
+            sets[nsets++] = seed_set;
+            break;
+        }
+        case 'P': TC_TRY(tc_num_i64(optarg, 0, INT32_MAX, "--point", &point, err)); break;
+        case 'h': usage(stdout); goto cleanup;
+        default:
+            fprintf(stderr, "tagcascade: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            free(sets);
+            free(seed_set);
+            return TC_EINPUT;
+        }
+    }
+    int known = 0;
+    for (int i = 0; tc_export_format_names[i]; i++)
+        if (!strcmp(format, tc_export_format_names[i])) fmt = (tc_export_format)i, known = 1;
+    if (!known) TC_FAIL(TC_EINPUT, "--format: expected graphml, gexf or csv, got '%s'", format);
+    if (optind != argc - 1) {
+        fprintf(stderr, "tagcascade: graph export: expected one SCENARIO.yaml or RUN.h5\n");
+        usage(stderr);
+        free(sets);
+        free(seed_set);
+        return TC_EINPUT;
+    }
+    const char *in = argv[optind];
+    if (fmt == TC_EXPORT_CSV && !out)
+        TC_FAIL(TC_EINPUT, "--format csv writes two files (OUT.nodes.csv and OUT.edges.csv): "
+                "give -o OUT");
+    if (fmt == TC_EXPORT_CSV) csv_names(out, &names[0], &names[1]);
+    else if (out) names[0] = tc_xstrdup(out);
+    TC_TRY(tc_path_check_input(in, "scenario or run file", err));
+    for (int k = 0; k < 2; k++)
+        if (names[k]) TC_TRY(tc_h5out_check_dest(names[k], err));
+    /* a run's file (HDF5), or a scenario (YAML) */
+    if (is_hdf5(in)) {
+        if (nsets || point >= 0)
+            TC_FAIL(TC_EINPUT, "--set, --seed and --point: only with a SCENARIO; %s holds the "
+                    "world it ran on", in);
+        TC_TRY(tc_export_run_world(in, &base, &w, err));
+        have_sc = have_w = 1;
+        sc = &base;
+    } else {
+        have_sc = 1; /* a scenario that fails to load is left zeroed */
+        TC_TRY(scenario_world(in, sets, nsets, point, &base, &sw, &have_sw, &sc, &w, err));
+        have_w = 1;
+    }
+    const char *inputs[2] = {in, sc->graph.file};
+    for (int k = 0; k < 2; k++)
+        if (names[k]) TC_TRY(tc_path_check_output(names[k], inputs, sc->graph.file ? 2 : 1, err));
+    if (community) TC_TRY(tc_export_community(&w, community, &comm, err));
+    if (!quiet) {
+        int64_t nn, ne;
+        tc_export_graph_size(&w, comm, &nn, &ne);
+        fprintf(stderr, "tagcascade: %s%s of '%s': %lld accounts, %lld follows, as %s\n",
+                comm < 0 ? "the whole graph" : "community ", comm < 0 ? "" : w.comm_names[comm],
+                sc->name, (long long)nn, (long long)ne, tc_export_format_names[fmt]);
+    }
+    if (!out) {
+        TC_TRY(tc_export_graph(&w, sc, comm, fmt, stdout, NULL, err));
+        if (fflush(stdout)) TC_FAIL(TC_ERUNTIME, "writing the export to standard output failed");
+        goto cleanup;
+    }
+    /* each file beside its destination, renamed when both are complete */
+    stop_on_signal();
+    for (int k = 0; k < 2 && names[k]; k++) {
+        TC_TRY(tc_outfile_begin(&of[k], names[k], err));
+        if (!(fs[k] = tc_outfile_stream(&of[k], err))) TC_FAIL(TC_ERUNTIME, "%s", errv.msg);
+    }
+    TC_TRY(tc_export_graph(&w, sc, comm, fmt, fs[0], fs[1], err));
+    for (int k = 0; k < 2; k++) {
+        FILE *f = fs[k];
+        fs[k] = NULL;
+        if (f && fclose(f)) TC_FAIL(TC_ERUNTIME, "%s: writing failed", names[k]);
+    }
+    for (int k = 0; k < 2 && names[k]; k++) TC_TRY(tc_outfile_commit(&of[k], err));
+    if (!quiet)
+        for (int k = 0; k < 2 && names[k]; k++) printf("%s\n", names[k]);
+cleanup:
+    for (int k = 0; k < 2; k++) {
+        if (fs[k]) fclose(fs[k]);
+        tc_outfile_destroy(&of[k]); /* removes a temporary file not committed */
+        free(names[k]);
+    }
+    if (have_w) tc_world_destroy(&w);
+    if (have_sw) tc_sweep_destroy(&sw);
+    if (have_sc) tc_scenario_destroy(&base);
+    free(sets);
+    free(seed_set);
+    return report(rc, err);
+}
+
 int tc_cli_graph(int argc, char **argv)
 {
-    if (argc < 2) return fail("graph: expected convert, info or generate");
+    if (argc < 2) return fail("graph: expected convert, info, generate or export");
     const char *sub = argv[1];
     if (!strcmp(sub, "-h") || !strcmp(sub, "--help") || !strcmp(sub, "help")) {
         usage(stdout);
@@ -315,6 +529,7 @@ int tc_cli_graph(int argc, char **argv)
     if (!strcmp(sub, "convert")) return cmd_convert(argc - 1, argv + 1);
     if (!strcmp(sub, "info")) return cmd_info(argc - 1, argv + 1);
     if (!strcmp(sub, "generate")) return cmd_generate(argc - 1, argv + 1);
+    if (!strcmp(sub, "export")) return cmd_export(argc - 1, argv + 1);
     fprintf(stderr, "tagcascade: graph: unknown subcommand '%s'\n", sub);
     usage(stderr);
     return TC_EINPUT;

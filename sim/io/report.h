@@ -1,11 +1,10 @@
 /* Human-readable views of output files: `tagcascade summary` (a run's or an
- * observed file's outcome and cascade table) and `tagcascade export` (one cascade
- * as GraphML, GEXF or CSV for Gephi or a spreadsheet). */
+ * observed file's outcome and cascade table, a sweep's or a fit's summary).
+ * Exports to GraphML, GEXF and CSV are in io/export.h. */
 #ifndef TC_SIM_REPORT_H
 #define TC_SIM_REPORT_H
 
 #include <hdf5.h>
-#include <stdint.h>
 #include <stdio.h>
 
 #include "base/err.h"
@@ -19,12 +18,5 @@ int tc_report_fit(hid_t file, const char *path, FILE *f, tc_err *err);
 /* The summary of a sweep file open as `file` (report_sweep.c): each point's
  * mean metrics, and for a paired sweep the paired differences from point 0. */
 int tc_report_sweep(hid_t file, const char *path, FILE *f, tc_err *err);
-
-typedef enum { TC_EXPORT_GRAPHML, TC_EXPORT_GEXF, TC_EXPORT_CSV } tc_export_format;
-
-/* Write cascade `root` (a row of /summary/roots) of `path` to f. Needs the
- * file's /cascade/events (output.cascade: true for runs). */
-int tc_report_export(const char *path, int64_t root, tc_export_format fmt, FILE *f,
-                     tc_err *err);
 
 #endif

@@ -36,6 +36,7 @@
 #include "base/seal.h"
 #include "drive/sweep.h"
 #include "graph/graphstore.h"
+#include "io/export.h"
 #include "io/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -250,8 +251,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FILE *null = fopen("/dev/null", "w");
     tc_report_summary(path, null, 50, &err);
-    for (int fmt = 0; fmt < 3; fmt++)
-        tc_report_export(path, data[0] & 3, (tc_export_format)fmt, null, &err);
+    for (int fmt = 0; fmt < 3; fmt++) {
+        tc_export_opts eo = {.format = (tc_export_format)fmt};
+        tc_export_cascade(path, data[0] & 3, &eo, null, &err);
+    }
     fclose(null);
     const char *one[1] = {path};
     tc_sweep_merge(one, 1, merged, "fuzz", &err);
