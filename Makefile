@@ -13,7 +13,9 @@
 #   make bench-big  only the largest graph: BENCH_BIG_EDGES=1000000000 make bench-big
 #   make asan       the same program with AddressSanitizer + UBSan, in build-asan/
 #   make MPI=1      the cluster build (OpenMPI, parallel HDF5 flavour) in build-mpi/
-#   make install    PREFIX=/usr/local DESTDIR= (binary, scripts, scenarios, docs, man page)
+#   make install    PREFIX=/usr/local DESTDIR= (binary, C library with its header and
+#                   tagcascade.pc, scripts, scenarios, docs, man page; LIBDIR=PREFIX/lib,
+#                   INCLUDEDIR=PREFIX/include, PKGCONFIGDIR=LIBDIR/pkgconfig)
 #   make deps       only the Debian packages (apt-get, as root or through sudo;
 #                   where there is no apt-get it installs nothing and says so)
 #   make config     find the libraries again and say how each was found
@@ -97,6 +99,17 @@ MODELS_SRC := $(wildcard models/*.c)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODELS_SRC))
 LIB        := $(BUILD)/libtagcascade.a
 BIN        := $(BUILD)/tagcascade
+# The shared library (docs/c-api.md): the same objects, which are compiled as
+# position-independent code with every symbol hidden but the C API's (TC_API in
+# sim/api/tagcascade.h). The file is named after the program's version; its
+# soname carries SO_MAJOR, the ABI's number, raised only when a change breaks
+# programs linked against an earlier library (a function removed or changed).
+VERSION    := $(shell sed -n 's/^\#define TC_VERSION "\(.*\)"/\1/p' sim/base/version.h)
+SO_MAJOR   := 0
+SONAME     := libtagcascade.so.$(SO_MAJOR)
+SO         := $(BUILD)/libtagcascade.so.$(VERSION)
+SO_LINKS   := $(BUILD)/$(SONAME) $(BUILD)/libtagcascade.so
+API_HDR    := sim/api/tagcascade.h
 # `tagcascade serve`: libmicrohttpd (only the command line links it; without it
 # the command says what to install), and the page's files of web/ embedded in
 # the program by web/embed.sh, so that it serves nothing from the disk
@@ -110,14 +123,37 @@ TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 .PHONY: all check demo demo-bots classroom bench bench-big asan install clean deps config print-deps FORCE \
         test-run demo-run demo-bots-run classroom-run bench-run tests
 .SECONDARY:
-all: $(BIN) $(TEST_BIN)
+all: $(BIN) $(TEST_BIN) $(SO_LINKS)
 
-$(BUILD)/%.o: %.c $(CONFIG)
+# The compiler and the flags chosen for this folder: objects are compiled again
+# when they change (CFLAGS=..., or the library's flags below).
+FLAGS_KEY = $(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS)
+$(BUILD)/flags.key: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' '$(subst ','\'',$(FLAGS_KEY))' >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(BUILD)/%.o: %.c $(CONFIG) $(BUILD)/flags.key
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(REQ_CFLAGS) -c $< -o $@
 
+# -fPIC costs the program nothing measurable once the symbols are hidden: calls
+# between the library's functions stay direct (docs/c-api.md, "Building").
+LIB_CFLAGS := -fPIC -fvisibility=hidden
+$(LIB_OBJ): REQ_CFLAGS += $(LIB_CFLAGS)
+
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
+
+$(SO): $(LIB_OBJ) packaging/libtagcascade.map
+	$(CC) $(CFLAGS) -fopenmp -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined \
+	  -Wl,--version-script=packaging/libtagcascade.map -o $@ $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/$(SONAME): $(SO)
+	ln -sf $(notdir $(SO)) $@
+
+$(BUILD)/libtagcascade.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 $(CLI_OBJ): REQ_CFLAGS += $(MHD_CFLAGS) $(if $(MHD_LIBS),-DTC_SERVE)
 
@@ -216,23 +252,49 @@ asan:
 # the Python package (analysis/tagcascade) where Debian's python3 finds it:
 # /usr/lib/python3/dist-packages, or PREFIX/lib/python3.X/dist-packages
 PYLIB ?= $(if $(filter /usr,$(PREFIX)),lib/python3/dist-packages,$(shell $(PY) -c 'import sys; print("lib/python3.%d/dist-packages" % sys.version_info[1])' 2>/dev/null || echo lib/python3/dist-packages))
-install: $(BIN)
+# the C library: docs/c-api.md
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# a folder as tagcascade.pc writes it: under ${prefix} where it is, so that
+# pkg-config --define-variable=prefix=... moves them all
+pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(patsubst $(PREFIX),$${prefix},$(1)))
+EXAMPLES := $(wildcard docs/examples/*)
+install: $(BIN) $(LIB) $(SO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tagcascade/analysis \
-	  $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/fit $(DESTDIR)$(PREFIX)/share/tagcascade/tests/data \
+	  $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/fit $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/cluster \
+	  $(DESTDIR)$(PREFIX)/share/tagcascade/tests/data \
 	  $(DESTDIR)$(PREFIX)/share/doc/tagcascade/models $(DESTDIR)$(PREFIX)/share/doc/tagcascade/figures \
-	  $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(PREFIX)/share/doc/tagcascade/examples $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tagcascade
-	install -m 755 analysis/*.py $(DESTDIR)$(PREFIX)/share/tagcascade/analysis/
+	install -m 755 analysis/*.py analysis/demo_bots.sh $(DESTDIR)$(PREFIX)/share/tagcascade/analysis/
 	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/
 	install -m 644 scenarios/fit/*.yaml scenarios/fit/*.csv $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/fit/
+	install -m 755 scenarios/cluster/*.sbatch $(DESTDIR)$(PREFIX)/share/tagcascade/scenarios/cluster/
 	# the fit example's observed curve, where its relative path finds it
 	install -m 644 tests/data/fit_hashtag_volume.csv $(DESTDIR)$(PREFIX)/share/tagcascade/tests/data/
 	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tagcascade/
 	install -m 644 docs/models/*.md $(DESTDIR)$(PREFIX)/share/doc/tagcascade/models/
 	install -m 644 docs/figures/*.png $(DESTDIR)$(PREFIX)/share/doc/tagcascade/figures/
+	$(if $(EXAMPLES),install -m 644 $(EXAMPLES) $(DESTDIR)$(PREFIX)/share/doc/tagcascade/examples/)
 	install -m 644 docs/man/tagcascade.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/$(PYLIB)/tagcascade
 	install -m 644 analysis/tagcascade/*.py $(DESTDIR)$(PREFIX)/$(PYLIB)/tagcascade/
+	# the C library: the shared one with its links, the static one, the header, tagcascade.pc
+	install -m 755 $(SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtagcascade.so
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(API_HDR) $(DESTDIR)$(INCLUDEDIR)/tagcascade.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|' \
+	  -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
+	  -e 's|@LIBS_PRIVATE@|$(strip $(DEPS_LIBS) -fopenmp -lm)|' \
+	  packaging/tagcascade.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/tagcascade.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/tagcascade.pc
+	@# the loader's cache, when installing for this machine (not into a DESTDIR)
+	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null 2>&1; then \
+	  ldconfig 2>/dev/null || echo "make install: ldconfig failed; programs find $(LIBDIR)/$(SONAME) once it has run (as root), or through LD_LIBRARY_PATH"; fi
 
 clean:
 	rm -rf build build-asan build-mpi out

@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "base/meter.h"
+#include "engine/engine.h"
 #include "input/scenario.h"
 
 typedef struct tc_sweep {
@@ -63,5 +64,10 @@ int tc_sweep_merge(const char *const *paths, int n, const char *out, const char 
 /* Names of the per-run summary metrics, in the column order of /sweep/summary. */
 extern const char *const tc_sweep_metrics[];
 extern const int tc_sweep_nmetrics;
+
+/* A run's metrics in that order into m[tc_sweep_nmetrics]: the summary's
+ * scalars (counts as doubles, exact up to 2^53) and `examined`, the audience
+ * entries the run delivered to (tc_engine_work). O(1). */
+void tc_sweep_metrics_of(const tc_summary *s, int64_t examined, double *m);
 
 #endif

@@ -31,7 +31,7 @@ const char *const tc_sweep_metrics[] = {
     "mean_structural_virality",            "edges_examined", "own_posts"};
 const int tc_sweep_nmetrics = (int)(sizeof tc_sweep_metrics / sizeof tc_sweep_metrics[0]);
 
-static void metrics_of(const tc_summary *s, int64_t examined, double *m)
+void tc_sweep_metrics_of(const tc_summary *s, int64_t examined, double *m)
 {
     double v[] = {(double)s->reach,          (double)s->reach_human,   (double)s->reach_bot,
                   (double)s->exposed,        (double)s->exposed_human, (double)s->exposed_bot,
@@ -181,7 +181,7 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
                 double m[64];
                 tc_work work;
                 tc_engine_work(e, &work);
-                metrics_of(&sum, work.examined, m);
+                tc_sweep_metrics_of(&sum, work.examined, m);
 #pragma omp critical(tc_journal)
                 {
                     if (tc_journal_append(ru->jfd, &ru->s, p, r, m, &rec) != TC_OK && !ru->failed) {
