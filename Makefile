@@ -179,7 +179,8 @@ tests: $(BIN) $(TEST_BIN)
 DEB_PKGS := gcc make pkg-config libigraph-dev libgsl-dev libhdf5-dev librandom123-dev \
             libyaml-dev hdf5-tools python3-h5py python3-matplotlib python3-numpy \
             python3-networkx python3-graph-tool time libhdf5-openmpi-dev libopenmpi-dev openmpi-bin valgrind \
-            zlib1g-dev libmicrohttpd-dev curl chromium python3-websocket python3-pandas python3-xarray
+            zlib1g-dev libmicrohttpd-dev curl chromium python3-websocket python3-pandas python3-xarray \
+            python3-yaml python3-h5netcdf python3-netcdf4
 
 deps:
 	@if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then \

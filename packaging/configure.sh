@@ -116,6 +116,11 @@ find_lib() {
     first=${10:-}
     tried=""
     eval "given_c=\${${key}_CFLAGS:-} given_l=\${${key}_LIBS:-} given_p=\${${key}_PKG:-}"
+    # FIRST before flags given by hand, unless they name it already
+    case " $given_l " in
+        *" ${first% } "*) ;;
+        *) [ -n "$given_l" ] && given_l=$first$given_l ;;
+    esac
     if [ -n "$given_c$given_l" ]; then
         if probe "$header" "$body" "$given_c" "$given_l" "$pre"; then
             use "$key" "$label" "${key}_CFLAGS/${key}_LIBS as given" "$given_c" "$given_l"

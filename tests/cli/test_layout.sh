@@ -20,7 +20,7 @@ for name in $(printf '%s\n' "$map" | grep -o '`[a-z_]*/[a-z_0-9]*\.[ch]`' | tr -
 done
 
 # layers, in the map's order; a file may include its own layer and those above
-layers="base input graph world engine io drive cli"
+layers="base input graph world engine io drive api cli"
 rank() { i=0; for l in $layers; do [ "$l" = "$1" ] && { echo $i; return; }; i=$((i + 1)); done; echo 99; }
 for f in sim/*/*.[ch]; do
     own=${f#sim/}; own=${own%%/*}
