@@ -62,7 +62,7 @@ void tc_sim_free(tc_sim *s)
     free(s);
 }
 
-/* "libtagcascade 0.1.0: tc_sim_load PATH --set K=V ...", the provenance a run
+/* "libtagcascade 0.2.0: tc_sim_load PATH --set K=V ...", the provenance a run
  * file keeps in /meta's command (the program keeps its command line there). */
 static char *load_command(const char *path, const char *const *sets, int nsets)
 {

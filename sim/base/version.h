@@ -3,7 +3,7 @@
 #ifndef TC_SIM_VERSION_H
 #define TC_SIM_VERSION_H
 
-#define TC_VERSION "0.1.0"
+#define TC_VERSION "0.2.0"
 
 /* The layout version of run, sweep, observed and fit files. It changes when a
  * dataset or attribute changes meaning, type or goes away; a dataset added
