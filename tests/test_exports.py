@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("BIN", os.path.join(ROOT, "build", "tagcascade"))
+BIN = os.path.abspath(os.environ.get("BIN") or os.path.join(ROOT, "build", "tagcascade"))
 BA = os.path.join(ROOT, "tests", "golden", "ba_bots.yaml")   # 2 communities, bots, 2 named
 SBM = os.path.join(ROOT, "tests", "golden", "sbm.yaml")      # a block model
 CLASSES = {0: "human", 1: "bot", 2: "named"}

@@ -139,6 +139,8 @@ same a.h5 b.h5 "1 and 2 threads give identical datasets"
 
 # ------------------------------------------------------------------ kill -9, then --resume
 BIG='sweep={grid: {population.bots.fraction: [0, 0.1, 0.2]}, replicates: 30}'
+# sanitized (test_asan), runs are ~5x slower: 30 runs are enough to be killed
+[ -n "${TC_SANITIZED:-}" ] && BIG='sweep={grid: {population.bots.fraction: [0, 0.1, 0.2]}, replicates: 10}'
 # shellcheck disable=SC2086
 "$BIN" sweep "$SCEN" $SMALL --set "$BIG" -o clean.h5 -q
 # shellcheck disable=SC2086
