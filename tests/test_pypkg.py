@@ -140,6 +140,59 @@ class Package(unittest.TestCase):
         s = f.summary()
         self.assertTrue((s["q05"] <= s["median"]).all() and (s["median"] <= s["q95"]).all())
 
+    def test_reshares(self):
+        r = tagcascade.run(RECOVERY, {"model.p": 0.15, "output.cascade": "true"},
+                           output=self.path("rc.h5"))
+        d = r.reshares()
+        self.assertEqual(list(d.columns), ["time", "account", "parent", "cascade", "depth", "class"])
+        self.assertEqual(list(d["class"].cat.categories), ["human", "bot", "named"])
+        # one row per account that adopted by resharing: no more than adopted
+        self.assertLessEqual(int((d["class"] == "bot").sum()), int(r.summary["reach_bot"]))
+        self.assertLessEqual(len(d), int(r.summary["reach"]))
+        self.assertEqual(d["account"].nunique(), len(d))
+        # every reshare lies inside the run, at the clock time its seconds say
+        self.assertTrue((d["time"] >= r.times()[0]).all())
+        self.assertEqual(int(d.groupby("cascade").size().sum()), len(d))
+        self.assertTrue((d.groupby("cascade").size().reindex(range(len(r.cascades())),
+                                                              fill_value=0).values
+                         == r.cascades()["size"].values).all())
+        # a schema 1 file gives the same columns (class a plain uint8 there)
+        old = tagcascade.open(os.path.join(ROOT, "tests", "data", "schema1_run.h5")).reshares()
+        self.assertEqual(list(old.columns), list(d.columns))
+        self.assertEqual(list(old["class"].cat.categories), ["human", "bot", "named"])
+
+    def test_observed(self):
+        bins = self.path("bins.csv")
+        with open(bins, "w") as fh:
+            fh.write("start,count,human,bot\n2017-05-05T20:00:00+02:00,5,3,2\n"
+                     "2017-05-05T21:00:00+02:00,7,7,0\n")
+        subprocess.run([os.environ["TAGCASCADE_BIN"], "import", "--format", "volume", bins,
+                        "-o", self.path("vol.h5"), "-q"], check=True)
+        v = tagcascade.open(self.path("vol.h5"))
+        f = v.frame()
+        self.assertEqual(list(f["volume"]), [5, 7])
+        self.assertEqual(list(f["volume_bot"]), [2, 0])
+        self.assertEqual(str(f.index[1]), "2017-05-05 21:00:00+02:00")
+        with self.assertRaises(tagcascade.TagcascadeError):
+            v.cascades()
+        paths = []
+        for name, rows in (("a.csv", "0,1,\n60,2,1\n90,3,1\n300,4,2\n"), ("b.csv", "0,7,\n10,8,7\n")):
+            paths.append(self.path(name))
+            with open(paths[-1], "w") as fh:
+                fh.write("time,account,parent\n" + rows)
+        subprocess.run([os.environ["TAGCASCADE_BIN"], "import", "--format", "csv", *paths,
+                        "-o", self.path("obs.h5"), "-q"], check=True)
+        o = tagcascade.open(self.path("obs.h5"))
+        c = o.cascades()
+        self.assertEqual(sorted(c["size"]), [1, 3])
+        self.assertEqual(sorted(c["depth"]), [1, 2])
+        self.assertEqual(sorted(c["label"]), ["a.csv", "b.csv"])
+        rs = o.reshares()
+        self.assertEqual(len(rs), 4)
+        self.assertEqual(sorted(rs["delay"].dt.total_seconds()), [10, 60, 90, 300])
+        with self.assertRaises(tagcascade.TagcascadeError):
+            o.frame()
+
     def test_errors(self):
         with self.assertRaises(tagcascade.TagcascadeError) as e:
             tagcascade.open(self.path("missing.h5"))

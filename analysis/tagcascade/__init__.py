@@ -9,6 +9,7 @@ DataFrames and xarray Datasets, and run it.
     run.scenario()              # the resolved scenario as nested dicts
     tagcascade.open("sweep.h5").table()      # one row per run: point, replicate, values, metrics
     tagcascade.open("fit.h5").posterior()    # the last generation, with weights
+    tagcascade.open("obs.h5").cascades()     # observed cascades (tagcascade import)
 
 The analysis scripts' shared parts are submodules: tagcascade.scenario (YAML
 text, dotted keys), tagcascade.plots (bins and rates of the figures),
@@ -31,7 +32,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 # and in the installed share/tagcascade/analysis
 from . import _tcread as tcread  # noqa: E402
 
-__all__ = ["TagcascadeError", "open", "Run", "Sweep", "Fit", "run", "sweep", "fit"]
+__all__ = ["TagcascadeError", "open", "Run", "Sweep", "Fit", "Observed", "run", "sweep", "fit"]
 
 COUNTERS = ("posts", "own_posts", "reshares", "new_adopters", "new_exposed")
 # Run.cascades(): these columns first, the rest of /summary/roots after them
@@ -51,7 +52,7 @@ def _checked(fn, path):
 
 
 def open(path):
-    """The file at `path` as a Run, Sweep or Fit (by its `kind`)."""
+    """The file at `path` as a Run, Sweep, Fit or Observed (by its `kind`)."""
     if not os.path.isfile(path):
         raise TagcascadeError(f"{path}: no such file")
     try:
@@ -66,7 +67,10 @@ def open(path):
         return Sweep(_checked(tcread.open_sweep, path))
     if kind == "fit":
         return Fit(path)
-    raise TagcascadeError(f"{path}: a file of kind {kind!r}; this reads run, sweep and fit files")
+    if kind == "observed":
+        return Observed(path)
+    raise TagcascadeError(f"{path}: a file of kind {kind!r}; this reads run, sweep, fit and "
+                          "observed files")
 
 
 class Run:
@@ -143,6 +147,14 @@ class Run:
                                        2: "own post (bot)"})
         first = [c for c in ROOT_COLUMNS if c in d]
         return d[first + [c for c in d if c not in first]].rename_axis("cascade")
+
+    def reshares(self):
+        """One row per adopting reshare (/cascade/events; runs with
+        output.cascade: true): `time` (clock time), `account`, `parent`,
+        `cascade` (row of cascades()), `depth`, `class` (human, bot, named)."""
+        d = _reshares(self.path)
+        d.insert(0, "time", _clock(d.pop("t"), self._r.start))
+        return d
 
     def to_xarray(self):
         """An xarray Dataset: every counter by class over `time` (datetime64,
@@ -243,6 +255,101 @@ class Fit:
             rows.append({"parameter": name, "mean": float(np.sum(w * th[:, k]) / w.sum()),
                          "median": q[0], "q05": q[1], "q95": q[2], "prior": self.priors[k]})
         return pd.DataFrame(rows).set_index("parameter")
+
+
+class Observed:
+    """An observed file (`tagcascade import`): cascades (Twitter15/16 trees or
+    CSV) or a volume curve (`/meta/source` = volume)."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            with h5py.File(path, "r") as f:
+                self.meta = {k: _value(v) for k, v in f["meta"].attrs.items()}
+                self.is_volume = self.meta.get("source") == "volume"
+                if self.is_volume:
+                    g = f["series"]
+                    self.series = {k: g[k][()] for k in g if isinstance(g[k], h5py.Dataset)}
+                    self.start = _s(g.attrs["start"])
+        except (KeyError, OSError) as e:
+            raise TagcascadeError(f"{path}: malformed tagcascade observed file ({e})") from None
+
+    def _need(self, volume):
+        if self.is_volume != volume:
+            what = "a volume curve" if self.is_volume else "observed cascades"
+            raise TagcascadeError(f"{self.path}: holds {what}: use "
+                                  f"{'frame()' if self.is_volume else 'cascades() or reshares()'}")
+
+    def frame(self):
+        """A volume curve: one row per bin, indexed by the bin's clock time:
+        volume (and volume_human, volume_bot when the data had classes)."""
+        import pandas as pd
+        self._need(True)
+        t = _clock(self.series["t"], self.start)
+        return pd.DataFrame({k: v for k, v in self.series.items() if k != "t"},
+                            index=pd.DatetimeIndex(t, name="time"))
+
+    def cascades(self):
+        """Observed cascades: one row per cascade (/summary/roots): label (the
+        source post or CSV file), veracity, author, size, depth,
+        structural_virality, t_10 ..."""
+        import pandas as pd
+        self._need(False)
+        try:
+            with h5py.File(self.path, "r") as f:
+                g = f["summary/roots"]
+                cols = {k: g[k][()] for k in g if isinstance(g[k], h5py.Dataset)}
+        except (KeyError, OSError) as e:
+            raise TagcascadeError(f"{self.path}: no cascade table ({e})") from None
+        d = pd.DataFrame(cols).drop(columns=["t"], errors="ignore")
+        for k in ("label", "veracity"):
+            if k in d:
+                d[k] = [_s(x) for x in d[k]]
+        first = [c for c in ("label", "veracity", "author", "size", "depth") if c in d]
+        return d[first + [c for c in d if c not in first]].rename_axis("cascade")
+
+    def reshares(self):
+        """One row per reshare: `delay` (seconds after the cascade's root post,
+        as a timedelta), `account`, `parent`, `cascade`, `depth`."""
+        import pandas as pd
+        self._need(False)
+        d = _reshares(self.path)
+        d.insert(0, "delay", pd.to_timedelta(d.pop("t"), unit="s"))
+        return d
+
+
+def _reshares(path):
+    """/cascade/events as a DataFrame (t in seconds; class by name)."""
+    import pandas as pd
+    try:
+        with h5py.File(path, "r") as f:
+            g = f["cascade/events"]
+            cols = {k: g[k][()] for k in g if isinstance(g[k], h5py.Dataset)}
+    except (KeyError, OSError) as e:
+        raise TagcascadeError(f"{path}: no /cascade/events (a run needs output.cascade: true) "
+                              f"({e})") from None
+    d = pd.DataFrame(cols).rename(columns={"root": "cascade"})
+    order = [c for c in ("t", "account", "parent", "cascade", "depth", "class") if c in d]
+    d = d[order + [c for c in d if c not in order]]
+    if "class" in d:
+        # schema 2: an enumeration; schema 1: the same codes as uint8
+        d["class"] = pd.Categorical.from_codes(d["class"].astype(int),
+                                               ["human", "bot", "named"])
+    return d
+
+
+def _clock(seconds, start):
+    """Seconds after the ISO 8601 `start` as tz-aware pandas timestamps."""
+    import pandas as pd
+    return pd.to_timedelta(np.asarray(seconds, dtype=float), unit="s") + pd.Timestamp(start)
+
+
+def _value(v):
+    if isinstance(v, bytes):
+        return v.decode()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
 
 
 def _s(x):

@@ -1,6 +1,7 @@
 # `make install` into a DESTDIR, then from another folder: the installed binary
 # validates and runs the installed scenarios (the fit example finds its observed
-# curve), `man -l` renders the page, the installed scripts run, and every page
+# curve), `man -l` renders the page, the installed scripts and the installed
+# Python example run, and every page
 # and figure the README links to under docs/ is installed. The C library: its
 # soname and links, exports exactly the header's functions; the installed C
 # example compiled through pkg-config (shared, and static once) writes the
@@ -49,6 +50,12 @@ assert int(df["volume_human"].sum() + df["volume_bot"].sum()) == int(run.summary
 print("ok")
 EOF
     check "the installed Python package: a fit's summary, a run as a DataFrame and an xarray Dataset with decoded time" grep -qx ok py.out || cat py.out
+    # the installed worked example, on the installed package and program
+    TAGCASCADE_BIN=$P/bin/tagcascade PYTHONPATH=$P/lib/python3/dist-packages MPLBACKEND=Agg \
+        "$PY" "$P/share/doc/tagcascade/examples/default_replay.py" --quick --out ex \
+        --scenario "$P/share/tagcascade/scenarios/classroom.yaml" >ex.out 2>&1
+    check "the installed example default_replay.py runs on the installed package" \
+        sh -c "ls ex/*.png >/dev/null 2>&1 && grep -qi 'busiest' ex.out" || cat ex.out
 else
     echo "ok - # SKIP the Python package check: pandas or xarray missing (Debian: python3-pandas, python3-xarray)"
 fi
