@@ -278,9 +278,10 @@ class Exports(unittest.TestCase):
         self.assertTrue({d["community"] for _, d in g.nodes(data=True)} <= set(comms))
 
     def test_world_gone(self):
-        """A run whose graph file is not where it was: the cascade export goes on
-        without communities and says why; the graph export refuses. A changed
-        graph file is noticed by its hash."""
+        """A run whose graph file is not where it was: the cascade export takes
+        the communities from the run file (written since 0.2); an older file
+        without them goes on without communities and says why; the graph
+        export refuses. A changed graph file is noticed by its hash."""
         d = os.path.join(self.d, "moved")
         os.mkdir(d)
         shutil.copy(os.path.join(ROOT, "tests", "golden", "tiny.txt"), d)
@@ -295,15 +296,30 @@ class Exports(unittest.TestCase):
         self.assertEqual(run("run", "s.yaml", "-o", "r.h5", "-q", cwd=d).returncode, 0)
         p = run("export", "r.h5", "--cascade", "0", "-o", "here.graphml", cwd=d)
         self.assertEqual((p.returncode, p.stderr), (0, ""))
-        self.assertEqual(nx.read_graphml(os.path.join(d, "here.graphml")).nodes["n12"]["community"],
-                         "p")
-        # from another folder the relative graph file is not found
+        here = nx.read_graphml(os.path.join(d, "here.graphml"))
+        self.assertEqual(here.nodes["n12"]["community"], "p")
+        # from another folder the relative graph file is not found: the run
+        # file's own communities serve, the same export
         p = run("export", os.path.join(d, "r.h5"), "--cascade", "0", "-o",
                 os.path.join(d, "away.graphml"), cwd=self.d)
+        self.assertEqual((p.returncode, p.stderr), (0, ""))
+        away = nx.read_graphml(os.path.join(d, "away.graphml"))
+        self.assertEqual(dict(away.nodes(data=True)), dict(here.nodes(data=True)))
+        self.assertEqual(away.nodes["n12"]["class"], "named")
+        with h5py.File(os.path.join(d, "r.h5"), "r") as f:
+            comms = list(f["meta/communities"].asstr()[:])
+            ev = {int(a): comms[int(c)] for a, c in zip(f["cascade/events/account"][:],
+                                                       f["cascade/events/community"][:])}
+        for a, c in ev.items():
+            self.assertEqual(away.nodes[f"n{a}"]["community"], c)
+        # a schema 1 file holds no communities: from where its graph file is
+        # not, the export goes on without them and says why
+        p = run("export", os.path.join(ROOT, "tests", "data", "schema1_run.h5"), "--cascade", "0",
+                "-o", os.path.join(d, "old.graphml"), cwd=self.d)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("note: the export has no communities", p.stderr)
         self.assertIn("tiny.txt", p.stderr)
-        g = nx.read_graphml(os.path.join(d, "away.graphml"))
+        g = nx.read_graphml(os.path.join(d, "old.graphml"))
         self.assertNotIn("community", g.nodes["n12"])
         self.assertEqual(g.nodes["n12"]["class"], "named")
         p = run("graph", "export", os.path.join(d, "r.h5"), "-o", os.path.join(d, "g.graphml"),
@@ -314,9 +330,10 @@ class Exports(unittest.TestCase):
         # a follow more in the graph file: not the run's graph
         with open(os.path.join(d, "tiny.txt"), "a", encoding="utf-8") as fh:
             fh.write("3 10\n")
-        p = run("export", "r.h5", "--cascade", "0", "-o", "changed.graphml", cwd=d)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        p = run("graph", "export", "r.h5", "-o", "changed.graphml", cwd=d)
+        self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("is not the run's", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(d, "changed.graphml")))
 
 
 if __name__ == "__main__":

@@ -144,7 +144,9 @@ class Package(unittest.TestCase):
         r = tagcascade.run(RECOVERY, {"model.p": 0.15, "output.cascade": "true"},
                            output=self.path("rc.h5"))
         d = r.reshares()
-        self.assertEqual(list(d.columns), ["time", "account", "parent", "cascade", "depth", "class"])
+        self.assertEqual(list(d.columns), ["time", "account", "parent", "cascade", "depth", "class",
+                                           "community"])
+        self.assertTrue(set(d["community"]) <= set(r.communities))
         self.assertEqual(list(d["class"].cat.categories), ["human", "bot", "named"])
         # one row per account that adopted by resharing: no more than adopted
         self.assertLessEqual(int((d["class"] == "bot").sum()), int(r.summary["reach_bot"]))
@@ -158,7 +160,7 @@ class Package(unittest.TestCase):
                          == r.cascades()["size"].values).all())
         # a schema 1 file gives the same columns (class a plain uint8 there)
         old = tagcascade.open(os.path.join(ROOT, "tests", "data", "schema1_run.h5")).reshares()
-        self.assertEqual(list(old.columns), list(d.columns))
+        self.assertEqual(list(old.columns), list(d.columns)[:-1])  # no community there
         self.assertEqual(list(old["class"].cat.categories), ["human", "bot", "named"])
 
     def test_observed(self):

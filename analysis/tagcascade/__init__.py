@@ -151,7 +151,8 @@ class Run:
     def reshares(self):
         """One row per adopting reshare (/cascade/events; runs with
         output.cascade: true): `time` (clock time), `account`, `parent`,
-        `cascade` (row of cascades()), `depth`, `class` (human, bot, named)."""
+        `cascade` (row of cascades()), `depth`, `class` (human, bot, named),
+        `community` (by name; files of 0.2 and later)."""
         d = _reshares(self.path)
         d.insert(0, "time", _clock(d.pop("t"), self._r.start))
         return d
@@ -325,11 +326,16 @@ def _reshares(path):
         with h5py.File(path, "r") as f:
             g = f["cascade/events"]
             cols = {k: g[k][()] for k in g if isinstance(g[k], h5py.Dataset)}
+            comms = [_s(c) for c in f["meta/communities"][()]] if "meta/communities" in f else []
     except (KeyError, OSError) as e:
         raise TagcascadeError(f"{path}: no /cascade/events (a run needs output.cascade: true) "
                               f"({e})") from None
     d = pd.DataFrame(cols).rename(columns={"root": "cascade"})
-    order = [c for c in ("t", "account", "parent", "cascade", "depth", "class") if c in d]
+    if "community" in d and comms:
+        # since 0.2: the resharer's community, by name
+        d["community"] = pd.Categorical.from_codes(d["community"].astype(int), comms)
+    order = [c for c in ("t", "account", "parent", "cascade", "depth", "class", "community")
+             if c in d]
     d = d[order + [c for c in d if c not in order]]
     if "class" in d:
         # schema 2: an enumeration; schema 1: the same codes as uint8

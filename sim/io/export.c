@@ -141,6 +141,9 @@ typedef struct {
     int64_t ncomms;
     const uint16_t *comm;      /* community of every account (the run's world), or NULL */
     int32_t naccounts;         /* accounts in comm */
+    int64_t (*pairs)[2];       /* or (account, community) of the cascade's accounts, by
+                                  account: from the file (/cascade/events/community) */
+    int64_t npairs;
     int have_comm;             /* every account's community is known */
 } export_rows;
 
@@ -154,11 +157,22 @@ static char *label(const export_rows *x, int32_t id, char *lab, size_t n)
     return lab;
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+    const int64_t *p = a, *q = b;
+    return (p[0] > q[0]) - (p[0] < q[0]);
+}
+
 /* The community of account id ("" when unknown). */
 static const char *community(const export_rows *x, int32_t id)
 {
-    if (x->comm && id >= 0 && id < x->naccounts && x->comm[id] < x->ncomms)
+    if (x->pairs) {
+        int64_t key[2] = {id, 0};
+        const int64_t *hit = bsearch(key, x->pairs, (size_t)x->npairs, sizeof *x->pairs, cmp_pair);
+        if (hit && hit[1] >= 0 && hit[1] < x->ncomms) return x->comms[hit[1]];
+    } else if (x->comm && id >= 0 && id < x->naccounts && x->comm[id] < x->ncomms) {
         return x->comms[x->comm[id]];
+    }
     return x->ncomms == 1 ? x->comms[0] : "";
 }
 
@@ -341,11 +355,48 @@ static int open_cascades(const char *path, hid_t *f, char *kind, size_t n, tc_er
     return rc;
 }
 
-/* A run's start and its communities; from its world, when it builds again,
- * every account's community (x->comm then points into *w, which the caller
- * destroys when *have_w). */
-static int run_context(hid_t f, const char *path, export_rows *x, FILE *notes, tc_scenario *sc,
-                       tc_world *w, int *have_w, tc_err *err)
+/* The communities of the cascade's accounts as the run file holds them
+ * (/cascade/events/community and /summary/roots/community, written since 0.2):
+ * 1 and x->pairs set, 0 when the file has none. */
+static int file_communities(hid_t f, const char *path, export_rows *x, int32_t author,
+                            tc_err *err)
+{
+    int rc = TC_OK;
+    int32_t *ec = NULL, *rcm = NULL;
+    int64_t ne = 0, nr = 0;
+    if (!tc_h5in_exists(f, "/cascade/events/community") ||
+        !tc_h5in_exists(f, "/summary/roots/community"))
+        return 0;
+    TC_TRY(tc_h5in_array(f, "/cascade/events/community", H5T_NATIVE_INT32, (void **)&ec, &ne, err));
+    TC_TRY(tc_h5in_array(f, "/summary/roots/community", H5T_NATIVE_INT32, (void **)&rcm, &nr, err));
+    if (ne != x->n)
+        TC_FAIL(TC_EINPUT, "%s: /cascade/events/community: %lld rows; the other columns %lld",
+                path, (long long)ne, (long long)x->n);
+    if (x->root >= nr)
+        TC_FAIL(TC_EINPUT, "%s: /summary/roots/community: %lld rows; expected more than %lld",
+                path, (long long)nr, (long long)x->root);
+    x->pairs = tc_xmalloc((size_t)(x->n + 1) * sizeof *x->pairs);
+    x->pairs[0][0] = author;
+    x->pairs[0][1] = rcm[x->root];
+    x->npairs = 1;
+    for (int64_t i = 0; i < x->n; i++)
+        if (x->rt[i] == x->root) {
+            x->pairs[x->npairs][0] = x->acc[i];
+            x->pairs[x->npairs][1] = ec[i];
+            x->npairs++;
+        }
+    qsort(x->pairs, (size_t)x->npairs, sizeof *x->pairs, cmp_pair);
+cleanup:
+    free(ec);
+    free(rcm);
+    return rc ? -rc : 1;
+}
+
+/* A run's start and its communities: from the file when it holds them, else
+ * from its world, when it builds again (x->comm then points into *w, which
+ * the caller destroys when *have_w). */
+static int run_context(hid_t f, const char *path, export_rows *x, int32_t author, FILE *notes,
+                       tc_scenario *sc, tc_world *w, int *have_w, tc_err *err)
 {
     int rc = TC_OK;
     char start[64];
@@ -357,6 +408,15 @@ static int run_context(hid_t f, const char *path, export_rows *x, FILE *notes, t
     TC_TRY(tc_h5in_strings(f, "/meta/communities", &x->comms, &x->ncomms, err));
     if (x->ncomms < 1)
         TC_FAIL(TC_EINPUT, "%s: /meta/communities: expected at least one community", path);
+    int got = file_communities(f, path, x, author, err);
+    if (got < 0) {
+        rc = -got; /* err says why */
+        goto cleanup;
+    }
+    if (got) {
+        x->have_comm = 1;
+        goto cleanup;
+    }
     tc_err werr = {0};
     if (world_of(f, path, sc, w, &werr) == TC_OK) {
         *have_w = 1;
@@ -410,9 +470,20 @@ int tc_export_cascade(const char *path, int64_t root, const tc_export_opts *o, F
     x.clock = run && o->time != TC_EXPORT_TIME_SECONDS;
     if (run) {
         x.t_run = rt0[root];
-        TC_TRY(run_context(f, path, &x, o->notes, &sc, &w, &have_w, err));
         int32_t a = author[root];
-        if (have_w && a >= 0 && a < w.net.n) {
+        TC_TRY(run_context(f, path, &x, a, o->notes, &sc, &w, &have_w, err));
+        if (tc_h5in_exists(f, "/summary/roots/class")) {
+            uint8_t *rcls = NULL;
+            int64_t ncls = 0;
+            rc = tc_h5in_array(f, "/summary/roots/class", H5T_NATIVE_UINT8, (void **)&rcls, &ncls,
+                               err);
+            if (rc == TC_OK && ncls == nr && rcls[root] <= TC_CLASS_HUB) x.root_cls = rcls[root];
+            free(rcls);
+            if (rc) goto cleanup;
+        }
+        if (x.root_cls >= 0) {
+            /* the file said */
+        } else if (have_w && a >= 0 && a < w.net.n) {
             x.root_cls = w.pop.cls[a];
         } else {
             /* without the world: a bot's own post is a bot's; an account the
@@ -435,7 +506,7 @@ int tc_export_cascade(const char *path, int64_t root, const tc_export_opts *o, F
     if (ferror(out)) TC_FAIL(TC_ERUNTIME, "writing the export failed");
 cleanup:
     free(x.t), free(x.acc), free(x.par), free(x.rt), free(x.dep), free(author), free(x.hub_id);
-    free(x.cls), free(rt0), free(rk);
+    free(x.cls), free(rt0), free(rk), free(x.pairs);
     if (x.names) tc_h5in_free_strings(x.names, x.nnames);
     if (x.hubs) tc_h5in_free_strings(x.hubs, x.nhubs);
     if (x.comms) tc_h5in_free_strings(x.comms, x.ncomms);

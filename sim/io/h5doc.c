@@ -76,6 +76,8 @@ static const doc_row rows[] = {
     {"ro", "/summary/roots/author", "1", "account id of the original post's author"},
     {"r", "/summary/roots/t", "s", "time of the original post, seconds after /meta start"},
     {"o", "/summary/roots/t", "s", "0: observed cascades have no common clock"},
+    {"r", "/summary/roots/class", "1", "the class of the original post's author (enum: human 0, bot 1, named 2)"},
+    {"r", "/summary/roots/community", "1", "the community id of the original post's author (index into /meta/communities)"},
     {"r", "/summary/roots/kind", "1", "what started the cascade: 0 a timeline post, 1 a person's own post, 2 a bot's own post"},
     {"ro", "/summary/roots/size", "reshares", "reshares descending from the post, one per adopting account"},
     {"ro", "/summary/roots/depth", "steps", "longest chain of reshares (0 when none)"},
@@ -98,6 +100,7 @@ static const doc_row rows[] = {
     {"ro", "/cascade/events/root", "1", "row of /summary/roots: the cascade"},
     {"ro", "/cascade/events/depth", "steps", "reshare steps from the original post (1 = direct reshare)"},
     {"r", "/cascade/events/class", "1", "the resharer's class (enum: human 0, bot 1, named 2)"},
+    {"r", "/cascade/events/community", "1", "the resharer's community id (index into /meta/communities)"},
 
     /* sweeps */
     {"s", "/sweep/point", "1", "the point index: the first axis of the per-point datasets"},

@@ -479,12 +479,28 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
     H5Gclose(g);
 }
 
+/* Classes as an enumeration over uint8 (human 0, bot 1, named 2), so that
+ * readers get the names with the codes. */
+static void class_dataset(writer *w, hid_t loc, const char *name, hsize_t n, const uint8_t *cls)
+{
+    hid_t ft = H5Tenum_create(H5T_STD_U8LE), mt = H5Tenum_create(H5T_NATIVE_UINT8);
+    static const char *const cname[] = {"human", "bot", "named"};
+    for (uint8_t v = 0; v < 3; v++) {
+        check(w, H5Tenum_insert(ft, cname[v], &v));
+        check(w, H5Tenum_insert(mt, cname[v], &v));
+    }
+    hid_t d = dataset_typed(w, loc, name, mt, ft, 1, &n, cls);
+    if (d >= 0) H5Dclose(d);
+    H5Tclose(ft);
+    H5Tclose(mt);
+}
+
 /* The per-cascade table /summary/roots. `roots` (run) gives author and time;
  * otherwise `author` (observed) does and the time is 0. labels/veracity: optional
  * string columns (observed files). */
 static void write_roots(writer *w, hid_t g, const tc_cascade_stats *st, int32_t R,
-                        const tc_root *roots, const uint8_t *cls, const int32_t *author_in,
-                        const char *const *labels[2])
+                        const tc_root *roots, const uint8_t *cls, const uint16_t *comm,
+                        const int32_t *author_in, const char *const *labels[2])
 {
     hid_t r = group(w, g, "roots");
     if (r < 0) return;
@@ -510,6 +526,16 @@ static void write_roots(writer *w, hid_t g, const tc_cascade_stats *st, int32_t 
             attr_str(w, d, "meaning", "0 timeline post, 1 a person's own post, 2 a bot's own post");
             H5Dclose(d);
         }
+        /* the author's class and community: the cascade's root in an export
+         * without the world built again */
+        uint8_t *rc = tc_xcalloc(n1, 1);
+        for (int32_t i = 0; i < R; i++) {
+            rc[i] = cls[roots[i].author];
+            depth[i] = comm[roots[i].author];
+        }
+        class_dataset(w, r, "class", dr, rc);
+        free(rc);
+        ds(w, r, "community", H5T_NATIVE_INT32, 1, &dr, depth);
     }
 #define COL64(name, expr)                                        \
     do {                                                         \
@@ -579,13 +605,13 @@ static void write_summary(writer *w, const tc_run_info *ri)
     ds_scalar(w, g, "trending_s", H5T_NATIVE_DOUBLE, &s->trending_s);
     ds_scalar(w, g, "first_trending_t", H5T_NATIVE_DOUBLE, &s->first_trending_t);
 
-    write_roots(w, g, s->root, s->nroots, roots, ri->pop->cls, NULL, NULL);
+    write_roots(w, g, s->root, s->nroots, roots, ri->pop->cls, ri->pop->comm, NULL, NULL);
     H5Gclose(g);
 }
 
 static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const int32_t *acc,
                          const int32_t *par, const int32_t *root, const int32_t *depth,
-                         const uint8_t *cls);
+                         const uint8_t *cls, const int32_t *comm);
 
 static void write_cascade(writer *w, const tc_run_info *ri)
 {
@@ -604,9 +630,14 @@ static void write_cascade(writer *w, const tc_run_info *ri)
         depth[i] = ev[i].depth;
     }
     uint8_t *cls = tc_xmalloc(k);
-    for (int64_t i = 0; i < n; i++) cls[i] = ri->pop->cls[acc[i]];
-    events_table(w, w->file, n, t, acc, par, root, depth, cls);
+    int32_t *comm = tc_xmalloc(k * sizeof *comm);
+    for (int64_t i = 0; i < n; i++) {
+        cls[i] = ri->pop->cls[acc[i]];
+        comm[i] = ri->pop->comm[acc[i]];
+    }
+    events_table(w, w->file, n, t, acc, par, root, depth, cls, comm);
     free(cls);
+    free(comm);
     free(t);
     free(acc);
     free(par);
@@ -680,7 +711,7 @@ typedef struct {
 
 static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const int32_t *acc,
                          const int32_t *par, const int32_t *root, const int32_t *depth,
-                         const uint8_t *cls)
+                         const uint8_t *cls, const int32_t *comm)
 {
     hid_t g = group(w, loc, "cascade");
     hid_t c = g >= 0 ? group(w, g, "events") : -1;
@@ -691,19 +722,8 @@ static void events_table(writer *w, hid_t loc, int64_t n, const double *t, const
         ds(w, c, "parent", H5T_NATIVE_INT32, 1, &d, par);
         ds(w, c, "root", H5T_NATIVE_INT32, 1, &d, root);
         ds(w, c, "depth", H5T_NATIVE_INT32, 1, &d, depth);
-        if (cls) {
-            /* an enumeration, so that readers get the names with the codes */
-            hid_t ft = H5Tenum_create(H5T_STD_U8LE), mt = H5Tenum_create(H5T_NATIVE_UINT8);
-            static const char *const cname[] = {"human", "bot", "named"};
-            for (uint8_t v = 0; v < 3; v++) {
-                check(w, H5Tenum_insert(ft, cname[v], &v));
-                check(w, H5Tenum_insert(mt, cname[v], &v));
-            }
-            hid_t dc = dataset_typed(w, c, "class", mt, ft, 1, &d, cls);
-            if (dc >= 0) H5Dclose(dc);
-            H5Tclose(ft);
-            H5Tclose(mt);
-        }
+        if (cls) class_dataset(w, c, "class", d, cls);
+        if (comm) ds(w, c, "community", H5T_NATIVE_INT32, 1, &d, comm);
         H5Gclose(c);
     }
     if (g >= 0) H5Gclose(g);
@@ -753,10 +773,10 @@ static void observed_body(writer *w, const void *ctx)
         ds_scalar(w, g, "mean_structural_virality", H5T_NATIVE_DOUBLE, &mean_sv);
         const char *const *labels[2] = {(const char *const *)o->label,
                                         (const char *const *)o->veracity};
-        write_roots(w, g, o->stats, o->ncasc, NULL, NULL, o->author, labels);
+        write_roots(w, g, o->stats, o->ncasc, NULL, NULL, NULL, o->author, labels);
         H5Gclose(g);
     }
-    events_table(w, w->file, o->nev, o->t, o->account, o->parent, o->root, o->depth, NULL);
+    events_table(w, w->file, o->nev, o->t, o->account, o->parent, o->root, o->depth, NULL, NULL);
 }
 
 int tc_h5out_write_observed(const char *path, const tc_observed *o, const char *command,
