@@ -11,12 +11,15 @@
 #   4. the largest graph: generate a Chung-Lu store, load it, run one cascade;
 #   5. fits: simulations per second while fitting the default replay, beside the
 #      replay run once on all cores, and the time to the posterior of the shipped
-#      example, scenarios/fit/hashtag.yaml.
+#      example, scenarios/fit/hashtag.yaml;
+#   6. batches: 64 replicates of the IC cascade of part 1 (100,000 accounts) as one
+#      sweep, batched on the lanes path and each replicate alone (engine.batch:
+#      false), which give the same results bit for bit.
 # Environment:
 #   REPS=3                runs per workload and thread count; times are medians
 #   BENCH_QUICK=1         only the 100,000-account graph, REPS=1, a 2-run sweep and a
 #                         1,000,000-follow large graph (for tests/cli/test_bench.sh)
-#   BENCH_ONLY="PART..."  only these parts: cascades, replay, sweep, big, fit (1 to 5);
+#   BENCH_ONLY="PART..."  only these parts: cascades, replay, sweep, big, fit, batch (1 to 6);
 #                         `make bench-big` is BENCH_ONLY=big
 #   BENCH_BIG_EDGES=N     follows of the large graph (default 20,000,000)
 #   BENCH_SWEEP_REPLICATES=R  replicates per bot share (default 40: 200 runs; 200 gives
@@ -296,13 +299,50 @@ fit() {
     fi
 }
 
-for part in ${ONLY:-cascades replay sweep big fit}; do
+# ---------------------------------------------------------------- 6. batches
+batch() {
+    R=64
+    store="$d/batch.h5"
+    "$PY" $GTPY ba --n 100000 --m 5 --reciprocity 0.2 --seed 1 -o "$store" >/dev/null ||
+        { echo "batch: the graph could not be made"; return; }
+    v=$("$PY" $GTPY seeds "$store" --count 1 --top 0.001 --seed 1)
+    echo
+    echo "$R replicates of one IC cascade (the graph ba_100k of part 1, seed account $v) as one sweep: batched on the lanes path, and each replicate alone (engine.batch: false); the same results; whole sweeps, graph load included; medians of $REPS, alternating"
+    printf '%-9s %7s %5s %10s %8s %11s %12s %6s %9s %9s
+' workload threads runs batched_s alone_s         batched_rps alone_rps ratio peak_b_MB peak_a_MB
+    for p in 0.12 0.2; do
+        for th in $THREADS; do
+            : >"$d/b.true"
+            : >"$d/b.false"
+            i=0
+            while [ $i -lt "$REPS" ]; do
+                for b in true false; do
+                    timed "$BIN" sweep scenarios/bench/ic_store.yaml -o "$d/b.h5" --threads "$th" \
+                        --quiet --set graph.file="$store" --set "accounts=[{name: seed, id: $v}]" \
+                        --set "sweep={replicates: $R, series: false, grid: {model.p: [$p]}}" \
+                        --set engine.batch=$b || { echo "batch: sweep failed"; cat "$d/err"; return; }
+                    cat "$d/time" >>"$d/b.$b"
+                    rm -f "$d/b.h5"
+                done
+                i=$((i + 1))
+            done
+            bs=$(col 1 "$d/b.true" | median) as=$(col 1 "$d/b.false" | median)
+            printf '%-9s %7s %5s %10s %8s %11s %12s %6s %9s %9s
+' "ic_p$p" "$th" "$R" "$bs" "$as" \
+                "$(rate "$R" "$bs")" "$(rate "$R" "$as")" "$(rate "$as" "$bs")" \
+                "$(mb "$(col 2 "$d/b.true" | median)")" "$(mb "$(col 2 "$d/b.false" | median)")"
+        done
+    done
+    rm -f "$store"
+}
+
+for part in ${ONLY:-cascades replay sweep big fit batch}; do
     case $part in
     cascades)
         cascades ba_100k 100000 5
         [ "$QUICK" = 1 ] || cascades ba_1m 1000000 10
         ;;
-    replay | sweep | big | fit) $part ;;
-    *) echo "bench.sh: BENCH_ONLY: unknown part '$part' (cascades, replay, sweep, big, fit)" >&2; exit 2 ;;
+    replay | sweep | big | fit | batch) $part ;;
+    *) echo "bench.sh: BENCH_ONLY: unknown part '$part' (cascades, replay, sweep, big, fit, batch)" >&2; exit 2 ;;
     esac
 done

@@ -41,7 +41,10 @@ enum tc_purpose {
     TC_P_OWN = 30,        /* does adopter a write a post of its own (b = 0) */
     TC_P_FEED = 31,       /* background items ahead in account a's session at b (bits of t) */
     TC_P_FIT = 32,        /* fit: proposal b of generation a (ancestor, perturbation, prior) */
-    TC_P_FIT_PRED = 33    /* fit: the posterior predictive's draw b (a = 0) */
+    TC_P_FIT_PRED = 33,   /* fit: the posterior predictive's draw b (a = 0) */
+    TC_P_LIVE = 34        /* lanes path: words of the uniforms of the follower at
+                             audience index b low of post (a = author, seq = b high),
+                             one bit per lane (engine/lanes.h) */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

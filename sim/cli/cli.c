@@ -83,7 +83,8 @@ static void usage_run(FILE *f)
 {
     fprintf(f,
             "usage: tagcascade run SCENARIO [-o OUT.h5] [--seed S] [--threads N]\n"
-            "                      [--set KEY=VALUE]... [--point I] [--progress MODE] [--quiet]\n"
+            "                      [--set KEY=VALUE]... [--point I] [--replicate R]\n"
+            "                      [--progress MODE] [--quiet]\n"
             "\n"
             "  -o, --output PATH   output file (default: the scenario's output.path)\n"
             "  --seed S            override the scenario's seed (same as --set seed=S)\n"
@@ -93,6 +94,8 @@ static void usage_run(FILE *f)
             "                      --set population.bots.fraction=0.2 (repeatable)\n"
             "  --point I           a scenario with a sweep section: run its point I\n"
             "                      (from 0), as replicate 0 of `tagcascade sweep` runs it\n"
+            "  --replicate R       run replicate R (from 0) as `tagcascade sweep` runs it\n"
+            "                      (of point 0 for a scenario without a sweep section)\n"
             "  --progress MODE     auto (a bar on a terminal, else a line per tenth of the\n"
             "                      night), bar, lines or none\n"
             "  -q, --quiet         no progress (unless --progress) and no report\n"
@@ -120,6 +123,7 @@ typedef struct {
     int quiet;
     int help;
     int64_t point;  /* --point I; -1 when not given */
+    int64_t replicate; /* --replicate R; -1 when not given */
     int progress;   /* --progress (tc_meter_mode); -1 when not given */
     const char *scenario;
 } options;
@@ -140,9 +144,11 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 's'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {"point", required_argument, 0, 'P'},  {"progress", required_argument, 0, 'g'},
+        {"replicate", required_argument, 0, 'R'},
         {0, 0, 0, 0}};
     int c;
     o->point = -1;
+    o->replicate = -1;
     o->progress = -1;
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
     optind = 1;
@@ -156,12 +162,14 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
         case 'S':
         case 't':
         case 'P':
+        case 'R':
         case 'g':
             if (!allow_run_opts) {
                 fprintf(stderr, "tagcascade: option '%s' belongs to 'run', not here\n",
                         c == 'o'   ? "--output"
                         : c == 't' ? "--threads"
                         : c == 'P' ? "--point"
+                        : c == 'R' ? "--replicate"
                         : c == 'g' ? "--progress"
                                    : "--seed");
                 usage(stderr);
@@ -170,9 +178,10 @@ static int parse(int argc, char **argv, options *o, int allow_run_opts, void (*u
             if (c == 'o') o->output = optarg;
             else if (c == 'g') {
                 if ((o->progress = progress_mode(optarg)) < 0) return TC_EINPUT;
-            } else if (c == 'P') {
+            } else if (c == 'P' || c == 'R') {
                 tc_err nerr;
-                if (tc_num_i64(optarg, 0, TC_MAX_RUNS - 1, "--point", &o->point, &nerr)) {
+                if (tc_num_i64(optarg, 0, TC_MAX_RUNS - 1, c == 'P' ? "--point" : "--replicate",
+                               c == 'P' ? &o->point : &o->replicate, &nerr)) {
                     fprintf(stderr, "tagcascade: %s\n", nerr.msg);
                     return TC_EINPUT;
                 }
@@ -261,14 +270,19 @@ static char *join_args(int argc, char **argv)
 }
 
 /* A scenario with a sweep section runs one of its points, named by --point: the
- * point's scenario with the key of its replicate 0 in `tagcascade sweep`, so the
- * run is that replicate. Without --point such a file is refused with the hint. */
+ * point's scenario with the key of its replicate (--replicate, else 0) in
+ * `tagcascade sweep`, so the run is that replicate. Without --point such a file
+ * is refused with the hint. *lane_key and *lane name the replicate for the
+ * lanes path (drive/run.h). */
 static int pick_point(const options *o, tc_scenario *sc, tc_sweep *sw, int *have_sw,
-                      tc_scenario **run, uint64_t *key, tc_err *err)
+                      tc_scenario **run, uint64_t *key, uint64_t *lane_key, int *lane,
+                      tc_err *err)
 {
     int rc = TC_OK;
+    int64_t r = o->replicate >= 0 ? o->replicate : 0;
     *run = sc;
-    *key = tc_run_key(sc->seed, 0);
+    *key = tc_run_key_at(sc->seed, 0, r);
+    tc_run_lane(sc->seed, 0, r, lane_key, lane);
     if (!sc->sweep_at.file) {
         if (o->point >= 0)
             TC_FAIL(TC_EINPUT, "--point: %s has no sweep section, hence one point: run it "
@@ -289,7 +303,8 @@ static int pick_point(const options *o, tc_scenario *sc, tc_sweep *sw, int *have
                 (long long)o->point);
     *run = &sw->sc[o->point];
     if (!(*run)->text) (*run)->text = tc_xstrdup(sw->sc[0].text); /* the file, as run */
-    *key = tc_sweep_run_key(sw, o->point, 0);
+    *key = tc_sweep_run_key(sw, o->point, r);
+    tc_sweep_lane(sw, o->point, r, lane_key, lane);
 cleanup:
     return rc;
 }
@@ -305,7 +320,8 @@ static int cmd_run(int argc, char **argv, char *command)
     tc_recorder rec;
     tc_summary sum;
     int rc, have_sc = 0, have_w = 0, have_sw = 0;
-    uint64_t key = 0;
+    uint64_t key = 0, lane_key = 0;
+    int lane = 0;
     memset(&rec, 0, sizeof rec);
     memset(&sum, 0, sizeof sum);
 
@@ -317,7 +333,7 @@ static int cmd_run(int argc, char **argv, char *command)
     }
     TC_TRY(tc_scenario_load(&sc, o.scenario, o.sets, o.nsets, err));
     have_sc = 1;
-    TC_TRY(pick_point(&o, &sc, &sw, &have_sw, &run, &key, err));
+    TC_TRY(pick_point(&o, &sc, &sw, &have_sw, &run, &key, &lane_key, &lane, err));
     if (o.output) {
         free(run->output.path);
         run->output.path = tc_xstrdup(o.output);
@@ -338,7 +354,8 @@ static int cmd_run(int argc, char **argv, char *command)
     progress_ctx pc = {.sc = run};
     tc_meter_start(&pc.meter, o.progress >= 0 ? (tc_meter_mode)o.progress
                               : o.quiet ? TC_METER_NONE : TC_METER_AUTO);
-    rc = tc_run_simulate(&w, run, key, threads, &e, &rec, &sum, progress, &pc, err);
+    rc = tc_run_simulate_lane(&w, run, key, lane_key, lane, threads, &e, &rec, &sum, progress,
+                              &pc, err);
     if (e) {
         char what[96];
         double frac;

@@ -284,6 +284,11 @@ uint64_t tc_sweep_run_key(const tc_sweep *sw, int64_t p, int64_t r)
     return tc_run_key_at(sw->sc[p].seed, sw->paired ? 0 : p, r);
 }
 
+void tc_sweep_lane(const tc_sweep *sw, int64_t p, int64_t r, uint64_t *lane_key, int *lane)
+{
+    tc_run_lane(sw->sc[p].seed, sw->paired ? 0 : p, r, lane_key, lane);
+}
+
 void tc_sweep_destroy(tc_sweep *sw)
 {
     if (!sw) return;

@@ -51,6 +51,10 @@ typedef struct tc_sweep_opts {
  * paired: true tc_run_key_at(seed, 0, r) for every point (drive/run.h). */
 uint64_t tc_sweep_run_key(const tc_sweep *sw, int64_t p, int64_t r);
 
+/* The lanes path's names of replicate r of point p (tc_run_lane), paired as
+ * tc_sweep_run_key. */
+void tc_sweep_lane(const tc_sweep *sw, int64_t p, int64_t r, uint64_t *lane_key, int *lane);
+
 /* Run the sweep (the runs of this shard) and write o->out. With MPI (a TC_MPI
  * build under mpirun), every rank calls this; runs are shared out dynamically
  * and rank 0 writes the file. Interrupted: TC_ERUNTIME, the journal kept. */

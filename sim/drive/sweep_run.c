@@ -135,20 +135,163 @@ static void count_finished(runner *ru, counter *c)
     tc_meter_show(&ru->meter, ru->total ? (double)(ru->before + done) / ru->total : 1, what);
 }
 
-/* Runs todo[lo..hi) (one graph group) on this process's threads. */
+/* A unit of work: runs todo[k .. k + n), one run, or replicates of one point
+ * and one block of 64 played as a batch (lanes > 0). */
+typedef struct {
+    int64_t k, n;
+    int batch;
+} unit;
+
+/* How many replicates of point p one batch may hold: 0 when its runs cannot
+ * be batched (engine/engine.h). Decided on the point's people, built for the
+ * question and freed again (their build is a small part of a run's). */
+static int point_lanes(const tc_world *gw, const tc_scenario *sc, int *rc, tc_err *err)
+{
+    const tc_model_type *m = sc->model;
+    if (m->engine != TC_RULE_EVENT || m->uses != TC_FIXED_BY_CLASS || m->delay ||
+        sc->engine.fast_path == TC_FAST_OFF || sc->engine.batch_off)
+        return 0;
+    tc_world w = *gw;
+    *rc = tc_world_build_people(gw, sc, &w.pop, &w.tl, err);
+    if (*rc) return 0;
+    int64_t T;
+    tc_engine_opts o;
+    tc_run_opts(sc, 1, &o, &T);
+    int lanes = tc_batch_lanes(&w.net, &w.pop, &w.tl, sc->model, sc->mpar, &o);
+    tc_timeline_destroy(&w.tl);
+    tc_population_destroy(&w.pop);
+    return lanes;
+}
+
+/* The units of todo[lo..hi): consecutive runs of one point and one block of 64
+ * replicates go together, up to the point's batch size, where it has one, and
+ * to no more than an even share of the group's runs per thread of all ranks,
+ * so that every thread has a batch. The same on every rank (todo is). */
+static int plan_units(runner *ru, const tc_world *gw, int64_t lo, int64_t hi, unit **out,
+                      int64_t *nout, tc_err *err)
+{
+    const tc_sweep *sw = ru->sw;
+    unit *u = tc_xmalloc((size_t)(hi - lo > 0 ? hi - lo : 1) * sizeof *u);
+    int64_t n = 0, last_p = -1;
+    int64_t workers = (int64_t)ru->o->threads * (ru->nranks > 0 ? ru->nranks : 1);
+    int64_t share = (hi - lo + workers - 1) / (workers > 0 ? workers : 1);
+    int lanes = 0, rc = TC_OK;
+    for (int64_t k = lo; k < hi;) {
+        int64_t p = ru->todo[k] / sw->R, r0 = ru->todo[k] % sw->R;
+        if (p != last_p) {
+            lanes = point_lanes(gw, &sw->sc[p], &rc, err);
+            if (rc) {
+                free(u);
+                return rc;
+            }
+            if (lanes > share) lanes = (int)(share > 0 ? share : 1);
+            last_p = p;
+        }
+        int64_t e = k + 1;
+        while (lanes > 0 && e < hi && e - k < lanes && ru->todo[e] / sw->R == p &&
+               (ru->todo[e] % sw->R) >> 6 == r0 >> 6)
+            e++;
+        u[n++] = (unit){.k = k, .n = e - k, .batch = lanes > 0};
+        k = e;
+    }
+    *out = u;
+    *nout = n;
+    return TC_OK;
+}
+
+/* What a batch's lanes need to reach the journal. */
+typedef struct {
+    runner *ru;
+    counter *ctr;
+    int64_t p, block;
+} lane_ctx;
+
+/* A finished run's metrics and series into the journal. */
+static int journal_run(runner *ru, counter *ctr, int64_t p, int64_t r, const tc_summary *sum,
+                       const tc_work *work, const tc_recorder *rec)
+{
+    double m[64];
+    tc_sweep_metrics_of(sum, work->examined, m);
+#pragma omp critical(tc_journal)
+    {
+        if (tc_journal_append(ru->jfd, &ru->s, p, r, m, rec) != TC_OK && !ru->failed) {
+            ru->failed = TC_ERUNTIME;
+            tc_err_set(&ru->ferr, TC_ERUNTIME, "%s: cannot append to the journal "
+                       "(disk full?)", ru->o->out);
+        }
+        count_finished(ru, ctr);
+    }
+    return TC_OK;
+}
+
+static int lane_done(void *ctx, int lane, const tc_recorder *rec, const tc_summary *sum,
+                     const tc_work *work, tc_err *err)
+{
+    (void)err;
+    const lane_ctx *c = ctx;
+    return journal_run(c->ru, c->ctr, c->p, c->block * 64 + lane, sum, work, rec);
+}
+
+/* Unit u of point p over world w (the shared graph, the point's people). */
+static int run_unit(runner *ru, const tc_world *w, const unit *u, int64_t p, counter *ctr,
+                    tc_err *err)
+{
+    const tc_sweep *sw = ru->sw;
+    if (u->batch) {
+        uint64_t lanes = 0, lane_key = 0;
+        int lane = 0;
+        int64_t r0 = ru->todo[u->k] % sw->R;
+        for (int64_t i = 0; i < u->n; i++) lanes |= (uint64_t)1 << (ru->todo[u->k + i] % sw->R & 63);
+        tc_sweep_lane(sw, p, r0, &lane_key, &lane);
+        lane_ctx c = {.ru = ru, .ctr = ctr, .p = p, .block = r0 >> 6};
+        return tc_run_batch(w, &sw->sc[p], lane_key, lanes, 1, lane_done, &c, ru->o->stop, err);
+    }
+    int64_t r = ru->todo[u->k] % sw->R;
+    tc_engine *e = NULL;
+    tc_recorder rec;
+    tc_summary sum;
+    memset(&rec, 0, sizeof rec);
+    memset(&sum, 0, sizeof sum);
+    uint64_t lane_key;
+    int lane;
+    tc_sweep_lane(sw, p, r, &lane_key, &lane);
+    int rc = tc_run_simulate_lane(w, &sw->sc[p], run_key_of(sw, p, r), lane_key, lane, 1, &e,
+                                  &rec, &sum, stop_progress, (void *)ru->o->stop, err);
+    if (rc == TC_OK) {
+        tc_work work;
+        tc_engine_work(e, &work);
+        journal_run(ru, ctr, p, r, &sum, &work, &rec);
+    }
+    tc_summary_destroy(&sum);
+    tc_engine_free(e);
+    tc_recorder_destroy(&rec);
+    return rc;
+}
+
+/* Runs todo[lo..hi) (one graph group) on this process's threads, unit by unit. */
 static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, int64_t hi,
                       counter *ctr)
 {
     const tc_sweep *sw = ru->sw;
+    unit *units = NULL;
+    int64_t nunits = 0;
+    tc_err perr = {0};
+    int prc = plan_units(ru, gw, lo, hi, &units, &nunits, &perr);
+    if (prc) {
+        ru->failed = prc;
+        ru->ferr = perr;
+        return;
+    }
     omp_lock_t lock;
     omp_init_lock(&lock);
 #pragma omp parallel num_threads(ru->o->threads)
     {
         for (;;) {
             if (ru->failed || (ru->o->stop && *ru->o->stop)) break;
-            int64_t k = lo + counter_take(ctr, ru);
-            if (k >= hi) break;
-            int64_t run = ru->todo[k], p = run / sw->R, r = run % sw->R;
+            int64_t k = counter_take(ctr, ru);
+            if (k >= nunits) break;
+            const unit *u = &units[k];
+            int64_t p = ru->todo[u->k] / sw->R;
             tc_err err = {0};
             int rc = TC_OK;
             /* the point's population and timeline: built by the first thread that
@@ -170,33 +313,10 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
             tc_world w = *gw; /* shallow: the shared graph, this point's people */
             w.pop = ppl[p].pop;
             w.tl = ppl[p].tl;
-            tc_engine *e = NULL;
-            tc_recorder rec;
-            tc_summary sum;
-            memset(&rec, 0, sizeof rec);
-            memset(&sum, 0, sizeof sum);
-            rc = tc_run_simulate(&w, &sw->sc[p], run_key_of(sw, p, r), 1, &e, &rec, &sum,
-                                 stop_progress, (void *)ru->o->stop, &err);
-            if (rc == TC_OK) {
-                double m[64];
-                tc_work work;
-                tc_engine_work(e, &work);
-                tc_sweep_metrics_of(&sum, work.examined, m);
-#pragma omp critical(tc_journal)
-                {
-                    if (tc_journal_append(ru->jfd, &ru->s, p, r, m, &rec) != TC_OK && !ru->failed) {
-                        ru->failed = TC_ERUNTIME;
-                        tc_err_set(&ru->ferr, TC_ERUNTIME, "%s: cannot append to the journal "
-                                   "(disk full?)", ru->o->out);
-                    }
-                    count_finished(ru, ctr);
-                }
-            }
-            tc_summary_destroy(&sum);
-            tc_engine_free(e);
-            tc_recorder_destroy(&rec);
+            rc = run_unit(ru, &w, u, p, ctr, &err);
             omp_set_lock(&lock);
-            if (--ppl[p].remaining == 0 && ppl[p].built) {
+            ppl[p].remaining -= u->n;
+            if (ppl[p].remaining == 0 && ppl[p].built) {
                 tc_timeline_destroy(&ppl[p].tl);
                 tc_population_destroy(&ppl[p].pop);
                 ppl[p].built = 0;
@@ -212,6 +332,7 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
         }
     }
     omp_destroy_lock(&lock);
+    free(units);
 }
 
 typedef struct {

@@ -1,11 +1,14 @@
-/* The engine's facade: it owns the run's outcome, picks the event engine or the
- * step engine by the rule's kind (model->engine), and passes each verb down to
- * the one it picked. The two engines share only the outcome, which both write. */
+/* The engine's facade: it owns the run's outcome, picks the lanes path where it
+ * applies (engine/lanes.h), else the event engine or the step engine by the
+ * rule's kind (model->engine), and passes each verb down to the one it picked.
+ * The engines share only the outcome, which all write. */
 #include "engine/engine.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "engine/event.h"
+#include "engine/lanes.h"
 #include "engine/outcome.h"
 #include "engine/stepper.h"
 
@@ -15,6 +18,9 @@ struct tc_engine {
     tc_outcome out;       /* what the run did: written by the engine below */
     tc_event_engine *ev;  /* event rules: the event engine; NULL otherwise */
     tc_stepper *st;       /* step rules: the step engine; NULL otherwise */
+    tc_lanes *ln;         /* the lanes path, one lane; NULL otherwise */
+    int lane;             /* its lane bit */
+    tc_work work;         /* the lanes path's, once finished */
 };
 
 int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
@@ -30,7 +36,11 @@ int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
     e->pop = pop;
     e->rec = rec;
     tc_outcome_init(&e->out, net->n, o->record_cascade);
-    if (model->engine == TC_RULE_STEP)
+    if (tc_lanes_applies(net, pop, tl, model, mpar, o) > 0) {
+        e->lane = o->lane_keyed ? o->lane & 63 : 0;
+        e->ln = tc_lanes_alloc(net, pop, tl, model, mpar, o->lane_keyed ? o->lane_key : key,
+                               (uint64_t)1 << e->lane, o);
+    } else if (model->engine == TC_RULE_STEP)
         e->st = tc_stepper_alloc(net, pop, tl, model, mpar, rec, key, o, &e->out);
     else
         e->ev = tc_event_alloc(net, pop, tl, model, mpar, rec, key, o, &e->out);
@@ -43,17 +53,34 @@ void tc_engine_free(tc_engine *e)
     if (!e) return;
     tc_event_free(e->ev);
     tc_stepper_free(e->st);
+    tc_lanes_free(e->ln);
     tc_outcome_destroy(&e->out);
     free(e);
 }
 
 int tc_engine_step(tc_engine *e)
 {
+    if (e->ln) return tc_lanes_step(e->ln);
     return e->ev ? tc_event_step(e->ev) : tc_stepper_step(e->st);
+}
+
+/* The summary of a run of the lanes path whose outcome and counters are filled:
+ * what the event engine's platform would say with nothing on the platform. */
+static void lanes_summary(const tc_outcome *out, const tc_population *pop,
+                          const tc_recorder *rec, tc_summary *s)
+{
+    tc_outcome_finish(out, pop, rec, s);
+    s->first_trending_t = NAN;
+    tc_outcome_cascades(out, pop, s);
 }
 
 void tc_engine_finish(tc_engine *e, tc_summary *s)
 {
+    if (e->ln) {
+        tc_lanes_take(e->ln, e->lane, &e->out, e->rec, &e->work);
+        lanes_summary(&e->out, e->pop, e->rec, s);
+        return;
+    }
     tc_outcome_finish(&e->out, e->pop, e->rec, s);
     if (e->ev) tc_event_finish(e->ev, s);
     else tc_stepper_finish(e->st, s);
@@ -62,14 +89,17 @@ void tc_engine_finish(tc_engine *e, tc_summary *s)
 
 void tc_engine_progress(const tc_engine *e, tc_progress *p)
 {
-    if (e->ev) tc_event_progress(e->ev, p);
+    if (e->ln) tc_lanes_progress(e->ln, p);
+    else if (e->ev) tc_event_progress(e->ev, p);
     else tc_stepper_progress(e->st, p);
 }
 
 void tc_engine_work(const tc_engine *e, tc_work *w)
 {
-    if (e->ev) tc_event_work(e->ev, w);
+    if (e->ln) *w = e->work;
+    else if (e->ev) tc_event_work(e->ev, w);
     else tc_stepper_work(e->st, w);
+    w->engine = e->ln ? "lanes" : e->ev ? "event" : "step";
 }
 
 void tc_engine_put(tc_engine *e, int32_t v, uint8_t k)
@@ -78,3 +108,53 @@ void tc_engine_put(tc_engine *e, int32_t v, uint8_t k)
 }
 
 const tc_outcome *tc_engine_outcome(const tc_engine *e) { return &e->out; }
+
+/* ------------------------------------------------------------------ batches */
+
+struct tc_batch {
+    const tc_population *pop;
+    tc_lanes *ln;
+    tc_outcome out;   /* each lane's in turn */
+};
+
+enum { BATCH_BYTES = 256 << 20 };
+
+int tc_batch_lanes(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                   const tc_model_type *model, const double *mpar, const tc_engine_opts *o)
+{
+    if (!(tc_lanes_applies(net, pop, tl, model, mpar, o) > 0)) return 0;
+    int64_t per = 8 * (int64_t)(net->n > 0 ? net->n : 1);
+    int64_t k = BATCH_BYTES / per;
+    return k < 1 ? 1 : k > 64 ? 64 : (int)k;
+}
+
+tc_batch *tc_batch_alloc(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                         const tc_model_type *model, const double *mpar, uint64_t lane_key,
+                         uint64_t lanes, const tc_engine_opts *o)
+{
+    if (!lanes || !tc_batch_lanes(net, pop, tl, model, mpar, o)) return NULL;
+    tc_batch *b = tc_xcalloc(1, sizeof *b);
+    b->pop = pop;
+    b->ln = tc_lanes_alloc(net, pop, tl, model, mpar, lane_key, lanes, o);
+    tc_outcome_init(&b->out, net->n, o->record_cascade);
+    return b;
+}
+
+int tc_batch_step(tc_batch *b) { return tc_lanes_step(b->ln); }
+
+void tc_batch_take(tc_batch *b, int lane, tc_recorder *rec, tc_summary *s, tc_work *w)
+{
+    tc_work wk;
+    tc_lanes_take(b->ln, lane, &b->out, rec, &wk);
+    lanes_summary(&b->out, b->pop, rec, s);
+    wk.engine = "lanes";
+    if (w) *w = wk;
+}
+
+void tc_batch_free(tc_batch *b)
+{
+    if (!b) return;
+    tc_lanes_free(b->ln);
+    tc_outcome_destroy(&b->out);
+    free(b);
+}

@@ -31,6 +31,11 @@ typedef struct tc_engine_opts {
                              rules fixed by class); 0: every post edge by edge
                              (engine.fast_path: off). The results' distribution is
                              the same; the random numbers are not. */
+    int lane_keyed;       /* 1: lane_key and lane name the run's replicate for the
+                             lanes path (engine/lanes.h); 0: the run key's block,
+                             lane 0 */
+    uint64_t lane_key;    /* the key of the replicate's block of 64 (tc_run_lane) */
+    int lane;             /* the replicate's lane in its block, 0 .. 63 */
 } tc_engine_opts;
 
 /* An original post: its time (seconds), author and timeline event. */
@@ -107,6 +112,7 @@ typedef struct tc_work {
     int64_t examined;        /* audience entries delivered to (edges examined) */
     int64_t candidates;      /* fast path: audience entries drawn as candidates */
     int64_t threaded_plays;  /* buckets played by several threads */
+    const char *engine;      /* which engine played the run: "lanes", "event" or "step" */
 } tc_work;
 
 /* Fill *w for the run so far (zeros for what the engine does not do). O(1). */
@@ -117,6 +123,36 @@ void tc_engine_work(const tc_engine *e, tc_work *w);
  * no adoption is recorded, so k should not be an adopting state. No effect for
  * an event rule. */
 void tc_engine_put(tc_engine *e, int32_t v, uint8_t k);
+
+/* Batched replicates: runs of one scenario that differ only in their
+ * replicate, played at once when the run takes the lanes path (independent
+ * cascades in discrete generations, engine/lanes.h). Lane b of a batch is the
+ * same run, bit for bit, as tc_engine_alloc with lane_key and lane b. */
+typedef struct tc_batch tc_batch;
+
+/* How many lanes a batch of this run may hold: 0 when the run cannot be
+ * batched (the lanes path does not apply), else 1 .. 64, fewer on large graphs
+ * (each lane costs 8 bytes per account; a batch is kept within 256 MB). */
+int tc_batch_lanes(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                   const tc_model_type *model, const double *mpar, const tc_engine_opts *o);
+
+/* A batch of the lanes set in `lanes` (at most tc_batch_lanes of them) of the
+ * block keyed `lane_key`; inputs borrowed as for tc_engine_alloc; o's lane
+ * fields are ignored. NULL when the run cannot be batched. */
+tc_batch *tc_batch_alloc(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                         const tc_model_type *model, const double *mpar, uint64_t lane_key,
+                         uint64_t lanes, const tc_engine_opts *o);
+
+/* Play the next step of every lane: 1 if there was one, 0 when they are over. */
+int tc_batch_step(tc_batch *b);
+
+/* After the last step: lane `lane`'s counters into `rec` (initialised by the
+ * caller as for tc_run_simulate, counters zero), its summary into *s (owned by
+ * the caller: tc_summary_destroy) and its work into *w. */
+void tc_batch_take(tc_batch *b, int lane, tc_recorder *rec, tc_summary *s, tc_work *w);
+
+/* Free the batch; accepts NULL. */
+void tc_batch_free(tc_batch *b);
 
 /* Free what a summary holds (s->root); accepts NULL and a zeroed summary. */
 void tc_summary_destroy(tc_summary *s);

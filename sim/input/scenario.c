@@ -261,13 +261,15 @@ static int load_engine(tc_err *err, tc_scenario *sc, const tc_ynode *root)
 {
     int rc = TC_OK;
     const tc_ynode *g = tc_ytree_get(root, "engine");
-    static const char *const keys[] = {"fast_path", NULL};
-    int mode = TC_FAST_AUTO;
+    static const char *const keys[] = {"fast_path", "batch", NULL};
+    int mode = TC_FAST_AUTO, batch = 1;
     if (!g) return TC_OK;
     TC_TRY(tc_schema_want_map(err, g, "engine"));
     TC_TRY(tc_schema_only_keys(err, g, "engine", keys));
     TC_TRY(tc_schema_get_choice(err, g, "engine", "fast_path", 0, tc_fast_mode_names, &mode));
+    TC_TRY(tc_schema_get_bool(err, g, "engine", "batch", &batch));
     sc->engine.fast_path = (tc_fast_mode)mode;
+    sc->engine.batch_off = !batch;
 cleanup:
     return rc;
 }
@@ -275,6 +277,7 @@ cleanup:
 static void dump_engine(const tc_scenario *sc, FILE *f)
 {
     fprintf(f, "engine:\n  fast_path: %s\n", tc_fast_mode_names[sc->engine.fast_path]);
+    if (sc->engine.batch_off) fprintf(f, "  batch: false\n");
 }
 
 /* A step rule (engine/stepper.c) plays synchronous steps: only timeline posts

@@ -216,6 +216,7 @@ typedef struct tc_scenario {
 
     struct {
         tc_fast_mode fast_path;  /* skip ahead over audiences where exact (engine.c) */
+        int batch_off;           /* engine.batch: false: sweeps play each replicate alone */
     } engine;
 
     tc_where sweep_at;   /* the file's sweep section (drive/sweep.h); file NULL: none */

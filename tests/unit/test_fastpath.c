@@ -267,7 +267,10 @@ int main(void)
         for (int32_t v = 1; v < nb; v++) big.pop.cls[v] = TC_CLASS_HUMAN;
         big.pop.nbots = 0;
         big.pop.nhumans = nb;
-        big.pop.delay_sigma = 0;
+        /* all but equal delays: generations land in one bucket each, and make
+         * rounds of tens of thousands of reshares for the event engine (with
+         * sigma 0 exactly the run would take the lanes path, test_lanes.py) */
+        big.pop.delay_sigma = 1e-9;
         const double bp[3] = {0.4, 0, 1};
         char *first = NULL;
         size_t flen = 0;

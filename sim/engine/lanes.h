@@ -1,0 +1,58 @@
+/* The lanes path: independent cascades in discrete generations, up to 64
+ * replicates ("lanes") at once in one pass over the graph.
+ *
+ * It takes an event rule whose probability depends on the follower's class and
+ * community only (TC_FIXED_BY_CLASS and nothing else), every reshare coming the
+ * same fixed delay after the post it answers, and a world with none of the
+ * timeline's mechanisms: no reading sessions, fading appeal, own posts,
+ * trending, bot groups or rings, and a timeline of posts only. Such a cascade
+ * is percolation: whether follower v of post P takes it up is one Bernoulli
+ * draw, and every adopter posts exactly d after its parent.
+ *
+ * Keying: replicate r of a run reads bit r & 63 of 64-bit words drawn from the
+ * stream (TC_P_LIVE, author, audience index | seq) under the key of its block
+ * of 64 replicates (tc_run_lane in drive/run.h). Bit r of word k is the k-th
+ * binary digit of the replicate's uniform for that follower, compared with the
+ * digits of the probability until they differ: an exact Bernoulli draw, from
+ * about 2 words for one lane and 8 for 64. Replicate r thus gets the same
+ * draws whether it runs alone or beside any other replicates of its block.
+ *
+ * Memory: 28 bytes per account, plus 8 per account and lane, plus the
+ * exposure counts (8 bytes per lane, output interval and class or community).
+ * Private to sim/engine/. */
+#ifndef TC_SIM_LANES_H
+#define TC_SIM_LANES_H
+
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "engine/outcome.h"
+
+typedef struct tc_lanes tc_lanes;
+
+/* The fixed delay of every reshare (seconds) if the lanes path can play this
+ * run, else 0. */
+double tc_lanes_applies(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                        const tc_model_type *model, const double *mpar,
+                        const tc_engine_opts *o);
+
+/* The pass of the lanes whose bits are set in `lanes` (at least one), keyed
+ * under `key` (the key of their block), over inputs borrowed as for
+ * tc_engine_alloc, with o->threads threads. The run must apply (tc_lanes_applies). */
+tc_lanes *tc_lanes_alloc(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                         const tc_model_type *model, const double *mpar, uint64_t key,
+                         uint64_t lanes, const tc_engine_opts *o);
+void tc_lanes_free(tc_lanes *l);
+
+/* Play the next generation time (every lane at once): 1 if there was one, 0
+ * when the pass is over. */
+int tc_lanes_step(tc_lanes *l);
+
+void tc_lanes_progress(const tc_lanes *l, tc_progress *p);
+
+/* After the last step: lane `bit`'s run into `out` (initialised for net->n
+ * accounts; reset here) and `rec` (its counters zero), its work into *w (may be
+ * NULL). Lanes may be taken in any order, each any number of times. O(n + T). */
+void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_work *w);
+
+#endif

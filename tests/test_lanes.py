@@ -1,0 +1,244 @@
+#!/usr/bin/python3
+"""The lanes path (docs/performance.md, "The lanes path"): independent cascades
+in discrete generations, up to 64 replicates in one pass over the graph.
+
+- a known answer: one post to a star of k followers, reach - 1 ~ Binomial(k, p);
+- the same distributions as the event engine follower by follower
+  (engine.fast_path: off), KS at level 0.001 on reach, exposures, depth, breadth
+  and structural virality;
+- a batch's replicate r is its single run r, bit for bit: a sweep with and
+  without engine.batch, and `tagcascade run --replicate r`;
+- the same files on 1, 2 and 3 threads;
+- where it does not apply (a random delay, sessions), the event engine plays."""
+import os
+import subprocess
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+from scipy.stats import ks_2samp
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("BIN", os.path.join(ROOT, "build", "tagcascade"))
+
+SCENARIO = """\
+name: lanes
+seed: 5
+time: {{start: "2017-05-05T20:00:00+02:00", duration: 2h, output_interval: 5m}}
+graph:
+  generator: ba
+  n: 3000
+  m: 3
+  communities: [{{name: us, share: 0.5}}, {{name: fr, share: 0.5}}]
+  mixing: 0.1
+  reciprocity: 0.3
+population:
+  humans:
+    delay: {{median: 2m, sigma: {sigma}}}
+    susceptibility: {{us: 1.2, fr: 0.8}}
+  bots:
+    fraction: 0.1
+    delay: {{min: 2m, max: 2m}}
+accounts:
+  - {{name: a, community: us, followers: 200}}
+  - {{name: b, community: fr, followers: 100}}
+model: {{name: ic, p: 0.12, p_bot: 0.4, p_hub: 0.3}}
+events:
+  - {{at: 5m, post: a}}
+  - {{at: 13m, post: b}}
+  - {{at: 40m, post: a}}
+output: {{cascade: true}}
+sweep:
+  replicates: {replicates}
+  series: true
+  grid:
+    model.p: [0.1, 0.14]
+"""
+
+STAR = """\
+name: star
+seed: 3
+time: {start: "2017-05-05T20:00:00+02:00", duration: 1h, output_interval: 1h}
+graph: {generator: er, n: 2000, edges: 0}
+population: {humans: {delay: {median: 1m, sigma: 0}}}
+accounts:
+  - {name: hub, community: all, followers: 2000}
+model: {name: ic, p: 0.3}
+events:
+  - {at: 1m, post: hub}
+sweep:
+  replicates: 400
+  series: false
+  grid: {model.p: [0.3]}
+"""
+
+METRICS = ["reach", "exposed", "max_depth", "max_breadth", "largest_structural_virality"]
+
+
+def run(*args):
+    p = subprocess.run([BIN, *args], capture_output=True, text=True)
+    if p.returncode:
+        raise AssertionError(f"tagcascade {' '.join(args)}: exit {p.returncode}\n{p.stderr}")
+    return p
+
+
+def sweep_table(path):
+    with h5py.File(path, "r") as f:
+        names = list(f["sweep/metrics"].asstr()[:])
+        return names, f["sweep/summary"][()]
+
+
+def same(x, y):
+    """Two values read from HDF5 are the same, bit for bit (NaN included)."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind == "O" or y.dtype.kind == "O":  # strings: compare the strings
+        return x.shape == y.shape and x.tolist() == y.tolist()
+    return x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+
+
+def groups_equal(a, b, group):
+    """Every dataset under `group` of files a and b holds the same values."""
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        ga, gb = fa[group], fb[group]
+        if isinstance(ga, h5py.Dataset):
+            return same(ga[()], gb[()])
+        names = []
+        ga.visit(lambda n: names.append(n) if isinstance(ga[n], h5py.Dataset) else None)
+        other = []
+        gb.visit(lambda n: other.append(n) if isinstance(gb[n], h5py.Dataset) else None)
+        if sorted(names) != sorted(other):
+            return False
+        return all(same(ga[n][()], gb[n][()]) for n in names)
+
+
+class Lanes(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = cls.tmp.name
+        cls.scen = cls.path("lanes.yaml")
+        with open(cls.scen, "w") as f:
+            f.write(SCENARIO.format(sigma=0, replicates=70))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @classmethod
+    def path(cls, name):
+        return os.path.join(cls.dir, name)
+
+    def test_star_binomial(self):
+        """One post to k = 2,000 followers at p = 0.3: reach - 1 is Binomial(k, p);
+        mean within 4 standard errors, variance within 25 % (400 replicates)."""
+        scen = self.path("star.yaml")
+        with open(scen, "w") as f:
+            f.write(STAR)
+        out = self.path("star.h5")
+        run("sweep", scen, "-o", out, "--quiet")
+        names, s = sweep_table(out)
+        x = s[0, :, names.index("reach")] - 1
+        k, p, n = 2000, 0.3, len(x)
+        mean, var = k * p, k * p * (1 - p)
+        self.assertLess(abs(x.mean() - mean), 4 * np.sqrt(var / n), x.mean())
+        self.assertLess(abs(x.var(ddof=1) / var - 1), 0.25, x.var(ddof=1))
+        run("run", scen, "--point", "0", "-o", self.path("star1.h5"), "--quiet")
+        with h5py.File(self.path("star1.h5"), "r") as f:
+            self.assertEqual(f["meta"].attrs["engine"], "lanes")
+
+    def test_same_distribution_as_event_engine(self):
+        """300 replicates of each point on the lanes path and on the event engine
+        follower by follower: KS p > 0.001 on every metric."""
+        scen = self.path("ks.yaml")
+        with open(scen, "w") as f:
+            f.write(SCENARIO.format(sigma=0, replicates=300))
+        a, b = self.path("ks_lanes.h5"), self.path("ks_event.h5")
+        run("sweep", scen, "-o", a, "--quiet", "--set", "sweep.series=false")
+        run("sweep", scen, "-o", b, "--quiet", "--set", "sweep.series=false",
+            "--set", "engine.fast_path=off")
+        names, sa = sweep_table(a)
+        _, sb = sweep_table(b)
+        for m in METRICS:
+            i = names.index(m)
+            for p in range(sa.shape[0]):
+                x, y = sa[p, :, i], sb[p, :, i]
+                pv = ks_2samp(x[~np.isnan(x)], y[~np.isnan(y)]).pvalue
+                self.assertGreater(pv, 0.001, f"{m}, point {p}: KS p = {pv:.2g}")
+
+    def test_batch_is_single_run(self):
+        """Replicates 0 .. 69 (a full block of 64 and part of the next) batched,
+        and each alone (engine.batch: false): the same summaries and series;
+        `run --replicate r` gives replicate r's file."""
+        a, b = self.path("batch.h5"), self.path("alone.h5")
+        run("sweep", self.scen, "-o", a, "--quiet")
+        run("sweep", self.scen, "-o", b, "--quiet", "--set", "engine.batch=false")
+        na, sa = sweep_table(a)
+        _, sb = sweep_table(b)
+        self.assertTrue(np.array_equal(sa, sb, equal_nan=True))
+        self.assertTrue(groups_equal(a, b, "runs"))
+        for r in (0, 5, 63, 64, 69):
+            out = self.path(f"r{r}.h5")
+            run("run", self.scen, "--point", "1", "--replicate", str(r), "-o", out, "--quiet")
+            with h5py.File(out, "r") as f, h5py.File(a, "r") as fs:
+                self.assertEqual(f["meta"].attrs["engine"], "lanes")
+                for m in ("reach", "exposed", "reshares", "max_depth", "max_breadth"):
+                    self.assertEqual(f["summary"][m][()], sa[1, r, na.index(m)], (r, m))
+                sv = f["summary"]["largest_structural_virality"][()]
+                self.assertTrue(np.array_equal(sv, sa[1, r, na.index("largest_structural_virality")],
+                                               equal_nan=True))
+                for k in f["series"]:
+                    if k in ("t", "community", "trending", "active_bots"):
+                        continue
+                    self.assertTrue(np.array_equal(f["series"][k][()], fs[f"runs/1/{r}/series"][k][()]),
+                                    (r, k))
+        # the replicates differ from one another
+        self.assertGreater(len(set(sa[1, :, na.index("reach")])), 10)
+
+    def test_threads(self):
+        """A run and a sweep on 1, 2 and 3 threads: the same files."""
+        outs = []
+        for t in (1, 2, 3):
+            out = self.path(f"t{t}.h5")
+            run("run", self.scen, "--point", "0", "--replicate", "7", "-o", out, "--quiet",
+                "--threads", str(t))
+            outs.append(out)
+        for o in outs[1:]:
+            for g in ("series", "summary", "cascade"):
+                self.assertTrue(groups_equal(outs[0], o, g), (o, g))
+        s1, s3 = self.path("s1.h5"), self.path("s3.h5")
+        run("sweep", self.scen, "-o", s1, "--quiet", "--threads", "1")
+        run("sweep", self.scen, "-o", s3, "--quiet", "--threads", "3")
+        self.assertTrue(groups_equal(s1, s3, "sweep/summary"))
+        self.assertTrue(groups_equal(s1, s3, "runs"))
+
+    def test_not_taken(self):
+        """A random delay, or reading sessions: the event engine plays, and a sweep
+        of such runs gives the same table with and without engine.batch."""
+        scen = self.path("random.yaml")
+        with open(scen, "w") as f:
+            f.write(SCENARIO.format(sigma=0.5, replicates=3))
+        out = self.path("random.h5")
+        run("run", scen, "--point", "0", "-o", out, "--quiet")
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f["meta"].attrs["engine"], "event")
+        run("run", self.scen, "--point", "0", "-o", out, "--quiet",
+            "--set", "population.humans.sessions={per_day: 10}")
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f["meta"].attrs["engine"], "event")
+        a, b = self.path("ra.h5"), self.path("rb.h5")
+        run("sweep", scen, "-o", a, "--quiet")
+        run("sweep", scen, "-o", b, "--quiet", "--set", "engine.batch=false")
+        self.assertTrue(groups_equal(a, b, "sweep/summary"))
+
+    def test_bad_batch_value(self):
+        """engine.batch takes true or false: anything else exits 2 with file:line:col."""
+        p = subprocess.run([BIN, "validate", self.scen, "--set", "engine.batch=maybe"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("engine.batch", p.stderr)
+        self.assertIn("true or false", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
