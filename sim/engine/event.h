@@ -95,10 +95,17 @@ typedef struct tc_event_engine {
     double *sess_t;        /* sessions: the session being read, and items read in it */
     uint32_t *sess_n;
 
-    /* timing wheel: slot b & mask holds bucket b for b in [cur, cur + W) */
+    /* timing wheel in three levels: slot b & mask holds bucket b for the buckets
+     * of the blocks below ring_end (the current block of W/2 buckets and the
+     * next); block c, up to nblocks beyond, waits in coarse[c % nblocks] until
+     * the ring takes it; events further on wait in a min-heap by time */
     int64_t W, mask;
     tc_pvec *slot;
-    tc_pvec far;           /* min-heap by time of events beyond the wheel */
+    tc_pvec *coarse;       /* [nblocks] */
+    int64_t nblocks;
+    int64_t ncoarse;       /* events waiting in the blocks */
+    int64_t ring_end;      /* blocks below it are in the ring */
+    tc_pvec far;           /* min-heap by time of events beyond the blocks */
     int64_t *need;         /* [W]: room a round's candidates need per slot (scratch) */
     int64_t pending;       /* events in the wheel and heap */
     int next_event;        /* next timeline event to fire */
@@ -192,15 +199,18 @@ void tc_pvec_push(tc_pvec *v, const tc_pending *p);
 void tc_wheel_init(tc_event_engine *e);
 void tc_wheel_destroy(tc_event_engine *e);
 
-/* Put *p in the slot of its bucket, or in the heap beyond the wheel; dropped at
- * or past the horizon. O(1) amortised, O(log heap) beyond the wheel. */
+/* Put *p in the slot of its bucket, in its block beyond the ring, or in the
+ * heap beyond the blocks; dropped at or past the horizon. O(1) amortised, O(log
+ * heap) for the heap. */
 void tc_wheel_schedule(tc_event_engine *e, const tc_pending *p);
 
-/* Move heap events that now fall inside the wheel into their slots. */
+/* Move the blocks the ring now reaches into their slots, and heap events that
+ * now fall within the blocks into theirs. */
 void tc_wheel_refill(tc_event_engine *e);
 
-/* The first bucket holding an event of the wheel or heap if it comes before
- * `best` (-1: no bound), else best. O(buckets looked at). */
+/* The first bucket holding an event of the ring, the blocks or the heap if it
+ * comes before `best` (-1: no bound), else best. O(buckets looked at); when
+ * the ring is empty, O(blocks looked at + a block's events). */
 int64_t tc_wheel_next(const tc_event_engine *e, int64_t best);
 
 /* Before the threads' candidates go into the wheel: grow each slot they land in

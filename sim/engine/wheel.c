@@ -1,8 +1,13 @@
-/* The timing wheel: slot b & mask holds the events of bucket b for the W
- * buckets from the current one, a min-heap by time the events beyond; and the
- * growing vectors of pending events both are made of. */
+/* The timing wheel, in three levels: a ring of W slots, slot b & mask holding
+ * the events of bucket b for the buckets of the current block of W/2 and the
+ * next; beyond it, one vector per block for up to MAX_BLOCKS blocks, moved
+ * whole into the ring when the ring reaches it (an event moves once; a bucket's
+ * events are sorted when played, so the order they arrive in does not matter);
+ * beyond those, a min-heap by time. And the growing vectors of pending events
+ * all are made of. */
 #include "engine/event.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 void tc_pvec_push(tc_pvec *v, const tc_pending *p)
@@ -47,11 +52,20 @@ static tc_pending heap_pop(tc_pvec *h)
 
 /* ------------------------------------------------------------------ wheel */
 
+/* A block is 2^LOG_BLOCK buckets (17 min at dt = 1 s); the ring holds two, the
+ * blocks up to MAX_BLOCKS more (12 days at 1 s). Narrower rings hold less
+ * (slots keep their largest size) and cost no time here. */
+enum { LOG_BLOCK = 10, MAX_BLOCKS = 1024 };
+
 void tc_wheel_init(tc_event_engine *e)
 {
-    e->W = 1 << 14;
+    e->W = (int64_t)2 << LOG_BLOCK;
     e->mask = e->W - 1;
     e->slot = tc_xcalloc((size_t)e->W, sizeof *e->slot);
+    int64_t blocks = (e->nbuckets >> LOG_BLOCK) + 1;
+    e->nblocks = blocks < MAX_BLOCKS ? blocks : MAX_BLOCKS;
+    e->coarse = tc_xcalloc((size_t)e->nblocks, sizeof *e->coarse);
+    e->ring_end = 2;
 }
 
 void tc_wheel_destroy(tc_event_engine *e)
@@ -59,9 +73,31 @@ void tc_wheel_destroy(tc_event_engine *e)
     if (e->slot)
         for (int64_t i = 0; i < e->W; i++) free(e->slot[i].v);
     free(e->slot);
+    if (e->coarse)
+        for (int64_t i = 0; i < e->nblocks; i++) free(e->coarse[i].v);
+    free(e->coarse);
     free(e->far.v);
     free(e->cand.v);
     free(e->need);
+}
+
+/* Where bucket b's events wait: 0 in the ring, 1 in a block, 2 in the heap. */
+static inline int level(const tc_event_engine *e, int64_t b)
+{
+    int64_t c = b >> LOG_BLOCK;
+    return c < e->ring_end ? 0 : c < e->ring_end + e->nblocks ? 1 : 2;
+}
+
+static void put(tc_event_engine *e, const tc_pending *p, int64_t b)
+{
+    switch (level(e, b)) {
+    case 0: tc_pvec_push(&e->slot[b & e->mask], p); break;
+    case 1:
+        tc_pvec_push(&e->coarse[(b >> LOG_BLOCK) % e->nblocks], p);
+        e->ncoarse++;
+        break;
+    default: heap_push(&e->far, p);
+    }
 }
 
 void tc_wheel_schedule(tc_event_engine *e, const tc_pending *p)
@@ -69,32 +105,75 @@ void tc_wheel_schedule(tc_event_engine *e, const tc_pending *p)
     if (p->t >= e->horizon) return;
     int64_t b = tc_event_bucket(e, p->t);
     if (b >= e->nbuckets) return;
-    if (b - e->cur < e->W) tc_pvec_push(&e->slot[b & e->mask], p);
-    else heap_push(&e->far, p);
+    put(e, p, b);
     e->pending++;
 }
 
-/* Move heap events that now fall inside the wheel into their slots. */
+/* Grow the slots the events of v land in once each, to what they will hold,
+ * rather than doubling them several times over (each time a copy, and fresh
+ * pages). */
+static void reserve_for(tc_event_engine *e, const tc_pvec *v)
+{
+    if (!e->need) e->need = tc_xcalloc((size_t)e->W, sizeof *e->need);
+    for (int64_t i = 0; i < v->n; i++) e->need[tc_event_bucket(e, v->v[i].t) & e->mask]++;
+    for (int64_t k = 0; k < e->W; k++) {
+        if (!e->need[k]) continue;
+        tc_pvec *s = &e->slot[k];
+        if (s->cap < s->n + e->need[k]) {
+            s->cap = s->n + e->need[k];
+            s->v = tc_xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
+        }
+        e->need[k] = 0;
+    }
+}
+
+/* The ring holds the block of cur and the next one: W buckets. */
 void tc_wheel_refill(tc_event_engine *e)
 {
-    while (e->far.n && tc_event_bucket(e, e->far.v[0].t) - e->cur < e->W) {
+    int64_t target = (e->cur >> LOG_BLOCK) + 2;
+    if (e->ring_end >= target) return;
+    for (; e->ring_end < target; e->ring_end++) {
+        tc_pvec *c = &e->coarse[e->ring_end % e->nblocks];
+        if (!c->n) continue;
+        reserve_for(e, c);
+        for (int64_t i = 0; i < c->n; i++)
+            tc_pvec_push(&e->slot[tc_event_bucket(e, c->v[i].t) & e->mask], &c->v[i]);
+        e->ncoarse -= c->n;
+        free(c->v);
+        *c = (tc_pvec){0};
+    }
+    while (e->far.n && level(e, tc_event_bucket(e, e->far.v[0].t)) < 2) {
         tc_pending p = heap_pop(&e->far);
-        tc_pvec_push(&e->slot[tc_event_bucket(e, p.t) & e->mask], &p);
+        put(e, &p, tc_event_bucket(e, p.t));
     }
 }
 
 int64_t tc_wheel_next(const tc_event_engine *e, int64_t best)
 {
-    int64_t in_wheel = e->pending - e->far.n;
-    if (in_wheel > 0) {
-        int64_t lim = best >= 0 ? best : e->cur + e->W;
-        for (int64_t b = e->cur; b < lim && b < e->cur + e->W; b++)
+    int64_t in_ring = e->pending - e->ncoarse - e->far.n;
+    if (in_ring > 0) {
+        int64_t end = e->ring_end << LOG_BLOCK;
+        int64_t lim = best >= 0 && best < end ? best : end;
+        for (int64_t b = e->cur; b < lim; b++)
             if (e->slot[b & e->mask].n) return b;
-    } else if (e->far.n) {
-        int64_t b = tc_event_bucket(e, e->far.v[0].t);
-        if (best < 0 || b < best) best = b;
+        return best;
     }
-    return best;
+    int64_t b = -1;
+    if (e->ncoarse) {
+        for (int64_t c = e->ring_end; c < e->ring_end + e->nblocks; c++) {
+            const tc_pvec *v = &e->coarse[c % e->nblocks];
+            if (!v->n) continue;
+            b = INT64_MAX;
+            for (int64_t i = 0; i < v->n; i++) {
+                int64_t k = tc_event_bucket(e, v->v[i].t);
+                if (k < b) b = k;
+            }
+            break;
+        }
+    } else if (e->far.n) {
+        b = tc_event_bucket(e, e->far.v[0].t);
+    }
+    return b >= 0 && (best < 0 || b < best) ? b : best;
 }
 
 /* Before many candidates go into the wheel: grow each slot they land in once,
@@ -111,7 +190,7 @@ void tc_wheel_reserve(tc_event_engine *e)
             const tc_pending *p = &e->tcand[t].p.v[i];
             if (p->t >= e->horizon) continue;
             int64_t b = tc_event_bucket(e, p->t);
-            if (b < e->nbuckets && b - e->cur < e->W) e->need[b & e->mask]++;
+            if (b < e->nbuckets && level(e, b) == 0) e->need[b & e->mask]++;
         }
     for (int64_t k = 0; k < e->W; k++) {
         if (!e->need[k]) continue;
@@ -132,6 +211,10 @@ void tc_wheel_release(tc_event_engine *e)
     for (int64_t i = 0; e->slot && i < e->W; i++) {
         free(e->slot[i].v);
         e->slot[i] = (tc_pvec){0};
+    }
+    for (int64_t i = 0; e->coarse && i < e->nblocks; i++) {
+        free(e->coarse[i].v);
+        e->coarse[i] = (tc_pvec){0};
     }
     free(e->far.v);
     e->far = (tc_pvec){0};
