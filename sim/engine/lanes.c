@@ -102,6 +102,8 @@ struct tc_lanes {
     litem *item;
     int64_t nitem, item_cap;
     lqueue *q;               /* claims waiting, by time: q[qhead .. qhead + qn) in a ring */
+    lclaim *spare;           /* a settled queue's vector, for the next */
+    int64_t spare_cap;
     int64_t qcap, qhead, qn;
 
     lclaim **cbuf;           /* per chunk of delivery: its claims */
@@ -239,6 +241,7 @@ void tc_lanes_free(tc_lanes *l)
     free(l->item);
     for (int64_t i = 0; i < l->qn; i++) free(l->q[(l->qhead + i) % l->qcap].c);
     free(l->q);
+    free(l->spare);
     for (int c = 0; c < l->nchunks; c++) free(l->cbuf[c]);
     free(l->cbuf);
     free(l->cbuf_n);
@@ -380,11 +383,13 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int64_t
                     }
                 }
             }
-            if (!tnext) continue;
-            /* the draw first: it needs no memory, and most followers say no */
+            /* followers that adopted in every lane are known from a filter in the
+             * cache; for the others the draw comes before the per-account state,
+             * since most followers say no */
+            if (!tnext || (l->Afull[v >> 6] & bit)) continue;
             double p = l->p_all >= 0 ? l->p_all : l->prob[pop->cls[v] * ncomm + pop->comm[v]];
             uint64_t live = live_lanes(l->key, f->u, f->seq, k, p, f->m);
-            if (!live || (l->Afull[v >> 6] & bit)) continue;
+            if (!live) continue;
             if (!single) live &= ~l->A[v];
             if (!live) continue;
             for (uint64_t m = live; m; m &= m - 1) cand[__builtin_ctzll(m)]++;
@@ -447,6 +452,16 @@ static void deliver_all(tc_lanes *l, double t, int64_t iv)
     lqueue *q = queue_at(l, l->qn++);
     memset(q, 0, sizeof *q);
     q->t = tn;
+    if (C == 1) { /* the chunk's vector becomes the queue's; a spare one takes its place */
+        q->c = l->cbuf[0], q->n = l->cbuf_n[0], q->cap = l->cbuf_cap[0];
+        l->cbuf[0] = l->spare, l->cbuf_cap[0] = l->spare_cap, l->cbuf_n[0] = 0;
+        l->spare = NULL, l->spare_cap = 0;
+        return;
+    }
+    if (l->spare_cap >= total) { /* a settled queue's vector, its pages warm */
+        q->c = l->spare, q->cap = l->spare_cap;
+        l->spare = NULL, l->spare_cap = 0;
+    }
     TC_GROW(q->c, q->cap, total, 256);
     for (int c = 0; c < C; c++) {
         memcpy(q->c + q->n, l->cbuf[c], (size_t)l->cbuf_n[c] * sizeof *q->c);
@@ -492,7 +507,12 @@ int tc_lanes_step(tc_lanes *l)
     if (l->qn && queue_at(l, 0)->t == t) {
         lqueue *q = queue_at(l, 0);
         settle(l, q, slice);
-        free(q->c);
+        if (q->cap > l->spare_cap) { /* kept for the next claims, the larger of the two */
+            free(l->spare);
+            l->spare = q->c, l->spare_cap = q->cap;
+        } else {
+            free(q->c);
+        }
         l->qhead = (l->qhead + 1) % l->qcap;
         l->qn--;
     }
