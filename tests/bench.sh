@@ -6,7 +6,9 @@
 #      Barabasi-Albert graphs of 100,000 x 5 and 1,000,000 x 10 follows, each run
 #      from one seed account drawn at random among the 0.1 % most followed, next to
 #      graph-tool's SIRState on the same graph from the same seeds;
-#   2. the default replay, scenarios/macronleaks.yaml;
+#   2. the replays: scenarios/macronleaks.yaml and the default of 0.1,
+#      scenarios/bench/macronleaks_chains.yaml (with BENCH_BASELINE=BINARY, beside
+#      that binary's runs of both, alternating);
 #   3. a sweep of the classroom demo (the replay at five bot shares);
 #   4. the largest graph: generate a Chung-Lu store, load it, run one cascade;
 #   5. fits: simulations per second while fitting the default replay, beside the
@@ -22,6 +24,8 @@
 #   BENCH_ONLY="PART..."  only these parts: cascades, replay, sweep, big, fit, batch (1 to 6);
 #                         `make bench-big` is BENCH_ONLY=big
 #   BENCH_BIG_EDGES=N     follows of the large graph (default 20,000,000)
+#   BENCH_BASELINE=BINARY another tagcascade binary (an earlier build) to time the
+#                         replays with, alternating with this one (part 2)
 #   BENCH_SWEEP_REPLICATES=R  replicates per bot share (default 40: 200 runs; 200 gives
 #                         the 1,000-run sweep, about 25 min on 2 cores)
 # Run from the project root. Temporary files live in one folder removed on exit.
@@ -30,6 +34,7 @@ BIN=${BIN:-$BUILD/tagcascade}
 PY=${PY:-/usr/bin/python3}
 GTPY=analysis/bench_graphtool.py
 QUICK=${BENCH_QUICK:-0}
+BASE=${BENCH_BASELINE:-}
 ONLY=${BENCH_ONLY:-}
 if [ "$QUICK" = 1 ]; then
     REPS=1
@@ -179,23 +184,55 @@ cascades() { # name n m
 }
 
 # ---------------------------------------------------------------- 2. the replay
+# The default replay and the earlier one (scenarios/bench/macronleaks_chains.yaml,
+# the default scenario of 0.1), each run REPS times per thread count; with
+# BENCH_BASELINE=BINARY the same runs by that binary too, alternating with ours,
+# and the ratio of the medians of the whole run (baseline over ours).
 replay() {
     echo
-    echo "the default replay, scenarios/macronleaks.yaml"
-    printf '%-12s %7s %4s %8s %8s %7s %10s %11s %9s %7s\n' workload threads runs build_s run_s \
-        wall_s edges edges_per_s reshares peak_MB
-    for th in $THREADS; do
-        f="$d/replay.$th"
-        : >"$f"
-        i=0
-        while [ $i -lt "$REPS" ]; do
-            tc_run "$f" scenarios/macronleaks.yaml --threads "$th" || return
-            i=$((i + 1))
+    echo "the replays: macronleaks = scenarios/macronleaks.yaml; chains = scenarios/bench/macronleaks_chains.yaml (the default of 0.1)${BASE:+; base = $BASE, alternating}"
+    printf '%-12s %-5s %7s %4s %8s %8s %7s %10s %11s %9s %7s %8s\n' workload bin threads runs build_s \
+        run_s wall_s edges edges_per_s reshares peak_MB base/ours
+    for w in macronleaks chains; do
+        case $w in
+        macronleaks) scen=scenarios/macronleaks.yaml ;;
+        chains) scen=scenarios/bench/macronleaks_chains.yaml ;;
+        esac
+        base=$BASE
+        if [ -n "$base" ] && ! "$base" validate "$scen" >/dev/null 2>"$d/err"; then
+            echo "$w: $base cannot run it: $(head -n 1 "$d/err")"
+            base=
+        fi
+        for th in $THREADS; do
+            : >"$d/replay.ours"
+            : >"$d/replay.base"
+            i=0
+            while [ $i -lt "$REPS" ]; do
+                tc_run "$d/replay.ours" "$scen" --threads "$th" || return
+                if [ -n "$base" ]; then
+                    ours=$BIN
+                    BIN=$base
+                    tc_run "$d/replay.base" "$scen" --threads "$th"
+                    ok=$?
+                    BIN=$ours
+                    [ $ok = 0 ] || return
+                fi
+                i=$((i + 1))
+            done
+            for b in ours base; do
+                f="$d/replay.$b"
+                [ -s "$f" ] || continue
+                ratio=-
+                if [ $b = base ]; then
+                    ratio=$(rate "$(col 2 "$f" | median)" "$(col 2 "$d/replay.ours" | median)")
+                fi
+                printf '%-12s %-5s %7s %4s %8s %8s %7s %10s %11s %9s %7s %8s\n' "$w" "$b" "$th" \
+                    "$(wc -l <"$f")" "$(col 6 "$f" | median)" "$(col 1 "$f" | median)" \
+                    "$(col 2 "$f" | median)" "$(col 3 "$f" | median)" \
+                    "$(rate "$(colsum 3 "$f")" "$(colsum 1 "$f")")" "$(col 7 "$f" | median)" \
+                    "$(mb "$(col 5 "$f" | median)")" "$ratio"
+            done
         done
-        printf '%-12s %7s %4s %8s %8s %7s %10s %11s %9s %7s\n' macronleaks "$th" "$(wc -l <"$f")" \
-            "$(col 6 "$f" | median)" "$(col 1 "$f" | median)" "$(col 2 "$f" | median)" \
-            "$(col 3 "$f" | median)" "$(rate "$(colsum 3 "$f")" "$(colsum 1 "$f")")" \
-            "$(col 7 "$f" | median)" "$(mb "$(col 5 "$f" | median)")"
     done
 }
 
@@ -301,7 +338,7 @@ fit() {
 
 # ---------------------------------------------------------------- 6. batches
 batch() {
-    R=64
+    if [ "$QUICK" = 1 ]; then R=8; else R=64; fi
     store="$d/batch.h5"
     "$PY" $GTPY ba --n 100000 --m 5 --reciprocity 0.2 --seed 1 -o "$store" >/dev/null ||
         { echo "batch: the graph could not be made"; return; }

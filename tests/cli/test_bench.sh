@@ -119,10 +119,20 @@ for w in ic_p0.2 ic_p0.12 sir; do
         fi
     done
 done
-for th in $threads; do
-    check
-    l=$(awk -v t="$th" '$1 == "macronleaks" && $2 == t' "$T/out")
-    numeric "$l" 3 4 5 6 7 8 9 10 || not_ok "replay row on $th threads: '$l'"
+for w in macronleaks chains; do
+    for th in $threads; do
+        check
+        l=$(awk -v w="$w" -v t="$th" '$1 == w && $2 == "ours" && $3 == t' "$T/out")
+        numeric "$l" 4 5 6 7 8 9 10 11 || not_ok "replay row $w on $th threads: '$l'"
+    done
+done
+for w in ic_p0.12 ic_p0.2; do
+    for th in $threads; do
+        check
+        # workload threads runs batched_s alone_s batched_rps alone_rps ratio peak_b peak_a
+        l=$(awk -v w="$w" -v t="$th" '$1 == w && $2 == t && NF == 10' "$T/out")
+        numeric "$l" 3 4 5 6 7 8 9 10 || not_ok "batch row $w on $th threads: '$l'"
+    done
 done
 check
 l=$(awk '$1 == "sweep"' "$T/out")
