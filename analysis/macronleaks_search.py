@@ -126,7 +126,7 @@ def main(argv=None):
         scored.append((total, fig, i, pt, mean))
     scored.sort(key=lambda x: x[0])
     show = ["posobiec_1min", "posobiec_5min", "posobiec_total", "wikileaks_2231", "volume_3h30",
-            "bots_took_part", "bot_share", "sv", "depth", "depth1", "t10", "vol_after_13h"]
+            "bots_took_part", "took_part", "bots_of_took_part", "bot_share", "sv", "depth", "depth1", "t10", "vol_after_13h"]
     print(f"{len(points)} points x {a.seeds} seeds; distance = figures + shape penalties")
     print("dist  figs  " + "  ".join(show) + "  | point")
     for total, fig, i, pt, mean in scored[:a.top]:

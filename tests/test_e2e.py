@@ -84,10 +84,10 @@ class DefaultRun(unittest.TestCase):
                          ["posobiec", "wikileaks", "fn_bureau"])
         self.assertEqual(list(f["meta/events/t"][:]),
                          [2940.0, 5460.0, 5460.0, 7200.0, 9060.0, 13500.0, 14400.0, 19560.0,
-                          19560.0])
+                          19560.0, 43200.0])
         self.assertEqual(list(f["meta/events/kind"].asstr()[:]),
                          ["post", "post", "bot_wave", "post", "post", "post", "silence",
-                          "damping", "debunk"])
+                          "damping", "debunk", "press"])
 
     def test_numbers_agree(self):
         f = self.f

@@ -45,6 +45,9 @@ class Table(unittest.TestCase):
             self.assertEqual(m["posobiec_5min"], int((dt <= 300).sum()))
             self.assertEqual(m["posobiec_total"], int(f["summary/roots/size"][r0]))
             self.assertEqual(m["bots_took_part"], int(f["summary/reach_bot"][()]))
+            self.assertEqual(m["took_part"], int(f["summary/reach"][()]))
+            self.assertAlmostEqual(m["bots_of_took_part"], 100.0 * int(f["summary/reach_bot"][()])
+                                   / int(f["summary/reach"][()]), places=9)
             s = f["series"]
             vol = sum(s[k][:] for k in ("posts_human", "posts_bot", "own_posts_human",
                                         "own_posts_bot", "reshares_human", "reshares_bot"))
@@ -94,7 +97,9 @@ class Search(unittest.TestCase):
 
     SMALL = ["--grid", "graph.n=20000", "--grid", "accounts.0.followers=800",
              "--grid", "accounts.1.followers=5000", "--grid", "accounts.2.followers=600",
-             "--grid", "time.duration=6h"]
+             "--grid", "time.duration=6h",
+             # Saturday's press coverage (events.9), moved inside the 6 h
+             "--grid", "events.9.at=4h", "--grid", "events.9.until=5h"]
 
     def test_grid_over_seeds(self):
         with tempfile.TemporaryDirectory() as d:

@@ -270,6 +270,57 @@ class Mechanisms(unittest.TestCase):
         for k in ("reshares_human", "reshares_bot", "new_exposed_human"):
             self.assertTrue(np.array_equal(n.series[k], off.series[k]), k)
 
+    # sessions at a flat rate of one an hour; a feed item is never shown (it is
+    # older than the window of 1 s when read: engagement ranking looks at the
+    # window even without background), so people adopt only what the press
+    # shows them
+    NO_FEED = ("    delay: {median: 5m, sigma: 1.0}\n"
+               "    sessions: {per_day: 24, attention: 1000, window: 1s, ranking: engagement,\n"
+               "               rhythm: [%s]}"
+               % ", ".join(["1"] * 24))
+
+    def test_press_shows_the_tag_beyond_the_feed(self):
+        # from 1 h to 3 h each session of a person of b shows the hub's post with
+        # probability q, adopted with p: Poisson(2) sessions, so P(adopt) =
+        # 1 - exp(-2 q p), each a reshare of the hub at depth 1 within the window
+        q, p = 0.5, 0.2
+        ev = "  - {at: 1h, until: 3h, press: {probability: %s, community: b}}" % q
+        kw = dict(humans=self.NO_FEED, bots=0.0, p=p, n=4000)
+        r, _ = self.run_scenario(events=ev, **kw)
+        b = r.series["new_adopters_by_community"][:, 1]
+        t = np.arange(len(b)) * r.interval
+        self.assertEqual(int(b[(t < 3600) | (t >= 3 * 3600)].sum()), 0)
+        n_b = 2001  # half the graph, and the named account "quiet"
+        pa = 1 - np.exp(-2 * q * p)
+        se = np.sqrt(n_b * pa * (1 - pa))
+        self.assertLess(abs(int(b.sum()) - n_b * pa), 4 * se, (int(b.sum()), n_b * pa))
+        hub = r.ids[r.names.index("hub")]
+        self.assertTrue(np.all(r.events["parent"] == hub))
+        self.assertTrue(np.all(r.events["depth"] == 1))
+        # community a is not covered: only the hub adopts there
+        self.assertEqual(int(r.series["new_adopters_by_community"][:, 0].sum()), 1)
+        # without the press, or with probability 0, nobody of b adopts, and the
+        # run is the same byte for byte
+        off, _ = self.run_scenario(**kw)
+        zero, _ = self.run_scenario(events=ev.replace("probability: %s" % q, "probability: 0"),
+                                    **kw)
+        self.assertEqual(int(off.series["new_adopters_by_community"][:, 1].sum()), 0)
+        for k in off.series:
+            self.assertTrue(np.array_equal(off.series[k], zero.series[k]), k)
+
+    def test_press_keeps_adoption_going_in_a_graph(self):
+        # in a graph with feeds, coverage from 4 h to 8 h adds adopters in those
+        # hours and only there
+        humans = self.SESSIONS % (12, 0)
+        ev = "  - {at: 4h, until: 8h, press: {probability: 1}}"
+        kw = dict(humans=humans, bots=0.0, p=0.03)
+        r, _ = self.run_scenario(events=ev, **kw)
+        c, _ = self.run_scenario(**kw)
+        for k in ("new_adopters_human", "reshares_human"):
+            self.assertEqual(r.total(k, 0, 4 * 3600), c.total(k, 0, 4 * 3600), k)
+        self.assertGreater(r.total("new_adopters_human", 4 * 3600, 8 * 3600),
+                           1.5 * c.total("new_adopters_human", 4 * 3600, 8 * 3600) + 20)
+
     # --- everything at once -----------------------------------------------------
 
     def test_all_mechanisms_thread_invariant(self):
@@ -283,7 +334,8 @@ class Mechanisms(unittest.TestCase):
         ev = ("  - {at: 2h, damping: {factor: 0.5}}\n"
               "  - {at: 4h, silence: {accounts: [hub]}}\n"
               "  - {at: 5h, takedown: {recall: 0.5, false_positive_rate: 0.01}}\n"
-              "  - {at: 6h, debunk: {reach: 0.3, who: humans}}")
+              "  - {at: 6h, debunk: {reach: 0.3, who: humans}}\n"
+              "  - {at: 7h, until: 10h, press: {probability: 0.3, who: humans}}")
         plat = "platform: {trending: {window: 30m, threshold: 200, probability: 0.2}}"
         kw = dict(humans=humans, botextra=bots, events=ev, platform=plat, p=0.03, p_hub=0.5)
         outs = [self.run_scenario(threads=t, **kw)[1] for t in (1, 2, 3)]

@@ -22,8 +22,11 @@ enum {
     TC_K_TREND = 2,   /* `account` has a session at t while the tag trends (seq = epoch) */
     TC_K_REPEAT = 3,  /* bot `account` posts its message again, the seq-th time */
     TC_K_REPOST = 4,  /* hyperactive bot `account` reposts, the seq-th time */
-    TC_K_EXPOSE = 5   /* rules that count (TC_USES_COUNT): `account` sees the post
+    TC_K_EXPOSE = 5,  /* rules that count (TC_USES_COUNT): `account` sees the post
                          (parent, seq) at t; counted and decided in sorted order */
+    TC_K_PRESS = 6    /* `account` has a session at t while press event `seq` is in
+                         force; it may see the post `root` by `parent`; depth counts
+                         the account's sessions under the event */
 };
 
 /* A pending event. */
@@ -292,7 +295,8 @@ int64_t tc_platform_next_check(const tc_event_engine *e);
 void tc_platform_trend(tc_event_engine *e, double tb);
 
 /* Timeline events of bucket b: posts by named accounts (new roots, delivered
- * in the round), takedowns, debunks. */
+ * in the round), takedowns, debunks, press coverage (a session check for every
+ * person it covers). */
 void tc_platform_fire(tc_event_engine *e, int64_t b, int64_t iv);
 
 /* The summary's platform part and the recorder's trending and active-bot series. */

@@ -1,6 +1,6 @@
 /* The platform: the tag's volume in a sliding window and the trend it makes,
  * and the timeline's events that act on accounts (posts by named accounts,
- * takedowns, debunks); its part of the summary. */
+ * takedowns, debunks, press coverage); its part of the summary. */
 #include "engine/event.h"
 
 #include <math.h>
@@ -151,6 +151,37 @@ static void takedown(tc_event_engine *e, int i, int64_t iv)
     }
 }
 
+/* Press event i starts: every person it covers who may still adopt gets a
+ * session check at its first session after the event (press_session in
+ * play.c goes on from there). The news shows the post with the most volume
+ * now: what the press reports. */
+static void press(tc_event_engine *e, int i)
+{
+    const tc_population *pop = e->pop;
+    const tc_tevent *x = &e->tl->ev[i];
+    if (e->out->nroots == 0 || x->probability <= 0) return;
+    int32_t r = top_root(e), author = e->out->roots[r].author, n = e->net->n;
+#pragma omp parallel num_threads(e->threads)
+    {
+        int tid = omp_get_thread_num();
+#pragma omp for schedule(static)
+        for (int32_t v = 0; v < n; v++) {
+            if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->out->adopt_t[v] != INFINITY ||
+                !tc_timeline_covers(x, pop, v))
+                continue;
+            double s = tc_event_next_session(e, e->rng[tid], v, x->t);
+            if (s >= e->horizon || s >= x->until) continue;
+            tc_pending c = {.t = s, .account = v, .parent = author, .root = r, .depth = 0,
+                            .seq = i, .kind = TC_K_PRESS};
+            tc_pvec_push(&e->tcand[tid].p, &c);
+        }
+    }
+    for (int t2 = 0; t2 < e->threads; t2++) {
+        for (int64_t k = 0; k < e->tcand[t2].p.n; k++) tc_wheel_schedule(e, &e->tcand[t2].p.v[k]);
+        e->tcand[t2].p.n = 0;
+    }
+}
+
 static void debunk(tc_event_engine *e, int i)
 {
     const tc_tevent *x = &e->tl->ev[i];
@@ -163,7 +194,8 @@ static void debunk(tc_event_engine *e, int i)
     }
 }
 
-/* Timeline events of bucket b: posts by named accounts, takedowns, debunks.
+/* Timeline events of bucket b: posts by named accounts, takedowns, debunks,
+ * press coverage.
  * (Silence and damping are looked up when an account acts; bot waves set the
  * groups' activation times in the timeline.) */
 void tc_platform_fire(tc_event_engine *e, int64_t b, int64_t iv)
@@ -174,6 +206,7 @@ void tc_platform_fire(tc_event_engine *e, int64_t b, int64_t iv)
         const tc_tevent *ev = &e->tl->ev[i];
         if (ev->kind == TC_EV_TAKEDOWN) takedown(e, i, iv);
         if (ev->kind == TC_EV_DEBUNK) debunk(e, i);
+        if (ev->kind == TC_EV_PRESS) press(e, i);
         if (ev->kind != TC_EV_POST) continue;
         int32_t a = ev->account;
         if ((e->flags[a] & TC_F_REMOVED) || tc_event_silenced(e, a, ev->t)) continue;

@@ -1,5 +1,5 @@
 /* Playing a bucket's pending events in their sorted order: decided reshares,
- * feed items read in a session, trend sightings, counted exposures and bot
+ * feed items read in a session, trend and news sightings, counted exposures and bot
  * reposts; a bucket of reshares alone on several threads. */
 #include "engine/event.h"
 
@@ -139,6 +139,35 @@ static void repost(tc_event_engine *e, const tc_pending *c, int64_t iv)
     schedule_reposts(e, w, c->t, c->kind, c->seq);
 }
 
+/* w sees post r (the trending post, or the news's) in its session at t: the
+ * first sighting counts as an exposure, and w may adopt r as a reshare of its
+ * author's post (depth 1), with the rule's probability times r's appeal, drawn
+ * from stream `purpose` at (w, bits). 1 if w adopted. */
+static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uint64_t bits,
+                 double t, int64_t iv)
+{
+    int32_t author = e->out->roots[r].author;
+    if (!e->out->exposed[w]) {
+        e->out->exposed[w] = 1;
+        tc_recorder_add(e->rec, TC_CNT_EXPOSED, iv, e->pop->cls[w], e->pop->comm[w], 1);
+    }
+    /* a rule that counts sees the post as one account more, unless w follows
+     * its author; the sighting is not remembered, so sessions that show it
+     * again do not add up */
+    double prob = e->nseen ? tc_event_rule_prob(e, author, w, t,
+                                                tc_event_seen_with_trend(e, author, w))
+                           : tc_event_adopt_prob(e, author, w, t);
+    prob *= tc_event_appeal(e, e->pop->cls[w], r, e->out->roots[r].t, t);
+    if (prob > 0 && (prob >= 1 || tc_rng_u01(e->key, purpose, (uint32_t)w, bits) < prob) &&
+        !tc_event_silenced(e, w, t)) {
+        tc_pending a = {.t = t, .account = w, .parent = author, .root = r, .depth = 1,
+                        .seq = 0, .kind = TC_K_TREND};
+        adopt_account(e, &a, iv);
+        return 1;
+    }
+    return 0;
+}
+
 /* A person's session while the tag trends: it sees the trend with probability
  * trend_p and may adopt the most voluminous post; its next session is checked
  * while the trend lasts. */
@@ -149,31 +178,32 @@ static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
         (e->flags[w] & TC_F_IMMUNE))
         return;
     uint64_t bits = time_bits(c->t);
-    if (tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p) {
-        int32_t r = e->trend_root, author = e->out->roots[r].author;
-        if (!e->out->exposed[w]) {
-            e->out->exposed[w] = 1;
-            tc_recorder_add(e->rec, TC_CNT_EXPOSED, iv, e->pop->cls[w], e->pop->comm[w], 1);
-        }
-        /* a rule that counts sees the trending post as one account more, unless
-         * w follows its author; the sighting is not remembered, so sessions that
-         * show the trend again do not add up */
-        double prob = e->nseen ? tc_event_rule_prob(e, author, w, c->t,
-                                                    tc_event_seen_with_trend(e, author, w))
-                               : tc_event_adopt_prob(e, author, w, c->t);
-        prob *= tc_event_appeal(e, e->pop->cls[w], r, e->out->roots[r].t, c->t);
-        if (prob > 0 &&
-            (prob >= 1 || tc_rng_u01(e->key, TC_P_TREND_ADOPT, (uint32_t)w, bits) < prob) &&
-            !tc_event_silenced(e, w, c->t)) {
-            tc_pending a = {.t = c->t, .account = w, .parent = author, .root = r, .depth = 1,
-                            .seq = 0, .kind = TC_K_TREND};
-            adopt_account(e, &a, iv);
-            return;
-        }
-    }
+    if (tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p &&
+        sight(e, w, e->trend_root, TC_P_TREND_ADOPT, bits, c->t, iv))
+        return;
     tc_pending n = *c;
     n.t = tc_event_next_session(e, e->rng[0], w, c->t);
     if (n.t < e->horizon) tc_wheel_schedule(e, &n);
+}
+
+/* A person's session while press event c->seq is in force: the news shows the
+ * post c->root with the event's probability, and w may adopt it; its next
+ * session is checked until the event ends or w adopts. The k-th session
+ * (c->depth) draws from (w, event << 32 | k). */
+static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
+{
+    int32_t w = c->account;
+    const tc_tevent *x = &e->tl->ev[c->seq];
+    if (c->t >= x->until || e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE))
+        return;
+    uint64_t bits = (uint64_t)(uint32_t)c->seq << 32 | (uint32_t)c->depth;
+    if (tc_rng_u01(e->key, TC_P_PRESS, (uint32_t)w, bits) < x->probability &&
+        sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv))
+        return;
+    tc_pending n = *c;
+    n.depth++;
+    n.t = tc_event_next_session(e, e->rng[0], w, c->t);
+    if (n.t < e->horizon && n.t < x->until) tc_wheel_schedule(e, &n);
 }
 
 /* Is the feed item c within the first `room` items of w's session, counting
@@ -525,6 +555,7 @@ void tc_play_bucket(tc_event_engine *e, tc_pvec *cand, int64_t iv)
             break;
         case TC_K_READ: read_item(e, c, iv, again); break;
         case TC_K_TREND: trend_session(e, c, iv); break;
+        case TC_K_PRESS: press_session(e, c, iv); break;
         case TC_K_EXPOSE: count_exposure(e, c, again); break;
         default: repost(e, c, iv); break;
         }

@@ -18,7 +18,7 @@ const char *const tc_format_names[] = {"edgelist", "ncol", "graphml", "gml", "pa
                                        NULL};
 const char *const tc_placement_names[] = {"random", "followers", "community", NULL};
 const char *const tc_event_kind_names[] = {"post",   "silence", "damping", "takedown",
-                                           "debunk", "bot_wave", NULL};
+                                           "debunk", "bot_wave", "press", NULL};
 const char *const tc_who_names[] = {"all", "people", "humans", "bots", "hubs", NULL};
 const char *const tc_fast_mode_names[] = {"auto", "off", NULL};
 
@@ -297,7 +297,8 @@ static int refuse_for_step(tc_err *err, const tc_scenario *sc, const tc_ynode *m
 static int check_step_rule(tc_err *err, const tc_scenario *sc, const tc_ynode *root)
 {
     int rc = TC_OK;
-    static const char *const kinds[] = {"silence", "damping", "takedown", "debunk", "bot_wave"};
+    static const char *const kinds[] = {"silence", "damping", "takedown", "debunk", "bot_wave",
+                                        "press"};
     if (sc->model->engine != TC_RULE_STEP) return TC_OK;
     const tc_ynode *ev = tc_ytree_get(root, "events");
     for (int i = 0; ev && ev->kind == TC_Y_SEQ && i < ev->n; i++)

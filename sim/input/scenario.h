@@ -21,7 +21,8 @@ typedef enum {
     TC_EV_DAMPING,   /* adoption probability of matching accounts times `factor` */
     TC_EV_TAKEDOWN,  /* the platform removes bots (recall) and humans (false positives) */
     TC_EV_DEBUNK,    /* matching accounts that have not adopted become immune (reach) */
-    TC_EV_BOT_WAVE   /* a bot group becomes active */
+    TC_EV_BOT_WAVE,  /* a bot group becomes active */
+    TC_EV_PRESS      /* the tag is in the news: sessions of matching people show it */
 } tc_event_kind;
 
 /* engine.fast_path: auto = skip ahead over an audience wherever the result has
@@ -96,11 +97,11 @@ typedef struct tc_hub_spec {
 typedef struct tc_event_spec {
     tc_event_kind kind;
     double t;                    /* seconds since start */
-    double until;                /* silence, damping: end (INFINITY = to the end) */
+    double until;                /* silence, damping, press: end (INFINITY = to the end) */
     char account[TC_NAME_MAX];   /* post: the named account; bot_wave: the group */
     tc_where account_at;
     char *label;                 /* owned; "" when absent */
-    /* silence, damping, debunk: whom it applies to */
+    /* silence, damping, debunk, press: whom it applies to */
     tc_who who;
     char community[TC_NAME_MAX]; /* "" = every community */
     tc_where community_at;
@@ -110,6 +111,7 @@ typedef struct tc_event_spec {
     double factor;               /* damping */
     double recall, fpr;          /* takedown */
     double reach;                /* debunk */
+    double probability;          /* press: chance a session shows the tag */
 } tc_event_spec;
 
 typedef struct tc_scenario {

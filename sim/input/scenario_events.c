@@ -61,6 +61,7 @@ static int load_body(tc_err *err, tc_scenario *sc, const tc_ynode *e, const char
     static const char *const damping_keys[] = {"factor", "who", "community", NULL};
     static const char *const takedown_keys[] = {"recall", "false_positive_rate", NULL};
     static const char *const debunk_keys[] = {"reach", "who", "community", NULL};
+    static const char *const press_keys[] = {"probability", "who", "community", NULL};
     const char *kind = tc_event_kind_names[x->kind];
     const tc_ynode *body = tc_ytree_get(e, kind);
     char kp[80];
@@ -107,6 +108,19 @@ static int load_body(tc_err *err, tc_scenario *sc, const tc_ynode *e, const char
         TC_TRY(tc_schema_get_real(err, body, kp, "reach", 1, 0.0, 1.0, &x->reach));
         TC_TRY(load_whom(err, sc, body, kp, x, 0));
         break;
+    case TC_EV_PRESS:
+        x->who = TC_WHO_PEOPLE;
+        TC_TRY(tc_schema_want_map(err, body, kp));
+        TC_TRY(tc_schema_only_keys(err, body, kp, press_keys));
+        TC_TRY(tc_schema_get_real(err, body, kp, "probability", 1, 0.0, 1.0, &x->probability));
+        TC_TRY(load_whom(err, sc, body, kp, x, 0));
+        if (x->who == TC_WHO_BOTS)
+            return tc_schema_bad(err, tc_ytree_get(body, "who"), kp,
+                                 "who: all, people, humans or hubs (bots read no sessions)");
+        if (!sc->humans.sessions)
+            return tc_schema_bad(err, body, kp, "population.humans.sessions as well (the "
+                                 "news is seen in a reading session)");
+        break;
     }
 cleanup:
     return rc;
@@ -118,7 +132,7 @@ static int load_event(tc_err *err, tc_scenario *sc, const tc_ynode *e, const cha
 {
     int rc = TC_OK, nk = 0;
     static const char *const keys[] = {"at", "until", "label", "post", "silence", "damping",
-                                       "takedown", "debunk", "bot_wave", NULL};
+                                       "takedown", "debunk", "bot_wave", "press", NULL};
     TC_TRY(tc_schema_want_map(err, e, path));
     TC_TRY(tc_schema_only_keys(err, e, path, keys));
     TC_TRY(tc_scenario_get_when(err, e, path, "at", 1, sc, &x->t));
@@ -129,14 +143,15 @@ static int load_event(tc_err *err, tc_scenario *sc, const tc_ynode *e, const cha
         }
     if (nk != 1)
         return tc_schema_bad(err, e, path,
-                             "exactly one of post, silence, damping, takedown, debunk, bot_wave");
+                             "exactly one of post, silence, damping, takedown, debunk, bot_wave, "
+                             "press");
     x->until = INFINITY;
     if (tc_ytree_get(e, "until")) {
         char up[64];
         snprintf(up, sizeof up, "%s.until", path);
-        if (x->kind != TC_EV_SILENCE && x->kind != TC_EV_DAMPING)
+        if (x->kind != TC_EV_SILENCE && x->kind != TC_EV_DAMPING && x->kind != TC_EV_PRESS)
             return tc_schema_bad(err, tc_ytree_get(e, "until"), up,
-                                 "no 'until': only silence and damping last");
+                                 "no 'until': only silence, damping and press last");
         TC_TRY(tc_scenario_get_when(err, e, path, "until", 1, sc, &x->until));
         if (x->until <= x->t)
             return tc_schema_bad(err, tc_ytree_get(e, "until"), up, "a time after 'at'");
@@ -215,6 +230,7 @@ void tc_scenario_dump_events(const tc_scenario *sc, FILE *f)
             fprintf(f, "{");
             if (x->kind == TC_EV_DAMPING) fprintf(f, "factor: %.17g, ", x->factor);
             if (x->kind == TC_EV_DEBUNK) fprintf(f, "reach: %.17g, ", x->reach);
+            if (x->kind == TC_EV_PRESS) fprintf(f, "probability: %.17g, ", x->probability);
             if (x->naccounts) {
                 fprintf(f, "accounts: [");
                 for (int j = 0; j < x->naccounts; j++) {

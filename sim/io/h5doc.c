@@ -24,7 +24,7 @@ static const doc_row rows[] = {
     {"r", "/meta/accounts/community", "1", "community id of each named account (index into /meta/communities)"},
     {"r", "/meta/accounts/followers", "accounts", "audience size of each named account in the frozen graph"},
     {"r", "/meta/events/t", "s", "time of each timeline event, seconds after /meta start"},
-    {"r", "/meta/events/kind", "text", "the event's key: post, silence, damping, takedown, debunk or bot_wave"},
+    {"r", "/meta/events/kind", "text", "the event's key: post, silence, damping, takedown, debunk, bot_wave or press"},
     {"r", "/meta/events/account", "text", "the named account of a post, the bot group of a bot_wave; empty for the others"},
     {"r", "/meta/events/label", "text", "free text from the scenario (may be empty)"},
     {"o", "/meta/account_names", "text", "the original account identifier of each account id of this file"},

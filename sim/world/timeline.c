@@ -51,6 +51,7 @@ int tc_timeline_build(tc_timeline *tl, const tc_scenario *sc, const tc_populatio
         x->recall = e->recall;
         x->fpr = e->fpr;
         x->reach = e->reach;
+        x->probability = e->probability;
         x->group = -1;
         tl->n++;
         if (e->kind == TC_EV_POST) {

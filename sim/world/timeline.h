@@ -1,6 +1,6 @@
 /* The scenario's timed events resolved to account ids, in time order: posts by
  * named accounts and the interventions (silence, damping, takedown, debunk, bot
- * waves). */
+ * waves, press coverage). */
 #ifndef TC_SIM_TIMELINE_H
 #define TC_SIM_TIMELINE_H
 
@@ -16,12 +16,13 @@ typedef struct tc_tevent {
     int32_t account;    /* post: the author; -1 when the event names none */
     const char *label;  /* borrowed from the scenario */
     const char *account_name;
-    double until;       /* silence, damping: end, INFINITY = the end of the run */
-    tc_who who;         /* silence, damping, debunk */
+    double until;       /* silence, damping, press: end, INFINITY = the end of the run */
+    tc_who who;         /* silence, damping, debunk, press */
     int comm;           /* community, -1 = all */
     int naccounts;      /* silence: named accounts, then who and comm are unused */
     int32_t *accounts;  /* owned */
     double factor, recall, fpr, reach;
+    double probability; /* press: chance that a session shows the tag */
     int group;          /* bot_wave */
 } tc_tevent;
 

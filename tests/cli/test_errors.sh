@@ -758,7 +758,7 @@ events:
 EOF
 t validate twokinds.yaml
 expect "event with two kinds" 2 \
-    "twokinds.yaml:8:5: events.1: expected exactly one of post, silence, damping, takedown, debunk, bot_wave, got a mapping"
+    "twokinds.yaml:8:5: events.1: expected exactly one of post, silence, damping, takedown, debunk, bot_wave, press, got a mapping"
 
 cat >nokind.yaml <<'EOF'
 time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
@@ -769,7 +769,7 @@ events:
 EOF
 t validate nokind.yaml
 expect "event with no kind" 2 \
-    "nokind.yaml:5:5: events.0: expected exactly one of post, silence, damping, takedown, debunk, bot_wave, got a mapping"
+    "nokind.yaml:5:5: events.0: expected exactly one of post, silence, damping, takedown, debunk, bot_wave, press, got a mapping"
 
 cat >untilpost.yaml <<'EOF'
 time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
@@ -782,7 +782,27 @@ events:
 EOF
 t validate untilpost.yaml
 expect "until on a post" 2 \
-    "untilpost.yaml:7:22: events.0.until: expected no 'until': only silence and damping last, got \"30m\""
+    "untilpost.yaml:7:22: events.0.until: expected no 'until': only silence, damping and press last, got \"30m\""
+
+cat >press.yaml <<'EOF'
+time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
+graph: {generator: ba, n: 200}
+accounts:
+  - {name: hub, community: all, followers: 50}
+model: {name: ic}
+events:
+  - {at: 10m, post: hub}
+  - {at: 20m, press: {probability: 0.5}}
+EOF
+t validate press.yaml
+expect "press without sessions" 2 \
+    "press.yaml:8:22: events.1.press: expected population.humans.sessions as well (the news is seen in a reading session), got a mapping"
+t validate press.yaml --set 'population={humans: {sessions: {}}}' --set events.1.press.probability=2
+expect "press probability out of range" 2 \
+    "events.1.press.probability: expected a number in [0, 1], got \"2\""
+t validate press.yaml --set 'population={humans: {sessions: {}}}' --set events.1.press.who=bots
+expect "press for bots" 2 \
+    "events.1.press: expected who: all, people, humans or hubs (bots read no sessions), got \"bots\""
 
 cat >untilearly.yaml <<'EOF'
 time: {start: 2017-05-05T20:00:00+02:00, duration: 2h}
