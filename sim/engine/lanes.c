@@ -464,6 +464,7 @@ static void deliver_all(tc_lanes *l, double t, int64_t iv)
     }
     TC_GROW(q->c, q->cap, total, 256);
     for (int c = 0; c < C; c++) {
+        if (!l->cbuf_n[c]) continue; /* its vector may not exist yet */
         memcpy(q->c + q->n, l->cbuf[c], (size_t)l->cbuf_n[c] * sizeof *q->c);
         q->n += l->cbuf_n[c];
     }

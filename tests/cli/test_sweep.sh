@@ -23,6 +23,9 @@ py() { /usr/bin/python3 -c "$@"; }
 
 # a small replay: 20,000 accounts, the bot share swept over 3 values, 6 replicates
 SMALL="--set graph.n=20000 --set accounts.0.followers=800 --set accounts.1.followers=5000 --set accounts.2.followers=600"
+# sanitized (test_asan), runs are ~5x slower: 6,000 accounts exercise the same code
+[ -n "${TC_SANITIZED:-}" ] &&
+    SMALL="--set graph.n=6000 --set accounts.0.followers=240 --set accounts.1.followers=1500 --set accounts.2.followers=180"
 SWEEP='sweep={grid: {population.bots.fraction: [0, 0.1, 0.2], model.p: [0.03, 0.05]}, replicates: 3}'
 
 # ------------------------------------------------------------------ semantics
