@@ -42,9 +42,9 @@ enum tc_purpose {
     TC_P_FEED = 31,       /* background items ahead in account a's session at b (bits of t) */
     TC_P_FIT = 32,        /* fit: proposal b of generation a (ancestor, perturbation, prior) */
     TC_P_FIT_PRED = 33,   /* fit: the posterior predictive's draw b (a = 0) */
-    TC_P_LIVE = 34,       /* lanes path: words of the uniforms of the follower at
-                             audience index b low of post (a = author, seq = b high),
-                             one bit per lane (engine/lanes.h) */
+    TC_P_LIVE = 34,       /* lanes path: the gaps between the takers of post (author,
+                             seq) in block j of its audience, in lane b: its own
+                             Philox counter (engine/lanes.c, not tc_rng_seek) */
     TC_P_PRESS = 38,      /* does account a's k-th session under press event e show the
                              news: b = e << 32 | k */
     TC_P_PRESS_ADOPT = 39 /* does account a adopt the post the news showed: b as above */

@@ -34,6 +34,8 @@
 typedef struct {
     int32_t u, seq;
     uint64_t m;
+    int64_t off, aud;        /* u's followers: net->dst + off, and how many with added ones */
+    int64_t deg;             /* of which in the net */
 } lfront;
 
 /* A claim: v takes up post (u, seq) in the lanes of m. */
@@ -78,11 +80,14 @@ struct tc_lanes {
     int ncnt;                /* 2 + communities: the exposure counts' width */
     double *prob;            /* [3 * ncomm]: class x community */
     double p_all;            /* the probability of every account, if one; else -1 */
+    double pmax;             /* the largest probability of any account */
 
-    uint64_t *A, *X;         /* [n]: lanes where each account adopted, was exposed */
+    uint64_t *A, *X;         /* [n]: lanes where each account adopted, was exposed (NULL
+                                with one lane) */
     uint64_t *Afull, *Xfull; /* [n bits]: set once A, X hold every lane: filters that
-                                fit in the cache */
-    int32_t *fidx;           /* [n]: index in front[] of its reshare this time, or -1 */
+                                fit in the cache, and with one lane the whole story */
+    int32_t *fidx;           /* [n]: index in front[] of its reshare this time, or -1
+                                (NULL with one lane) */
     lstate *st;              /* [L * n]: lane k's accounts at k * n */
     int32_t *order;          /* [n] scratch of tc_lanes_take: a lane's adopters by time */
     int64_t *tcount;         /* [times + 1] its counts */
@@ -190,22 +195,25 @@ tc_lanes *tc_lanes_alloc(const tc_net *net, const tc_population *pop, const tc_t
         }
     /* one probability for everyone there is: no need to look up classes */
     l->p_all = -1;
+    l->pmax = 0;
     for (int32_t v = 0; v < n; v++) {
         double p = l->prob[pop->cls[v] * pop->ncomm + pop->comm[v]];
         if (v == 0) l->p_all = p;
-        else if (p != l->p_all) {
-            l->p_all = -1;
-            break;
-        }
+        else if (p != l->p_all) l->p_all = -1;
+        if (p > l->pmax) l->pmax = p;
     }
 
-    l->A = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->A);
-    l->X = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->X);
+    if (l->L > 1) {
+        l->A = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->A);
+        l->X = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->X);
+    }
     size_t words = ((size_t)n + 63) / 64;
     l->Afull = tc_xcalloc(words ? words : 1, sizeof *l->Afull);
     l->Xfull = tc_xcalloc(words ? words : 1, sizeof *l->Xfull);
-    l->fidx = tc_xmalloc(((size_t)n ? (size_t)n : 1) * sizeof *l->fidx);
-    memset(l->fidx, 0xff, (size_t)n * sizeof *l->fidx);
+    if (l->L > 1) {
+        l->fidx = tc_xmalloc(((size_t)n ? (size_t)n : 1) * sizeof *l->fidx);
+        memset(l->fidx, 0xff, (size_t)n * sizeof *l->fidx);
+    }
     size_t nst = (size_t)n * (size_t)l->L;
     l->st = tc_xmalloc_huge((nst > 0 ? nst : 1) * sizeof *l->st);
     l->now = -1;
@@ -253,36 +261,37 @@ void tc_lanes_free(tc_lanes *l)
 
 /* ------------------------------------------------------------------ draws */
 
-/* The lanes of `und` in which the follower at audience index k of post
- * (u, seq) takes it up, with probability p: lane b's uniform has binary digits
- * bit b of words 1, 2, ... of the stream; it is below p when, at the first
- * digit where the two differ, p has the 1. The words stop once every lane of
- * und is decided, or when p has no 1 left (the rest are not below p). */
-static uint64_t live_lanes(const uint32_t key[2], int32_t u, int32_t seq, int64_t k, double p,
-                           uint64_t und)
+/* Lane b's draws for block j of the audience of post (u, seq): Philox blocks
+ * keyed by the lanes' key, counter (u, seq, j, TC_P_LIVE << 24 | b << 16 | i)
+ * for i = 0, 1, ...; each block gives two uniforms of 53 bits in (0, 1). A
+ * lane's draws thus depend on that lane alone, not on which lanes are played
+ * beside it. */
+typedef struct {
+    philox4x32_key_t k;
+    philox4x32_ctr_t c;
+    philox4x32_ctr_t r;
+    int left;
+} lstream;
+
+static inline void lstream_init(lstream *s, const uint32_t key[2], int32_t u, int32_t seq,
+                                int64_t j, int b)
 {
-    if (p >= 1) return und;
-    if (p <= 0) return 0;
-    philox4x32_key_t kk = {{key[0], key[1]}};
-    uint64_t live = 0;
-    double x = p;
-    for (uint32_t blk = 0;; blk++) {
-        philox4x32_ctr_t c = {{(uint32_t)u, (uint32_t)k, (uint32_t)seq,
-                               (uint32_t)TC_P_LIVE << 24 | blk}};
-        philox4x32_ctr_t r = philox4x32(c, kk);
-        for (int h = 0; h < 2; h++) {
-            uint64_t w = (uint64_t)r.v[2 * h] | (uint64_t)r.v[2 * h + 1] << 32;
-            x *= 2;
-            if (x >= 1) {
-                x -= 1;
-                live |= und & ~w;
-                und &= w;
-            } else {
-                und &= ~w;
-            }
-            if (!und || x == 0) return live;
-        }
+    s->k = (philox4x32_key_t){{key[0], key[1]}};
+    s->c = (philox4x32_ctr_t){{(uint32_t)u, (uint32_t)seq, (uint32_t)j,
+                               (uint32_t)TC_P_LIVE << 24 | (uint32_t)b << 16}};
+    s->left = 0;
+}
+
+static inline double lstream_u01(lstream *s)
+{
+    if (!s->left) {
+        s->r = philox4x32(s->c, s->k);
+        s->c.v[3]++;
+        s->left = 2;
     }
+    int h = 2 - s->left--;
+    uint64_t w = (uint64_t)s->r.v[2 * h] << 32 | s->r.v[2 * h + 1];
+    return ((double)(w >> 11) + 0.5) * 0x1p-53;
 }
 
 /* ------------------------------------------------------------------ a time */
@@ -293,17 +302,46 @@ static int64_t interval_of(const tc_lanes *l, double t)
     return iv < l->T ? iv : l->T - 1;
 }
 
-static int32_t member(const tc_lanes *l, int32_t u, int64_t k)
-{
-    int64_t d = tc_net_degree(l->net, u);
-    if (k < d) return l->net->dst[l->net->off[u] + k];
-    return l->pop->xdst[l->pop->xoff[u] + (k - d)];
-}
-
 static void push_front(tc_lanes *l, int32_t u, int32_t seq, uint64_t m)
 {
     TC_GROW(l->front, l->front_cap, l->nfront + 1, 256);
-    l->front[l->nfront++] = (lfront){.u = u, .seq = seq, .m = m};
+    int64_t off = l->net->off[u], deg = l->net->off[u + 1] - off;
+    int64_t aud = deg + (l->pop->xoff ? l->pop->xoff[u + 1] - l->pop->xoff[u] : 0);
+    l->front[l->nfront++] = (lfront){.u = u, .seq = seq, .m = m, .off = off, .aud = aud,
+                                     .deg = deg};
+}
+
+/* Has v adopted in lane bit b? */
+static inline int adopted(const tc_lanes *l, int32_t v, int b)
+{
+    if (l->L == 1) return l->Afull[v >> 6] >> (v & 63) & 1;
+    return l->A[v] >> b & 1;
+}
+
+/* settle() with one lane: the filter of adopters says who adopted, and the
+ * state's slice whether that was at this time. */
+static void settle_one(tc_lanes *l, const lqueue *q, int32_t slice)
+{
+    int32_t n = l->net->n;
+    lstate *st = l->st;
+    for (int64_t i = 0; i < q->n; i++) {
+        if (i + 8 < q->n) {
+            int32_t w = q->c[i + 8].v;
+            __builtin_prefetch(&st[w], 1);
+            __builtin_prefetch(&l->net->off[w]);
+        }
+        const lclaim *c = &q->c[i];
+        int32_t v = c->v;
+        int32_t post = c->seq > 0 ? n + c->seq - 1 : c->u;
+        uint64_t bit = (uint64_t)1 << (v & 63);
+        if (l->Afull[v >> 6] & bit) {
+            if (st[v].slice == slice && post < st[v].post) st[v].post = post;
+            continue;
+        }
+        l->Afull[v >> 6] |= bit;
+        st[v] = (lstate){.post = post, .slice = slice};
+        push_front(l, v, 0, l->lanes);
+    }
 }
 
 /* The claims of queue entry q settled. Where several claims reach an account
@@ -314,7 +352,17 @@ static void push_front(tc_lanes *l, int32_t u, int32_t seq, uint64_t m)
 static void settle(tc_lanes *l, const lqueue *q, int32_t slice)
 {
     int32_t n = l->net->n;
+    if (l->L == 1) {
+        settle_one(l, q, slice);
+        return;
+    }
     for (int64_t i = 0; i < q->n; i++) {
+        if (i + 8 < q->n) {
+            int32_t w = q->c[i + 8].v;
+            __builtin_prefetch(&l->fidx[w]);
+            __builtin_prefetch(&l->A[w], 1);
+            __builtin_prefetch(&l->net->off[w]);
+        }
         const lclaim *c = &q->c[i];
         int32_t v = c->v;
         uint64_t now = l->fidx[v] >= 0 ? l->front[l->fidx[v]].m : 0; /* adopted at this time */
@@ -349,52 +397,91 @@ static inline uint64_t or_old(uint64_t *p, uint64_t m, int shared)
     return old;
 }
 
+/* Followers s[0 .. n) exposed to a post in the lanes of m: first exposures
+ * counted per lane, class and community. */
+static void expose_run(tc_lanes *l, const int32_t *s, int64_t n, uint64_t m, int64_t *cnt,
+                       int shared)
+{
+    const tc_population *pop = l->pop;
+    uint64_t *Xfull = l->Xfull;
+    int single = l->L == 1;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t v = s[i];
+        uint64_t bit = (uint64_t)1 << (v & 63);
+        if (__atomic_load_n(&Xfull[v >> 6], __ATOMIC_RELAXED) & bit) continue;
+        uint64_t nx;
+        if (single) { /* one lane: the filter is the whole story */
+            nx = or_old(&Xfull[v >> 6], bit, shared) & bit ? 0 : m;
+        } else {
+            uint64_t old = or_old(&l->X[v], m, shared);
+            nx = m & ~old;
+            if ((old | m) == l->lanes) or_old(&Xfull[v >> 6], bit, shared);
+        }
+        if (!nx) continue;
+        int cls = pop->cls[v] == TC_CLASS_BOT, cm = 2 + pop->comm[v];
+        for (uint64_t x = nx; x; x &= x - 1) {
+            int64_t *row = cnt + (int64_t)l->pos[__builtin_ctzll(x)] * l->ncnt;
+            row[cls]++;
+            row[cm]++;
+        }
+    }
+}
+
 /* Deliver item range [lo, hi) of this time into chunk c's claims, counting on
- * thread tid; `shared`: other threads deliver at the same time. */
-static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int64_t tnext,
+ * thread tid; `shared`: other threads deliver at the same time. In each lane
+ * of the post, the followers that take it up are found by skipping ahead:
+ * the gaps between candidates are geometric with the largest probability q of
+ * any account, and a candidate v is kept with probability p(v) / q. Followers
+ * that adopted in the lane before are passed over without a draw. */
+static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int claims,
                     int shared)
 {
     const tc_population *pop = l->pop;
+    const tc_net *net = l->net;
     int64_t *cnt = l->tcnt + (int64_t)tid * l->tstride;
     int64_t *cand = cnt + l->tstride - 64;
     int ncomm = pop->ncomm, single = l->L == 1;
+    double q = l->pmax, lq = log1p(-q); /* -inf when q = 1: every follower a candidate */
     for (int64_t it = lo; it < hi; it++) {
+        /* the audiences are scattered over the graph: their offsets are fetched
+         * 16 items ahead, their first followers 8 ahead */
+        if (it + 8 < hi) {
+            const litem *x = &l->item[it + 8];
+            __builtin_prefetch(net->dst + l->front[x->f].off + x->j * BLOCK);
+        }
         const lfront *f = &l->front[l->item[it].f];
-        int64_t A = tc_population_audience(pop, l->net, f->u);
-        int64_t k0 = l->item[it].j * BLOCK, k1 = k0 + BLOCK < A ? k0 + BLOCK : A;
-        for (int64_t k = k0; k < k1; k++) {
-            int32_t v = member(l, f->u, k);
-            uint64_t bit = (uint64_t)1 << (v & 63);
-            if (!(__atomic_load_n(&l->Xfull[v >> 6], __ATOMIC_RELAXED) & bit)) {
-                uint64_t nx;
-                if (single) { /* one lane: the filter is the whole story */
-                    nx = or_old(&l->Xfull[v >> 6], bit, shared) & bit ? 0 : f->m;
-                } else {
-                    uint64_t old = or_old(&l->X[v], f->m, shared);
-                    nx = f->m & ~old;
-                    if ((old | f->m) == l->lanes) or_old(&l->Xfull[v >> 6], bit, shared);
+        int32_t u = f->u;
+        int64_t d = f->deg, A = f->aud;
+        int64_t j = l->item[it].j, k0 = j * BLOCK, k1 = k0 + BLOCK < A ? k0 + BLOCK : A;
+        /* the block as up to two runs: the net's audience, then the added follows */
+        const int32_t *s1 = net->dst + f->off;
+        const int32_t *s2 = pop->xdst ? pop->xdst + pop->xoff[u] - d : NULL;
+        if (k0 < d) expose_run(l, s1 + k0, (k1 < d ? k1 : d) - k0, f->m, cnt, shared);
+        if (k1 > d) expose_run(l, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), f->m, cnt,
+                               shared);
+        if (!claims || q <= 0) continue;
+        for (uint64_t lm = f->m; lm; lm &= lm - 1) {
+            int b = __builtin_ctzll(lm);
+            uint64_t bb = (uint64_t)1 << b;
+            lstream s;
+            lstream_init(&s, l->key, u, f->seq, j, b);
+            for (int64_t k = k0;; k++) {
+                if (q < 1) {
+                    double g = floor(log(lstream_u01(&s)) / lq); /* failures before the next */
+                    if (g >= (double)(k1 - k)) break;
+                    k += (int64_t)g;
+                } else if (k >= k1) {
+                    break;
                 }
-                if (nx) {
-                    int cls = pop->cls[v] == TC_CLASS_BOT, cm = 2 + pop->comm[v];
-                    for (uint64_t m = nx; m; m &= m - 1) {
-                        int64_t *row = cnt + (int64_t)l->pos[__builtin_ctzll(m)] * l->ncnt;
-                        row[cls]++;
-                        row[cm]++;
-                    }
-                }
+                int32_t v = k < d ? s1[k] : s2[k];
+                if (l->Afull[v >> 6] >> (v & 63) & 1) continue;
+                if (!single && (l->A[v] & bb)) continue;
+                double p = l->p_all >= 0 ? l->p_all : l->prob[pop->cls[v] * ncomm + pop->comm[v]];
+                if (p < q && lstream_u01(&s) * q >= p) continue;
+                cand[b]++;
+                TC_GROW(l->cbuf[c], l->cbuf_cap[c], l->cbuf_n[c] + 1, 256);
+                l->cbuf[c][l->cbuf_n[c]++] = (lclaim){.v = v, .u = u, .seq = f->seq, .m = bb};
             }
-            /* followers that adopted in every lane are known from a filter in the
-             * cache; for the others the draw comes before the per-account state,
-             * since most followers say no */
-            if (!tnext || (l->Afull[v >> 6] & bit)) continue;
-            double p = l->p_all >= 0 ? l->p_all : l->prob[pop->cls[v] * ncomm + pop->comm[v]];
-            uint64_t live = live_lanes(l->key, f->u, f->seq, k, p, f->m);
-            if (!live) continue;
-            if (!single) live &= ~l->A[v];
-            if (!live) continue;
-            for (uint64_t m = live; m; m &= m - 1) cand[__builtin_ctzll(m)]++;
-            TC_GROW(l->cbuf[c], l->cbuf_cap[c], l->cbuf_n[c] + 1, 256);
-            l->cbuf[c][l->cbuf_n[c]++] = (lclaim){.v = v, .u = f->u, .seq = f->seq, .m = live};
         }
     }
 }
@@ -406,7 +493,7 @@ static void deliver_all(tc_lanes *l, double t, int64_t iv)
 {
     l->nitem = 0;
     for (int64_t f = 0; f < l->nfront; f++) {
-        int64_t A = tc_population_audience(l->pop, l->net, l->front[f].u);
+        int64_t A = l->front[f].aud;
         for (int64_t j = 0; j * BLOCK < A; j++) {
             TC_GROW(l->item, l->item_cap, l->nitem + 1, 256);
             l->item[l->nitem++] = (litem){.f = f, .j = j};
@@ -496,8 +583,8 @@ int tc_lanes_step(tc_lanes *l)
         int32_t r = l->nroots++;
         l->roots[r] = (tc_root){.t = t, .author = a, .event = i};
         l->event_root[i] = r;
-        uint64_t nw = l->lanes & ~l->A[a];
-        l->A[a] |= nw;
+        uint64_t nw = l->A ? l->lanes & ~l->A[a] : adopted(l, a, 0) ? 0 : l->lanes;
+        if (l->A) l->A[a] |= nw;
         l->Afull[a >> 6] |= (uint64_t)1 << (a & 63);
         for (uint64_t m = nw; m; m &= m - 1)
             l->st[(int64_t)l->pos[__builtin_ctzll(m)] * l->net->n + a] =
@@ -517,8 +604,9 @@ int tc_lanes_step(tc_lanes *l)
         l->qhead = (l->qhead + 1) % l->qcap;
         l->qn--;
     }
-    for (int64_t f = 0; f < l->nfront; f++)
-        if (l->front[f].seq == 0) l->fidx[l->front[f].u] = -1;
+    if (l->L > 1)
+        for (int64_t f = 0; f < l->nfront; f++)
+            if (l->front[f].seq == 0) l->fidx[l->front[f].u] = -1;
     deliver_all(l, t, iv);
     return 1;
 }
@@ -564,12 +652,12 @@ void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_w
     memset(l->tcount, 0, (size_t)(l->ntimes + 1) * sizeof *l->tcount);
     for (int32_t v = 0; v < n; v++) {
         out->exposed[v] = l->L == 1 ? (l->Xfull[v >> 6] >> (v & 63) & 1) != 0 : (l->X[v] & b) != 0;
-        if (l->A[v] & b) l->tcount[st[v].slice + 1]++;
+        if (adopted(l, v, bit)) l->tcount[st[v].slice + 1]++;
     }
     for (int64_t i = 0; i < l->ntimes; i++) l->tcount[i + 1] += l->tcount[i];
     int64_t na = l->tcount[l->ntimes];
     for (int32_t v = 0; v < n; v++)
-        if (l->A[v] & b) l->order[l->tcount[st[v].slice]++] = v;
+        if (adopted(l, v, bit)) l->order[l->tcount[st[v].slice]++] = v;
     for (int64_t i = 0; i < na; i++) {
         int32_t v = l->order[i];
         const lstate *x = &st[v];

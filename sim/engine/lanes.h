@@ -9,16 +9,21 @@
  * is percolation: whether follower v of post P takes it up is one Bernoulli
  * draw, and every adopter posts exactly d after its parent.
  *
- * Keying: replicate r of a run reads bit r & 63 of 64-bit words drawn from the
- * stream (TC_P_LIVE, author, audience index | seq) under the key of its block
- * of 64 replicates (tc_run_lane in drive/run.h). Bit r of word k is the k-th
- * binary digit of the replicate's uniform for that follower, compared with the
- * digits of the probability until they differ: an exact Bernoulli draw, from
- * about 2 words for one lane and 8 for 64. Replicate r thus gets the same
- * draws whether it runs alone or beside any other replicates of its block.
+ * Keying: replicate r of a run is lane r & 63 of the block of 64 replicates
+ * that holds it (tc_run_lane in drive/run.h). In each lane, the followers that
+ * take up a post are found by skipping ahead over its audience: geometric gaps
+ * at the largest probability q of any account, each candidate v then kept with
+ * probability p(v) / q, followers that adopted in the lane before passed over
+ * without a draw. The uniforms come from the stream (TC_P_LIVE, author, seq,
+ * block of 4,096 followers, lane) under the block's key, so replicate r gets
+ * the same draws whether it runs alone or beside any other replicates of its
+ * block, and on any number of threads. The work of a lane is thus about p
+ * draws per follower reached, not one; every follower is still visited once
+ * per post and lane mask to count first exposures.
  *
- * Memory: 28 bytes per account, plus 8 per account and lane, plus the
- * exposure counts (8 bytes per lane, output interval and class or community).
+ * Memory: 4 bytes per account with one lane, 24 with several, plus 8 per
+ * account and lane, plus the exposure counts (8 bytes per lane, output
+ * interval and class or community).
  * Private to sim/engine/. */
 #ifndef TC_SIM_LANES_H
 #define TC_SIM_LANES_H
