@@ -151,6 +151,13 @@ static int point_lanes(const tc_world *gw, const tc_scenario *sc, int *rc, tc_er
     if (m->engine != TC_RULE_EVENT || m->uses != TC_FIXED_BY_CLASS || m->delay ||
         sc->engine.fast_path == TC_FAST_OFF || sc->engine.batch_off)
         return 0;
+    /* what rules the lanes path out can be read from the scenario, without
+     * building the point's people */
+    if (sc->humans.sessions || sc->humans.delay_sigma != 0 || sc->own_posts.on ||
+        sc->appeal.kernel != TC_APPEAL_NONE || sc->trending.on)
+        return 0;
+    for (int i = 0; i < sc->nevents; i++)
+        if (sc->events[i].kind != TC_EV_POST) return 0;
     tc_world w = *gw;
     *rc = tc_world_build_people(gw, sc, &w.pop, &w.tl, err);
     if (*rc) return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "base/sort.h"
 
 typedef struct {
     double score;
@@ -208,7 +209,12 @@ static void add_edges(tc_population *pop, const tc_scenario *sc, const tc_net *n
         free(v);
         return;
     }
-    qsort(v, (size_t)n, sizeof *v, cmp_pair);
+    /* by follower, then followed: a radix sort of the pairs as 64-bit keys */
+    uint64_t *keys = tc_xmalloc((size_t)n * sizeof *keys);
+    for (int64_t i = 0; i < n; i++) keys[i] = (uint64_t)(uint32_t)v[i].src << 32 | (uint32_t)v[i].dst;
+    tc_sort_u64(keys, n);
+    for (int64_t i = 0; i < n; i++) v[i] = (pair){(int32_t)(keys[i] >> 32), (int32_t)(uint32_t)keys[i]};
+    free(keys);
     int64_t k = 0;
     for (int64_t i = 0; i < n; i++) {
         if (k && v[k - 1].src == v[i].src && v[k - 1].dst == v[i].dst) continue;
