@@ -94,6 +94,9 @@ typedef struct tc_step_view {
  *   live_mask: bit k set if an account in state k can change with no contact
  *     (recovery, incubation): the engine visits those every step.
  *   needs_out: fill tc_step_view.out.
+ *   contact_mask: bit k set if the transition from state k reads in[] (0: every
+ *     state's may). A contact with an account in another state that was
+ *     already exposed changes nothing, and the engine passes over it.
  *   transition: the account's state after this step, drawing from `r` (a stream
  *     keyed by run, step and account). Pure apart from `r`. O(nstates).
  */
@@ -115,6 +118,7 @@ typedef struct tc_model_type {
     uint8_t seed_state;
     unsigned push_mask, adopt_mask, live_mask;
     int needs_out;
+    unsigned contact_mask;
     uint8_t (*transition)(const double *par, const tc_step_view *v, gsl_rng *r);
 } tc_model_type;
 

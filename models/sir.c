@@ -47,5 +47,6 @@ const tc_model_type tc_model_sir = {
     .adopt_mask = 1u << I,
     .live_mask = 1u << I,
     .needs_out = 0,
+    .contact_mask = 1u << S,
     .transition = transition,
 };

@@ -42,5 +42,6 @@ const tc_model_type tc_model_sis = {
     .adopt_mask = 1u << I,
     .live_mask = 1u << I,
     .needs_out = 0,
+    .contact_mask = 1u << S,
     .transition = transition,
 };

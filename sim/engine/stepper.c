@@ -73,6 +73,10 @@ struct tc_stepper {
     unsigned visit;                  /* states evaluated with no contact: live, and push
                                         when the rule needs out[] */
     uint8_t *state;                  /* [n] */
+    uint64_t *deaf;                  /* [n bits] exposed, in a state whose transition reads
+                                        no contacts: contacts pass it over (NULL when
+                                        the rule reads contacts in every state) */
+    unsigned cmask;                  /* the rule's contact_mask */
     uint8_t *mark;                   /* [n] M_* bits */
     uint8_t *nxt;                    /* [n] next state of eval[i] */
     int32_t *cnt;                    /* [n * np] in-counts of this step, else 0 */
@@ -149,6 +153,8 @@ tc_stepper *tc_stepper_alloc(const tc_net *net, const tc_population *pop, const 
         s->slot[k] = (int8_t)(k < s->ns && (s->push >> k & 1) ? s->np++ : -1);
     size_t nn = (size_t)n;
     s->state = tc_xcalloc(nn, 1);
+    s->cmask = m->contact_mask;
+    if (s->cmask) s->deaf = tc_xcalloc((nn + 63) / 64 ? (nn + 63) / 64 : 1, sizeof *s->deaf);
     s->mark = tc_xcalloc(nn, 1);
     s->nxt = tc_xcalloc(nn, 1);
     s->cnt = tc_xcalloc(nn * (size_t)(s->np ? s->np : 1), sizeof *s->cnt);
@@ -175,6 +181,7 @@ void tc_stepper_free(tc_stepper *s)
 {
     if (!s) return;
     free(s->state);
+    free(s->deaf);
     free(s->mark);
     free(s->nxt);
     free(s->cnt);
@@ -203,12 +210,28 @@ uint8_t tc_stepper_state(const tc_stepper *s, int32_t v) { return s->state[v]; }
 
 /* ------------------------------------------------------------------ helpers */
 
+/* Whether contacts with v can change anything: v's deaf bit follows its state
+ * and exposure. */
+static inline void hear(tc_stepper *s, int32_t v)
+{
+    if (!s->deaf) return;
+    uint64_t bit = (uint64_t)1 << (v & 63);
+    if (!(s->cmask >> s->state[v] & 1) && s->out->exposed[v]) s->deaf[v >> 6] |= bit;
+    else s->deaf[v >> 6] &= ~bit;
+}
+
+static inline int deaf(const tc_stepper *s, int32_t w)
+{
+    return s->deaf && (s->deaf[w >> 6] >> (w & 63) & 1);
+}
+
 /* Put v in state k (a timeline post): sizes and act follow. */
 static void set_state(tc_stepper *s, int32_t v, uint8_t k)
 {
     s->sizes[s->state[v]]--;
     s->sizes[k]++;
     s->state[v] = k;
+    hear(s, v);
     if ((s->keep >> k & 1) && !(s->mark[v] & M_ACT)) {
         s->mark[v] |= M_ACT;
         s->act[s->nact++] = v;
@@ -319,8 +342,10 @@ static void count_parts(tc_stepper *s, int64_t lo, int64_t hi)
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < nchunks; c++) {
             int64_t a = lo + c * chunk, b = a + chunk < hi ? a + chunk : hi;
-            FOR_ENTRIES(s, a, b,
-                        cvec_push(&mine[w >> shift], (uint64_t)(uint32_t)w << 32 | (uint32_t)u));
+            FOR_ENTRIES(s, a, b, {
+                if (!deaf(s, w))
+                    cvec_push(&mine[w >> shift], (uint64_t)(uint32_t)w << 32 | (uint32_t)u);
+            });
         }
 #pragma omp for schedule(dynamic, 1)
         for (int q = 0; q < P; q++) {
@@ -370,6 +395,7 @@ static void count(tc_stepper *s)
             count_parts(s, lo, lo + TC_STEP_PASS < total ? lo + TC_STEP_PASS : total);
     } else {
         FOR_ENTRIES(s, 0, total, {
+            if (deaf(s, w)) continue;
             uint8_t su = s->state[u];
             reach(s, u, w, s->slot[su], s->adopt >> su & 1, s->eval, &s->neval);
         });
@@ -462,12 +488,16 @@ static void apply(tc_stepper *s, int64_t k, int64_t iv)
         int32_t pv = s->par[v];
         s->par[v] = NO_PARENT;
         s->mark[v] &= (uint8_t)~M_HIT;
-        if (nw == old) continue;
+        if (nw == old) {
+            hear(s, v); /* it may have been exposed in this step */
+            continue;
+        }
         if (nw >= s->ns) {
             fprintf(stderr, "tagcascade: rule %s gave state %d of %d\n", s->model->name, nw, s->ns);
             abort();
         }
         s->state[v] = nw;
+        hear(s, v);
         s->sizes[old]--;
         s->sizes[nw]++;
         if (!(s->adopt >> nw & 1) || (s->adopt >> old & 1)) continue;

@@ -9,7 +9,8 @@
  *     fixed point, extinct below it;
  *   mean field: Maki-Thompson and SEIZ on a complete graph against their ODEs
  *     (GSL rk8pd) at every step, within a stated tolerance;
- *   threads: the whole output identical on 1, 2 and 3 threads;
+ *   threads: the whole output identical on 1, 2 and 3 threads, and to the
+ *     rule's with contact_mask 0 (every contact counted) on 1 and 2;
  *   no posts: nothing happens. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
@@ -434,13 +435,17 @@ static void test_threads(void)
                               {0.3, 0.5}, {0.1, 0.3}};
     for (int i = 0; i < 5; i++) {
         const tc_model_type *m = rules[i];
-        tc_engine *e[3];
-        tc_recorder rec[3];
-        tc_summary s[3];
-        tc_adoption *ev[3];
-        int64_t nev[3];
-        for (int t = 0; t < 3; t++) {
-            runspec rs = {.m = m, .par = pars[i], .key = 4242, .threads = t + 1, .steps = STEPS,
+        tc_engine *e[5];
+        tc_recorder rec[5];
+        tc_summary s[5];
+        tc_adoption *ev[5];
+        int64_t nev[5];
+        /* runs 3 and 4: contacts with accounts they cannot change not passed over */
+        tc_model_type all = *m;
+        all.contact_mask = 0;
+        for (int t = 0; t < 5; t++) {
+            runspec rs = {.m = t < 3 ? m : &all, .par = pars[i], .key = 4242,
+                          .threads = t < 3 ? t + 1 : t - 2, .steps = STEPS,
                           .cascade = 1, .put_from = 100, .nput = m == &tc_model_seiz ? 20 : 0,
                           .put_state = 3};
             run(&w, &rs, NULL, &e[t], &rec[t], &s[t]);
@@ -448,7 +453,7 @@ static void test_threads(void)
         }
         size_t T = STEPS, n = N;
         const tc_outcome *o0 = tc_engine_outcome(e[0]);
-        for (int t = 1; t < 3; t++) {
+        for (int t = 1; t < 5; t++) {
             const tc_outcome *ot = tc_engine_outcome(e[t]);
             int same = !memcmp(rec[0].by_class, rec[t].by_class, TC_NCOUNTERS * T * 2 * 8) &&
                        !memcmp(rec[0].by_comm, rec[t].by_comm, TC_NCOUNTERS * T * 8) &&
@@ -463,7 +468,8 @@ static void test_threads(void)
                        !memcmp(ev[0], ev[t], (size_t)nev[0] * sizeof *ev[0]) &&
                        s[0].reach == s[t].reach && s[0].max_breadth == s[t].max_breadth &&
                        examined(e[0]) == examined(e[t]);
-            CHECK(same, "%s: 1 and %d threads differ", m->name, t + 1);
+            CHECK(same, "%s: 1 and %d threads%s differ", m->name, t < 3 ? t + 1 : t - 2,
+                  t < 3 ? "" : " (every contact counted)");
         }
         /* something happened, on parallel paths: thousands of accounts reached */
         CHECK(s[0].reshares > 2000 && s[0].exposed > 5000, "%s: only %lld reshares, %lld exposed",
@@ -471,7 +477,7 @@ static void test_threads(void)
         int64_t tot = 0;
         for (int q = 0; q < m->nstates; q++) tot += rec[0].compartments[(T - 1) * (size_t)m->nstates + q];
         CHECK(tot == N, "%s: compartments add up to %lld", m->name, (long long)tot);
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < 5; t++) {
             free(ev[t]);
             tc_summary_destroy(&s[t]);
             tc_engine_free(e[t]);
