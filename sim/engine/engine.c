@@ -40,6 +40,7 @@ int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
         e->lane = o->lane_keyed ? o->lane & 63 : 0;
         e->ln = tc_lanes_alloc(net, pop, tl, model, mpar, o->lane_keyed ? o->lane_key : key,
                                (uint64_t)1 << e->lane, o);
+        tc_lanes_fresh(e->ln, &e->out);
     } else if (model->engine == TC_RULE_STEP)
         e->st = tc_stepper_alloc(net, pop, tl, model, mpar, rec, key, o, &e->out);
     else
@@ -137,6 +138,7 @@ tc_batch *tc_batch_alloc(const tc_net *net, const tc_population *pop, const tc_t
     b->pop = pop;
     b->ln = tc_lanes_alloc(net, pop, tl, model, mpar, lane_key, lanes, o);
     tc_outcome_init(&b->out, net->n, o->record_cascade);
+    tc_lanes_fresh(b->ln, &b->out);
     return b;
 }
 

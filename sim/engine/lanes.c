@@ -90,6 +90,10 @@ struct tc_lanes {
                                 (NULL with one lane) */
     lstate *st;              /* [L * n]: lane k's accounts at k * n */
     int32_t *order;          /* [n] scratch of tc_lanes_take: a lane's adopters by time */
+    const tc_outcome *last_out; /* the outcome that holds order[0 .. nprev)'s adoptions and
+                                   no other (tc_lanes_fresh, tc_lanes_take) */
+    int64_t nprev;
+    int64_t ex[64];          /* audience entries of each lane's reshares */
     int64_t *tcount;         /* [times + 1] its counts */
     int64_t tcount_cap;
 
@@ -341,6 +345,7 @@ static void settle_one(tc_lanes *l, const lqueue *q, int32_t slice)
         l->Afull[v >> 6] |= bit;
         st[v] = (lstate){.post = post, .slice = slice};
         push_front(l, v, 0, l->lanes);
+        l->ex[__builtin_ctzll(l->lanes)] += l->front[l->nfront - 1].aud;
     }
 }
 
@@ -384,6 +389,7 @@ static void settle(tc_lanes *l, const lqueue *q, int32_t slice)
         } else {
             l->front[l->fidx[v]].m |= nw;
         }
+        for (uint64_t m = nw; m; m &= m - 1) l->ex[__builtin_ctzll(m)] += l->front[l->fidx[v]].aud;
     }
 }
 
@@ -622,17 +628,30 @@ void tc_lanes_progress(const tc_lanes *l, tc_progress *p)
 
 /* ------------------------------------------------------------------ a lane */
 
+void tc_lanes_fresh(tc_lanes *l, const tc_outcome *out)
+{
+    l->last_out = out;
+    l->nprev = 0;
+}
+
 void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_work *w)
 {
     const tc_population *pop = l->pop;
     int32_t n = l->net->n;
     int k = l->pos[bit];
     uint64_t b = (uint64_t)1 << bit;
-    /* reset the outcome */
-    for (int32_t v = 0; v < n; v++) out->adopt_t[v] = INFINITY;
-    memset(out->parent, 0xff, (size_t)n * sizeof *out->parent);
-    memset(out->root, 0xff, (size_t)n * sizeof *out->root);
-    memset(out->depth, 0, (size_t)n * sizeof *out->depth);
+    if (!l->order) l->order = tc_xmalloc((size_t)(n ? n : 1) * sizeof *l->order);
+    /* reset the outcome: where it holds the adoptions of the lane taken last,
+     * only those */
+    if (out == l->last_out) {
+        for (int64_t i = 0; i < l->nprev; i++)
+            tc_outcome_adopt(out, l->order[i], INFINITY, -1, -1, 0);
+    } else {
+        for (int32_t v = 0; v < n; v++) out->adopt_t[v] = INFINITY;
+        memset(out->parent, 0xff, (size_t)n * sizeof *out->parent);
+        memset(out->root, 0xff, (size_t)n * sizeof *out->root);
+        memset(out->depth, 0, (size_t)n * sizeof *out->depth);
+    }
     out->nroots = 0;
     out->nlog = 0;
     for (int32_t r = 0; r < l->nroots; r++) {
@@ -641,23 +660,42 @@ void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_w
         tc_recorder_add(rec, TC_CNT_POSTS, interval_of(l, x->t), pop->cls[x->author],
                         pop->comm[x->author], 1);
     }
-    int64_t examined = 0;
+    int64_t examined = l->ex[bit];
     for (int32_t r = 0; r < l->nroots; r++)
         examined += tc_population_audience(pop, l->net, l->roots[r].author);
     /* the lane's adopters in the order of their times (counting sort), so that
      * a parent's cascade and depth are known before its followers' */
     const lstate *st = l->st + (int64_t)k * n;
-    if (!l->order) l->order = tc_xmalloc((size_t)(n ? n : 1) * sizeof *l->order);
     TC_GROW(l->tcount, l->tcount_cap, l->ntimes + 1, 64);
     memset(l->tcount, 0, (size_t)(l->ntimes + 1) * sizeof *l->tcount);
-    for (int32_t v = 0; v < n; v++) {
-        out->exposed[v] = l->L == 1 ? (l->Xfull[v >> 6] >> (v & 63) & 1) != 0 : (l->X[v] & b) != 0;
-        if (adopted(l, v, bit)) l->tcount[st[v].slice + 1]++;
+    if (l->L == 1) { /* the filters are the whole story: a word at a time */
+        for (int32_t v0 = 0; v0 < n; v0 += 64) {
+            uint64_t x = l->Xfull[v0 >> 6];
+            int32_t top = n - v0 < 64 ? n - v0 : 64;
+            for (int32_t i = 0; i < top; i++) out->exposed[v0 + i] = (uint8_t)(x >> i & 1);
+            for (uint64_t a = l->Afull[v0 >> 6]; a; a &= a - 1)
+                l->tcount[st[v0 + __builtin_ctzll(a)].slice + 1]++;
+        }
+    } else {
+        for (int32_t v = 0; v < n; v++) {
+            out->exposed[v] = (l->X[v] & b) != 0;
+            if (l->A[v] & b) l->tcount[st[v].slice + 1]++;
+        }
     }
     for (int64_t i = 0; i < l->ntimes; i++) l->tcount[i + 1] += l->tcount[i];
     int64_t na = l->tcount[l->ntimes];
-    for (int32_t v = 0; v < n; v++)
-        if (adopted(l, v, bit)) l->order[l->tcount[st[v].slice]++] = v;
+    if (l->L == 1) {
+        for (int32_t v0 = 0; v0 < n; v0 += 64)
+            for (uint64_t a = l->Afull[v0 >> 6]; a; a &= a - 1) {
+                int32_t v = v0 + __builtin_ctzll(a);
+                l->order[l->tcount[st[v].slice]++] = v;
+            }
+    } else {
+        for (int32_t v = 0; v < n; v++)
+            if (l->A[v] & b) l->order[l->tcount[st[v].slice]++] = v;
+    }
+    l->last_out = out;
+    l->nprev = na;
     for (int64_t i = 0; i < na; i++) {
         int32_t v = l->order[i];
         const lstate *x = &st[v];
@@ -675,7 +713,6 @@ void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_w
         int64_t iv = interval_of(l, t);
         tc_recorder_add(rec, TC_CNT_ADOPTERS, iv, pop->cls[v], pop->comm[v], 1);
         if (parent < 0) continue;
-        examined += tc_population_audience(pop, l->net, v);
         tc_recorder_add(rec, TC_CNT_RESHARES, iv, pop->cls[v], pop->comm[v], 1);
         if (out->record) {
             tc_adoption a = {.t = t, .account = v, .parent = parent, .root = root,

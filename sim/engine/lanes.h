@@ -57,7 +57,12 @@ void tc_lanes_progress(const tc_lanes *l, tc_progress *p);
 
 /* After the last step: lane `bit`'s run into `out` (initialised for net->n
  * accounts; reset here) and `rec` (its counters zero), its work into *w (may be
- * NULL). Lanes may be taken in any order, each any number of times. O(n + T). */
+ * NULL). Lanes may be taken in any order, each any number of times. O(n + T),
+ * with O(n / 64) for one lane's adopters: an outcome as tc_lanes_fresh or the
+ * last take left it is reset adopter by adopter, any other one whole. */
 void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_work *w);
+
+/* `out` is as tc_outcome_init left it: the next take into it need not reset it. */
+void tc_lanes_fresh(tc_lanes *l, const tc_outcome *out);
 
 #endif
