@@ -9,7 +9,9 @@
 #   2. the replays: scenarios/macronleaks.yaml and the default of 0.1,
 #      scenarios/bench/macronleaks_chains.yaml (with BENCH_BASELINE=BINARY, beside
 #      that binary's runs of both, alternating);
-#   3. a sweep of the classroom demo (the replay at five bot shares);
+#   3. a sweep of the classroom demo (the replay at five bot shares); with
+#      BENCH_BASELINE=BINARY also of the default of 0.1, by both binaries, twice each,
+#      alternating;
 #   4. the largest graph: generate a Chung-Lu store, load it, run one cascade;
 #   5. fits: simulations per second while fitting the default replay, beside the
 #      replay run once on all cores, and the time to the posterior of the shipped
@@ -25,7 +27,8 @@
 #                         `make bench-big` is BENCH_ONLY=big
 #   BENCH_BIG_EDGES=N     follows of the large graph (default 20,000,000)
 #   BENCH_BASELINE=BINARY another tagcascade binary (an earlier build) to time the
-#                         replays with, alternating with this one (part 2)
+#                         replays and the classroom sweep with, alternating with
+#                         this one (parts 2 and 3)
 #   BENCH_SWEEP_REPLICATES=R  replicates per bot share (default 40: 200 runs; 200 gives
 #                         the 1,000-run sweep, about 25 min on 2 cores)
 # Run from the project root. Temporary files live in one folder removed on exit.
@@ -240,18 +243,39 @@ replay() {
 sweep() {
     if [ "$QUICK" = 1 ]; then shares="0, 0.4"; else shares="0, 0.05, 0.1, 0.2, 0.4"; fi
     runs=$(($(echo "$shares" | tr ',' '\n' | wc -l) * SWEEP_R))
+    grid="sweep={grid: {population.bots.fraction: [$shares]}, replicates: $SWEEP_R}"
     echo
-    echo "a $runs-run sweep of the classroom demo: scenarios/macronleaks.yaml, bots [$shares] x $SWEEP_R replicates, series kept, on $CORES threads (once)"
-    printf '%-12s %7s %6s %8s %10s %7s %9s\n' workload threads runs wall_s runs_per_s peak_MB output_MB
-    if timed "$BIN" sweep scenarios/macronleaks.yaml -o "$d/sweep.h5" --threads "$CORES" --quiet \
-        --set "sweep={grid: {population.bots.fraction: [$shares]}, replicates: $SWEEP_R}"; then
-        read -r secs kb <"$d/time"
-        printf '%-12s %7s %6s %8s %10s %7s %9s\n' sweep "$CORES" "$runs" "$secs" "$(rate "$runs" "$secs")" \
-            "$(mb "$kb")" "$(awk -v b="$(wc -c <"$d/sweep.h5")" 'BEGIN {printf "%.1f", b / 1048576}')"
-    else
-        echo "sweep failed:"; cat "$d/err"
+    echo "a $runs-run sweep of the classroom demo: bots [$shares] x $SWEEP_R replicates, series kept, on $CORES threads; sweep = scenarios/macronleaks.yaml (once); chains = scenarios/bench/macronleaks_chains.yaml (the default of 0.1)${BASE:+, ours and base = $BASE alternating, twice}"
+    printf '%-12s %-5s %7s %6s %8s %10s %7s %9s\n' workload bin threads runs wall_s runs_per_s \
+        peak_MB output_MB
+    # sweep_row NAME BIN SCENARIO TAG: one sweep, its row; "wall_s peak_kB" appended to
+    # $d/sw.NAME.TAG
+    sweep_row() {
+        if timed "$2" sweep "$3" -o "$d/sweep.h5" --threads "$CORES" --quiet --set "$grid"; then
+            read -r secs kb <"$d/time"
+            echo "$secs $kb" >>"$d/sw.$1.$4"
+            printf '%-12s %-5s %7s %6s %8s %10s %7s %9s\n' "$1" "$4" "$CORES" "$runs" "$secs" \
+                "$(rate "$runs" "$secs")" "$(mb "$kb")" \
+                "$(awk -v b="$(wc -c <"$d/sweep.h5")" 'BEGIN {printf "%.1f", b / 1048576}')"
+        else
+            echo "sweep failed ($2):"; cat "$d/err"
+        fi
+        rm -f "$d/sweep.h5"
+    }
+    sweep_row sweep "$BIN" scenarios/macronleaks.yaml ours
+    [ -n "$BASE" ] || return 0
+    if ! "$BASE" validate scenarios/bench/macronleaks_chains.yaml >/dev/null 2>"$d/err"; then
+        echo "chains: $BASE cannot run it: $(head -n 1 "$d/err")"
+        return 0
     fi
-    rm -f "$d/sweep.h5"
+    rm -f "$d/sw.chains."*
+    for i in 1 2; do
+        sweep_row chains "$BIN" scenarios/bench/macronleaks_chains.yaml ours
+        sweep_row chains "$BASE" scenarios/bench/macronleaks_chains.yaml base
+    done
+    if [ -s "$d/sw.chains.ours" ] && [ -s "$d/sw.chains.base" ]; then
+        echo "chains: runs per second, ours over base (medians): $(rate "$(col 1 "$d/sw.chains.base" | median)" "$(col 1 "$d/sw.chains.ours" | median)")"
+    fi
 }
 
 # ---------------------------------------------------------------- 4. the largest graph

@@ -135,8 +135,9 @@ for w in ic_p0.12 ic_p0.2; do
     done
 done
 check
-l=$(awk '$1 == "sweep"' "$T/out")
-numeric "$l" 2 3 4 5 6 7 || not_ok "sweep row: '$l'"
+# workload bin threads runs wall_s runs_per_s peak_MB output_MB
+l=$(awk '$1 == "sweep" && $2 == "ours"' "$T/out")
+numeric "$l" 3 4 5 6 7 8 || not_ok "sweep row: '$l'"
 for s in generate load+ic; do
     check
     n=0
