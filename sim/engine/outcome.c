@@ -153,6 +153,9 @@ typedef struct scratch {
     int32_t sub, bucket;
 } scratch;
 
+/* How many nodes ahead the upward pass asks for a parent's scratch. */
+enum { PREFETCH = 16 };
+
 /* Lay out the forest and fill sc[v] for every account: a subtree of 1 and its
  * bucket. One pass over the accounts lists the reshares in cascades (without a
  * branch on each account: a fair share of them is in none) and finds each
@@ -237,9 +240,15 @@ static int forest_stats(const tc_outcome *o, const tc_population *pop, const for
     long double w = 0;
     for (int64_t b = blast; b > b0; b--) {
         int deep = b > b0 + 1;
-        for (int64_t i = f->end[b] - 1; i >= f->end[b - 1]; i--) {
+        int64_t start = f->end[b - 1];
+        for (int64_t i = f->end[b] - 1; i >= start; i--) {
             int32_t v = acct[i], s = sc[v].sub;
             if (deep) {
+                /* the parents are scattered over sc: ask for one a few nodes ahead */
+                if (i - PREFETCH >= start) {
+                    int32_t q = o->parent[acct[i - PREFETCH]];
+                    if (q >= 0 && q < o->n) __builtin_prefetch(&sc[q]);
+                }
                 int32_t p = o->parent[v];
                 if (p < 0 || p >= o->n || sc[p].bucket != b - 1) return 0;
                 sc[p].sub += s;
