@@ -8,7 +8,7 @@
 
 #include "base/err.h"
 
-const int64_t tc_cascade_reach_marks[3] = {10, 100, 1000};
+const int64_t tc_cascade_reach_marks[3] = {10, 100, TC_CASCADE_REACH_MAX};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -16,55 +16,49 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The k smallest of x[0 .. n), sorted, into out[0 .. min(k, n)): a max-heap of
- * the k smallest so far, O(n log k), where sorting all of x would be
- * O(n log n) (the reach times only need ranks 10, 100 and 1,000). */
-static int64_t smallest(const double *x, int64_t n, int64_t k, double *out)
+/* While fewer than TC_CASCADE_REACH_MAX are kept, t goes in at the bottom of
+ * the heap and rises; afterwards (the caller has checked t < low[0]) it
+ * replaces the largest kept and sinks from the top. */
+void tc_cascade_reach_keep(tc_cascade_reach *h, double t)
 {
-    int64_t m = 0;
-    for (int64_t i = 0; i < n; i++) {
-        double v = x[i];
-        int64_t j;
-        if (m < k) {
-            j = m++;
-            while (j > 0 && out[(j - 1) / 2] < v) {
-                out[j] = out[(j - 1) / 2];
-                j = (j - 1) / 2;
-            }
-            out[j] = v;
-            continue;
-        }
-        if (!(v < out[0])) continue;
-        /* replace the largest kept: sift v down from the top */
-        j = 0;
-        for (;;) {
-            int64_t l = 2 * j + 1, r = l + 1, b = j;
-            double bv = v;
-            if (l < m && out[l] > bv) b = l, bv = out[l];
-            if (r < m && out[r] > bv) b = r;
-            if (b == j) break;
-            out[j] = out[b];
-            j = b;
-        }
-        out[j] = v;
+    double *low = h->low;
+    int64_t j, m = h->m;
+    if (m < TC_CASCADE_REACH_MAX) {
+        h->m = m + 1;
+        for (j = m; j > 0 && low[(j - 1) / 2] < t; j = (j - 1) / 2) low[j] = low[(j - 1) / 2];
+        low[j] = t;
+        return;
     }
-    qsort(out, (size_t)m, sizeof *out, cmp_double);
-    return m;
+    j = 0;
+    for (;;) {
+        int64_t l = 2 * j + 1, r = l + 1, b = j;
+        double bv = t;
+        if (l < m && low[l] > bv) b = l, bv = low[l];
+        if (r < m && low[r] > bv) b = r;
+        if (b == j) break;
+        low[j] = low[b];
+        j = b;
+    }
+    low[j] = t;
+}
+
+void tc_cascade_reach_end(tc_cascade_reach *h, double t0, tc_cascade_stats *out)
+{
+    qsort(h->low, (size_t)h->m, sizeof *h->low, cmp_double);
+    for (int k = 0; k < 3; k++)
+        if (h->m >= tc_cascade_reach_marks[k])
+            out->t_reach[k] = h->low[tc_cascade_reach_marks[k] - 1] - t0;
 }
 
 /* Reach times from the times of nodes 1 .. nr - 1 listed by idx (or all of
- * 1 .. nr - 1 in order when idx is NULL). */
+ * 1 .. nr - 1 in order when idx is NULL). Subtracting t0 = 0 leaves every time
+ * as it is, -0 included. */
 static void reach_times(const double *t, const int64_t *idx, int64_t nr, tc_cascade_stats *out)
 {
-    int64_t K = tc_cascade_reach_marks[2];
-    double *ts = tc_xmalloc((size_t)(nr - 1) * sizeof *ts);
-    double *low = tc_xmalloc((size_t)K * sizeof *low);
-    for (int64_t k = 1; k < nr; k++) ts[k - 1] = t[idx ? idx[k] : k];
-    int64_t m = smallest(ts, nr - 1, K, low);
-    for (int k = 0; k < 3; k++)
-        if (m >= tc_cascade_reach_marks[k]) out->t_reach[k] = low[tc_cascade_reach_marks[k] - 1];
-    free(low);
-    free(ts);
+    tc_cascade_reach h;
+    h.m = 0;
+    for (int64_t k = 1; k < nr; k++) tc_cascade_reach_add(&h, t[idx ? idx[k] : k]);
+    tc_cascade_reach_end(&h, 0.0, out);
 }
 
 /* tc_cascade_tree_stats for a tree whose nodes come after their parents: depths

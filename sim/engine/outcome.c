@@ -131,70 +131,195 @@ void tc_outcome_finish(const tc_outcome *o, const tc_population *pop, const tc_r
     s->bot_share_accounts = o->n ? (double)pop->nbots / (double)o->n : 0.0;
 }
 
-/* Per original post, its tree: the author as node 0, then every account whose
- * reshare descends from that post. A reshare's parent is the post's author at
- * depth 1, else the parent account's node (which has the same root). */
-void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, tc_summary *s)
+/* The cascades' trees, laid out for tc_outcome_cascades. Node 0 of cascade r is
+ * the post's author; the other nodes are the accounts whose reshare descends
+ * from the post, by depth, then id, so that a parent (one step shallower, same
+ * cascade) comes before its children. Cascade r at depth d is bucket
+ * first[r] + d; bucket b's nodes are acct[end[b - 1] .. end[b]), with end[-1]
+ * read as 0 (bucket first[0] holds the first author). */
+typedef struct forest {
+    int32_t nroots;
+    int32_t *deepest;  /* [nroots] depth of each cascade's deepest reshare, 0 if none */
+    int64_t *first;    /* [nroots + 1] bucket of each cascade's author; first[R]: buckets */
+    int64_t *end;      /* [buckets] one past the last node of each bucket */
+    int32_t *acct;     /* [nodes] the account of each node */
+} forest;
+
+/* Per account, while the trees are summed up: the size of its subtree so far,
+ * and its bucket; bucket 0 (the first author's) for an account in no cascade,
+ * which no reshare's parent may have. Side by side, so that a child's update of
+ * its parent finds both in one cache line. */
+typedef struct scratch {
+    int32_t sub, bucket;
+} scratch;
+
+/* How many nodes ahead the upward pass asks for a parent's scratch. */
+enum { PREFETCH = 16 };
+
+/* Lay out the forest and fill sc[v] for every account: a subtree of 1 and its
+ * bucket. One pass over the accounts lists the reshares in cascades (without a
+ * branch on each account: a fair share of them is in none) and finds each
+ * cascade's depth; two passes over that list count and place the nodes. */
+static void forest_build(const tc_outcome *o, forest *f, scratch *sc)
 {
     int32_t n = o->n, R = o->nroots;
-    s->nroots = R;
-    s->root = tc_xcalloc((size_t)R + 1, sizeof *s->root);
-    int64_t *off = tc_xcalloc((size_t)R + 2, sizeof *off);
-    for (int32_t v = 0; v < n; v++)
-        if (o->adopt_t[v] != INFINITY && o->depth[v] >= 1 && o->root[v] >= 0) off[o->root[v] + 2]++;
-    for (int32_t r = 0; r < R; r++) off[r + 2] += off[r + 1] + 1; /* +1: the root node */
-    int64_t total = off[R + 1];
-    int32_t *acct = tc_xmalloc((size_t)(total ? total : 1) * sizeof *acct);
+    f->nroots = R;
+    f->deepest = tc_xcalloc((size_t)R + 1, sizeof *f->deepest); /* [R]: no cascade */
+    f->first = tc_xmalloc(((size_t)R + 1) * sizeof *f->first);
+    int32_t *in = tc_xmalloc_huge((size_t)(n ? n : 1) * sizeof *in);
+    int64_t nin = 0;
+    for (int32_t v = 0; v < n; v++) {
+        int x = (o->adopt_t[v] != INFINITY) & (o->depth[v] >= 1) & (o->root[v] >= 0);
+        int32_t r = x ? o->root[v] : R, d = x ? o->depth[v] : 0;
+        if (d > f->deepest[r]) f->deepest[r] = d;
+        sc[v] = (scratch){.sub = 1, .bucket = 0};
+        in[nin] = v;
+        nin += x;
+    }
+    f->first[0] = 0;
+    for (int32_t r = 0; r < R; r++) f->first[r + 1] = f->first[r] + f->deepest[r] + 1;
+    int64_t B = f->first[R];
+    /* end[b] counts bucket b - 1 until the running sum makes it bucket b's start */
+    int64_t *end = tc_xcalloc((size_t)B + 1, sizeof *end);
+    for (int32_t r = 0; r < R; r++) end[f->first[r] + 1] = 1;
+    for (int64_t k = 0; k < nin; k++) {
+        int32_t v = in[k];
+        int64_t b = f->first[o->root[v]] + o->depth[v];
+        sc[v].bucket = (int32_t)b;
+        end[b + 1]++;
+    }
+    for (int64_t b = 0; b < B; b++) end[b + 1] += end[b];
+    f->acct = tc_xmalloc_huge((size_t)(end[B] ? end[B] : 1) * sizeof *f->acct);
+    for (int32_t r = 0; r < R; r++) f->acct[end[f->first[r]]++] = o->roots[r].author;
+    for (int64_t k = 0; k < nin; k++) {
+        int32_t v = in[k];
+        f->acct[end[sc[v].bucket]++] = v;
+    }
+    f->end = end; /* end[b] is now one past bucket b's last node */
+    free(in);
+}
+
+static void forest_destroy(forest *f)
+{
+    free(f->acct);
+    free(f->end);
+    free(f->first);
+    free(f->deepest);
+}
+
+/* The statistics of cascade r as tc_cascade_tree_stats would give them for its
+ * tree, which they equal bit for bit: the subtree sizes and the Wiener index are
+ * summed over the nodes from last to first, as there. Returns 0, with *c
+ * unfinished, when a reshare at depth 2 or more has a parent that is not a
+ * reshare of the same cascade one step shallower: then the tree is not the one
+ * the buckets describe. Uses and changes sc[].sub of the cascade's accounts.
+ * O(nodes + depth). */
+static int forest_stats(const tc_outcome *o, const tc_population *pop, const forest *f,
+                        scratch *sc, int32_t r, tc_cascade_reach *reach, tc_cascade_stats *c)
+{
+    const int32_t *acct = f->acct;
+    const uint8_t *cls = pop->cls;
+    int64_t b0 = f->first[r], blast = f->first[r + 1] - 1;
+    int64_t lo = f->end[b0] - 1, hi = f->end[blast], m = hi - lo;
+    memset(c, 0, sizeof *c);
+    c->structural_virality = NAN;
+    for (int k = 0; k < 3; k++) c->t_reach[k] = NAN;
+    c->size = m - 1;
+    c->depth = f->deepest[r];
+    for (int64_t b = b0 + 1; b <= blast; b++)
+        if (f->end[b] - f->end[b - 1] > c->max_breadth) c->max_breadth = f->end[b] - f->end[b - 1];
+    if (m < 2) return 1;
+    reach->m = 0;
+    for (int64_t i = lo + 1; i < hi; i++) {
+        int32_t v = acct[i];
+        c->bot_reshares += cls[v] == TC_CLASS_BOT;
+        tc_cascade_reach_add(reach, o->adopt_t[v]);
+    }
+    /* depth 1 hangs from the author, whatever the parent account says */
+    if (cls[acct[lo]] == TC_CLASS_BOT) c->via_bot = f->end[b0 + 1] - f->end[b0];
+    long double w = 0;
+    for (int64_t b = blast; b > b0; b--) {
+        int deep = b > b0 + 1;
+        int64_t start = f->end[b - 1];
+        for (int64_t i = f->end[b] - 1; i >= start; i--) {
+            int32_t v = acct[i], s = sc[v].sub;
+            if (deep) {
+                /* the parents are scattered over sc: ask for one a few nodes ahead */
+                if (i - PREFETCH >= start) {
+                    int32_t q = o->parent[acct[i - PREFETCH]];
+                    if (q >= 0 && q < o->n) __builtin_prefetch(&sc[q]);
+                }
+                int32_t p = o->parent[v];
+                if (p < 0 || p >= o->n || sc[p].bucket != b - 1) return 0;
+                sc[p].sub += s;
+                c->via_bot += cls[p] == TC_CLASS_BOT;
+            }
+            w += (long double)s * (long double)(m - s);
+        }
+    }
+    c->structural_virality = (double)(2.0L * w / ((long double)m * (long double)(m - 1)));
+    tc_cascade_reach_end(reach, o->roots[r].t, c);
+    return 1;
+}
+
+/* Cascades r0 .. R - 1 by tc_cascade_tree_stats, for an outcome whose parents do
+ * not follow the buckets: node 0 of each tree is its author, a reshare at depth
+ * 1 hangs from it, any other from its parent account's node, unknown (the node
+ * unreachable) when that account is no reshare of the same cascade. */
+static void forest_stats_general(const tc_outcome *o, const tc_population *pop, const forest *f,
+                                 int32_t r0, tc_summary *s)
+{
+    int32_t n = o->n, R = f->nroots;
     int32_t *node_of = tc_xmalloc((size_t)(n ? n : 1) * sizeof *node_of);
-    int64_t *fill = tc_xmalloc(((size_t)R + 1) * sizeof *fill);
-    for (int32_t r = 0; r < R; r++) {
-        acct[off[r + 1]] = o->roots[r].author;
-        fill[r] = off[r + 1] + 1;
-    }
-    /* nodes by depth, then id, so that a parent (one step shallower, same root)
-     * comes before its children and tc_cascade_tree_stats needs no search */
-    int32_t D = 0;
-    for (int32_t v = 0; v < n; v++)
-        if (o->adopt_t[v] != INFINITY && o->depth[v] >= 1 && o->root[v] >= 0 && o->depth[v] > D)
-            D = o->depth[v];
-    int64_t *doff = tc_xcalloc((size_t)D + 2, sizeof *doff);
-    for (int32_t v = 0; v < n; v++)
-        if (o->adopt_t[v] != INFINITY && o->depth[v] >= 1 && o->root[v] >= 0) doff[o->depth[v] + 1]++;
-    for (int32_t d = 0; d <= D; d++) doff[d + 1] += doff[d];
-    int32_t *byd = tc_xmalloc((size_t)(doff[D + 1] ? doff[D + 1] : 1) * sizeof *byd);
-    for (int32_t v = 0; v < n; v++)
-        if (o->adopt_t[v] != INFINITY && o->depth[v] >= 1 && o->root[v] >= 0) byd[doff[o->depth[v]]++] = v;
-    for (int64_t k = 0; k < doff[D]; k++) { /* doff[d] is now the end of depth d */
-        int32_t v = byd[k], r = o->root[v];
-        node_of[v] = (int32_t)(fill[r] - off[r + 1]);
-        acct[fill[r]++] = v;
-    }
-    free(byd);
-    free(doff);
+    for (int32_t v = 0; v < n; v++) node_of[v] = -1;
     int64_t big = 0;
     for (int32_t r = 0; r < R; r++) {
-        int64_t base = off[r + 1], m = off[r + 2] - base;
-        if (m > big) big = m;
+        int64_t lo = f->end[f->first[r]] - 1, hi = f->end[f->first[r + 1] - 1];
+        for (int64_t i = lo + 1; i < hi; i++) node_of[f->acct[i]] = (int32_t)(i - lo);
+        if (hi - lo > big) big = hi - lo;
     }
     int64_t *parent = tc_xmalloc((size_t)(big ? big : 1) * sizeof *parent);
     double *t = tc_xmalloc((size_t)(big ? big : 1) * sizeof *t);
     uint8_t *bot = tc_xmalloc((size_t)(big ? big : 1));
-    double sv_sum = 0;
-    s->largest_sv = s->mean_sv = NAN;
-    for (int32_t r = 0; r < R; r++) {
-        int64_t base = off[r + 1], m = off[r + 2] - base;
+    for (int32_t r = r0; r < R; r++) {
+        int64_t lo = f->end[f->first[r]] - 1, m = f->end[f->first[r + 1] - 1] - lo;
         for (int64_t i = 0; i < m; i++) {
-            int32_t v = acct[base + i];
+            int32_t v = f->acct[lo + i];
             bot[i] = pop->cls[v] == TC_CLASS_BOT;
             if (i == 0) {
                 parent[i] = -1;
                 t[i] = 0;
                 continue;
             }
-            parent[i] = o->depth[v] == 1 ? 0 : node_of[o->parent[v]];
+            int32_t p = o->parent[v];
+            parent[i] = o->depth[v] == 1 ? 0 : p >= 0 && p < n && o->root[p] == r ? node_of[p] : -1;
             t[i] = o->adopt_t[v] - o->roots[r].t;
         }
         tc_cascade_tree_stats(m, parent, t, bot, &s->root[r], NULL);
+    }
+    free(bot);
+    free(t);
+    free(parent);
+    free(node_of);
+}
+
+void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, tc_summary *s)
+{
+    int32_t R = o->nroots;
+    s->nroots = R;
+    s->root = tc_xcalloc((size_t)R + 1, sizeof *s->root);
+    scratch *sc = tc_xmalloc_huge((size_t)(o->n ? o->n : 1) * sizeof *sc);
+    tc_cascade_reach reach;
+    forest f;
+    forest_build(o, &f, sc);
+    for (int32_t r = 0; r < R; r++)
+        if (!forest_stats(o, pop, &f, sc, r, &reach, &s->root[r])) {
+            forest_stats_general(o, pop, &f, r, s);
+            break;
+        }
+    double sv_sum = 0;
+    s->largest_sv = s->mean_sv = NAN;
+    for (int32_t r = 0; r < R; r++) {
         const tc_cascade_stats *c = &s->root[r];
         if (c->size > 0) {
             s->cascades++;
@@ -207,13 +332,8 @@ void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, tc_summa
         if (c->max_breadth > s->max_breadth) s->max_breadth = c->max_breadth;
     }
     if (s->cascades) s->mean_sv = sv_sum / (double)s->cascades;
-    free(bot);
-    free(t);
-    free(parent);
-    free(fill);
-    free(node_of);
-    free(acct);
-    free(off);
+    forest_destroy(&f);
+    free(sc);
 }
 
 void tc_summary_destroy(tc_summary *s)

@@ -65,7 +65,12 @@ void tc_outcome_finish(const tc_outcome *o, const tc_population *pop, const tc_r
 
 /* Fill the cascade part of `s` (root[], cascades, largest_*, mean_sv,
  * max_breadth; s->root owned by s: tc_summary_destroy) from the per-account
- * state. O(n + adopters log adopters). */
+ * state: per original post, what tc_cascade_tree_stats gives for its tree (the
+ * author, then the reshares that descend from the post by depth, then id), to
+ * the bit. One pass over the accounts, two over the reshares in cascades, and
+ * one each way per cascade over its tree; scratch of 12 bytes per account and
+ * 4 per node. O(n + posts + the cascades' depths), and O(log 1,000) more for a
+ * reshare among the 1,000 earliest of its cascade so far (the reach times). */
 void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, tc_summary *s);
 
 #endif
