@@ -51,6 +51,7 @@ typedef struct {
     const tc_world *gw;
     int rank, nranks;
     int64_t B;
+    tc_engine **eng;   /* [threads]: each thread's engine, kept from run to run */
 } fitter;
 
 /* ------------------------------------------------------------------ one particle */
@@ -175,8 +176,9 @@ static double distance_of(const tc_fit *f, const tc_recorder *rec, const tc_summ
     return total;
 }
 
-/* Run the scenario at theta under `key`: its distance, and its binned volume
- * into vol when not NULL. TC_EINPUT when the scenario refuses the values. */
+/* Run the scenario at theta under `key` in the calling thread's engine: its
+ * distance, and its binned volume into vol when not NULL. TC_EINPUT when the
+ * scenario refuses the values. */
 static int simulate(const fitter *ft, const double *theta, uint64_t key, double *dist,
                     double *vol, tc_err *err)
 {
@@ -187,7 +189,7 @@ static int simulate(const fitter *ft, const double *theta, uint64_t key, double 
     tc_world own;
     tc_population pop;
     tc_timeline tl;
-    tc_engine *e = NULL;
+    tc_engine **e = &ft->eng[omp_get_thread_num()];
     tc_recorder rec;
     tc_summary sum;
     int have_sc = 0, have_world = 0, have_people = 0;
@@ -229,12 +231,11 @@ static int simulate(const fitter *ft, const double *theta, uint64_t key, double 
         have_world = 1;
         w = own;
     }
-    TC_TRY(tc_run_simulate(&w, &sc, key, 1, &e, &rec, &sum, stop_progress, (void *)ft->o->stop,
-                           err));
+    TC_TRY(tc_run_simulate_reuse(&w, &sc, key, key, 0, 1, e, &rec, &sum, stop_progress,
+                                 (void *)ft->o->stop, err));
     *dist = distance_of(f, &rec, &sum, vol, NULL);
 cleanup:
     tc_summary_destroy(&sum);
-    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     if (have_people) {
         tc_timeline_destroy(&tl);
@@ -784,6 +785,7 @@ int tc_fit_run(const tc_fit *f, const tc_fit_opts *o, tc_err *err)
     }
     TC_TRY(tc_world_build_graph(&gw, &f->base, err));
     ft.gw = &gw;
+    ft.eng = tc_xcalloc((size_t)o->threads, sizeof *ft.eng);
     say(&ft, "fit '%s': %d parameter%s, %lld particles, up to %lld generations and %lld "
         "simulations, on %d thread%s x %d rank%s", f->base.name, f->K, f->K == 1 ? "" : "s",
         (long long)f->particles, (long long)f->max_generations, (long long)f->max_simulations,
@@ -910,6 +912,8 @@ int tc_fit_run(const tc_fit *f, const tc_fit_opts *o, tc_err *err)
     if (ft.nranks > 1) MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
 cleanup:
+    for (int t = 0; ft.eng && t < o->threads; t++) tc_engine_free(ft.eng[t]);
+    free(ft.eng);
     tc_world_destroy(&gw);
     history_free(&h);
     free(th);

@@ -1,5 +1,6 @@
 /* Wiring the modules together for one run: the run keys, and the engine's
- * alloc/step/finish loop over a built world. */
+ * alloc/step/finish loop over a built world, in a new engine or in one kept
+ * from run to run. */
 #include "drive/run.h"
 
 #include "base/rng.h"
@@ -42,6 +43,16 @@ int tc_run_simulate_lane(const tc_world *w, const tc_scenario *sc, uint64_t key,
                          tc_recorder *rec, tc_summary *sum, tc_progress_fn progress, void *ctx,
                          tc_err *err)
 {
+    *e = NULL;
+    return tc_run_simulate_reuse(w, sc, key, lane_key, lane, threads, e, rec, sum, progress, ctx,
+                                 err);
+}
+
+int tc_run_simulate_reuse(const tc_world *w, const tc_scenario *sc, uint64_t key,
+                          uint64_t lane_key, int lane, int threads, tc_engine **e,
+                          tc_recorder *rec, tc_summary *sum, tc_progress_fn progress, void *ctx,
+                          tc_err *err)
+{
     int rc = TC_OK;
     int64_t T;
     tc_engine_opts o;
@@ -49,9 +60,8 @@ int tc_run_simulate_lane(const tc_world *w, const tc_scenario *sc, uint64_t key,
     o.lane_keyed = 1;
     o.lane_key = lane_key;
     o.lane = lane;
-    *e = NULL;
     tc_recorder_init(rec, T, w->pop.ncomm, sc->time.interval_ms / 1000.0);
-    TC_TRY(tc_engine_alloc(e, &w->net, &w->pop, &w->tl, sc->model, sc->mpar, rec, key, &o, err));
+    TC_TRY(tc_engine_reuse(e, &w->net, &w->pop, &w->tl, sc->model, sc->mpar, rec, key, &o, err));
     while (tc_engine_step(*e))
         if (progress && progress(ctx, *e)) TC_FAIL(TC_ERUNTIME, "interrupted; no output written");
     tc_engine_finish(*e, sum);

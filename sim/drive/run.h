@@ -48,6 +48,17 @@ int tc_run_simulate_lane(const tc_world *w, const tc_scenario *sc, uint64_t key,
                          tc_recorder *rec, tc_summary *sum, tc_progress_fn progress, void *ctx,
                          tc_err *err);
 
+/* tc_run_simulate_lane in the engine of an earlier run: *e, NULL or an engine
+ * left by an earlier call (owned by the caller; the world and scenario it ran
+ * need no longer be alive), is reused (tc_engine_reuse) or replaced, so that a
+ * thread running many runs keeps one engine. Results as tc_run_simulate_lane,
+ * bit for bit. *e on return as there: the caller's, also on failure, to pass
+ * to the next call or to tc_engine_free. */
+int tc_run_simulate_reuse(const tc_world *w, const tc_scenario *sc, uint64_t key,
+                          uint64_t lane_key, int lane, int threads, tc_engine **e,
+                          tc_recorder *rec, tc_summary *sum, tc_progress_fn progress, void *ctx,
+                          tc_err *err);
+
 /* One finished lane of a batch: its counters, summary and work. A nonzero
  * return (err set) stops the batch with that code. */
 typedef int (*tc_lane_fn)(void *ctx, int lane, const tc_recorder *rec, const tc_summary *sum,

@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,9 +242,11 @@ static int lane_done(void *ctx, int lane, const tc_recorder *rec, const tc_summa
     return journal_run(c->ru, c->ctr, c->p, c->block * 64 + lane, sum, work, rec);
 }
 
-/* Unit u of point p over world w (the shared graph, the point's people). */
+/* Unit u of point p over world w (the shared graph, the point's people); a
+ * single run plays in the thread's engine *eng (NULL: none yet), which it
+ * leaves there for the next (tc_run_simulate_reuse). */
 static int run_unit(runner *ru, const tc_world *w, const unit *u, int64_t p, counter *ctr,
-                    tc_err *err)
+                    tc_engine **eng, tc_err *err)
 {
     const tc_sweep *sw = ru->sw;
     if (u->batch) {
@@ -254,7 +259,6 @@ static int run_unit(runner *ru, const tc_world *w, const unit *u, int64_t p, cou
         return tc_run_batch(w, &sw->sc[p], lane_key, lanes, 1, lane_done, &c, ru->o->stop, err);
     }
     int64_t r = ru->todo[u->k] % sw->R;
-    tc_engine *e = NULL;
     tc_recorder rec;
     tc_summary sum;
     memset(&rec, 0, sizeof rec);
@@ -262,17 +266,27 @@ static int run_unit(runner *ru, const tc_world *w, const unit *u, int64_t p, cou
     uint64_t lane_key;
     int lane;
     tc_sweep_lane(sw, p, r, &lane_key, &lane);
-    int rc = tc_run_simulate_lane(w, &sw->sc[p], run_key_of(sw, p, r), lane_key, lane, 1, &e,
-                                  &rec, &sum, stop_progress, (void *)ru->o->stop, err);
+    int rc = tc_run_simulate_reuse(w, &sw->sc[p], run_key_of(sw, p, r), lane_key, lane, 1, eng,
+                                   &rec, &sum, stop_progress, (void *)ru->o->stop, err);
     if (rc == TC_OK) {
         tc_work work;
-        tc_engine_work(e, &work);
+        tc_engine_work(*eng, &work);
         journal_run(ru, ctr, p, r, &sum, &work, &rec);
     }
     tc_summary_destroy(&sum);
-    tc_engine_free(e);
     tc_recorder_destroy(&rec);
     return rc;
+}
+
+/* Give the free pages of the C library's heaps back to the system. Engines
+ * kept from run to run (tc_run_simulate_reuse) keep their room resident,
+ * pinning the free pages around it; before a large transient (a point's
+ * people), that room would add to the peak. */
+static void give_back_pages(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 /* Runs todo[lo..hi) (one graph group) on this process's threads, unit by unit. */
@@ -293,6 +307,9 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
     omp_init_lock(&lock);
 #pragma omp parallel num_threads(ru->o->threads)
     {
+        /* one engine per thread, emptied between its runs rather than freed and
+         * allocated again: a run takes no fresh pages where the last had them */
+        tc_engine *eng = NULL;
         for (;;) {
             if (ru->failed || (ru->o->stop && *ru->o->stop)) break;
             int64_t k = counter_take(ctr, ru);
@@ -305,6 +322,13 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
              * needs them, freed by the last that used them */
             omp_set_lock(&lock);
             if (!ppl[p].built) {
+                /* building people takes the sweep's largest temporary arrays
+                 * (the bots' follows, sorted): the engine is freed first, and
+                 * the heap's free pages, which the runs keep resident, are
+                 * given back, rather than add to that peak */
+                tc_engine_free(eng);
+                eng = NULL;
+                give_back_pages();
                 rc = tc_world_build_people(gw, &sw->sc[p], &ppl[p].pop, &ppl[p].tl, &err);
                 ppl[p].built = rc == TC_OK;
             }
@@ -320,7 +344,7 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
             tc_world w = *gw; /* shallow: the shared graph, this point's people */
             w.pop = ppl[p].pop;
             w.tl = ppl[p].tl;
-            rc = run_unit(ru, &w, u, p, ctr, &err);
+            rc = run_unit(ru, &w, u, p, ctr, &eng, &err);
             omp_set_lock(&lock);
             ppl[p].remaining -= u->n;
             if (ppl[p].remaining == 0 && ppl[p].built) {
@@ -337,6 +361,7 @@ static void run_group(runner *ru, const tc_world *gw, people *ppl, int64_t lo, i
                 }
             }
         }
+        tc_engine_free(eng);
     }
     omp_destroy_lock(&lock);
     free(units);

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/event.h"
 #include "engine/lanes.h"
@@ -21,31 +22,109 @@ struct tc_engine {
     tc_lanes *ln;         /* the lanes path, one lane; NULL otherwise */
     int lane;             /* its lane bit */
     tc_work work;         /* the lanes path's, once finished */
+    int threads, ncomm;   /* what it was built for, with out.n accounts */
 };
+
+static int check_opts(const tc_engine_opts *o, tc_err *err)
+{
+    if (o->threads < 1 || o->dt <= 0 || o->per_interval < 1) {
+        tc_err_set(err, TC_ERUNTIME, "engine: threads, dt and interval must be positive");
+        return TC_ERUNTIME;
+    }
+    return TC_OK;
+}
+
+/* The engine below for the run, from the one e holds (NULL for a new engine):
+ * the same kind is reused (tc_event_reuse, tc_stepper_reuse), another freed.
+ * The lanes path is allocated for each run. */
+static void start(tc_engine *e, const tc_net *net, const tc_population *pop,
+                  const tc_timeline *tl, const tc_model_type *model, const double *mpar,
+                  tc_recorder *rec, uint64_t key, const tc_engine_opts *o)
+{
+    e->pop = pop;
+    e->rec = rec;
+    e->threads = o->threads;
+    e->ncomm = pop->ncomm;
+    e->work = (tc_work){0};
+    e->lane = 0;
+    tc_lanes_free(e->ln);
+    e->ln = NULL;
+    if (tc_lanes_applies(net, pop, tl, model, mpar, o) > 0) {
+        tc_event_free(e->ev);
+        tc_stepper_free(e->st);
+        e->ev = NULL;
+        e->st = NULL;
+        e->lane = o->lane_keyed ? o->lane & 63 : 0;
+        e->ln = tc_lanes_alloc(net, pop, tl, model, mpar, o->lane_keyed ? o->lane_key : key,
+                               (uint64_t)1 << e->lane, o);
+        tc_lanes_fresh(e->ln, &e->out); /* start() follows a new or reset outcome */
+    } else if (model->engine == TC_RULE_STEP) {
+        tc_event_free(e->ev);
+        e->ev = NULL;
+        e->st = tc_stepper_reuse(e->st, net, pop, tl, model, mpar, rec, key, o, &e->out);
+    } else {
+        tc_stepper_free(e->st);
+        e->st = NULL;
+        e->ev = tc_event_reuse(e->ev, net, pop, tl, model, mpar, rec, key, o, &e->out);
+    }
+}
 
 int tc_engine_alloc(tc_engine **ep, const tc_net *net, const tc_population *pop,
                     const tc_timeline *tl, const tc_model_type *model, const double *mpar,
                     tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_err *err)
 {
     *ep = NULL;
-    if (o->threads < 1 || o->dt <= 0 || o->per_interval < 1) {
-        tc_err_set(err, TC_ERUNTIME, "engine: threads, dt and interval must be positive");
-        return TC_ERUNTIME;
-    }
+    int rc = check_opts(o, err);
+    if (rc) return rc;
     tc_engine *e = tc_xcalloc(1, sizeof *e);
-    e->pop = pop;
-    e->rec = rec;
     tc_outcome_init(&e->out, net->n, o->record_cascade);
-    if (tc_lanes_applies(net, pop, tl, model, mpar, o) > 0) {
-        e->lane = o->lane_keyed ? o->lane & 63 : 0;
-        e->ln = tc_lanes_alloc(net, pop, tl, model, mpar, o->lane_keyed ? o->lane_key : key,
-                               (uint64_t)1 << e->lane, o);
-        tc_lanes_fresh(e->ln, &e->out);
-    } else if (model->engine == TC_RULE_STEP)
-        e->st = tc_stepper_alloc(net, pop, tl, model, mpar, rec, key, o, &e->out);
-    else
-        e->ev = tc_event_alloc(net, pop, tl, model, mpar, rec, key, o, &e->out);
+    start(e, net, pop, tl, model, mpar, rec, key, o);
     *ep = e;
+    return TC_OK;
+}
+
+/* The outcome of an earlier run over as many accounts made as tc_outcome_init
+ * makes it, keeping its per-account arrays and the room of its cascade log:
+ * none adopted or exposed, no roots (freed: tc_outcome_roots gives NULL when
+ * there are none), an empty log, kept if `record`. */
+static void outcome_reset(tc_outcome *o, int record)
+{
+    tc_outcome k = *o;
+    int32_t n = k.n;
+    memset(o, 0, sizeof *o);
+    o->n = n;
+    o->record = record;
+    o->adopt_t = k.adopt_t;
+    o->parent = k.parent;
+    o->root = k.root;
+    o->depth = k.depth;
+    o->exposed = k.exposed;
+    for (int32_t v = 0; v < n; v++) o->adopt_t[v] = INFINITY;
+    memset(o->parent, 0xff, (size_t)n * sizeof *o->parent);
+    memset(o->root, 0xff, (size_t)n * sizeof *o->root);
+    memset(o->depth, 0, (size_t)n * sizeof *o->depth);
+    memset(o->exposed, 0, (size_t)n);
+    free(k.roots);
+    if (record) {
+        o->log = k.log;
+        o->log_cap = k.log_cap;
+    } else {
+        free(k.log);
+    }
+}
+
+int tc_engine_reuse(tc_engine **ep, const tc_net *net, const tc_population *pop,
+                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
+                    tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_err *err)
+{
+    tc_engine *e = *ep;
+    if (!e || e->out.n != net->n || e->threads != o->threads || e->ncomm != pop->ncomm ||
+        check_opts(o, NULL)) {
+        tc_engine_free(e);
+        return tc_engine_alloc(ep, net, pop, tl, model, mpar, rec, key, o, err);
+    }
+    outcome_reset(&e->out, o->record_cascade);
+    start(e, net, pop, tl, model, mpar, rec, key, o);
     return TC_OK;
 }
 

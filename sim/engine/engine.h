@@ -86,6 +86,23 @@ int tc_engine_alloc(tc_engine **e, const tc_net *net, const tc_population *pop,
                     const tc_timeline *tl, const tc_model_type *model, const double *mpar,
                     tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_err *err);
 
+/* tc_engine_alloc in the engine *e of an earlier run, when there is one: an
+ * engine built for as many accounts, threads and communities keeps its
+ * per-account arrays (the bytes per account above), cleared rather than
+ * allocated again, and its vectors emptied with the room they grew to, so the
+ * run takes no fresh pages where the earlier one had them; the engine below
+ * may change kind. Any other is freed and a new one allocated. The run that
+ * follows is the same, bit for bit, as on a fresh engine, whatever runs the
+ * engine played before and even if one was stopped halfway. *e: NULL or an
+ * engine owned by the caller, whose earlier inputs need no longer be alive;
+ * on return the engine of this run (NULL on failure), owned by the caller.
+ * Returns as tc_engine_alloc. O(n + m) to clear and count. Between runs the
+ * engine holds what its largest run held, but for the event wheel's room
+ * (given back at tc_engine_finish, before the cascade statistics). */
+int tc_engine_reuse(tc_engine **e, const tc_net *net, const tc_population *pop,
+                    const tc_timeline *tl, const tc_model_type *model, const double *mpar,
+                    tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_err *err);
+
 /* Process the next non-empty bucket (for a step rule, the next step). Returns 1
  * if it did, 0 when the run is over. */
 int tc_engine_step(tc_engine *e);

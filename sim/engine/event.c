@@ -21,6 +21,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/rng.h"
 
@@ -28,28 +29,52 @@
 
 /* The per-account arrays an event rule asks for in `uses`: the distinct-exposure
  * count, and the followee count (in-degree over the net and the population's
- * added edges). O(n + m), once per engine. */
+ * added edges); and the items each person has read, for fatigue. An array
+ * carried over from an earlier run (tc_event_reuse) is cleared or refilled; one
+ * this run does not ask for is freed. O(n + m), once per run. */
 static void rule_init(tc_event_engine *e)
 {
     const tc_net *net = e->net;
     const tc_population *pop = e->pop;
     unsigned uses = e->model->engine == TC_RULE_EVENT ? e->model->uses : 0;
     size_t n = net->n ? (size_t)net->n : 1;
-    if (uses & TC_USES_COUNT) e->nseen = tc_xcalloc(n, sizeof *e->nseen);
-    if ((uses & TC_USES_DEGREE) || (pop->sessions && pop->background > 0))
+    if (!(uses & TC_USES_COUNT)) {
+        free(e->nseen);
+        e->nseen = NULL;
+    } else if (e->nseen) {
+        memset(e->nseen, 0, n * sizeof *e->nseen);
+    } else {
+        e->nseen = tc_xcalloc(n, sizeof *e->nseen);
+    }
+    if (!((uses & TC_USES_DEGREE) || (pop->sessions && pop->background > 0))) {
+        free(e->followees);
+        e->followees = NULL;
+    } else if (e->followees) {
+        tc_population_count_followees(pop, net, e->followees);
+    } else {
         e->followees = tc_population_followees(pop, net);
-    if (pop->sessions && pop->appeal_fatigue > 0) e->nread = tc_xcalloc(n, sizeof *e->nread);
+    }
+    if (!(pop->sessions && pop->appeal_fatigue > 0)) {
+        free(e->nread);
+        e->nread = NULL;
+    } else if (e->nread) {
+        memset(e->nread, 0, n * sizeof *e->nread);
+    } else {
+        e->nread = tc_xcalloc(n, sizeof *e->nread);
+    }
 }
 
 /* ------------------------------------------------------------------ init */
 
-tc_event_engine *tc_event_alloc(const tc_net *net, const tc_population *pop,
-                                const tc_timeline *tl, const tc_model_type *model,
-                                const double *mpar, tc_recorder *rec, uint64_t key,
-                                const tc_engine_opts *o, tc_outcome *out)
+/* Make e ready for a run: inputs, time, and the state of a fresh engine. e is
+ * zeroed but for the buffers tc_event_reuse carries over, which were built for
+ * as many accounts, threads and communities; each is emptied here or where it
+ * is next used, or allocated when it is missing. */
+static void setup(tc_event_engine *e, const tc_net *net, const tc_population *pop,
+                  const tc_timeline *tl, const tc_model_type *model, const double *mpar,
+                  tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_outcome *out)
 {
     int threads = o->threads;
-    tc_event_engine *e = tc_xcalloc(1, sizeof *e);
     e->net = net;
     e->pop = pop;
     e->tl = tl;
@@ -66,24 +91,109 @@ tc_event_engine *tc_event_alloc(const tc_net *net, const tc_population *pop,
     e->out = out;
 
     int32_t n = net->n;
-    e->flags = tc_xcalloc((size_t)n, 1);
+    if (e->flags) memset(e->flags, 0, (size_t)n);
+    else e->flags = tc_xcalloc((size_t)n, 1);
     if (pop->sessions) {
-        e->sess_t = tc_xmalloc((size_t)n * sizeof *e->sess_t);
+        if (!e->sess_t) e->sess_t = tc_xmalloc((size_t)n * sizeof *e->sess_t);
         for (int32_t v = 0; v < n; v++) e->sess_t[v] = -1;
-        e->sess_n = tc_xcalloc((size_t)n, sizeof *e->sess_n);
+        if (e->sess_n) memset(e->sess_n, 0, (size_t)n * sizeof *e->sess_n);
+        else e->sess_n = tc_xcalloc((size_t)n, sizeof *e->sess_n);
+    } else {
+        free(e->sess_t);
+        free(e->sess_n);
+        e->sess_t = NULL;
+        e->sess_n = NULL;
     }
 
     tc_platform_init(e);
     tc_wheel_init(e);
+    e->far.n = 0;
+    e->cand.n = 0;
     /* what threads write at the same time lies on lines of their own */
-    e->tcand = tc_xcalloc_lines((size_t)threads, sizeof *e->tcand);
     e->tstride = (2 + (int64_t)pop->ncomm + 7) / 8 * 8;
-    e->tcount = tc_xcalloc_lines((size_t)threads, (size_t)e->tstride * sizeof *e->tcount);
-    e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
-    for (int i = 0; i < threads; i++) e->rng[i] = tc_rng_alloc_own_line();
+    size_t count_bytes = (size_t)e->tstride * sizeof *e->tcount;
+    if (e->tcand) {
+        for (int i = 0; i < threads; i++) e->tcand[i].p.n = 0;
+        memset(e->tcount, 0, (size_t)threads * count_bytes);
+        for (int i = 0; i < threads; i++) gsl_rng_set(e->rng[i], 0);
+    } else {
+        e->tcand = tc_xcalloc_lines((size_t)threads, sizeof *e->tcand);
+        e->tcount = tc_xcalloc_lines((size_t)threads, count_bytes);
+        e->rng = tc_xcalloc((size_t)threads, sizeof *e->rng);
+        for (int i = 0; i < threads; i++) e->rng[i] = tc_rng_alloc_own_line();
+    }
     rule_init(e);
+}
+
+tc_event_engine *tc_event_alloc(const tc_net *net, const tc_population *pop,
+                                const tc_timeline *tl, const tc_model_type *model,
+                                const double *mpar, tc_recorder *rec, uint64_t key,
+                                const tc_engine_opts *o, tc_outcome *out)
+{
+    tc_event_engine *e = tc_xcalloc(1, sizeof *e);
+    setup(e, net, pop, tl, model, mpar, rec, key, o, out);
     return e;
 }
+
+/* Move field f of `from` into `to`, leaving it zero in `from`. */
+#define CARRY(to, from, f)                            \
+    do {                                              \
+        memcpy(&(to)->f, &(from)->f, sizeof (to)->f); \
+        memset(&(from)->f, 0, sizeof (from)->f);      \
+    } while (0)
+
+tc_event_engine *tc_event_reuse(tc_event_engine *old, const tc_net *net,
+                                const tc_population *pop, const tc_timeline *tl,
+                                const tc_model_type *model, const double *mpar,
+                                tc_recorder *rec, uint64_t key, const tc_engine_opts *o,
+                                tc_outcome *out)
+{
+    if (!old) return tc_event_alloc(net, pop, tl, model, mpar, rec, key, o, out);
+    /* A fresh engine, zeroed, takes over the old one's arrays and vectors;
+     * whatever is not carried is freed with the old one. So nothing of the
+     * earlier run's state survives unless setup() or its next use empties it,
+     * and an array left off this list costs an allocation, never a wrong
+     * result. */
+    tc_event_engine *e = tc_xcalloc(1, sizeof *e);
+    e->threads = old->threads;
+    CARRY(e, old, flags); /* per account */
+    CARRY(e, old, sess_t);
+    CARRY(e, old, sess_n);
+    CARRY(e, old, nseen);
+    CARRY(e, old, followees);
+    CARRY(e, old, nread);
+    CARRY(e, old, fast_leader); /* cleared by tc_fast_applies */
+    CARRY(e, old, fexp);
+    CARRY(e, old, fclosed);
+    CARRY(e, old, fcand); /* per thread */
+    CARRY(e, old, tcand);
+    CARRY(e, old, tcount);
+    CARRY(e, old, rng);
+    CARRY(e, old, pchunk);
+    CARRY(e, old, slot); /* the wheel (its vectors' room given back at finish) */
+    CARRY(e, old, coarse);
+    CARRY(e, old, nblocks);
+    CARRY(e, old, far);
+    CARRY(e, old, need);
+    CARRY(e, old, cand); /* a round's scratch: emptied as it is used */
+    CARRY(e, old, posts);
+    CARRY(e, old, posts_cap);
+    CARRY(e, old, aud_prefix);
+    CARRY(e, old, order);
+    CARRY(e, old, order_tmp);
+    CARRY(e, old, order_cap);
+    CARRY(e, old, fitem);
+    CARRY(e, old, fitem_cap);
+    CARRY(e, old, funit);
+    CARRY(e, old, funit_cap);
+    CARRY(e, old, fbound);
+    CARRY(e, old, fbound_cap);
+    tc_event_free(old);
+    setup(e, net, pop, tl, model, mpar, rec, key, o, out);
+    return e;
+}
+
+#undef CARRY
 
 void tc_event_free(tc_event_engine *e)
 {

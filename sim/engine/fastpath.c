@@ -26,6 +26,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/rng.h"
 
@@ -48,16 +49,34 @@ int tc_fast_applies(tc_event_engine *e)
     int ok = !e->fast_off && m->engine == TC_RULE_EVENT && (m->uses & TC_FIXED_BY_CLASS) &&
              !(m->uses & TC_USES_COUNT) && !e->pop->sessions &&
              e->pop->appeal_kernel == TC_APPEAL_NONE;
+    /* arrays carried over from an earlier run (tc_event_reuse) are cleared;
+     * those this run does not use are freed: fast_leader and fcand are read as
+     * flags */
+    size_t n = (size_t)e->net->n, words = (n + 63) / 64;
     if (ok && e->pop->leader) {
-        e->fast_leader = tc_xcalloc((size_t)e->net->n, 1);
+        if (e->fast_leader) memset(e->fast_leader, 0, n);
+        else e->fast_leader = tc_xcalloc(n, 1);
         for (int32_t v = 0; v < e->net->n; v++)
             if (e->pop->leader[v] >= 0) e->fast_leader[e->pop->leader[v]] = 1;
+    } else {
+        free(e->fast_leader);
+        e->fast_leader = NULL;
     }
-    if (ok) {
-        size_t words = ((size_t)e->net->n + 63) / 64;
+    if (ok && e->fcand) {
+        memset(e->fcand, 0, (size_t)e->threads * (size_t)e->tstride * sizeof *e->fcand);
+        memset(e->fexp, 0, (words ? words : 1) * sizeof *e->fexp);
+        memset(e->fclosed, 0, (words ? words : 1) * sizeof *e->fclosed);
+    } else if (ok) {
         e->fcand = tc_xcalloc_lines((size_t)e->threads, (size_t)e->tstride * sizeof *e->fcand);
         e->fexp = tc_xcalloc(words ? words : 1, sizeof *e->fexp);
         e->fclosed = tc_xcalloc(words ? words : 1, sizeof *e->fclosed);
+    } else {
+        free(e->fcand);
+        free(e->fexp);
+        free(e->fclosed);
+        e->fcand = NULL;
+        e->fexp = NULL;
+        e->fclosed = NULL;
     }
     e->fast_state = ok ? 1 : -1;
     return ok;

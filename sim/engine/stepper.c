@@ -80,6 +80,7 @@ struct tc_stepper {
     uint8_t *mark;                   /* [n] M_* bits */
     uint8_t *nxt;                    /* [n] next state of eval[i] */
     int32_t *cnt;                    /* [n * np] in-counts of this step, else 0 */
+    size_t ncnt;                     /* its entries */
     int32_t *par;                    /* [n] smallest adopting pusher followed, this step */
     int32_t *indeg;                  /* [n] followees (net and added edges) */
     int32_t *act;                    /* accounts in push or live states, each once */
@@ -118,12 +119,15 @@ static inline int32_t follower(const tc_stepper *s, int32_t u, int64_t k)
 
 static inline int64_t step_of(const tc_stepper *s, double t) { return (int64_t)floor(t / s->dt); }
 
-tc_stepper *tc_stepper_alloc(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
-                             const tc_model_type *m, const double *mpar, tc_recorder *rec,
-                             uint64_t key, const tc_engine_opts *o, tc_outcome *out)
+/* Make s ready for a run: inputs, time, and the state of a fresh engine. s is
+ * zeroed but for the buffers tc_stepper_reuse carries over, which were built
+ * for as many accounts, threads and communities; each is cleared here, or
+ * allocated when it is missing. */
+static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
+                  const tc_timeline *tl, const tc_model_type *m, const double *mpar,
+                  tc_recorder *rec, uint64_t key, const tc_engine_opts *o, tc_outcome *out)
 {
     int32_t n = net->n;
-    tc_stepper *s = tc_xcalloc(1, sizeof *s);
     s->net = net;
     s->pop = pop;
     s->tl = tl;
@@ -139,9 +143,14 @@ tc_stepper *tc_stepper_alloc(const tc_net *net, const tc_population *pop, const 
     s->per_interval = o->per_interval;
     /* what threads write at the same time lies on lines of their own */
     s->tstride = (2 + (int64_t)pop->ncomm + 7) / 8 * 8;
-    s->tcount = tc_xcalloc_lines((size_t)s->threads, (size_t)s->tstride * sizeof *s->tcount);
-    s->rng = tc_xcalloc((size_t)s->threads, sizeof *s->rng);
-    for (int i = 0; i < s->threads; i++) s->rng[i] = tc_rng_alloc_own_line();
+    if (s->tcount) {
+        memset(s->tcount, 0, (size_t)s->threads * (size_t)s->tstride * sizeof *s->tcount);
+        for (int i = 0; i < s->threads; i++) gsl_rng_set(s->rng[i], 0);
+    } else {
+        s->tcount = tc_xcalloc_lines((size_t)s->threads, (size_t)s->tstride * sizeof *s->tcount);
+        s->rng = tc_xcalloc((size_t)s->threads, sizeof *s->rng);
+        for (int i = 0; i < s->threads; i++) s->rng[i] = tc_rng_alloc_own_line();
+    }
 
     s->ns = m->nstates;
     s->push = m->push_mask;
@@ -151,31 +160,107 @@ tc_stepper *tc_stepper_alloc(const tc_net *net, const tc_population *pop, const 
     s->visit = s->live | (m->needs_out ? s->push : 0);
     for (int k = 0; k < TC_STEP_MAXSTATES; k++)
         s->slot[k] = (int8_t)(k < s->ns && (s->push >> k & 1) ? s->np++ : -1);
-    size_t nn = (size_t)n;
-    s->state = tc_xcalloc(nn, 1);
+    size_t nn = (size_t)n, ncnt = nn * (size_t)(s->np ? s->np : 1);
+    if (s->state) {
+        memset(s->state, 0, nn);
+        memset(s->mark, 0, nn);
+        memset(s->nxt, 0, nn);
+    } else {
+        s->state = tc_xcalloc(nn, 1);
+        s->mark = tc_xcalloc(nn, 1);
+        s->nxt = tc_xcalloc(nn, 1);
+    }
     s->cmask = m->contact_mask;
-    if (s->cmask) s->deaf = tc_xcalloc((nn + 63) / 64 ? (nn + 63) / 64 : 1, sizeof *s->deaf);
-    s->mark = tc_xcalloc(nn, 1);
-    s->nxt = tc_xcalloc(nn, 1);
-    s->cnt = tc_xcalloc(nn * (size_t)(s->np ? s->np : 1), sizeof *s->cnt);
-    s->par = tc_xmalloc(nn * sizeof *s->par);
+    if (!s->cmask) {
+        free(s->deaf);
+        s->deaf = NULL;
+    } else if (s->deaf) {
+        memset(s->deaf, 0, (nn + 63) / 64 * sizeof *s->deaf);
+    } else {
+        s->deaf = tc_xcalloc((nn + 63) / 64 ? (nn + 63) / 64 : 1, sizeof *s->deaf);
+    }
+    if (s->cnt && s->ncnt == ncnt) {
+        memset(s->cnt, 0, ncnt * sizeof *s->cnt);
+    } else {
+        free(s->cnt);
+        s->cnt = tc_xcalloc(ncnt, sizeof *s->cnt);
+        s->ncnt = ncnt;
+    }
+    if (!s->par) s->par = tc_xmalloc(nn * sizeof *s->par);
     for (int32_t v = 0; v < n; v++) s->par[v] = NO_PARENT;
-    s->indeg = tc_population_followees(s->pop, s->net);
-    s->act = tc_xmalloc(nn * sizeof *s->act);
-    s->eval = tc_xmalloc(nn * sizeof *s->eval);
-    s->pre = tc_xmalloc((nn + 1) * sizeof *s->pre);
+    if (s->indeg) tc_population_count_followees(s->pop, s->net, s->indeg);
+    else s->indeg = tc_population_followees(s->pop, s->net);
+    if (!s->act) {
+        s->act = tc_xmalloc(nn * sizeof *s->act);
+        s->eval = tc_xmalloc(nn * sizeof *s->eval);
+        s->pre = tc_xmalloc((nn + 1) * sizeof *s->pre);
+    }
     s->sizes[0] = n;
     if (s->threads > 1) {
         /* about 8 parts per thread, each a run of 2^part_shift ids */
         int64_t want = 8 * (int64_t)s->threads;
+        s->part_shift = 0;
         while (((int64_t)n >> s->part_shift) + 1 > want) s->part_shift++;
         s->nparts = (int)(((int64_t)n >> s->part_shift) + 1);
-        s->cv = tc_xcalloc_lines((size_t)s->threads, (size_t)s->nparts * sizeof *s->cv);
-        s->hits = tc_xcalloc((size_t)s->nparts, sizeof *s->hits);
+        if (s->cv) { /* carried over: emptied, with their room */
+            for (int t = 0; t < s->threads; t++)
+                for (int q = 0; q < s->nparts; q++) cv_row(s, t)[q].n = 0;
+            for (int q = 0; q < s->nparts; q++) s->hits[q].n = 0;
+        } else {
+            s->cv = tc_xcalloc_lines((size_t)s->threads, (size_t)s->nparts * sizeof *s->cv);
+            s->hits = tc_xcalloc((size_t)s->nparts, sizeof *s->hits);
+        }
     }
     tc_recorder_compartments(s->rec, s->ns, m->state_names);
+}
+
+tc_stepper *tc_stepper_alloc(const tc_net *net, const tc_population *pop, const tc_timeline *tl,
+                             const tc_model_type *m, const double *mpar, tc_recorder *rec,
+                             uint64_t key, const tc_engine_opts *o, tc_outcome *out)
+{
+    tc_stepper *s = tc_xcalloc(1, sizeof *s);
+    setup(s, net, pop, tl, m, mpar, rec, key, o, out);
     return s;
 }
+
+/* Move field f of `from` into `to`, leaving it zero in `from`. */
+#define CARRY(to, from, f)                            \
+    do {                                              \
+        memcpy(&(to)->f, &(from)->f, sizeof (to)->f); \
+        memset(&(from)->f, 0, sizeof (from)->f);      \
+    } while (0)
+
+tc_stepper *tc_stepper_reuse(tc_stepper *old, const tc_net *net, const tc_population *pop,
+                             const tc_timeline *tl, const tc_model_type *m, const double *mpar,
+                             tc_recorder *rec, uint64_t key, const tc_engine_opts *o,
+                             tc_outcome *out)
+{
+    if (!old) return tc_stepper_alloc(net, pop, tl, m, mpar, rec, key, o, out);
+    /* A fresh engine, zeroed, takes over the old one's arrays and vectors;
+     * what is not carried is freed with the old one (see tc_event_reuse) */
+    tc_stepper *s = tc_xcalloc(1, sizeof *s);
+    s->threads = old->threads;
+    CARRY(s, old, tcount);
+    CARRY(s, old, rng);
+    CARRY(s, old, state);
+    CARRY(s, old, deaf);
+    CARRY(s, old, mark);
+    CARRY(s, old, nxt);
+    CARRY(s, old, cnt);
+    CARRY(s, old, ncnt);
+    CARRY(s, old, par);
+    CARRY(s, old, indeg);
+    CARRY(s, old, act);
+    CARRY(s, old, eval);
+    CARRY(s, old, pre);
+    CARRY(s, old, cv); /* threads x parts of as many accounts: the same shape */
+    CARRY(s, old, hits);
+    tc_stepper_free(old);
+    setup(s, net, pop, tl, m, mpar, rec, key, o, out);
+    return s;
+}
+
+#undef CARRY
 
 void tc_stepper_free(tc_stepper *s)
 {

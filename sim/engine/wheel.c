@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 void tc_pvec_push(tc_pvec *v, const tc_pending *p)
 {
@@ -61,10 +62,25 @@ void tc_wheel_init(tc_event_engine *e)
 {
     e->W = (int64_t)2 << LOG_BLOCK;
     e->mask = e->W - 1;
-    e->slot = tc_xcalloc((size_t)e->W, sizeof *e->slot);
     int64_t blocks = (e->nbuckets >> LOG_BLOCK) + 1;
-    e->nblocks = blocks < MAX_BLOCKS ? blocks : MAX_BLOCKS;
-    e->coarse = tc_xcalloc((size_t)e->nblocks, sizeof *e->coarse);
+    blocks = blocks < MAX_BLOCKS ? blocks : MAX_BLOCKS;
+    /* slots and blocks carried over from an earlier run (tc_event_reuse) are
+     * emptied; blocks of another count are made anew */
+    if (e->coarse && e->nblocks != blocks) {
+        for (int64_t i = 0; i < e->nblocks; i++) free(e->coarse[i].v);
+        free(e->coarse);
+        e->coarse = NULL;
+    }
+    e->nblocks = blocks;
+    if (e->slot)
+        for (int64_t i = 0; i < e->W; i++) e->slot[i].n = 0;
+    else
+        e->slot = tc_xcalloc((size_t)e->W, sizeof *e->slot);
+    if (e->coarse)
+        for (int64_t i = 0; i < e->nblocks; i++) e->coarse[i].n = 0;
+    else
+        e->coarse = tc_xcalloc((size_t)e->nblocks, sizeof *e->coarse);
+    if (e->need) memset(e->need, 0, (size_t)e->W * sizeof *e->need);
     e->ring_end = 2;
 }
 

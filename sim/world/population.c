@@ -329,12 +329,18 @@ void tc_population_destroy(tc_population *pop)
     memset(pop, 0, sizeof *pop);
 }
 
-int32_t *tc_population_followees(const tc_population *pop, const tc_net *net)
+void tc_population_count_followees(const tc_population *pop, const tc_net *net, int32_t *f)
 {
-    int32_t *f = tc_xcalloc(net->n ? (size_t)net->n : 1, sizeof *f);
+    memset(f, 0, (size_t)net->n * sizeof *f);
     for (int64_t k = 0; k < net->m; k++) f[net->dst[k]]++;
     if (pop->xoff)
         for (int64_t k = 0; k < pop->xm; k++) f[pop->xdst[k]]++;
+}
+
+int32_t *tc_population_followees(const tc_population *pop, const tc_net *net)
+{
+    int32_t *f = tc_xmalloc(net->n ? (size_t)net->n * sizeof *f : sizeof *f);
+    tc_population_count_followees(pop, net, f);
     return f;
 }
 

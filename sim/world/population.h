@@ -88,6 +88,10 @@ static inline int64_t tc_population_audience(const tc_population *pop, const tc_
  * account: a new array of net->n entries, freed by the caller. O(n + m). */
 int32_t *tc_population_followees(const tc_population *pop, const tc_net *net);
 
+/* The same counts into f[net->n], which the caller holds (an engine's array
+ * kept from run to run). O(n + m). */
+void tc_population_count_followees(const tc_population *pop, const tc_net *net, int32_t *f);
+
 /* Response delay in seconds of an account of class `cls`, drawn from `r`
  * (already positioned by the caller). */
 double tc_population_delay(const tc_population *pop, gsl_rng *r, int cls);

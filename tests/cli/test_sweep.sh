@@ -1,7 +1,8 @@
 # Sweeps: the grid and its seeds, byte-identical results on 1 and 2 threads,
-# nothing lost to kill -9 or SIGTERM (--resume gives the same datasets as a clean
-# sweep), shards merged into the same file, and memory that does not grow with
-# the number of runs. Run from the project root (env BIN = the binary).
+# each run the same as the run made alone though one engine plays them all,
+# nothing lost to kill -9 or SIGTERM (--resume gives the same datasets as a
+# clean sweep), shards merged into the same file, and memory that does not grow
+# with the number of runs. Run from the project root (env BIN = the binary).
 set -u
 BIN=${BIN:-build/tagcascade}
 case $BIN in /*) ;; */*) BIN=$(pwd)/$BIN ;; esac
@@ -139,6 +140,36 @@ sys.exit('differ: %s' % bad if bad else 0)
 # shellcheck disable=SC2086
 "$BIN" sweep "$SCEN" $SMALL --set "$SWEEP" -o b.h5 -q --threads 2
 same a.h5 b.h5 "1 and 2 threads give identical datasets"
+
+# ------------------------------------------------------------------ engines kept from run to run
+# on 1 thread one engine plays a.h5's 18 runs, each after the others (its state
+# cleared, not made anew): every run is the same as the run made alone
+for p in 0 1 2 3 4 5; do
+    for r in 0 1 2; do
+        # shellcheck disable=SC2086
+        "$BIN" run "$SCEN" $SMALL --set "$SWEEP" --point $p --replicate $r -o "alone_${p}_$r.h5" -q ||
+            not_ok "run --point $p --replicate $r"
+    done
+done
+py "
+import h5py, numpy as np, sys
+a = h5py.File('a.h5')
+m = list(a['sweep/metrics'].asstr()[:])
+bad = []
+for p in range(6):
+    for r in range(3):
+        b = h5py.File('alone_%d_%d.h5' % (p, r))
+        s = a['runs/%d/%d/series' % (p, r)]
+        bad += ['(%d, %d) %s' % (p, r, k) for k in s if not np.array_equal(s[k][()], b['series'][k][()])]
+        for k in ('reach', 'exposed', 'reshares', 'posts', 'own_posts', 'max_depth', 'max_breadth',
+                  'cascades', 'largest_size', 'largest_structural_virality', 'peak_t',
+                  'bot_share_volume'):
+            x, y = a['sweep/summary'][p, r, m.index(k)], b['summary'][k][()]
+            if not np.array_equal(x, y, equal_nan=True): bad.append('(%d, %d) %s %r %r' % (p, r, k, x, y))
+        if len(s) < 10: bad.append('only %d series compared' % len(s))
+sys.exit('differ: %s' % bad[:5] if bad else 0)
+" && ok "each of a sweep's runs, played in one engine after the others, = the run made alone" ||
+    not_ok "a sweep's runs differ from the runs made alone"
 
 # ------------------------------------------------------------------ kill -9, then --resume
 BIG='sweep={grid: {population.bots.fraction: [0, 0.1, 0.2]}, replicates: 30}'
