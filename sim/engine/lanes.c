@@ -94,8 +94,6 @@ struct tc_lanes {
                                    no other (tc_lanes_fresh, tc_lanes_take) */
     int64_t nprev;
     int64_t ex[64];          /* audience entries of each lane's reshares */
-    lfront **tfront;         /* per thread: the fronts it found in settle_par() */
-    int64_t *tfront_n, *tfront_cap;
     int64_t *tcount;         /* [times + 1] its counts */
     int64_t tcount_cap;
 
@@ -222,8 +220,6 @@ tc_lanes *tc_lanes_alloc(const tc_net *net, const tc_population *pop, const tc_t
     }
     size_t nst = (size_t)n * (size_t)l->L;
     l->st = tc_xmalloc_huge((nst > 0 ? nst : 1) * sizeof *l->st);
-    if (l->L == 1) /* slice -1: not adopted; settle_par() reads it */
-        for (int32_t v = 0; v < n; v++) l->st[v] = (lstate){.post = 0, .slice = -1};
     l->now = -1;
     l->event_root = tc_xmalloc((size_t)(tl->n ? tl->n : 1) * sizeof *l->event_root);
     for (int i = 0; i < tl->n; i++) l->event_root[i] = -1;
@@ -259,11 +255,6 @@ void tc_lanes_free(tc_lanes *l)
     free(l->q);
     free(l->spare);
     for (int c = 0; c < l->nchunks; c++) free(l->cbuf[c]);
-    if (l->tfront)
-        for (int t = 0; t < l->threads; t++) free(l->tfront[t]);
-    free(l->tfront);
-    free(l->tfront_n);
-    free(l->tfront_cap);
     free(l->cbuf);
     free(l->cbuf_n);
     free(l->cbuf_cap);
@@ -333,75 +324,10 @@ static inline int adopted(const tc_lanes *l, int32_t v, int b)
 
 /* settle() with one lane: the filter of adopters says who adopted, and the
  * state's slice whether that was at this time. */
-/* settle_one() on several threads. An account's state is swapped in whole
- * (compare and exchange): a claim wins where the account had not adopted, or
- * had at this time from a higher post. The thread that finds the account not
- * adopted makes its front; the fronts are joined in thread order, an order
- * nothing depends on (deliver and settle give the same for any order). */
-static void settle_par(tc_lanes *l, const lqueue *q, int32_t slice)
-{
-    int32_t n = l->net->n;
-    int T = l->threads;
-    if (!l->tfront) {
-        l->tfront = tc_xcalloc((size_t)T, sizeof *l->tfront);
-        l->tfront_n = tc_xcalloc_lines((size_t)T, sizeof *l->tfront_n);
-        l->tfront_cap = tc_xcalloc((size_t)T, sizeof *l->tfront_cap);
-    }
-    int64_t ex = 0;
-    uint64_t *st = (uint64_t *)l->st; /* lstate {post, slice} as one word */
-#pragma omp parallel num_threads(T) reduction(+ : ex)
-    {
-        int t = omp_get_thread_num();
-        int64_t *fn = (int64_t *)((char *)l->tfront_n + (size_t)t * TC_LINE);
-        *fn = 0;
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < q->n; i++) {
-            if (i + 8 < q->n) __builtin_prefetch(&st[q->c[i + 8].v], 1);
-            const lclaim *c = &q->c[i];
-            int32_t v = c->v;
-            int32_t post = c->seq > 0 ? n + c->seq - 1 : c->u;
-            lstate want = {.post = post, .slice = slice};
-            uint64_t nw;
-            memcpy(&nw, &want, sizeof nw);
-            uint64_t old = __atomic_load_n(&st[v], __ATOMIC_RELAXED);
-            for (;;) {
-                lstate o;
-                memcpy(&o, &old, sizeof o);
-                if (o.slice >= 0 && (o.slice != slice || o.post <= post)) break;
-                if (!__atomic_compare_exchange_n(&st[v], &old, nw, 1, __ATOMIC_RELAXED,
-                                                 __ATOMIC_RELAXED))
-                    continue; /* old now holds what another thread wrote */
-                if (o.slice < 0) { /* the first: its front */
-                    __atomic_fetch_or(&l->Afull[v >> 6], (uint64_t)1 << (v & 63),
-                                      __ATOMIC_RELAXED);
-                    int64_t off = l->net->off[v], deg = l->net->off[v + 1] - off;
-                    int64_t aud = deg + (l->pop->xoff ? l->pop->xoff[v + 1] - l->pop->xoff[v] : 0);
-                    TC_GROW(l->tfront[t], l->tfront_cap[t], *fn + 1, 256);
-                    l->tfront[t][(*fn)++] = (lfront){.u = v, .seq = 0, .m = l->lanes, .off = off,
-                                                     .aud = aud, .deg = deg};
-                    ex += aud;
-                }
-                break;
-            }
-        }
-    }
-    for (int t = 0; t < T; t++) {
-        int64_t fn = *(int64_t *)((char *)l->tfront_n + (size_t)t * TC_LINE);
-        TC_GROW(l->front, l->front_cap, l->nfront + fn, 256);
-        memcpy(l->front + l->nfront, l->tfront[t], (size_t)fn * sizeof *l->front);
-        l->nfront += fn;
-    }
-    l->ex[__builtin_ctzll(l->lanes)] += ex;
-}
-
 static void settle_one(tc_lanes *l, const lqueue *q, int32_t slice)
 {
     int32_t n = l->net->n;
     lstate *st = l->st;
-    if (l->threads > 1 && q->n > 4 * BLOCK) {
-        settle_par(l, q, slice);
-        return;
-    }
     for (int64_t i = 0; i < q->n; i++) {
         if (i + 8 < q->n) {
             int32_t w = q->c[i + 8].v;
