@@ -77,6 +77,14 @@ int64_t tc_grow_cap(int64_t cap, int64_t need, int64_t first);
 /* The same for an array `a` whose elements' size is sizeof *a. */
 #define TC_GROW(a, cap, need, first) ((a) = tc_xgrow((a), &(cap), (need), sizeof *(a), (first)))
 
+/* Move field f of struct *from into *to, leaving it zero in *from: what an
+ * engine made anew takes over from the one it replaces (needs <string.h>). */
+#define TC_CARRY(to, from, f)                          \
+    do {                                               \
+        memcpy(&(to)->f, &(from)->f, sizeof (to)->f);  \
+        memset(&(from)->f, 0, sizeof (from)->f);       \
+    } while (0)
+
 /* Turn off the default (aborting or printing) error handlers of igraph, GSL and
  * HDF5 once at program start; their failures then come back as return codes.
  * The igraph handler keeps the last message per thread for tc_lib_last_error(). */

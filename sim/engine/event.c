@@ -135,13 +135,6 @@ tc_event_engine *tc_event_alloc(const tc_net *net, const tc_population *pop,
     return e;
 }
 
-/* Move field f of `from` into `to`, leaving it zero in `from`. */
-#define CARRY(to, from, f)                            \
-    do {                                              \
-        memcpy(&(to)->f, &(from)->f, sizeof (to)->f); \
-        memset(&(from)->f, 0, sizeof (from)->f);      \
-    } while (0)
-
 tc_event_engine *tc_event_reuse(tc_event_engine *old, const tc_net *net,
                                 const tc_population *pop, const tc_timeline *tl,
                                 const tc_model_type *model, const double *mpar,
@@ -156,44 +149,42 @@ tc_event_engine *tc_event_reuse(tc_event_engine *old, const tc_net *net,
      * result. */
     tc_event_engine *e = tc_xcalloc(1, sizeof *e);
     e->threads = old->threads;
-    CARRY(e, old, flags); /* per account */
-    CARRY(e, old, sess_t);
-    CARRY(e, old, sess_n);
-    CARRY(e, old, nseen);
-    CARRY(e, old, followees);
-    CARRY(e, old, nread);
-    CARRY(e, old, fast_leader); /* cleared by tc_fast_applies */
-    CARRY(e, old, fexp);
-    CARRY(e, old, fclosed);
-    CARRY(e, old, fcand); /* per thread */
-    CARRY(e, old, tcand);
-    CARRY(e, old, tcount);
-    CARRY(e, old, rng);
-    CARRY(e, old, pchunk);
-    CARRY(e, old, slot); /* the wheel (its vectors' room given back at finish) */
-    CARRY(e, old, coarse);
-    CARRY(e, old, nblocks);
-    CARRY(e, old, far);
-    CARRY(e, old, need);
-    CARRY(e, old, cand); /* a round's scratch: emptied as it is used */
-    CARRY(e, old, posts);
-    CARRY(e, old, posts_cap);
-    CARRY(e, old, aud_prefix);
-    CARRY(e, old, order);
-    CARRY(e, old, order_tmp);
-    CARRY(e, old, order_cap);
-    CARRY(e, old, fitem);
-    CARRY(e, old, fitem_cap);
-    CARRY(e, old, funit);
-    CARRY(e, old, funit_cap);
-    CARRY(e, old, fbound);
-    CARRY(e, old, fbound_cap);
+    TC_CARRY(e, old, flags); /* per account */
+    TC_CARRY(e, old, sess_t);
+    TC_CARRY(e, old, sess_n);
+    TC_CARRY(e, old, nseen);
+    TC_CARRY(e, old, followees);
+    TC_CARRY(e, old, nread);
+    TC_CARRY(e, old, fast_leader); /* cleared by tc_fast_applies */
+    TC_CARRY(e, old, fexp);
+    TC_CARRY(e, old, fclosed);
+    TC_CARRY(e, old, fcand); /* per thread */
+    TC_CARRY(e, old, tcand);
+    TC_CARRY(e, old, tcount);
+    TC_CARRY(e, old, rng);
+    TC_CARRY(e, old, pchunk);
+    TC_CARRY(e, old, slot); /* the wheel (its vectors' room given back at finish) */
+    TC_CARRY(e, old, coarse);
+    TC_CARRY(e, old, nblocks);
+    TC_CARRY(e, old, far);
+    TC_CARRY(e, old, need);
+    TC_CARRY(e, old, cand); /* a round's scratch: emptied as it is used */
+    TC_CARRY(e, old, posts);
+    TC_CARRY(e, old, posts_cap);
+    TC_CARRY(e, old, aud_prefix);
+    TC_CARRY(e, old, order);
+    TC_CARRY(e, old, order_tmp);
+    TC_CARRY(e, old, order_cap);
+    TC_CARRY(e, old, fitem);
+    TC_CARRY(e, old, fitem_cap);
+    TC_CARRY(e, old, funit);
+    TC_CARRY(e, old, funit_cap);
+    TC_CARRY(e, old, fbound);
+    TC_CARRY(e, old, fbound_cap);
     tc_event_free(old);
     setup(e, net, pop, tl, model, mpar, rec, key, o, out);
     return e;
 }
-
-#undef CARRY
 
 void tc_event_free(tc_event_engine *e)
 {

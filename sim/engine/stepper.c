@@ -223,13 +223,6 @@ tc_stepper *tc_stepper_alloc(const tc_net *net, const tc_population *pop, const 
     return s;
 }
 
-/* Move field f of `from` into `to`, leaving it zero in `from`. */
-#define CARRY(to, from, f)                            \
-    do {                                              \
-        memcpy(&(to)->f, &(from)->f, sizeof (to)->f); \
-        memset(&(from)->f, 0, sizeof (from)->f);      \
-    } while (0)
-
 tc_stepper *tc_stepper_reuse(tc_stepper *old, const tc_net *net, const tc_population *pop,
                              const tc_timeline *tl, const tc_model_type *m, const double *mpar,
                              tc_recorder *rec, uint64_t key, const tc_engine_opts *o,
@@ -240,27 +233,25 @@ tc_stepper *tc_stepper_reuse(tc_stepper *old, const tc_net *net, const tc_popula
      * what is not carried is freed with the old one (see tc_event_reuse) */
     tc_stepper *s = tc_xcalloc(1, sizeof *s);
     s->threads = old->threads;
-    CARRY(s, old, tcount);
-    CARRY(s, old, rng);
-    CARRY(s, old, state);
-    CARRY(s, old, deaf);
-    CARRY(s, old, mark);
-    CARRY(s, old, nxt);
-    CARRY(s, old, cnt);
-    CARRY(s, old, ncnt);
-    CARRY(s, old, par);
-    CARRY(s, old, indeg);
-    CARRY(s, old, act);
-    CARRY(s, old, eval);
-    CARRY(s, old, pre);
-    CARRY(s, old, cv); /* threads x parts of as many accounts: the same shape */
-    CARRY(s, old, hits);
+    TC_CARRY(s, old, tcount);
+    TC_CARRY(s, old, rng);
+    TC_CARRY(s, old, state);
+    TC_CARRY(s, old, deaf);
+    TC_CARRY(s, old, mark);
+    TC_CARRY(s, old, nxt);
+    TC_CARRY(s, old, cnt);
+    TC_CARRY(s, old, ncnt);
+    TC_CARRY(s, old, par);
+    TC_CARRY(s, old, indeg);
+    TC_CARRY(s, old, act);
+    TC_CARRY(s, old, eval);
+    TC_CARRY(s, old, pre);
+    TC_CARRY(s, old, cv); /* threads x parts of as many accounts: the same shape */
+    TC_CARRY(s, old, hits);
     tc_stepper_free(old);
     setup(s, net, pop, tl, m, mpar, rec, key, o, out);
     return s;
 }
-
-#undef CARRY
 
 void tc_stepper_free(tc_stepper *s)
 {
