@@ -28,9 +28,12 @@ typedef struct tc_engine_opts {
     int threads;          /* OpenMP threads inside the run; >= 1 */
     int record_cascade;   /* 1: keep the cascade log (tc_outcome_cascade) */
     int fast_path;        /* 1: skip ahead over audiences where that is exact (event
-                             rules fixed by class); 0: every post edge by edge
-                             (engine.fast_path: off). The results' distribution is
-                             the same; the random numbers are not. */
+                             rules fixed by class), and over the sessions at which a
+                             person does not see the trend; 0: every post edge by
+                             edge, every session through the wheel
+                             (engine.fast_path: off). Over audiences the results'
+                             distribution is the same, the random numbers are not;
+                             over sessions the results are the same. */
     int lane_keyed;       /* 1: lane_key and lane name the run's replicate for the
                              lanes path (engine/lanes.h); 0: the run key's block,
                              lane 0 */

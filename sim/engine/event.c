@@ -316,6 +316,38 @@ double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, do
     }
 }
 
+int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t)
+{
+    uint64_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    return tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p;
+}
+
+/* The sessions are walked as tc_event_next_session() finds them one after the
+ * other: hour by hour, each hour's Poisson points from its own stream, so the
+ * k-th session after t is the one k calls of it would give. */
+double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
+                                   double until)
+{
+    const tc_population *pop = e->pop;
+    int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
+    int64_t H = (int64_t)floor((t + (double)off) / 3600.0);
+    for (;; H++) {
+        double start = (double)(H * 3600 - off);
+        if (start >= e->horizon) return INFINITY;
+        double lam = pop->rate[((H % 24) + 24) % 24];
+        if (lam <= 0 || start + 3600 <= t) continue;
+        tc_rng_seek(r, e->key, TC_P_SESSION, (uint32_t)w, (uint64_t)H);
+        for (double s = start;;) {
+            s += gsl_ran_exponential(r, 1.0 / lam);
+            if (s >= start + 3600) break;
+            if (s <= t) continue;
+            if (s >= e->horizon) return INFINITY;
+            if (s >= until || tc_event_trend_shows(e, w, s)) return s;
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ a bucket */
 
 /* The next bucket holding anything (wheel, heap, timeline, trend check), or -1. */

@@ -259,6 +259,19 @@ int32_t tc_event_seen_with_trend(const tc_event_engine *e, int32_t author, int32
  * the horizon; `r` is repositioned. */
 double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t);
 
+/* While the tag trends, a person's sessions go through the wheel only where
+ * something may happen: the first session of w after t at which w sees the
+ * trend (stream TREND at (w, bits of the session's time), below the trend's
+ * probability), or else its first session at or after `until`, where the check
+ * goes on; INFINITY if neither comes before the horizon. The sessions passed
+ * over are those at which w did not see the trend: they would have done
+ * nothing but schedule the next. `r` is repositioned. */
+double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
+                                   double until);
+
+/* Does w see the trend in its session at t? */
+int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t);
+
 /* ------------------------------------------------------------------ deliver.c, fastpath.c */
 
 /* Room for `need` posts in the round, and for the audience prefix over them. */

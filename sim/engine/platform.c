@@ -89,7 +89,7 @@ static void trend_start(tc_event_engine *e, double t)
         for (int32_t v = 0; v < n; v++) {
             if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->out->adopt_t[v] != INFINITY)
                 continue;
-            double s = tc_event_next_session(e, e->rng[tid], v, t);
+            double s = tc_event_next_trend_session(e, e->rng[tid], v, t, t);
             if (s >= e->horizon) continue;
             tc_pending c = {.t = s, .account = v, .parent = -1, .root = -1, .depth = 1,
                             .seq = e->trend_epoch, .kind = TC_K_TREND};

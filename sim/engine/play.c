@@ -170,19 +170,25 @@ static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uin
 
 /* A person's session while the tag trends: it sees the trend with probability
  * trend_p and may adopt the most voluminous post; its next session is checked
- * while the trend lasts. */
+ * while the trend lasts: the next at which it sees the trend, or the first
+ * as long after this one as the trend has lasted (sessions in between, at which
+ * it does not see the trend, are passed over: tc_event_next_trend_session()). */
 static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
     if (!e->trend_on || c->seq != e->trend_epoch || e->out->adopt_t[w] != INFINITY ||
         (e->flags[w] & TC_F_IMMUNE))
         return;
-    uint64_t bits = time_bits(c->t);
-    if (tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p &&
-        sight(e, w, e->trend_root, TC_P_TREND_ADOPT, bits, c->t, iv))
+    if (tc_event_trend_shows(e, w, c->t) &&
+        sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv))
         return;
     tc_pending n = *c;
-    n.t = tc_event_next_session(e, e->rng[0], w, c->t);
+    /* looking as far ahead as the trend has lasted: sessions drawn past its
+     * end are wasted, and a trend that has lasted long tends to go on
+     * (engine.fast_path: off, one session at a time) */
+    double since = e->spans[2 * e->nspans - 2];
+    double until = e->fast_off ? c->t : c->t + (c->t - since);
+    n.t = tc_event_next_trend_session(e, e->rng[0], w, c->t, until);
     if (n.t < e->horizon) tc_wheel_schedule(e, &n);
 }
 
