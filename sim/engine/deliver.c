@@ -38,13 +38,21 @@ void tc_deliver_post(tc_event_engine *e, const tc_post *p)
 static void expose(tc_event_engine *e, int tid, const tc_post *p, int32_t w)
 {
     const tc_population *pop = e->pop;
-    if (e->flags[w] & TC_F_REMOVED) return; /* written only between rounds */
-    int64_t *cnt = e->tcount + (size_t)tid * (size_t)e->tstride;
-    if (!__atomic_exchange_n(&e->out->exposed[w], 1, __ATOMIC_RELAXED)) {
-        cnt[tc_event_count_class(pop->cls[w])]++;
-        cnt[2 + pop->comm[w]]++;
+    /* two bitsets that fit in the cache answer for most followers: fexp for
+     * those exposed before, fclosed for those that can no longer adopt (set
+     * bits are always right; a missing one costs the look in the arrays) */
+    uint64_t bit = (uint64_t)1 << (w & 63);
+    if (!(__atomic_load_n(&e->fexp[w >> 6], __ATOMIC_RELAXED) & bit)) {
+        if (e->flags[w] & TC_F_REMOVED) return; /* written only between rounds */
+        if (!__atomic_exchange_n(&e->out->exposed[w], 1, __ATOMIC_RELAXED)) {
+            int64_t *cnt = e->tcount + (size_t)tid * (size_t)e->tstride;
+            cnt[tc_event_count_class(pop->cls[w])]++;
+            cnt[2 + pop->comm[w]]++;
+        }
+        __atomic_fetch_or(&e->fexp[w >> 6], bit, __ATOMIC_RELAXED);
     }
-    if (e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE)) return;
+    if (e->fclosed[w >> 6] & bit) return; /* written only between rounds */
+    if (e->out->adopt_t[w] != INFINITY || e->flags[w]) return; /* immune or removed */
     int cls = pop->cls[w];
     uint64_t b = tc_event_post_key(p->author, p->seq);
     gsl_rng *r = e->rng[tid];
@@ -136,7 +144,7 @@ void tc_deliver_round(tc_event_engine *e, int64_t iv)
         }
     }
     if (e->nfunit) e->funit[e->nfunit] = e->nfitem;
-    if (fast) tc_fast_sync(e);
+    tc_fast_sync(e);
     int64_t total = e->aud_prefix[np];
     const int64_t chunk = 4096;
     int64_t nchunks = (total + chunk - 1) / chunk, nunits = e->nfunit;

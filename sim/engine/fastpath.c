@@ -64,19 +64,19 @@ int tc_fast_applies(tc_event_engine *e)
     }
     if (ok && e->fcand) {
         memset(e->fcand, 0, (size_t)e->threads * (size_t)e->tstride * sizeof *e->fcand);
-        memset(e->fexp, 0, (words ? words : 1) * sizeof *e->fexp);
-        memset(e->fclosed, 0, (words ? words : 1) * sizeof *e->fclosed);
     } else if (ok) {
         e->fcand = tc_xcalloc_lines((size_t)e->threads, (size_t)e->tstride * sizeof *e->fcand);
-        e->fexp = tc_xcalloc(words ? words : 1, sizeof *e->fexp);
-        e->fclosed = tc_xcalloc(words ? words : 1, sizeof *e->fclosed);
     } else {
         free(e->fcand);
-        free(e->fexp);
-        free(e->fclosed);
         e->fcand = NULL;
-        e->fexp = NULL;
-        e->fclosed = NULL;
+    }
+    /* the filters serve the posts edge by edge too (expose() in deliver.c) */
+    if (e->fexp) {
+        memset(e->fexp, 0, (words ? words : 1) * sizeof *e->fexp);
+        memset(e->fclosed, 0, (words ? words : 1) * sizeof *e->fclosed);
+    } else {
+        e->fexp = tc_xcalloc(words ? words : 1, sizeof *e->fexp);
+        e->fclosed = tc_xcalloc(words ? words : 1, sizeof *e->fclosed);
     }
     e->fast_state = ok ? 1 : -1;
     return ok;
