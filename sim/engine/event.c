@@ -83,6 +83,7 @@ static void setup(tc_event_engine *e, const tc_net *net, const tc_population *po
     e->rec = rec;
     e->key = key;
     e->threads = threads;
+    tc_event_session_limits(e);
     e->dt = o->dt;
     e->horizon = o->horizon;
     e->nbuckets = (int64_t)ceil(o->horizon / o->dt);
@@ -293,6 +294,28 @@ int32_t tc_event_seen_with_trend(const tc_event_engine *e, int32_t author, int32
     return k > 0 ? k : 1;
 }
 
+/* The hour's first gap, -log1p(-u) / rate, reaches its end when
+ * u >= 1 - exp(-3600 rate); with a margin of a millionth of the hour, far above
+ * the rounding of the gap and of the threshold (rates of at most 10 sessions an
+ * hour keep it so), the logarithm is not needed to know. */
+void tc_event_session_limits(tc_event_engine *e)
+{
+    for (int h = 0; h < 24; h++) {
+        double x = 3600.0 * e->pop->rate[h];
+        e->sess_empty[h] = x > 0 && x <= 10 ? -expm1(-x * (1 + 1e-6)) : 2;
+    }
+}
+
+/* The first gap of local hour h's sessions, as gsl_ran_exponential(r, 1 / lam)
+ * draws it (-log1p(-u) / lam), or INFINITY where u shows that it reaches past
+ * the hour (most night hours): the same sessions, without the logarithm. */
+static inline double first_gap(const tc_event_engine *e, gsl_rng *r, int h, double lam)
+{
+    double u = gsl_rng_uniform(r);
+    if (u >= e->sess_empty[h]) return INFINITY;
+    return -(1.0 / lam) * log1p(-u);
+}
+
 /* The first reading session of w strictly after t, or INFINITY if none before
  * the horizon. Local hour H (hours since the epoch in w's time zone) holds the
  * points of a Poisson process of rate rate[H mod 24], drawn from stream
@@ -305,13 +328,14 @@ double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, do
     for (;; H++) {
         double start = (double)(H * 3600 - off);
         if (start >= e->horizon) return INFINITY;
-        double lam = pop->rate[((H % 24) + 24) % 24];
+        int h = (int)(((H % 24) + 24) % 24);
+        double lam = pop->rate[h];
         if (lam <= 0 || start + 3600 <= t) continue;
         tc_rng_seek(r, e->key, TC_P_SESSION, (uint32_t)w, (uint64_t)H);
-        for (double s = start;;) {
-            s += gsl_ran_exponential(r, 1.0 / lam);
+        for (double s = start + first_gap(e, r, h, lam);;) {
             if (s >= start + 3600) break;
             if (s > t) return s < e->horizon ? s : INFINITY;
+            s += gsl_ran_exponential(r, 1.0 / lam);
         }
     }
 }
@@ -335,11 +359,11 @@ double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t
     for (;; H++) {
         double start = (double)(H * 3600 - off);
         if (start >= e->horizon) return INFINITY;
-        double lam = pop->rate[((H % 24) + 24) % 24];
+        int h = (int)(((H % 24) + 24) % 24);
+        double lam = pop->rate[h];
         if (lam <= 0 || start + 3600 <= t) continue;
         tc_rng_seek(r, e->key, TC_P_SESSION, (uint32_t)w, (uint64_t)H);
-        for (double s = start;;) {
-            s += gsl_ran_exponential(r, 1.0 / lam);
+        for (double s = start + first_gap(e, r, h, lam);; s += gsl_ran_exponential(r, 1.0 / lam)) {
             if (s >= start + 3600) break;
             if (s <= t) continue;
             if (s >= e->horizon) return INFINITY;

@@ -166,6 +166,8 @@ typedef struct tc_event_engine {
     double fbound_last;
     int64_t candidates;    /* fast path: audience entries drawn as candidates */
     int64_t *fcand;        /* [threads, tstride apart]: the same, in the round being delivered */
+    double sess_empty[24]; /* by local hour: a first uniform at or above it surely
+                              leaves the hour without a session (2: never taken) */
     uint64_t *fexp;        /* [n bits] set only once exposed[] is: a filter that fits in cache */
     uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
                               (adopted, immune, removed): another filter */
@@ -254,6 +256,10 @@ double tc_event_rule_prob(const tc_event_engine *e, int32_t src, int32_t w, doub
 /* Distinct accounts w has seen counting the trending post by `author` (at
  * least 1: w is seeing a post). */
 int32_t tc_event_seen_with_trend(const tc_event_engine *e, int32_t author, int32_t w);
+
+/* Fill e->sess_empty from the population's session rates (done by the engine's
+ * set-up). */
+void tc_event_session_limits(tc_event_engine *e);
 
 /* The first reading session of w strictly after t, or INFINITY if none before
  * the horizon; `r` is repositioned. */
