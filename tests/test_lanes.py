@@ -8,6 +8,8 @@ in discrete generations, up to 64 replicates in one pass over the graph.
   and structural virality;
 - a batch's replicate r is its single run r, bit for bit: a sweep with and
   without engine.batch, and `tagcascade run --replicate r`;
+- engine.batch: auto batches a point where replicate 0 alone reached a quarter
+  of the accounts, and plays the others one by one, with the same results;
 - the same files on 1, 2 and 3 threads;
 - where it does not apply (a random delay, sessions), the event engine plays."""
 import os
@@ -171,7 +173,7 @@ class Lanes(unittest.TestCase):
         and each alone (engine.batch: false): the same summaries and series;
         `run --replicate r` gives replicate r's file."""
         a, b = self.path("batch.h5"), self.path("alone.h5")
-        run("sweep", self.scen, "-o", a, "--quiet")
+        run("sweep", self.scen, "-o", a, "--quiet", "--set", "engine.batch=true")
         run("sweep", self.scen, "-o", b, "--quiet", "--set", "engine.batch=false")
         na, sa = sweep_table(a)
         _, sb = sweep_table(b)
@@ -207,8 +209,8 @@ class Lanes(unittest.TestCase):
             for g in ("series", "summary", "cascade"):
                 self.assertTrue(groups_equal(outs[0], o, g), (o, g))
         s1, s3 = self.path("s1.h5"), self.path("s3.h5")
-        run("sweep", self.scen, "-o", s1, "--quiet", "--threads", "1")
-        run("sweep", self.scen, "-o", s3, "--quiet", "--threads", "3")
+        run("sweep", self.scen, "-o", s1, "--quiet", "--threads", "1", "--set", "engine.batch=true")
+        run("sweep", self.scen, "-o", s3, "--quiet", "--threads", "3", "--set", "engine.batch=true")
         self.assertTrue(groups_equal(s1, s3, "sweep/summary"))
         self.assertTrue(groups_equal(s1, s3, "runs"))
 
@@ -231,13 +233,54 @@ class Lanes(unittest.TestCase):
         run("sweep", scen, "-o", b, "--quiet", "--set", "engine.batch=false")
         self.assertTrue(groups_equal(a, b, "sweep/summary"))
 
+    def test_batch_auto(self):
+        """engine.batch: auto (the default) plays replicate 0 of each point alone
+        first: the point whose cascades stay small (p = 0.02: a few accounts) is
+        played one by one, the one whose cascades cover the graph (p = 0.5)
+        batched, as stderr says; the table is the one engine.batch: true and
+        false give. A point of fewer than 16 runs is played one by one without
+        asking."""
+        scen = self.path("auto.yaml")
+        with open(scen, "w") as f:
+            f.write(SCENARIO.format(sigma=0, replicates=20).replace("[0.1, 0.14]", "[0.02, 0.5]"))
+        a, t, b = self.path("auto.h5"), self.path("true.h5"), self.path("false.h5")
+        p = run("sweep", scen, "-o", a, "--progress", "none")
+        said = [l for l in p.stderr.splitlines() if "replicate 0 alone reached" in l]
+        self.assertEqual(len(said), 2, p.stderr)
+        self.assertIn("point 0:", said[0])
+        self.assertIn("played one by one", said[0])
+        self.assertIn("point 1:", said[1])
+        self.assertIn("batched", said[1])
+        share = [float(l.split("reached ")[1].split(" %")[0]) for l in said]
+        self.assertLess(share[0], 25)
+        self.assertGreaterEqual(share[1], 25)
+        run("sweep", scen, "-o", t, "--quiet", "--set", "engine.batch=true")
+        run("sweep", scen, "-o", b, "--quiet", "--set", "engine.batch=false")
+        for other in (t, b):
+            self.assertTrue(groups_equal(a, other, "sweep/summary"), other)
+            self.assertTrue(groups_equal(a, other, "runs"), other)
+        # replicate 0's reach is the share stderr gave
+        na, sa = sweep_table(a)
+        out = self.path("one.h5")
+        run("run", scen, "--point", "0", "-o", out, "--quiet")
+        with h5py.File(out, "r") as f:
+            n = int(f["meta"].attrs["graph_n"])
+        for q in (0, 1):
+            self.assertAlmostEqual(100 * sa[q, 0, na.index("reach")] / n, share[q], places=1)
+        # too few runs to pay for the first one: no question asked
+        p = run("sweep", scen, "-o", self.path("few.h5"), "--progress", "none",
+                "--set", "sweep.replicates=8")
+        self.assertNotIn("replicate 0 alone reached", p.stderr)
+
     def test_bad_batch_value(self):
-        """engine.batch takes true or false: anything else exits 2 with file:line:col."""
+        """engine.batch takes auto, true or false: anything else exits 2 with
+        file:line:col."""
         p = subprocess.run([BIN, "validate", self.scen, "--set", "engine.batch=maybe"],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
         self.assertIn("engine.batch", p.stderr)
-        self.assertIn("true or false", p.stderr)
+        for v in ("auto", "true", "false"):
+            self.assertIn(v, p.stderr)
 
 
 if __name__ == "__main__":

@@ -145,15 +145,52 @@ typedef struct {
     int batch;
 } unit;
 
-/* How many replicates of point p one batch may hold: 0 when its runs cannot
- * be batched (engine/engine.h). Decided on the point's people, built for the
- * question and freed again (their build is a small part of a run's). */
-static int point_lanes(const tc_world *gw, const tc_scenario *sc, int *rc, tc_err *err)
+/* engine.batch: auto batches a point only where a batch pays: a batch plays
+ * its lanes' generations together, which saves work where the lanes' cascades
+ * cover much of the graph, and costs more than the runs alone where they stay
+ * small (docs/performance.md, "The lanes path"). A first replicate played
+ * alone tells which: a point is batched when it reached at least
+ * TC_PILOT_SHARE of the accounts, and has at least TC_PILOT_RUNS runs in the
+ * group, so that the extra run is a small part of the point's work. */
+#define TC_PILOT_SHARE 0.25
+enum { TC_PILOT_RUNS = 16 };
+
+/* The share of its accounts that replicate 0 of point p reaches alone, or -1
+ * with *rc set. */
+static double pilot_reach(const tc_sweep *sw, int64_t p, const tc_world *w, int *rc,
+                          tc_err *err)
 {
+    tc_recorder rec;
+    tc_summary sum;
+    memset(&rec, 0, sizeof rec);
+    memset(&sum, 0, sizeof sum);
+    uint64_t lane_key;
+    int lane;
+    tc_engine *eng = NULL;
+    tc_sweep_lane(sw, p, 0, &lane_key, &lane);
+    *rc = tc_run_simulate_lane(w, &sw->sc[p], run_key_of(sw, p, 0), lane_key, lane, 1, &eng,
+                               &rec, &sum, NULL, NULL, err);
+    double share = *rc ? -1 : (double)sum.reach / (double)(w->net.n > 0 ? w->net.n : 1);
+    tc_engine_free(eng);
+    tc_summary_destroy(&sum);
+    tc_recorder_destroy(&rec);
+    return share;
+}
+
+/* How many replicates of point p one batch may hold: 0 when its runs cannot
+ * be batched (engine/engine.h), or, under engine.batch: auto, when `runs` (its
+ * runs in the group) are too few or a batch would not pay; the decision is
+ * told on stderr when `say`. Decided on the point's people, built for the
+ * question and freed again (their build is a small part of a run's). */
+static int point_lanes(const tc_sweep *sw, int64_t p, int64_t runs, const tc_world *gw, int say,
+                       int *rc, tc_err *err)
+{
+    const tc_scenario *sc = &sw->sc[p];
     const tc_model_type *m = sc->model;
     if (m->engine != TC_RULE_EVENT || m->uses != TC_FIXED_BY_CLASS || m->delay ||
-        sc->engine.fast_path == TC_FAST_OFF || sc->engine.batch_off)
+        sc->engine.fast_path == TC_FAST_OFF || sc->engine.batch == TC_BATCH_OFF)
         return 0;
+    if (sc->engine.batch == TC_BATCH_AUTO && runs < TC_PILOT_RUNS) return 0;
     /* what rules the lanes path out can be read from the scenario, without
      * building the point's people */
     if (sc->humans.sessions || sc->humans.delay_sigma != 0 || sc->own_posts.on ||
@@ -168,9 +205,19 @@ static int point_lanes(const tc_world *gw, const tc_scenario *sc, int *rc, tc_er
     tc_engine_opts o;
     tc_run_opts(sc, 1, &o, &T);
     int lanes = tc_batch_lanes(&w.net, &w.pop, &w.tl, sc->model, sc->mpar, &o);
+    if (lanes > 0 && sc->engine.batch == TC_BATCH_AUTO) {
+        double share = pilot_reach(sw, p, &w, rc, err);
+        if (!*rc && say)
+            fprintf(stderr, "tagcascade: point %lld: replicate 0 alone reached %.1f %% of the "
+                    "accounts: %s\n", (long long)p, 100 * share,
+                    share < TC_PILOT_SHARE ? "replicates played one by one (a batch pays "
+                                             "from 25 %)"
+                                           : "replicates batched on the lanes path");
+        if (share < TC_PILOT_SHARE) lanes = 0;
+    }
     tc_timeline_destroy(&w.tl);
     tc_population_destroy(&w.pop);
-    return lanes;
+    return *rc ? 0 : lanes;
 }
 
 /* The units of todo[lo..hi): consecutive runs of one point and one block of 64
@@ -189,7 +236,9 @@ static int plan_units(runner *ru, const tc_world *gw, int64_t lo, int64_t hi, un
     for (int64_t k = lo; k < hi;) {
         int64_t p = ru->todo[k] / sw->R, r0 = ru->todo[k] % sw->R;
         if (p != last_p) {
-            lanes = point_lanes(gw, &sw->sc[p], &rc, err);
+            int64_t runs = 1;
+            while (k + runs < hi && ru->todo[k + runs] / sw->R == p) runs++;
+            lanes = point_lanes(sw, p, runs, gw, !ru->o->quiet && ru->rank == 0, &rc, err);
             if (rc) {
                 free(u);
                 return rc;

@@ -21,6 +21,7 @@ const char *const tc_event_kind_names[] = {"post",   "silence", "damping", "take
                                            "debunk", "bot_wave", "press", NULL};
 const char *const tc_who_names[] = {"all", "people", "humans", "bots", "hubs", NULL};
 const char *const tc_fast_mode_names[] = {"auto", "off", NULL};
+const char *const tc_batch_mode_names[] = {"auto", "true", "false", NULL};
 
 void tc_scenario_dump_str(FILE *f, const char *s)
 {
@@ -262,14 +263,14 @@ static int load_engine(tc_err *err, tc_scenario *sc, const tc_ynode *root)
     int rc = TC_OK;
     const tc_ynode *g = tc_ytree_get(root, "engine");
     static const char *const keys[] = {"fast_path", "batch", NULL};
-    int mode = TC_FAST_AUTO, batch = 1;
+    int mode = TC_FAST_AUTO, batch = TC_BATCH_AUTO;
     if (!g) return TC_OK;
     TC_TRY(tc_schema_want_map(err, g, "engine"));
     TC_TRY(tc_schema_only_keys(err, g, "engine", keys));
     TC_TRY(tc_schema_get_choice(err, g, "engine", "fast_path", 0, tc_fast_mode_names, &mode));
-    TC_TRY(tc_schema_get_bool(err, g, "engine", "batch", &batch));
+    TC_TRY(tc_schema_get_choice(err, g, "engine", "batch", 0, tc_batch_mode_names, &batch));
     sc->engine.fast_path = (tc_fast_mode)mode;
-    sc->engine.batch_off = !batch;
+    sc->engine.batch = (tc_batch_mode)batch;
 cleanup:
     return rc;
 }
@@ -277,7 +278,8 @@ cleanup:
 static void dump_engine(const tc_scenario *sc, FILE *f)
 {
     fprintf(f, "engine:\n  fast_path: %s\n", tc_fast_mode_names[sc->engine.fast_path]);
-    if (sc->engine.batch_off) fprintf(f, "  batch: false\n");
+    if (sc->engine.batch != TC_BATCH_AUTO)
+        fprintf(f, "  batch: %s\n", tc_batch_mode_names[sc->engine.batch]);
 }
 
 /* A step rule (engine/stepper.c) plays synchronous steps: only timeline posts

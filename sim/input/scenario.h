@@ -28,6 +28,10 @@ typedef enum {
 /* engine.fast_path: auto = skip ahead over an audience wherever the result has
  * the same distribution as asking edge by edge; off = always edge by edge. */
 typedef enum { TC_FAST_AUTO = 0, TC_FAST_OFF = 1 } tc_fast_mode;
+/* engine.batch: auto = a sweep batches a point's replicates on the lanes path
+ * where a first replicate played alone reaches enough accounts for a batch to
+ * pay (sweep_run.c); true = wherever the lanes path applies; false = never. */
+typedef enum { TC_BATCH_AUTO = 0, TC_BATCH_ON = 1, TC_BATCH_OFF = 2 } tc_batch_mode;
 
 /* Which accounts an intervention applies to. */
 typedef enum { TC_WHO_ALL, TC_WHO_PEOPLE, TC_WHO_HUMANS, TC_WHO_BOTS, TC_WHO_HUBS } tc_who;
@@ -39,6 +43,7 @@ extern const char *const tc_format_names[];
 extern const char *const tc_placement_names[];
 extern const char *const tc_event_kind_names[];
 extern const char *const tc_fast_mode_names[];
+extern const char *const tc_batch_mode_names[];
 extern const char *const tc_who_names[];
 
 /* How a reading session ranks its feed. */
@@ -218,7 +223,7 @@ typedef struct tc_scenario {
 
     struct {
         tc_fast_mode fast_path;  /* skip ahead over audiences where exact (engine.c) */
-        int batch_off;           /* engine.batch: false: sweeps play each replicate alone */
+        tc_batch_mode batch;     /* engine.batch: when sweeps batch replicates */
     } engine;
 
     tc_where sweep_at;   /* the file's sweep section (drive/sweep.h); file NULL: none */
