@@ -155,6 +155,22 @@ typedef struct {
 #define TC_PILOT_SHARE 0.25
 enum { TC_PILOT_RUNS = 16 };
 
+/* Replicate r of point p alone, on one thread, in the engine *eng (NULL: none
+ * yet; tc_run_simulate_reuse), into *rec and *sum (destroyed by the caller
+ * whatever the outcome). */
+static int play_one(const tc_sweep *sw, const tc_world *w, int64_t p, int64_t r,
+                    tc_engine **eng, tc_recorder *rec, tc_summary *sum,
+                    const volatile sig_atomic_t *stop, tc_err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    memset(sum, 0, sizeof *sum);
+    uint64_t lane_key;
+    int lane;
+    tc_sweep_lane(sw, p, r, &lane_key, &lane);
+    return tc_run_simulate_reuse(w, &sw->sc[p], run_key_of(sw, p, r), lane_key, lane, 1, eng,
+                                 rec, sum, stop_progress, (void *)stop, err);
+}
+
 /* The share of its accounts that replicate 0 of point p reaches alone, or -1
  * with *rc set. */
 static double pilot_reach(const tc_sweep *sw, int64_t p, const tc_world *w, int *rc,
@@ -162,14 +178,8 @@ static double pilot_reach(const tc_sweep *sw, int64_t p, const tc_world *w, int 
 {
     tc_recorder rec;
     tc_summary sum;
-    memset(&rec, 0, sizeof rec);
-    memset(&sum, 0, sizeof sum);
-    uint64_t lane_key;
-    int lane;
     tc_engine *eng = NULL;
-    tc_sweep_lane(sw, p, 0, &lane_key, &lane);
-    *rc = tc_run_simulate_lane(w, &sw->sc[p], run_key_of(sw, p, 0), lane_key, lane, 1, &eng,
-                               &rec, &sum, NULL, NULL, err);
+    *rc = play_one(sw, w, p, 0, &eng, &rec, &sum, NULL, err);
     double share = *rc ? -1 : (double)sum.reach / (double)(w->net.n > 0 ? w->net.n : 1);
     tc_engine_free(eng);
     tc_summary_destroy(&sum);
@@ -310,13 +320,7 @@ static int run_unit(runner *ru, const tc_world *w, const unit *u, int64_t p, cou
     int64_t r = ru->todo[u->k] % sw->R;
     tc_recorder rec;
     tc_summary sum;
-    memset(&rec, 0, sizeof rec);
-    memset(&sum, 0, sizeof sum);
-    uint64_t lane_key;
-    int lane;
-    tc_sweep_lane(sw, p, r, &lane_key, &lane);
-    int rc = tc_run_simulate_reuse(w, &sw->sc[p], run_key_of(sw, p, r), lane_key, lane, 1, eng,
-                                   &rec, &sum, stop_progress, (void *)ru->o->stop, err);
+    int rc = play_one(sw, w, p, r, eng, &rec, &sum, ru->o->stop, err);
     if (rc == TC_OK) {
         tc_work work;
         tc_engine_work(*eng, &work);

@@ -316,30 +316,6 @@ static inline double first_gap(const tc_event_engine *e, gsl_rng *r, int h, doub
     return -(1.0 / lam) * log1p(-u);
 }
 
-/* The first reading session of w strictly after t, or INFINITY if none before
- * the horizon. Local hour H (hours since the epoch in w's time zone) holds the
- * points of a Poisson process of rate rate[H mod 24], drawn from stream
- * (SESSION, w, H). */
-double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
-{
-    const tc_population *pop = e->pop;
-    int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
-    int64_t H = (int64_t)floor((t + (double)off) / 3600.0);
-    for (;; H++) {
-        double start = (double)(H * 3600 - off);
-        if (start >= e->horizon) return INFINITY;
-        int h = (int)(((H % 24) + 24) % 24);
-        double lam = pop->rate[h];
-        if (lam <= 0 || start + 3600 <= t) continue;
-        tc_rng_seek(r, e->key, TC_P_SESSION, (uint32_t)w, (uint64_t)H);
-        for (double s = start + first_gap(e, r, h, lam);;) {
-            if (s >= start + 3600) break;
-            if (s > t) return s < e->horizon ? s : INFINITY;
-            s += gsl_ran_exponential(r, 1.0 / lam);
-        }
-    }
-}
-
 int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t)
 {
     uint64_t bits;
@@ -347,11 +323,13 @@ int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t)
     return tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p;
 }
 
-/* The sessions are walked as tc_event_next_session() finds them one after the
- * other: hour by hour, each hour's Poisson points from its own stream, so the
- * k-th session after t is the one k calls of it would give. */
-double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
-                                   double until)
+/* The reading sessions of w strictly after t, walked in order: the first at or
+ * after `until` (with until <= t, the first after t) or at which w sees the
+ * trend, or INFINITY if none before the horizon. Local hour H (hours since the
+ * epoch in w's time zone) holds the points of a Poisson process of rate
+ * rate[H mod 24], drawn as gaps from stream (SESSION, w, H). */
+static inline double session_walk(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
+                                  double until)
 {
     const tc_population *pop = e->pop;
     int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
@@ -370,6 +348,19 @@ double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t
             if (s >= until || tc_event_trend_shows(e, w, s)) return s;
         }
     }
+}
+
+double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
+{
+    return session_walk(e, r, w, t, t);
+}
+
+/* The k-th session after t is the one k calls of tc_event_next_session() would
+ * give: the walk goes on where one call would stop. */
+double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
+                                   double until)
+{
+    return session_walk(e, r, w, t, until);
 }
 
 /* ------------------------------------------------------------------ a bucket */
