@@ -238,13 +238,13 @@ class Lanes(unittest.TestCase):
         first: the point whose cascades stay small (p = 0.02: a few accounts) is
         played one by one, the one whose cascades cover the graph (p = 0.5)
         batched, as stderr says; the table is the one engine.batch: true and
-        false give. A point of fewer than 16 runs is played one by one without
+        false give. A point of fewer than 8 runs per thread is batched without
         asking."""
         scen = self.path("auto.yaml")
         with open(scen, "w") as f:
             f.write(SCENARIO.format(sigma=0, replicates=20).replace("[0.1, 0.14]", "[0.02, 0.5]"))
         a, t, b = self.path("auto.h5"), self.path("true.h5"), self.path("false.h5")
-        p = run("sweep", scen, "-o", a, "--progress", "none")
+        p = run("sweep", scen, "-o", a, "--progress", "none", "--threads", "2")
         said = [l for l in p.stderr.splitlines() if "replicate 0 alone reached" in l]
         self.assertEqual(len(said), 2, p.stderr)
         self.assertIn("point 0:", said[0])
@@ -269,7 +269,7 @@ class Lanes(unittest.TestCase):
             self.assertAlmostEqual(100 * sa[q, 0, na.index("reach")] / n, share[q], places=1)
         # too few runs to pay for the first one: no question asked
         p = run("sweep", scen, "-o", self.path("few.h5"), "--progress", "none",
-                "--set", "sweep.replicates=8")
+                "--threads", "2", "--set", "sweep.replicates=8")
         self.assertNotIn("replicate 0 alone reached", p.stderr)
 
     def test_bad_batch_value(self):

@@ -149,11 +149,14 @@ typedef struct {
  * its lanes' generations together, which saves work where the lanes' cascades
  * cover much of the graph, and costs more than the runs alone where they stay
  * small (docs/performance.md, "The lanes path"). A first replicate played
- * alone tells which: a point is batched when it reached at least
- * TC_PILOT_SHARE of the accounts, and has at least TC_PILOT_RUNS runs in the
- * group, so that the extra run is a small part of the point's work. */
+ * alone tells which: the point is batched when it reached at least
+ * TC_PILOT_SHARE of the accounts. That run is played before the point's others
+ * are planned, on one thread while the others wait, so it is asked for only
+ * where the point has at least TC_PILOT_RUNS runs per thread of all ranks;
+ * with fewer, the point is batched unasked: small cascades, where a batch
+ * loses, cost little either way, large ones, where it wins, much. */
 #define TC_PILOT_SHARE 0.25
-enum { TC_PILOT_RUNS = 16 };
+enum { TC_PILOT_RUNS = 8 };
 
 /* Replicate r of point p alone, on one thread, in the engine *eng (NULL: none
  * yet; tc_run_simulate_reuse), into *rec and *sum (destroyed by the caller
@@ -188,19 +191,19 @@ static double pilot_reach(const tc_sweep *sw, int64_t p, const tc_world *w, int 
 }
 
 /* How many replicates of point p one batch may hold: 0 when its runs cannot
- * be batched (engine/engine.h), or, under engine.batch: auto, when `runs` (its
- * runs in the group) are too few or a batch would not pay; the decision is
+ * be batched (engine/engine.h), or, under engine.batch: auto, when its first
+ * replicate shows that a batch would not pay, asked when `runs` (its runs in
+ * the group) reach TC_PILOT_RUNS per worker (thread of a rank); the answer is
  * told on stderr when `say`. Decided on the point's people, built for the
  * question and freed again (their build is a small part of a run's). */
-static int point_lanes(const tc_sweep *sw, int64_t p, int64_t runs, const tc_world *gw, int say,
-                       int *rc, tc_err *err)
+static int point_lanes(const tc_sweep *sw, int64_t p, int64_t runs, int64_t workers,
+                       const tc_world *gw, int say, int *rc, tc_err *err)
 {
     const tc_scenario *sc = &sw->sc[p];
     const tc_model_type *m = sc->model;
     if (m->engine != TC_RULE_EVENT || m->uses != TC_FIXED_BY_CLASS || m->delay ||
         sc->engine.fast_path == TC_FAST_OFF || sc->engine.batch == TC_BATCH_OFF)
         return 0;
-    if (sc->engine.batch == TC_BATCH_AUTO && runs < TC_PILOT_RUNS) return 0;
     /* what rules the lanes path out can be read from the scenario, without
      * building the point's people */
     if (sc->humans.sessions || sc->humans.delay_sigma != 0 || sc->own_posts.on ||
@@ -215,7 +218,7 @@ static int point_lanes(const tc_sweep *sw, int64_t p, int64_t runs, const tc_wor
     tc_engine_opts o;
     tc_run_opts(sc, 1, &o, &T);
     int lanes = tc_batch_lanes(&w.net, &w.pop, &w.tl, sc->model, sc->mpar, &o);
-    if (lanes > 0 && sc->engine.batch == TC_BATCH_AUTO) {
+    if (lanes > 0 && sc->engine.batch == TC_BATCH_AUTO && runs >= TC_PILOT_RUNS * workers) {
         double share = pilot_reach(sw, p, &w, rc, err);
         if (!*rc && say)
             fprintf(stderr, "tagcascade: point %lld: replicate 0 alone reached %.1f %% of the "
@@ -248,7 +251,8 @@ static int plan_units(runner *ru, const tc_world *gw, int64_t lo, int64_t hi, un
         if (p != last_p) {
             int64_t runs = 1;
             while (k + runs < hi && ru->todo[k + runs] / sw->R == p) runs++;
-            lanes = point_lanes(sw, p, runs, gw, !ru->o->quiet && ru->rank == 0, &rc, err);
+            lanes = point_lanes(sw, p, runs, workers, gw, !ru->o->quiet && ru->rank == 0, &rc,
+                                err);
             if (rc) {
                 free(u);
                 return rc;
