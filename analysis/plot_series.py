@@ -124,9 +124,10 @@ def draw(run, title, k=None):
     else:
         # Bottom: cumulative accounts that used / saw the hashtag.
         reach = np.cumsum(s["new_adopters_human"] + s["new_adopters_bot"])
-        exposed = np.cumsum(s["new_exposed_human"] + s["new_exposed_bot"])
-        bot.step(x, np.append(exposed, exposed[-1:]), where="post", color="tab:orange",
-                 label="exposed (saw it)")
+        if "new_exposed_human" in s:  # absent under output.exposures: false
+            exposed = np.cumsum(s["new_exposed_human"] + s["new_exposed_bot"])
+            bot.step(x, np.append(exposed, exposed[-1:]), where="post", color="tab:orange",
+                     label="exposed (saw it)")
         bot.step(x, np.append(reach, reach[-1:]), where="post", color="tab:green",
                  label="reach (used it)")
         bot.set_ylabel("accounts (cumulative)")

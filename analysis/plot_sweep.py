@@ -208,7 +208,8 @@ def plot_heatmap(fig, ax, sw, vals, xkey, ykey, metric):
 def series_names(s):
     names = [k for k, v in s.items() if k != "t" and np.ndim(v) == 1]
     for base in ("posts", "own_posts", "reshares", "new_adopters", "new_exposed"):
-        names.append(base)
+        if base + "_human" in s:  # new_exposed: absent under output.exposures: false
+            names.append(base)
     return sorted(set(names) | {"volume", "volume_human", "volume_bot"})
 
 
@@ -313,6 +314,9 @@ def main(argv=None):
         p.error(f"{a.file}: unknown metric {metric!r}; valid: {', '.join(sw.metrics)}")
     if not sw.done.any():
         p.error(f"{a.file}: no finished runs")
+    if not a.series and np.isnan(sw.summary[..., sw.metrics.index(metric)][sw.done]).all():
+        p.error(f"{a.file}: metric {metric!r} was not counted in this sweep"
+                + (" (output.exposures: false)" if metric.startswith("exposed") else ""))
 
     ndone, total = int(sw.done.sum()), sw.points * sw.replicates
     runs = f"{ndone} runs" + (f" of {total}" if ndone < total else "") + \

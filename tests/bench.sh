@@ -117,7 +117,8 @@ cascades() { # name n m
         sir=2
         sir_err=$(head -n 1 "$d/err")
     fi
-    works="ic_p0.2 ic_p0.12"
+    # ic_nx0.12: ic_p0.12 with output.exposures: false, next to graph-tool's ic_p0.12
+    works="ic_p0.2 ic_p0.12 ic_nx0.12"
     gtwork="--work ic_p0.2:0.2:1 --work ic_p0.12:0.12:1"
     if [ $sir = 1 ]; then
         works="$works sir"
@@ -126,15 +127,18 @@ cascades() { # name n m
     for w in $works; do
         case $w in
         ic_p*) scen=scenarios/bench/ic_store.yaml set="model.p=${w#ic_p}" ;;
+        ic_nx*) scen=scenarios/bench/ic_store.yaml set="model.p=${w#ic_nx}" ;;
         sir) scen=scenarios/bench/sir_store.yaml set="model.beta=0.12" ;;
         esac
+        exposures=true
+        case $w in ic_nx*) exposures=false ;; esac
         for th in $THREADS; do
             : >"$d/tc.$w.$th"
             i=1
             for v in $seeds; do
                 tc_run "$d/tc.$w.$th" "$scen" --threads "$th" --seed "$i" \
                     --set graph.file="$store" --set "accounts=[{name: seed, id: $v}]" \
-                    --set "$set"
+                    --set "$set" --set output.exposures=$exposures
                 i=$((i + 1))
             done
         done
@@ -154,7 +158,9 @@ cascades() { # name n m
     printf '%-9s %-9s %7s %4s %8s %7s %10s %11s %8s %7s %8s %11s %8s %7s %6s\n' workload graph \
         threads runs run_s wall_s edges edges_per_s reach peak_MB gt_s gt_edges_per_s gt_reach \
         gt_peak_MB gt/tc
-    for w in ic_p0.2 ic_p0.12 sir; do
+    for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir; do
+        gw=$w
+        case $w in ic_nx*) gw=ic_p${w#ic_nx} ;; esac
         for th in $THREADS; do
             if [ $w = sir ] && [ $sir = 0 ]; then
                 printf '%-9s %-9s %7s %s\n' "$w" "$name" "$th" "sir: not in this build"
@@ -164,7 +170,7 @@ cascades() { # name n m
                 continue
             fi
             f="$d/tc.$w.$th"
-            awk -v w="$w" -v th="$th" '$1 == "run" && $2 == w && $3 == th' "$d/gt.out" >"$d/gt.$w.$th"
+            awk -v w="$gw" -v th="$th" '$1 == "run" && $2 == w && $3 == th' "$d/gt.out" >"$d/gt.$w.$th"
             runs=$(wc -l <"$f")
             tsum=$(colsum 1 "$f")
             if [ -s "$d/gt.$w.$th" ]; then

@@ -231,6 +231,17 @@ class RealRunFigures(unittest.TestCase):
         drawn = [line for line in ys if line.get_label() == "I"][0].get_ydata()
         np.testing.assert_array_equal(drawn[:-1], c[:, 1])
 
+    def test_without_exposures(self):
+        """output.exposures: false: the lower panel shows reach alone, and the
+        frame has no new_exposed columns."""
+        import plot_series
+        run = self.run_file("macronleaks.yaml", "graph.n=3000", "accounts.1.followers=600",
+                            "accounts.0.followers=300", "accounts.2.followers=200",
+                            "output.exposures=false")
+        self.assertNotIn("new_exposed_human", run.series)
+        fig = plot_series.draw(run, "macronleaks")
+        self.assertEqual(fig.axes[1].get_legend_handles_labels()[1], ["reach (used it)"])
+
     def test_trending_and_interventions(self):
         import plot_series
         run = self.run_file("classroom.yaml")

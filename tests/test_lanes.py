@@ -11,7 +11,8 @@ in discrete generations, up to 64 replicates in one pass over the graph.
 - engine.batch: auto batches a point where replicate 0 alone reached a quarter
   of the accounts, and plays the others one by one, with the same results;
 - the same files on 1, 2 and 3 threads;
-- where it does not apply (a random delay, sessions), the event engine plays."""
+- where it does not apply (a random delay, sessions), the event engine plays;
+- output.exposures: false leaves the exposure counts out and nothing else."""
 import os
 import subprocess
 import tempfile
@@ -271,6 +272,75 @@ class Lanes(unittest.TestCase):
         p = run("sweep", scen, "-o", self.path("few.h5"), "--progress", "none",
                 "--threads", "2", "--set", "sweep.replicates=8")
         self.assertNotIn("replicate 0 alone reached", p.stderr)
+
+    def test_exposures_off(self):
+        """output.exposures: false: the lanes path tracks no exposures; the file
+        has no new_exposed series nor exposed counts (/meta exposures = 0), and
+        every other dataset is the one of the run that counts them, on the lanes
+        path and on the event engine; in a sweep, batched or not, the exposed
+        metrics are NaN and the rest of the table is the same; shards merge."""
+        off = ("--set", "output.exposures=false")
+        for engine, extra in (("lanes", ()), ("event", ("--set", "engine.fast_path=off"))):
+            on_f, off_f = self.path(f"xon_{engine}.h5"), self.path(f"xoff_{engine}.h5")
+            run("run", self.scen, "--point", "1", "--replicate", "5", "-o", on_f, "--quiet",
+                *extra)
+            p = run("run", self.scen, "--point", "1", "--replicate", "5", "-o", off_f, *extra, *off)
+            self.assertIn("exposed not counted", p.stderr)
+            with h5py.File(on_f, "r") as a, h5py.File(off_f, "r") as b:
+                self.assertEqual(b["meta"].attrs["engine"], engine)
+                self.assertEqual((a["meta"].attrs["exposures"], b["meta"].attrs["exposures"]),
+                                 (1, 0))
+                gone = {k for k in a["series"] if k.startswith("new_exposed")}
+                self.assertEqual(len(gone), 3, engine)  # human, bot, by community
+                self.assertEqual(set(a["series"]) - set(b["series"]), gone)
+                self.assertEqual(set(b["series"]) - set(a["series"]), set())
+                self.assertEqual(set(a["summary"]) - set(b["summary"]),
+                                 {"exposed", "exposed_human", "exposed_bot"})
+                self.assertGreater(a["summary/exposed"][()], a["summary/reach"][()])
+                for g in ("series", "summary", "cascade"):
+                    for k in b[g]:
+                        if isinstance(b[g][k], h5py.Dataset):
+                            self.assertTrue(same(a[g][k][()], b[g][k][()]), (engine, g, k))
+            rep = run("summary", off_f).stdout
+            self.assertRegex(rep, r"accounts that saw it +not counted")
+        # sweeps: batched and one by one, against the sweep that counts
+        on_s, bat, alone = self.path("xs_on.h5"), self.path("xs_bat.h5"), self.path("xs_alone.h5")
+        run("sweep", self.scen, "-o", on_s, "--quiet", "--set", "engine.batch=true")
+        run("sweep", self.scen, "-o", bat, "--quiet", "--set", "engine.batch=true", *off)
+        run("sweep", self.scen, "-o", alone, "--quiet", "--set", "engine.batch=false", *off)
+        names, s_on = sweep_table(on_s)
+        _, s_bat = sweep_table(bat)
+        _, s_alone = sweep_table(alone)
+        self.assertTrue(same(s_bat, s_alone))
+        xs = [names.index(m) for m in ("exposed", "exposed_human", "exposed_bot")]
+        rest = [i for i in range(len(names)) if i not in xs]
+        self.assertTrue(np.isnan(s_bat[:, :, xs]).all())
+        self.assertTrue(np.isfinite(s_on[:, :, xs]).all())
+        self.assertTrue(same(s_on[:, :, rest], s_bat[:, :, rest]))
+        self.assertTrue(groups_equal(bat, alone, "runs"))
+        with h5py.File(on_s, "r") as a, h5py.File(bat, "r") as b:
+            self.assertEqual(b["meta"].attrs["exposures"], 0)
+            ra, rb = a["runs/1/69/series"], b["runs/1/69/series"]
+            self.assertEqual({k for k in set(ra) - set(rb)},
+                             {k for k in ra if k.startswith("new_exposed")})
+            for k in rb:
+                self.assertTrue(same(ra[k][()], rb[k][()]), k)
+        # shards of such a sweep merge into the same table and series
+        shards = []
+        for i in range(2):
+            shards.append(self.path(f"xshard{i}.h5"))
+            run("sweep", self.scen, "-o", shards[-1], "--quiet", "--shard", f"{i}/2", *off)
+        merged = self.path("xmerged.h5")
+        run("merge", *shards, "-o", merged)
+        self.assertTrue(groups_equal(bat, merged, "sweep/summary"))
+        self.assertTrue(groups_equal(bat, merged, "runs"))
+        # every point of a sweep counts them, or none
+        p = subprocess.run([BIN, "sweep", self.scen, "-o", self.path("mixed.h5"), "--quiet",
+                            "--set", "sweep.grid={model.p: [0.1, 0.14], output.exposures: "
+                            "[true, false]}"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("output.exposures: expected the same value at every point", p.stderr)
+        self.assertFalse(os.path.exists(self.path("mixed.h5")))
 
     def test_bad_batch_value(self):
         """engine.batch takes auto, true or false: anything else exits 2 with

@@ -415,6 +415,23 @@ class SweepTest(unittest.TestCase):
         self.assert_png(run_plot(h5, "-o", out), out)
         out = self.out("real_series.png")
         self.assert_png(run_plot(h5, "-o", out, "--series", "volume"), out)
+        # without exposures: their metric and series are refused, by name
+        h5 = self.out("noexp.h5")
+        p = subprocess.run(
+            [exe, "sweep", scen, "-o", h5, "--set", "graph.n=5000",
+             "--set", "accounts.1.followers=1000", "--set", "accounts.0.followers=500",
+             "--set", "accounts.2.followers=300", "--set", "output.exposures=false",
+             "--set", "sweep={grid: {population.bots.fraction: [0, 0.1]}, replicates: 2}"],
+            capture_output=True, text=True, timeout=600, cwd=self.dir)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertTrue(np.isnan(tcread.open_sweep(h5).metric("exposed")).all())
+        p = run_plot(h5, "-o", self.out("x.png"), "--metric", "exposed")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("not counted in this sweep (output.exposures: false)", p.stderr)
+        p = run_plot(h5, "-o", self.out("x.png"), "--series", "new_exposed")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown series 'new_exposed'", p.stderr)
+        self.assert_png(run_plot(h5, "-o", out, "--series", "volume"), out)
 
 
 if __name__ == "__main__":

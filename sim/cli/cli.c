@@ -309,6 +309,14 @@ cleanup:
     return rc;
 }
 
+/* A summary's exposed count for a message: -1 is output.exposures: false. */
+static const char *exposed_text(int64_t exposed, char *buf, size_t n)
+{
+    if (exposed < 0) return "not counted";
+    snprintf(buf, n, "%lld", (long long)exposed);
+    return buf;
+}
+
 static int cmd_run(int argc, char **argv, char *command)
 {
     options o = {0};
@@ -375,11 +383,11 @@ static int cmd_run(int argc, char **argv, char *command)
         tc_engine_work(e, &work);
         fprintf(stderr,
                 "tagcascade: simulated in %.3fs on %d thread%s (%lld edges examined): %lld "
-                "posts%s, %lld reshares (%.1f%% by bots), reach %lld, exposed %lld\n",
+                "posts%s, %lld reshares (%.1f%% by bots), reach %lld, exposed %s\n",
                 t2 - t1, threads, threads == 1 ? "" : "s", (long long)work.examined,
                 (long long)(sum.posts + sum.own_posts), sum.own_posts ? " (own posts among them)" : "",
                 (long long)sum.reshares, 100.0 * sum.bot_share_volume, (long long)sum.reach,
-                (long long)sum.exposed);
+                exposed_text(sum.exposed, (char[24]){0}, 24));
         printf("%s\n", run->output.path);
     }
 cleanup:

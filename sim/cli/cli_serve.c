@@ -359,6 +359,7 @@ static unsigned run_one(server *sv, const request *q, char **json, size_t *len, 
     deadline dl = {.stop = sv->stop, .until = t0 + sv->timeout_s};
     TC_TRY(tc_scenario_parse(&sc, sv->path, sv->text, sets, sv->kb.n, err));
     have_sc = 1;
+    sc.output.exposures_off = 0; /* the page shows how many saw the tag */
     if (tc_scenario_graph_signature(&sc) != sv->sig)
         TC_FAIL(TC_EINPUT, "these values change the graph, which the server builds once");
     TC_TRY(tc_world_build_people(&sv->gw, &sc, &pop, &tl, err));

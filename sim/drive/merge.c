@@ -15,6 +15,7 @@ typedef struct {
     int n;
     tc_h5file *f;
     int64_t P, R, M, T, C;
+    int exposures;    /* the shards hold the new_exposed series */
     int *owner;       /* [P*R] shard holding the run, -1 */
     double **summary; /* per shard [P*R*M] */
 } merger;
@@ -28,7 +29,7 @@ static int shard_record(void *vctx, int64_t p, int64_t r, double *metrics, int64
     if (s < 0) return 0;
     memcpy(metrics, mg->summary[s] + run * mg->M, 8 * (size_t)mg->M);
     if (!series) return 1;
-    return tc_sweepfile_series(&mg->f[s], p, r, mg->T, mg->C, series, err) ? -1 : 1;
+    return tc_sweepfile_series(&mg->f[s], p, r, mg->T, mg->C, mg->exposures, series, err) ? -1 : 1;
 }
 
 /* Open the shards, check that they are of one sweep, read their results and
@@ -110,6 +111,7 @@ int tc_sweep_merge(const char *const *paths, int n, const char *out, const char 
     }
     mg.T = b.d.T;
     mg.C = b.d.C;
+    mg.exposures = !b.d.exposures_off;
     if (b.d.series)
         TC_TRY(tc_mem_check((double)TC_NCOUNTERS * (double)mg.T * (2.0 + mg.C) * 16,
                             "a run's series", err));

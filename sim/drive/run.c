@@ -28,6 +28,7 @@ void tc_run_opts(const tc_scenario *sc, int threads, tc_engine_opts *o, int64_t 
                           .per_interval = sc->time.interval_ms / sc->time.dt_ms,
                           .threads = threads,
                           .record_cascade = sc->output.cascade,
+                          .skip_exposures = sc->output.exposures_off,
                           .fast_path = sc->engine.fast_path != TC_FAST_OFF};
 }
 

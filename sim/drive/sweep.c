@@ -263,6 +263,11 @@ int tc_sweep_load(tc_sweep *sw, const char *path, const char *const *sets, int n
                     inner.msg);
         }
     }
+    for (int64_t p = 1; p < sw->P; p++)
+        if (sw->sc[p].output.exposures_off != sw->sc[0].output.exposures_off)
+            TC_FAIL(TC_EINPUT, "%s: sweep point %lld (%s): output.exposures: expected the same "
+                    "value at every point (it sets the file's layout)", sw->where, (long long)p,
+                    sw->params_text[p]);
     uint64_t h = TC_FNV_OFFSET;
     h = tc_fnv1a(h, text, strlen(text) + 1);
     for (int i = 0; i < nsets; i++) h = tc_fnv1a(h, sets[i], strlen(sets[i]) + 1);

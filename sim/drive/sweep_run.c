@@ -45,6 +45,7 @@ void tc_sweep_metrics_of(const tc_summary *s, int64_t examined, double *m)
                   (double)s->largest_size,   s->largest_sv,            s->mean_sv,
                   (double)examined,          (double)s->own_posts};
     memcpy(m, v, sizeof v);
+    if (s->exposed < 0) m[3] = m[4] = m[5] = NAN; /* not counted */
 }
 
 typedef struct {
@@ -464,6 +465,7 @@ static void sweep_file_desc(tc_sweep_file *d, const tc_sweep *sw, const tc_world
     d->comm_names = (const char(*)[TC_NAME_MAX])gw->comm_names;
     d->series = s->NS > 0;
     d->paired = sw->paired;
+    d->exposures_off = sc->output.exposures_off;
     d->K = sw->K;
     d->keys = sw->keys;
     d->values = sw->values;

@@ -23,6 +23,7 @@ struct tc_engine {
     int lane;             /* its lane bit */
     tc_work work;         /* the lanes path's, once finished */
     int threads, ncomm;   /* what it was built for, with out.n accounts */
+    int skip_exposures;   /* tc_engine_opts */
 };
 
 static int check_opts(const tc_engine_opts *o, tc_err *err)
@@ -47,6 +48,7 @@ static void start(tc_engine *e, const tc_net *net, const tc_population *pop,
     e->ncomm = pop->ncomm;
     e->work = (tc_work){0};
     e->lane = 0;
+    e->skip_exposures = o->skip_exposures;
     tc_lanes_free(e->ln);
     e->ln = NULL;
     if (tc_lanes_applies(net, pop, tl, model, mpar, o) > 0) {
@@ -154,17 +156,29 @@ static void lanes_summary(const tc_outcome *out, const tc_population *pop,
     tc_outcome_cascades(out, pop, s);
 }
 
+/* Exposures not counted (tc_engine_opts.skip_exposures): whatever the engine
+ * below tracked for its rule is not reported. */
+static void uncounted(tc_recorder *rec, tc_summary *s)
+{
+    s->exposed = s->exposed_human = s->exposed_bot = -1;
+    memset(rec->by_class + (int64_t)TC_CNT_EXPOSED * rec->T * 2, 0,
+           (size_t)rec->T * 2 * sizeof *rec->by_class);
+    memset(rec->by_comm + (int64_t)TC_CNT_EXPOSED * rec->T * rec->ncomm, 0,
+           (size_t)rec->T * (size_t)rec->ncomm * sizeof *rec->by_comm);
+}
+
 void tc_engine_finish(tc_engine *e, tc_summary *s)
 {
     if (e->ln) {
         tc_lanes_take(e->ln, e->lane, &e->out, e->rec, &e->work);
         lanes_summary(&e->out, e->pop, e->rec, s);
-        return;
+    } else {
+        tc_outcome_finish(&e->out, e->pop, e->rec, s);
+        if (e->ev) tc_event_finish(e->ev, s);
+        else tc_stepper_finish(e->st, s);
+        tc_outcome_cascades(&e->out, e->pop, s);
     }
-    tc_outcome_finish(&e->out, e->pop, e->rec, s);
-    if (e->ev) tc_event_finish(e->ev, s);
-    else tc_stepper_finish(e->st, s);
-    tc_outcome_cascades(&e->out, e->pop, s);
+    if (e->skip_exposures) uncounted(e->rec, s);
 }
 
 void tc_engine_progress(const tc_engine *e, tc_progress *p)
@@ -193,6 +207,7 @@ const tc_outcome *tc_engine_outcome(const tc_engine *e) { return &e->out; }
 
 struct tc_batch {
     const tc_population *pop;
+    int skip_exposures;
     tc_lanes *ln;
     tc_outcome out;   /* each lane's in turn */
 };
@@ -215,6 +230,7 @@ tc_batch *tc_batch_alloc(const tc_net *net, const tc_population *pop, const tc_t
     if (!lanes || !tc_batch_lanes(net, pop, tl, model, mpar, o)) return NULL;
     tc_batch *b = tc_xcalloc(1, sizeof *b);
     b->pop = pop;
+    b->skip_exposures = o->skip_exposures;
     b->ln = tc_lanes_alloc(net, pop, tl, model, mpar, lane_key, lanes, o);
     tc_outcome_init(&b->out, net->n, o->record_cascade);
     tc_lanes_fresh(b->ln, &b->out);
@@ -228,6 +244,7 @@ void tc_batch_take(tc_batch *b, int lane, tc_recorder *rec, tc_summary *s, tc_wo
     tc_work wk;
     tc_lanes_take(b->ln, lane, &b->out, rec, &wk);
     lanes_summary(&b->out, b->pop, rec, s);
+    if (b->skip_exposures) uncounted(rec, s);
     wk.engine = "lanes";
     if (w) *w = wk;
 }

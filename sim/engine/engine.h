@@ -39,6 +39,11 @@ typedef struct tc_engine_opts {
                              lane 0 */
     uint64_t lane_key;    /* the key of the replicate's block of 64 (tc_run_lane) */
     int lane;             /* the replicate's lane in its block, 0 .. 63 */
+    int skip_exposures;   /* 1: exposures are not counted (output.exposures: false):
+                             the lanes path does not track them at all; the event and
+                             step engines still do, where their rules need them. The
+                             summary's exposed counts are then -1, the recorder's
+                             exposure counter 0 */
 } tc_engine_opts;
 
 /* An original post: its time (seconds), author and timeline event. */

@@ -78,12 +78,13 @@ struct tc_lanes {
     double d, dt, horizon;
     int64_t per_interval, T;
     int ncnt;                /* 2 + communities: the exposure counts' width */
+    int count_x;             /* 0: exposures are not tracked (X, Xfull NULL) */
     double *prob;            /* [3 * ncomm]: class x community */
     double p_all;            /* the probability of every account, if one; else -1 */
     double pmax;             /* the largest probability of any account */
 
     uint64_t *A, *X;         /* [n]: lanes where each account adopted, was exposed (NULL
-                                with one lane) */
+                                with one lane, X also without count_x) */
     uint64_t *Afull, *Xfull; /* [n bits]: set once A, X hold every lane: filters that
                                 fit in the cache, and with one lane the whole story */
     int32_t *fidx;           /* [n]: index in front[] of its reshare this time, or -1
@@ -187,6 +188,7 @@ tc_lanes *tc_lanes_alloc(const tc_net *net, const tc_population *pop, const tc_t
     l->T = (nb + o->per_interval - 1) / o->per_interval;
     if (l->T < 1) l->T = 1;
     l->ncnt = 2 + pop->ncomm;
+    l->count_x = !o->skip_exposures;
 
     l->prob = tc_xmalloc((size_t)(3 * pop->ncomm) * sizeof *l->prob);
     for (int cls = 0; cls < 3; cls++)
@@ -207,13 +209,11 @@ tc_lanes *tc_lanes_alloc(const tc_net *net, const tc_population *pop, const tc_t
         if (p > l->pmax) l->pmax = p;
     }
 
-    if (l->L > 1) {
-        l->A = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->A);
-        l->X = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->X);
-    }
+    if (l->L > 1) l->A = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->A);
+    if (l->L > 1 && l->count_x) l->X = tc_xcalloc((size_t)n ? (size_t)n : 1, sizeof *l->X);
     size_t words = ((size_t)n + 63) / 64;
     l->Afull = tc_xcalloc(words ? words : 1, sizeof *l->Afull);
-    l->Xfull = tc_xcalloc(words ? words : 1, sizeof *l->Xfull);
+    if (l->count_x) l->Xfull = tc_xcalloc(words ? words : 1, sizeof *l->Xfull);
     if (l->L > 1) {
         l->fidx = tc_xmalloc(((size_t)n ? (size_t)n : 1) * sizeof *l->fidx);
         memset(l->fidx, 0xff, (size_t)n * sizeof *l->fidx);
@@ -462,9 +462,10 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int cla
         /* the block as up to two runs: the net's audience, then the added follows */
         const int32_t *s1 = net->dst + f->off;
         const int32_t *s2 = pop->xdst ? pop->xdst + pop->xoff[u] - d : NULL;
-        if (k0 < d) expose_run(l, s1 + k0, (k1 < d ? k1 : d) - k0, f->m, cnt, shared);
-        if (k1 > d) expose_run(l, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), f->m, cnt,
-                               shared);
+        if (k0 < d && l->count_x)
+            expose_run(l, s1 + k0, (k1 < d ? k1 : d) - k0, f->m, cnt, shared);
+        if (k1 > d && l->count_x)
+            expose_run(l, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), f->m, cnt, shared);
         if (!claims || q <= 0) continue;
         for (uint64_t lm = f->m; lm; lm &= lm - 1) {
             int b = __builtin_ctzll(lm);
@@ -668,17 +669,20 @@ void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_w
     const lstate *st = l->st + (int64_t)k * n;
     TC_GROW(l->tcount, l->tcount_cap, l->ntimes + 1, 64);
     memset(l->tcount, 0, (size_t)(l->ntimes + 1) * sizeof *l->tcount);
+    if (!l->count_x) memset(out->exposed, 0, (size_t)n);
     if (l->L == 1) { /* the filters are the whole story: a word at a time */
         for (int32_t v0 = 0; v0 < n; v0 += 64) {
-            uint64_t x = l->Xfull[v0 >> 6];
-            int32_t top = n - v0 < 64 ? n - v0 : 64;
-            for (int32_t i = 0; i < top; i++) out->exposed[v0 + i] = (uint8_t)(x >> i & 1);
+            if (l->count_x) {
+                uint64_t x = l->Xfull[v0 >> 6];
+                int32_t top = n - v0 < 64 ? n - v0 : 64;
+                for (int32_t i = 0; i < top; i++) out->exposed[v0 + i] = (uint8_t)(x >> i & 1);
+            }
             for (uint64_t a = l->Afull[v0 >> 6]; a; a &= a - 1)
                 l->tcount[st[v0 + __builtin_ctzll(a)].slice + 1]++;
         }
     } else {
         for (int32_t v = 0; v < n; v++) {
-            out->exposed[v] = (l->X[v] & b) != 0;
+            if (l->count_x) out->exposed[v] = (l->X[v] & b) != 0;
             if (l->A[v] & b) l->tcount[st[v].slice + 1]++;
         }
     }

@@ -236,7 +236,7 @@ static int load_output(tc_err *err, tc_scenario *sc, const tc_ynode *root)
 {
     int rc = TC_OK;
     const tc_ynode *o = tc_ytree_get(root, "output");
-    static const char *const keys[] = {"path", "cascade", NULL};
+    static const char *const keys[] = {"path", "cascade", "exposures", NULL};
     char buf[4096];
     snprintf(buf, sizeof buf, "%s.h5", sc->name);
     if (o) {
@@ -244,6 +244,9 @@ static int load_output(tc_err *err, tc_scenario *sc, const tc_ynode *root)
         TC_TRY(tc_schema_only_keys(err, o, "output", keys));
         TC_TRY(tc_schema_get_str(err, o, "output", "path", 0, buf, sizeof buf, NULL));
         TC_TRY(tc_schema_get_bool(err, o, "output", "cascade", &sc->output.cascade));
+        int exposures = 1;
+        TC_TRY(tc_schema_get_bool(err, o, "output", "exposures", &exposures));
+        sc->output.exposures_off = !exposures;
     }
     sc->output.path = tc_xstrdup(buf);
 cleanup:
@@ -255,6 +258,9 @@ static void dump_output(const tc_scenario *sc, FILE *f)
     fprintf(f, "output:\n  path: ");
     tc_scenario_dump_str(f, sc->output.path);
     fprintf(f, "\n  cascade: %s\n", sc->output.cascade ? "true" : "false");
+    /* written only when off, so that the scenarios before the key keep their
+     * resolved text, and hash */
+    if (sc->output.exposures_off) fprintf(f, "  exposures: false\n");
 }
 
 /* engine: how the engine works, not what it simulates. */

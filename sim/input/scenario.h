@@ -219,6 +219,7 @@ typedef struct tc_scenario {
     struct {
         char *path;
         int cascade;
+        int exposures_off; /* output.exposures: false (the default, 0, counts them) */
     } output;
 
     struct {

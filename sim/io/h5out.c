@@ -325,6 +325,7 @@ static void write_meta(writer *w, const tc_run_info *ri)
     tc_engine_work(ri->engine, &work);
     attr_i64(w, g, "edges_examined", work.examined);
     attr_str(w, g, "engine", work.engine);
+    attr_i32(w, g, "exposures", !sc->output.exposures_off);
 
     const char *text = sc->text;
     ds_strings(w, g, "scenario", -1, &text);
@@ -394,10 +395,11 @@ static void write_meta(writer *w, const tc_run_info *ri)
 
 /* /series under `loc`, from a recorder's arrays. `t` is the time axis (a
  * dimension scale with CF units) of every dataset; `community` and `state` are
- * the second axes of the per-community counts and of the compartments. */
+ * the second axes of the per-community counts and of the compartments. Without
+ * exposures (output.exposures: false) the new_exposed counts are left out. */
 static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
                             const char (*comm_names)[TC_NAME_MAX], const char *start_iso,
-                            int utc_offset_s)
+                            int utc_offset_s, int exposures)
 {
     hid_t g = group(w, loc, "series");
     if (g < 0) return;
@@ -421,6 +423,7 @@ static void write_series_at(writer *w, hid_t loc, const tc_recorder *rec,
     int64_t *col = tc_xmalloc((size_t)(T ? T : 1) * sizeof *col);
     for (int k = 0; k < TC_NCOUNTERS; k++) {
         char name[64];
+        if (k == TC_CNT_EXPOSED && !exposures) continue;
         for (int cls = 0; cls < 2; cls++) {
             for (int64_t i = 0; i < T; i++) col[i] = rec->by_class[((int64_t)k * T + i) * 2 + cls];
             snprintf(name, sizeof name, "%s_%s", tc_counter_names[k], cls ? "bot" : "human");
@@ -580,7 +583,8 @@ static void write_roots(writer *w, hid_t g, const tc_cascade_stats *st, int32_t 
 static void write_series(writer *w, const tc_run_info *ri)
 {
     write_series_at(w, w->file, ri->rec, (const char(*)[TC_NAME_MAX])ri->pop->comm_names,
-                    ri->sc->time.start_iso, ri->sc->time.utc_offset_s);
+                    ri->sc->time.start_iso, ri->sc->time.utc_offset_s,
+                    !ri->sc->output.exposures_off);
 }
 
 static void write_summary(writer *w, const tc_run_info *ri)
@@ -604,8 +608,10 @@ static void write_summary(writer *w, const tc_run_info *ri)
                 {"removed_humans", s->removed_humans}, {"immunised", s->immunised},
                 {"own_posts", s->own_posts}, {"own_posts_human", s->own_posts_human},
                 {"own_posts_bot", s->own_posts_bot}};
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        if (ri->sc->output.exposures_off && !strncmp(ints[i].name, "exposed", 7)) continue;
         ds_scalar(w, g, ints[i].name, H5T_NATIVE_INT64, &ints[i].v);
+    }
     ds_scalar(w, g, "peak_t", H5T_NATIVE_DOUBLE, &s->peak_t);
     ds_scalar(w, g, "bot_share_volume", H5T_NATIVE_DOUBLE, &s->bot_share_volume);
     ds_scalar(w, g, "bot_share_accounts", H5T_NATIVE_DOUBLE, &s->bot_share_accounts);
@@ -924,6 +930,7 @@ static void sweep_body(writer *w, const void *vctx)
         attr_i64(w, g, "replicates", R);
         attr_str(w, g, "sweep_hash", hash);
         attr_i32(w, g, "paired", d->paired);
+        attr_i32(w, g, "exposures", !d->exposures_off);
         ds_strings(w, g, "scenario", -1, &d->scenario_text);
         ds_strings(w, g, "resolved", -1, &d->resolved_base);
         const char **names = tc_xcalloc((size_t)d->C + 1, sizeof *names);
@@ -996,7 +1003,8 @@ static void sweep_body(writer *w, const void *vctx)
                                    .by_class = series,
                                    .by_comm = series + (int64_t)TC_NCOUNTERS * d->T * 2};
                 if (rg >= 0) {
-                    write_series_at(w, rg, &rec, d->comm_names, d->start_iso, d->utc_offset_s);
+                    write_series_at(w, rg, &rec, d->comm_names, d->start_iso, d->utc_offset_s,
+                                    !d->exposures_off);
                     H5Gclose(rg);
                 }
             }

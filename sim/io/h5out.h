@@ -58,6 +58,7 @@ typedef struct tc_sweep_file {
     const char (*comm_names)[TC_NAME_MAX];
     int series;                      /* store each run's /series */
     int paired;                      /* common random numbers across points */
+    int exposures_off;               /* output.exposures: false: no new_exposed series */
     int K;
     char **keys;                     /* [K] swept keys */
     char ***values;                  /* [K][P] values as written */
@@ -70,7 +71,8 @@ typedef struct tc_sweep_file {
 
 /* One run's results, asked for in (point, replicate) order: fill metrics[M] and,
  * when series is not NULL, the series in the recorder's layout (by_class
- * [4][T][2] then by_comm [4][T][C]). Returns 1 if the run is done, 0 if not (its
+ * [5][T][2] then by_comm [5][T][C]; the exposure counts are not read when
+ * exposures_off). Returns 1 if the run is done, 0 if not (its
  * metrics become NaN), -1 on failure with `err` filled in (the writer then
  * fails with that message and code, and writes nothing). */
 typedef int (*tc_sweep_record_fn)(void *ctx, int64_t p, int64_t r, double *metrics,

@@ -200,6 +200,10 @@ static int print_run(hid_t f, const char *path, FILE *out, char *start, char ***
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         int64_t v;
         snprintf(buf, sizeof buf, "/summary/%s", ints[i][0]);
+        if (!strcmp(ints[i][0], "exposed") && tc_h5in_exists(f, buf) != 1) {
+            fprintf(out, "  %-38s %12s\n", ints[i][1], "not counted"); /* output.exposures */
+            continue;
+        }
         TC_TRY(tc_h5in_i64(f, NULL, buf, &v, err));
         fprintf(out, "  %-38s %12lld\n", ints[i][1], (long long)v);
     }

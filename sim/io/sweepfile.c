@@ -110,8 +110,8 @@ int tc_sweepfile_read(const tc_h5file *f, int64_t P, int64_t R, const char *hash
                       tc_sweep_back *b, tc_err *err)
 {
     int rc = TC_OK;
-    int64_t seed = 0, offset = 0, threads = 0, paired = 0, n;
-    int have_paired = 0;
+    int64_t seed = 0, offset = 0, threads = 0, paired = 0, exposures = 1, n;
+    int have_paired = 0, have_exposures = 0;
     double dt = 0, interval = 0, duration = 0;
     tc_sweep_file *d = &b->d;
 
@@ -127,6 +127,13 @@ int tc_sweepfile_read(const tc_h5file *f, int64_t P, int64_t R, const char *hash
     TC_TRY(tc_h5read_num(f, "/meta", "paired", H5T_NATIVE_INT64, &paired, &have_paired, err));
     if (paired != 0 && paired != 1)
         TC_FAIL(TC_EINPUT, "%s: /meta paired: expected 0 or 1, got %lld", f->path, (long long)paired);
+    /* files of sweeps before output.exposures: counted */
+    TC_TRY(tc_h5read_num(f, "/meta", "exposures", H5T_NATIVE_INT64, &exposures, &have_exposures,
+                         err));
+    if (!have_exposures) exposures = 1;
+    if (exposures != 0 && exposures != 1)
+        TC_FAIL(TC_EINPUT, "%s: /meta exposures: expected 0 or 1, got %lld", f->path,
+                (long long)exposures);
     TC_TRY(tc_h5read_num(f, "/meta", "dt_s", H5T_NATIVE_DOUBLE, &dt, NULL, err));
     TC_TRY(tc_h5read_num(f, "/meta", "interval_s", H5T_NATIVE_DOUBLE, &interval, NULL, err));
     TC_TRY(tc_h5read_num(f, "/meta", "duration_s", H5T_NATIVE_DOUBLE, &duration, NULL, err));
@@ -169,7 +176,8 @@ int tc_sweepfile_read(const tc_h5file *f, int64_t P, int64_t R, const char *hash
         .series = tc_h5read_exists(f, "/runs") == 1, .K = (int)b->nkeys, .keys = b->keys,
         .values = b->values, .numeric = b->numeric, .params_text = b->params_text,
         .resolved = b->resolved, .M = (int)b->nmetrics,
-        .metrics = (const char *const *)b->metrics, .run_key = b->run_key, .paired = (int)paired};
+        .metrics = (const char *const *)b->metrics, .run_key = b->run_key, .paired = (int)paired,
+        .exposures_off = !exposures};
 cleanup:
     if (rc) tc_sweepfile_release(b);
     return rc;
@@ -196,13 +204,19 @@ void tc_sweepfile_release(tc_sweep_back *b)
 }
 
 int tc_sweepfile_series(const tc_h5file *f, int64_t p, int64_t r, int64_t T, int64_t C,
-                        int64_t *series, tc_err *err)
+                        int exposures, int64_t *series, tc_err *err)
 {
     int rc = TC_OK;
     int64_t *col = tc_xmalloc((size_t)T * sizeof *col);
     int64_t want1 = T, want2[2] = {T, C};
     char name[160];
     for (int k = 0; k < TC_NCOUNTERS; k++) {
+        if (k == TC_CNT_EXPOSED && !exposures) {
+            memset(series + (int64_t)k * T * 2, 0, (size_t)(T * 2) * sizeof *series);
+            memset(series + (int64_t)TC_NCOUNTERS * T * 2 + (int64_t)k * T * C, 0,
+                   (size_t)(T * C) * sizeof *series);
+            continue;
+        }
         for (int cls = 0; cls < 2; cls++) {
             snprintf(name, sizeof name, "/runs/%lld/%lld/series/%s_%s", (long long)p,
                      (long long)r, tc_counter_names[k], cls ? "bot" : "human");

@@ -48,8 +48,10 @@ void tc_sweepfile_release(tc_sweep_back *b);
 
 /* Run (p, r)'s series, [T] per counter and class and [T, C] per counter by
  * community, into series[TC_NCOUNTERS * T * (2 + C)] in the recorder's layout
- * (by class [4][T][2], then by community [4][T][C]). */
+ * (by class [5][T][2], then by community [5][T][C]). Without `exposures` (a
+ * sweep of output.exposures: false) the new_exposed counts are not read, and
+ * are 0. */
 int tc_sweepfile_series(const tc_h5file *f, int64_t p, int64_t r, int64_t T, int64_t C,
-                        int64_t *series, tc_err *err);
+                        int exposures, int64_t *series, tc_err *err);
 
 #endif

@@ -98,7 +98,7 @@ numeric() {
         echo "$l" | awk -v i="$i" '{exit !($i ~ /^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/)}' || return 1
     done
 }
-for w in ic_p0.2 ic_p0.12 sir; do
+for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir; do
     for th in $threads; do
         check
         l=$(row "$w" ba_100k "$th")
@@ -118,6 +118,13 @@ for w in ic_p0.2 ic_p0.12 sir; do
             echo "$l" | awk '{exit !($11 == "-" && $15 == "-")}' || not_ok "row $w $th: graph-tool columns: $l"
         fi
     done
+done
+# without exposures counted: the same cascades (reach, edges), next to graph-tool's ic_p0.12
+for th in $threads; do
+    check
+    a=$(row ic_p0.12 ba_100k "$th" | awk '{print $7, $9, $15 != "-"}')
+    b=$(row ic_nx0.12 ba_100k "$th" | awk '{print $7, $9, $15 != "-"}')
+    [ -n "$a" ] && [ "$a" = "$b" ] || not_ok "ic_nx0.12 on $th threads: edges, reach, ratio '$b', ic_p0.12 '$a'"
 done
 for w in macronleaks chains; do
     for th in $threads; do
