@@ -99,6 +99,13 @@ typedef struct tc_step_view {
  *     already exposed changes nothing, and the engine passes over it.
  *   transition: the account's state after this step, drawing from `r` (a stream
  *     keyed by run, step and account). Pure apart from `r`. O(nstates).
+ *   per_contact (optional promise, 0 when not made): the rule has one push state;
+ *     contact_mask is the one state contact_from; an account there that n
+ *     accounts reach moves to contact_to with probability
+ *     1 - (1 - par[contact_param])^n, whatever its class and community, and
+ *     stays otherwise; the states' other transitions read no contacts. Each
+ *     contact is then a Bernoulli draw of its own, and the engine may skip ahead
+ *     over an audience to the contacts that take (engine.fast_path).
  */
 typedef struct tc_model_type {
     const char *name;
@@ -120,6 +127,9 @@ typedef struct tc_model_type {
     int needs_out;
     unsigned contact_mask;
     uint8_t (*transition)(const double *par, const tc_step_view *v, gsl_rng *r);
+    int per_contact;
+    int contact_param;
+    uint8_t contact_from, contact_to;
 } tc_model_type;
 
 /* The registry: a static table, NULL-terminated. */

@@ -49,4 +49,8 @@ const tc_model_type tc_model_sir = {
     .needs_out = 0,
     .contact_mask = 1u << S,
     .transition = transition,
+    .per_contact = 1,
+    .contact_param = P_BETA,
+    .contact_from = S,
+    .contact_to = I,
 };

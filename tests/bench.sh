@@ -121,15 +121,18 @@ cascades() { # name n m
     works="ic_p0.2 ic_p0.12 ic_nx0.12"
     gtwork="--work ic_p0.2:0.2:1 --work ic_p0.12:0.12:1"
     if [ $sir = 1 ]; then
-        works="$works sir"
+        # sir_off: sir on the plain step engine (engine.fast_path: off), every contact counted
+        works="$works sir sir_off"
         gtwork="$gtwork --work sir:0.12:0.5"
     fi
     for w in $works; do
         case $w in
         ic_p*) scen=scenarios/bench/ic_store.yaml set="model.p=${w#ic_p}" ;;
         ic_nx*) scen=scenarios/bench/ic_store.yaml set="model.p=${w#ic_nx}" ;;
-        sir) scen=scenarios/bench/sir_store.yaml set="model.beta=0.12" ;;
+        sir*) scen=scenarios/bench/sir_store.yaml set="model.beta=0.12" ;;
         esac
+        fast=auto
+        [ $w = sir_off ] && fast=off
         exposures=true
         case $w in ic_nx*) exposures=false ;; esac
         for th in $THREADS; do
@@ -138,7 +141,7 @@ cascades() { # name n m
             for v in $seeds; do
                 tc_run "$d/tc.$w.$th" "$scen" --threads "$th" --seed "$i" \
                     --set graph.file="$store" --set "accounts=[{name: seed, id: $v}]" \
-                    --set "$set" --set output.exposures=$exposures
+                    --set "$set" --set output.exposures=$exposures --set engine.fast_path=$fast
                 i=$((i + 1))
             done
         done
@@ -158,14 +161,14 @@ cascades() { # name n m
     printf '%-9s %-9s %7s %4s %8s %7s %10s %11s %8s %7s %8s %11s %8s %7s %6s\n' workload graph \
         threads runs run_s wall_s edges edges_per_s reach peak_MB gt_s gt_edges_per_s gt_reach \
         gt_peak_MB gt/tc
-    for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir; do
+    for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir sir_off; do
         gw=$w
-        case $w in ic_nx*) gw=ic_p${w#ic_nx} ;; esac
+        case $w in ic_nx*) gw=ic_p${w#ic_nx} ;; sir_off) gw=sir ;; esac
         for th in $THREADS; do
-            if [ $w = sir ] && [ $sir = 0 ]; then
+            if [ $gw = sir ] && [ $sir = 0 ]; then
                 printf '%-9s %-9s %7s %s\n' "$w" "$name" "$th" "sir: not in this build"
                 continue
-            elif [ $w = sir ] && [ $sir = 2 ]; then
+            elif [ $gw = sir ] && [ $sir = 2 ]; then
                 printf '%-9s %-9s %7s %s\n' "$w" "$name" "$th" "sir: scenario refused: $sir_err"
                 continue
             fi

@@ -47,7 +47,10 @@ enum tc_purpose {
                              Philox counter (engine/lanes.c, not tc_rng_seek) */
     TC_P_PRESS = 38,      /* does account a's k-th session under press event e show the
                              news: b = e << 32 | k */
-    TC_P_PRESS_ADOPT = 39 /* does account a adopt the post the news showed: b as above */
+    TC_P_PRESS_ADOPT = 39, /* does account a adopt the post the news showed: b as above */
+    TC_P_CONTACT = 40     /* step engine, contacts skipped ahead: the gaps between the
+                             contacts that take in block j of account a's audience in
+                             step b: its own Philox counter (engine/stepper.c) */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

@@ -193,7 +193,8 @@ void tc_engine_work(const tc_engine *e, tc_work *w)
     if (e->ln) *w = e->work;
     else if (e->ev) tc_event_work(e->ev, w);
     else tc_stepper_work(e->st, w);
-    w->engine = e->ln ? "lanes" : e->ev ? "event" : "step";
+    if (e->ln) w->engine = "lanes";
+    else if (e->ev) w->engine = "event"; /* the step engine names itself */
 }
 
 void tc_engine_put(tc_engine *e, int32_t v, uint8_t k)

@@ -137,7 +137,8 @@ typedef struct tc_work {
     int64_t examined;        /* audience entries delivered to (edges examined) */
     int64_t candidates;      /* fast path: audience entries drawn as candidates */
     int64_t threaded_plays;  /* buckets played by several threads */
-    const char *engine;      /* which engine played the run: "lanes", "event" or "step" */
+    const char *engine;      /* which engine played the run: "lanes", "event", "step" or
+                                "step_skip" (the step engine, contacts skipped ahead) */
 } tc_work;
 
 /* Fill *w for the run so far (zeros for what the engine does not do). O(1). */

@@ -20,12 +20,12 @@
  * claims at the same time the event engine's order decides the parent. */
 #include "engine/lanes.h"
 
-#include <Random123/philox.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/pstream.h"
 #include "base/rng.h"
 #include "engine/event.h"
 
@@ -270,32 +270,11 @@ void tc_lanes_free(tc_lanes *l)
  * for i = 0, 1, ...; each block gives two uniforms of 53 bits in (0, 1). A
  * lane's draws thus depend on that lane alone, not on which lanes are played
  * beside it. */
-typedef struct {
-    philox4x32_key_t k;
-    philox4x32_ctr_t c;
-    philox4x32_ctr_t r;
-    int left;
-} lstream;
-
-static inline void lstream_init(lstream *s, const uint32_t key[2], int32_t u, int32_t seq,
+static inline void lstream_init(tc_pstream *s, const uint32_t key[2], int32_t u, int32_t seq,
                                 int64_t j, int b)
 {
-    s->k = (philox4x32_key_t){{key[0], key[1]}};
-    s->c = (philox4x32_ctr_t){{(uint32_t)u, (uint32_t)seq, (uint32_t)j,
-                               (uint32_t)TC_P_LIVE << 24 | (uint32_t)b << 16}};
-    s->left = 0;
-}
-
-static inline double lstream_u01(lstream *s)
-{
-    if (!s->left) {
-        s->r = philox4x32(s->c, s->k);
-        s->c.v[3]++;
-        s->left = 2;
-    }
-    int h = 2 - s->left--;
-    uint64_t w = (uint64_t)s->r.v[2 * h] << 32 | s->r.v[2 * h + 1];
-    return ((double)(w >> 11) + 0.5) * 0x1p-53;
+    tc_pstream_init(s, key[0], key[1], (uint32_t)u, (uint32_t)seq, (uint32_t)j,
+                    (uint32_t)TC_P_LIVE << 24 | (uint32_t)b << 16);
 }
 
 /* ------------------------------------------------------------------ a time */
@@ -470,11 +449,11 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int cla
         for (uint64_t lm = f->m; lm; lm &= lm - 1) {
             int b = __builtin_ctzll(lm);
             uint64_t bb = (uint64_t)1 << b;
-            lstream s;
+            tc_pstream s;
             lstream_init(&s, l->key, u, f->seq, j, b);
             for (int64_t k = k0;; k++) {
                 if (q < 1) {
-                    double g = floor(log(lstream_u01(&s)) / lq); /* failures before the next */
+                    double g = floor(log(tc_pstream_u01(&s)) / lq); /* failures before the next */
                     if (g >= (double)(k1 - k)) break;
                     k += (int64_t)g;
                 } else if (k >= k1) {
@@ -484,7 +463,7 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int cla
                 if (l->Afull[v >> 6] >> (v & 63) & 1) continue;
                 if (!single && (l->A[v] & bb)) continue;
                 double p = l->p_all >= 0 ? l->p_all : l->prob[pop->cls[v] * ncomm + pop->comm[v]];
-                if (p < q && lstream_u01(&s) * q >= p) continue;
+                if (p < q && tc_pstream_u01(&s) * q >= p) continue;
                 cand[b]++;
                 TC_GROW(l->cbuf[c], l->cbuf_cap[c], l->cbuf_n[c] + 1, 256);
                 l->cbuf[c][l->cbuf_n[c]++] = (lclaim){.v = v, .u = u, .seq = f->seq, .m = bb};

@@ -13,7 +13,17 @@
  *      in push or live states rebuilt.
  * Each account's draw depends on nothing but the counts and its stream, and the
  * records are integer sums or rows sorted on output, so the result is the same
- * for any thread count and any order in which the lists were filled. */
+ * for any thread count and any order in which the lists were filled.
+ *
+ * Contacts skipped ahead (a rule's per_contact promise, engine.fast_path): in
+ * phase 2 each contact of a pusher u with a follower in the contact state is
+ * one Bernoulli draw of its own, and u's audience is skipped over block by
+ * block (4,096 followers) with geometric gaps, from a Philox counter keyed by
+ * (run key; u, step, block, TC_P_CONTACT): only the contacts that take count,
+ * and such a follower moves in phase 3 without a draw of its own. Every
+ * follower is still visited when exposures are counted (a bit filter). The
+ * draws depend on no thread or order, so the result is again the same for any
+ * thread count; it is the plain engine's in distribution, not in numbers. */
 #include "engine/stepper.h"
 
 #include <math.h>
@@ -22,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/pstream.h"
 #include "base/rng.h"
 #include "engine/outcome.h"
 
@@ -44,6 +55,15 @@ static inline void cvec_push(tc_cvec *c, uint64_t x)
  * 8 bytes x this (counts add up across passes). */
 #define TC_STEP_PASS ((int64_t)1 << 16)
 #define NO_PARENT INT32_MAX
+/* Followers per block of an audience whose contacts are skipped ahead; audience
+ * entries per pass of phase 2 over such blocks. */
+#define SKIP_BLOCK 4096
+#define SKIP_PASS ((int64_t)1 << 20)
+
+/* A block of a pusher's audience: followers [j SKIP_BLOCK, (j + 1) SKIP_BLOCK). */
+typedef struct {
+    int32_t u, j;
+} sitem;
 
 struct tc_stepper {
     /* inputs, borrowed */
@@ -95,6 +115,14 @@ struct tc_stepper {
     int nparts, part_shift;
     tc_cvec *cv;                     /* [threads * nparts], a thread's row on lines of its own */
     tc_cvec *hits;                   /* [nparts]: accounts first reached, per part */
+    /* contacts skipped ahead (the rule's per_contact promise) */
+    int skip;
+    double beta, lq;                 /* the per-contact probability, log1p(-beta) */
+    uint8_t cfrom, cto;              /* the contact state, and where a contact takes it */
+    int count_x;                     /* exposures counted: every follower visited */
+    uint64_t *xbits;                 /* [n bits] exposed (skip and count_x), else NULL */
+    sitem *item;                     /* this pass's blocks */
+    int64_t nitem, item_cap;
 };
 
 /* Thread t's row of contact vectors (tc_xcalloc_lines rounds rows to lines). */
@@ -161,6 +189,25 @@ static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
     for (int k = 0; k < TC_STEP_MAXSTATES; k++)
         s->slot[k] = (int8_t)(k < s->ns && (s->push >> k & 1) ? s->np++ : -1);
     size_t nn = (size_t)n, ncnt = nn * (size_t)(s->np ? s->np : 1);
+    s->skip = o->fast_path && m->per_contact && s->np == 1 && m->contact_from < s->ns &&
+              m->contact_to < s->ns && m->contact_mask == 1u << m->contact_from &&
+              !(s->push >> m->contact_from & 1) && m->contact_param >= 0 &&
+              m->contact_param < m->nparams;
+    if (s->skip) {
+        s->beta = mpar[m->contact_param];
+        s->lq = s->beta < 1 ? log1p(-s->beta) : 0;
+        s->cfrom = m->contact_from;
+        s->cto = m->contact_to;
+    }
+    s->count_x = !o->skip_exposures;
+    if (!(s->skip && s->count_x)) {
+        free(s->xbits);
+        s->xbits = NULL;
+    } else if (s->xbits) {
+        memset(s->xbits, 0, (nn + 63) / 64 * sizeof *s->xbits);
+    } else {
+        s->xbits = tc_xcalloc((nn + 63) / 64 ? (nn + 63) / 64 : 1, sizeof *s->xbits);
+    }
     if (s->state) {
         memset(s->state, 0, nn);
         memset(s->mark, 0, nn);
@@ -248,6 +295,9 @@ tc_stepper *tc_stepper_reuse(tc_stepper *old, const tc_net *net, const tc_popula
     TC_CARRY(s, old, pre);
     TC_CARRY(s, old, cv); /* threads x parts of as many accounts: the same shape */
     TC_CARRY(s, old, hits);
+    TC_CARRY(s, old, xbits);
+    TC_CARRY(s, old, item);
+    TC_CARRY(s, old, item_cap);
     tc_stepper_free(old);
     setup(s, net, pop, tl, m, mpar, rec, key, o, out);
     return s;
@@ -273,6 +323,8 @@ void tc_stepper_free(tc_stepper *s)
     }
     free(s->cv);
     free(s->hits);
+    free(s->xbits);
+    free(s->item);
     free(s->tcount);
     if (s->rng)
         for (int i = 0; i < s->threads; i++) gsl_rng_free(s->rng[i]);
@@ -370,7 +422,7 @@ static inline int dense(const tc_stepper *s, int32_t n)
 static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adopt,
                          int32_t *hits, int64_t *nhits)
 {
-    s->cnt[(int64_t)w * s->np + slot]++;
+    if (!s->skip) s->cnt[(int64_t)w * s->np + slot]++; /* skipped: one that took is enough */
     if (!(s->mark[w] & M_HIT)) {
         s->mark[w] |= M_HIT;
         hits[(*nhits)++] = w;
@@ -404,6 +456,40 @@ static inline void reach(tc_stepper *s, int32_t u, int32_t w, int slot, int adop
         }                                                                                 \
     } while (0)
 
+/* Part q's contacts (w << 32 | u), gathered by every thread, counted by the
+ * calling thread alone; the accounts reached first go to hits[q]. */
+static void count_part(tc_stepper *s, int q)
+{
+    int64_t m = 0;
+    for (int t = 0; t < s->threads; t++) m += cv_row(s, t)[q].n;
+    tc_cvec *h = &s->hits[q];
+    if (h->cap < m) {
+        h->cap = m;
+        free(h->v);
+        h->v = tc_xmalloc((size_t)m * sizeof *h->v);
+    }
+    int32_t *hv = (int32_t *)h->v; /* ids, in the first half of the room */
+    h->n = 0;
+    for (int t = 0; t < s->threads; t++) {
+        tc_cvec *c = &cv_row(s, t)[q];
+        for (int64_t i = 0; i < c->n; i++) {
+            int32_t w = (int32_t)(c->v[i] >> 32), u = (int32_t)(uint32_t)c->v[i];
+            uint8_t su = s->state[u];
+            reach(s, u, w, s->slot[su], s->adopt >> su & 1, hv, &h->n);
+        }
+        c->n = 0;
+    }
+}
+
+/* The accounts the parts reached first, appended to eval part by part. */
+static void join_parts(tc_stepper *s)
+{
+    for (int q = 0; q < s->nparts; q++) {
+        memcpy(s->eval + s->neval, s->hits[q].v, (size_t)s->hits[q].n * sizeof *s->eval);
+        s->neval += s->hits[q].n;
+    }
+}
+
 /* Entries lo .. hi - 1 on several threads: each thread sorts the contacts of
  * its chunks into parts of the accounts; then each part is counted by one
  * thread, and the accounts it reached first are appended to eval part by part. */
@@ -424,38 +510,130 @@ static void count_parts(tc_stepper *s, int64_t lo, int64_t hi)
             });
         }
 #pragma omp for schedule(dynamic, 1)
-        for (int q = 0; q < P; q++) {
-            int64_t m = 0;
-            for (int t = 0; t < s->threads; t++) m += cv_row(s, t)[q].n;
-            tc_cvec *h = &s->hits[q];
-            if (h->cap < m) {
-                h->cap = m;
-                free(h->v);
-                h->v = tc_xmalloc((size_t)m * sizeof *h->v);
-            }
-            int32_t *hv = (int32_t *)h->v; /* ids, in the first half of the room */
-            h->n = 0;
-            for (int t = 0; t < s->threads; t++) {
-                tc_cvec *c = &cv_row(s, t)[q];
-                for (int64_t i = 0; i < c->n; i++) {
-                    int32_t w = (int32_t)(c->v[i] >> 32), u = (int32_t)(uint32_t)c->v[i];
-                    uint8_t su = s->state[u];
-                    reach(s, u, w, s->slot[su], s->adopt >> su & 1, hv, &h->n);
-                }
-                c->n = 0;
+        for (int q = 0; q < P; q++) count_part(s, q);
+    }
+    join_parts(s);
+}
+
+/* w sees a post for the first time in this step? Then it is exposed, counted
+ * in tc (class, community). `shared`: other threads visit at once. */
+static inline void skip_expose(tc_stepper *s, int32_t w, int64_t *tc, int shared)
+{
+    uint64_t bit = (uint64_t)1 << (w & 63), *x = &s->xbits[w >> 6];
+    if (__atomic_load_n(x, __ATOMIC_RELAXED) & bit) return;
+    if (shared) {
+        if (__atomic_fetch_or(x, bit, __ATOMIC_RELAXED) & bit) return;
+    } else {
+        *x |= bit;
+    }
+    __atomic_store_n(&s->out->exposed[w], 1, __ATOMIC_RELAXED);
+    tc[s->pop->cls[w] == TC_CLASS_BOT]++;
+    tc[2 + s->pop->comm[w]]++;
+}
+
+/* Block it of this pass in step k: its followers exposed (when counted), and
+ * the contacts that take, found by geometric jumps; each with a follower in the
+ * contact state is reached: at once on one thread (hits = eval), else sorted
+ * into this thread's parts (`mine`). */
+static void skip_block(tc_stepper *s, int64_t k, const sitem *it, int64_t *tc, tc_cvec *mine,
+                       int32_t *hits, int64_t *nhits)
+{
+    const tc_net *net = s->net;
+    int32_t u = it->u;
+    int64_t d = tc_net_degree(net, u), A = audience(s, u);
+    int64_t k0 = (int64_t)it->j * SKIP_BLOCK, k1 = k0 + SKIP_BLOCK < A ? k0 + SKIP_BLOCK : A;
+    const int32_t *s1 = net->dst + net->off[u];
+    const int32_t *s2 = s->pop->xdst ? s->pop->xdst + s->pop->xoff[u] - d : NULL;
+    if (s->count_x)
+        for (int64_t i = k0; i < k1; i++) skip_expose(s, i < d ? s1[i] : s2[i], tc, mine != NULL);
+    if (s->beta <= 0) return;
+    uint8_t su = s->state[u];
+    int slot = s->slot[su], adopt = s->adopt >> su & 1;
+    tc_pstream r;
+    tc_pstream_init(&r, (uint32_t)s->key, (uint32_t)(s->key >> 32), (uint32_t)u, (uint32_t)k,
+                    (uint32_t)it->j,
+                    (uint32_t)TC_P_CONTACT << 24 | (uint32_t)((uint64_t)k >> 32 & 0xff) << 16);
+    /* the contacts that take, 64 at a time: their followers' states are fetched
+     * before they are read, and so are the counts of those in the contact state */
+    int32_t w[64], x[64];
+    int nw = 0, done = 0;
+    for (int64_t i = k0; !done;) {
+        if (s->beta < 1) {
+            double g = floor(log(tc_pstream_u01(&r)) / s->lq); /* failures before the next */
+            if (g >= (double)(k1 - i)) done = 1;
+            else i += (int64_t)g;
+        } else if (i >= k1) {
+            done = 1;
+        }
+        if (!done) {
+            w[nw] = i < d ? s1[i] : s2[i];
+            __builtin_prefetch(&s->state[w[nw]]);
+            nw++;
+            i++;
+        }
+        if (nw < 64 && !(done && nw)) continue;
+        int nx = 0;
+        for (int q = 0; q < nw; q++) {
+            if (s->state[w[q]] != s->cfrom) continue;
+            x[nx++] = w[q];
+            if (!mine) {
+                __builtin_prefetch(&s->mark[w[q]], 1);
+                __builtin_prefetch(&s->par[w[q]], 1);
             }
         }
+        for (int q = 0; q < nx; q++) {
+            if (mine) cvec_push(&mine[x[q] >> s->part_shift], (uint64_t)(uint32_t)x[q] << 32 | (uint32_t)u);
+            else reach(s, u, x[q], slot, adopt, hits, nhits);
+        }
+        nw = 0;
     }
-    for (int q = 0; q < P; q++) {
-        memcpy(s->eval + s->neval, s->hits[q].v, (size_t)s->hits[q].n * sizeof *s->eval);
-        s->neval += s->hits[q].n;
+}
+
+/* Phase 2 with contacts skipped ahead: the pushers' audiences block by block,
+ * in passes of about SKIP_PASS entries. */
+static void count_skip(tc_stepper *s, int64_t k, int64_t total)
+{
+    int parallel = s->threads > 1 && total > 4 * SKIP_BLOCK;
+    int64_t i = 0;
+    while (i < s->nact) {
+        /* this pass's blocks */
+        int64_t entries = 0;
+        s->nitem = 0;
+        for (; i < s->nact && entries < SKIP_PASS; i++) {
+            int32_t u = s->act[i];
+            if (!(s->push >> s->state[u] & 1)) continue;
+            int64_t A = audience(s, u);
+            for (int64_t j = 0; j * SKIP_BLOCK < A; j++) {
+                TC_GROW(s->item, s->item_cap, s->nitem + 1, 256);
+                s->item[s->nitem++] = (sitem){.u = u, .j = (int32_t)j};
+            }
+            entries += A;
+        }
+        if (!parallel) {
+            for (int64_t b = 0; b < s->nitem; b++)
+                skip_block(s, k, &s->item[b], s->tcount, NULL, s->eval, &s->neval);
+            continue;
+        }
+        int64_t nb = s->nitem;
+#pragma omp parallel num_threads(s->threads)
+        {
+            int tid = omp_get_thread_num();
+            tc_cvec *mine = cv_row(s, tid);
+            int64_t *tc = s->tcount + (size_t)tid * (size_t)s->tstride;
+#pragma omp for schedule(dynamic, 4)
+            for (int64_t b = 0; b < nb; b++) skip_block(s, k, &s->item[b], tc, mine, NULL, NULL);
+#pragma omp for schedule(dynamic, 1)
+            for (int q = 0; q < s->nparts; q++) count_part(s, q);
+        }
+        join_parts(s);
     }
 }
 
 /* 2. In-counts: every account of act in a push state reaches its audience. The
  * accounts it reaches first in this step are listed in eval. */
-static void count(tc_stepper *s)
+static void count(tc_stepper *s, int64_t k)
 {
+    memset(s->tcount, 0, (size_t)s->threads * (size_t)s->tstride * sizeof *s->tcount);
     int64_t na = s->nact;
     s->pre[0] = 0;
     for (int64_t i = 0; i < na; i++) {
@@ -466,7 +644,9 @@ static void count(tc_stepper *s)
     s->examined += total;
     s->neval = 0;
     /* a parallel region costs more than a few thousand entries on a busy machine */
-    if (s->threads > 1 && total > 4 * 4096) {
+    if (s->skip) {
+        count_skip(s, k, total);
+    } else if (s->threads > 1 && total > 4 * 4096) {
         for (int64_t lo = 0; lo < total; lo += TC_STEP_PASS)
             count_parts(s, lo, lo + TC_STEP_PASS < total ? lo + TC_STEP_PASS : total);
     } else {
@@ -500,7 +680,7 @@ static void evaluate(tc_stepper *s, int64_t k, int64_t iv)
     const tc_model_type *m = s->model;
     const int ns = s->ns, np = s->np;
     int64_t nev = s->neval, ex = 0;
-    memset(s->tcount, 0, (size_t)s->threads * (size_t)s->tstride * sizeof *s->tcount);
+    /* tcount holds phase 2's exposures, when contacts are skipped ahead */
 #pragma omp parallel num_threads(s->threads) if (nev > 4096 || (m->needs_out && nev > 256)) \
     reduction(+ : ex)
     {
@@ -511,6 +691,12 @@ static void evaluate(tc_stepper *s, int64_t k, int64_t iv)
 #pragma omp for schedule(dynamic, 256)
         for (int64_t i = 0; i < nev; i++) {
             int32_t v = s->eval[i];
+            if (s->skip && s->state[v] == s->cfrom) {
+                /* listed only when reached by a contact that took; its exposure
+                 * was counted in phase 2 */
+                s->nxt[i] = s->cto;
+                continue;
+            }
             int hit = 0;
             for (int q = 0; q < ns; q++) {
                 in[q] = out[q] = 0;
@@ -637,7 +823,7 @@ int tc_stepper_step(tc_stepper *s)
     }
     int64_t k = s->cur, iv = k / s->per_interval;
     seed(s, k, iv);
-    count(s);
+    count(s, k);
     evaluate(s, k, iv);
     apply(s, k, iv);
     fill_rows(s, k, k + 1);
@@ -661,5 +847,5 @@ void tc_stepper_progress(const tc_stepper *s, tc_progress *p)
 
 void tc_stepper_work(const tc_stepper *s, tc_work *w)
 {
-    *w = (tc_work){.examined = s->examined};
+    *w = (tc_work){.examined = s->examined, .engine = s->skip ? "step_skip" : "step"};
 }
