@@ -745,6 +745,16 @@ static void apply(tc_stepper *s, int64_t k, int64_t iv)
     tc_outcome *o = s->out;
     double t = fmin((double)(k + 1) * s->dt, s->horizon); /* a last step may be cut short */
     for (int64_t i = 0; i < s->neval; i++) {
+        /* the accounts' parents are scattered: their cascade and depth are
+         * fetched 8 accounts ahead, their ids 16 ahead */
+        if (i + 16 < s->neval) __builtin_prefetch(&s->par[s->eval[i + 16]]);
+        if (i + 8 < s->neval) {
+            int32_t q = s->par[s->eval[i + 8]];
+            if (q != NO_PARENT) {
+                __builtin_prefetch(&o->root[q]);
+                __builtin_prefetch(&o->depth[q]);
+            }
+        }
         int32_t v = s->eval[i];
         uint8_t old = s->state[v], nw = s->nxt[i];
         int32_t pv = s->par[v];
