@@ -1,7 +1,9 @@
 /* Fuzz target: scenario text -> tc_scenario_parse (with --set overrides) ->
  * tc_scenario_graph_signature, tc_scenario_dump, and tc_world_build for small
- * generated graphs; the --set assignments are also applied directly to the
- * parsed YAML tree with tc_ytree_override.
+ * generated graphs, whose run is then played (at most 20,000 engine steps):
+ * the event engine, its fast paths, the lanes path, the step engine with and
+ * without contacts skipped ahead, as the scenario asks; the --set assignments
+ * are also applied directly to the parsed YAML tree with tc_ytree_override.
  *
  * Input layout: YAML text, then optionally a 0x00 byte followed by up to four
  * "key=value" assignments separated by newlines.
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "drive/run.h"
 #include "world/world.h"
 #include "input/scenario.h"
 #include "input/ytree.h"
@@ -52,6 +55,32 @@ static int small_enough(const tc_scenario *sc)
     for (int i = 0; i < sc->nhubs; i++)
         hub_edges += (double)sc->hubs[i].followers + (double)sc->hubs[i].following;
     return hub_edges <= 20000;
+}
+
+/* Stop a run after this many engine steps: a scenario of a year in
+ * milliseconds is valid, and would take too long thousands of times a second. */
+static int enough(void *ctx, const tc_engine *e)
+{
+    (void)e;
+    return ++*(int *)ctx > 20000;
+}
+
+/* Play the scenario's run on its world; what it does is not checked, only
+ * that it neither crashes nor reports to a sanitizer. */
+static void play(const tc_world *w, const tc_scenario *sc)
+{
+    if (sc->time.duration_ms / sc->time.interval_ms > 100000) return; /* the recorder's rows */
+    tc_engine *e = NULL;
+    tc_recorder rec;
+    tc_summary sum;
+    tc_err err = {0};
+    int steps = 0;
+    memset(&sum, 0, sizeof sum);
+    if (tc_run_simulate(w, sc, tc_run_key(sc->seed, 0), 1, &e, &rec, &sum, enough, &steps,
+                        &err) == TC_OK)
+        tc_summary_destroy(&sum);
+    tc_engine_free(e);
+    tc_recorder_destroy(&rec);
 }
 
 static void fuzz_overrides(const char *text, char **sets, int nsets)
@@ -109,7 +138,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (small_enough(&sc)) {
             tc_world w;
             tc_err werr = {0};
-            if (tc_world_build(&w, &sc, &werr) == TC_OK) tc_world_destroy(&w);
+            if (tc_world_build(&w, &sc, &werr) == TC_OK) {
+                play(&w, &sc);
+                tc_world_destroy(&w);
+            }
         }
     }
     tc_scenario_destroy(&sc); /* also after a failed parse, which leaves it zeroed */
