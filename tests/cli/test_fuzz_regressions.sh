@@ -1,6 +1,7 @@
 # Fuzz inputs replayed without libFuzzer: each target in tests/fuzz/ is linked
 # with tests/fuzz/replay.c and the library built with gcc's AddressSanitizer and
-# UBSan (in build-asan/fuzz-replay/), then fed every file of its seed corpus
+# UBSan (`make asan`'s where test_asan built it, else in build-asan/fuzz-replay/),
+# then fed every file of its seed corpus
 # tests/fuzz/corpus/<target>/ and its saved crashers tests/fuzz/regressions/<target>/.
 # Passes when no input crashes or makes a sanitizer report. Needs gcc, not clang.
 set -u
@@ -25,36 +26,47 @@ printf 'int main(void){return 0;}\n' >"$B/probe.c"
 $CC $SAN "$B/probe.c" -o "$B/probe" >"$log" 2>&1 ||
     { cat "$log"; echo "$CC cannot build with $SAN (libasan/libubsan missing)"; exit 77; }
 
-# the library: sim/*/*.c but the command line (sim/cli/), and the models; two at a time
-status=0 objs="" n=0 pids="" failed=""
-for src in sim/*/*.c models/*.c; do
-    case $src in sim/cli/*) continue ;; esac
-    o="$B/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
-    objs="$objs $o"
-    rm -f "$o"
+# the library: the one of `make asan` (the same sanitizers, at -O1) where an
+# earlier test built it (test_asan, in a whole run: brought up to date here);
+# else sim/*/*.c but the command line (sim/cli/), and the models, two at a time
+status=0
+lib=
+if [ -z "${FUZZ_REPLAY_CC:-}" ] && [ -f build-asan/libtagcascade.a ] &&
+    make -s asan >"$log" 2>&1; then
+    lib=build-asan/libtagcascade.a
+fi
+if [ -z "$lib" ]; then
+    objs="" n=0 pids="" failed=""
+    for src in sim/*/*.c models/*.c; do
+        case $src in sim/cli/*) continue ;; esac
+        o="$B/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
+        objs="$objs $o"
+        rm -f "$o"
+        # shellcheck disable=SC2086
+        $CC $FLAGS $cflags -c "$src" -o "$o" >"$log.$n" 2>&1 &
+        pids="$pids $!:$n:$src"
+        n=$((n + 1))
+        if [ $((n % 2)) -eq 0 ]; then
+            for j in $pids; do
+                wait "${j%%:*}" || { k=${j#*:}; cat "$log.${k%%:*}"; failed="$failed ${j##*:}"; }
+            done
+            pids=""
+        fi
+    done
+    for j in $pids; do
+        wait "${j%%:*}" || { k=${j#*:}; cat "$log.${k%%:*}"; failed="$failed ${j##*:}"; }
+    done
+    [ -z "$failed" ] || { echo "not ok - the library does not build:$failed"; exit 1; }
+    rm -f "$B/libtagcascade.a"
     # shellcheck disable=SC2086
-    $CC $FLAGS $cflags -c "$src" -o "$o" >"$log.$n" 2>&1 &
-    pids="$pids $!:$n:$src"
-    n=$((n + 1))
-    if [ $((n % 2)) -eq 0 ]; then
-        for j in $pids; do
-            wait "${j%%:*}" || { k=${j#*:}; cat "$log.${k%%:*}"; failed="$failed ${j##*:}"; }
-        done
-        pids=""
-    fi
-done
-for j in $pids; do
-    wait "${j%%:*}" || { k=${j#*:}; cat "$log.${k%%:*}"; failed="$failed ${j##*:}"; }
-done
-[ -z "$failed" ] || { echo "not ok - the library does not build:$failed"; exit 1; }
-rm -f "$B/libtagcascade.a"
-# shellcheck disable=SC2086
-ar rcs "$B/libtagcascade.a" $objs || exit 1
+    ar rcs "$B/libtagcascade.a" $objs || exit 1
+    lib=$B/libtagcascade.a
+fi
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
 for t in scenario edgelist import graphstore h5read; do
     # shellcheck disable=SC2086
-    $CC $FLAGS $cflags tests/fuzz/replay.c "tests/fuzz/fuzz_$t.c" "$B/libtagcascade.a" \
+    $CC $FLAGS $cflags tests/fuzz/replay.c "tests/fuzz/fuzz_$t.c" "$lib" \
         -o "$B/replay_$t" $libs -lm >"$log" 2>&1 ||
         { cat "$log"; echo "not ok - replay driver for $t does not build"; status=1; continue; }
     set --
