@@ -136,3 +136,13 @@ void *tc_xgrow(void *p, int64_t *cap, int64_t need, size_t size, int64_t first)
     *cap = c;
     return p;
 }
+
+void *tc_zeroed_or_freed(void *p, int want, size_t bytes)
+{
+    if (!want) {
+        free(p);
+        return NULL;
+    }
+    if (p) return memset(p, 0, bytes);
+    return tc_xcalloc(1, bytes ? bytes : 1);
+}

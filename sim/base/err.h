@@ -77,6 +77,11 @@ int64_t tc_grow_cap(int64_t cap, int64_t need, int64_t first);
 /* The same for an array `a` whose elements' size is sizeof *a. */
 #define TC_GROW(a, cap, need, first) ((a) = tc_xgrow((a), &(cap), (need), sizeof *(a), (first)))
 
+/* An engine's array of `bytes` carried over from an earlier run (or NULL):
+ * zeroed when this run wants it (allocated if there was none), freed and NULL
+ * when it does not. */
+void *tc_zeroed_or_freed(void *p, int want, size_t bytes);
+
 /* Move field f of struct *from into *to, leaving it zero in *from: what an
  * engine made anew takes over from the one it replaces (needs <string.h>). */
 #define TC_CARRY(to, from, f)                          \

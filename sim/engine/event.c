@@ -27,17 +27,6 @@
 
 /* ------------------------------------------------------------------ rule support */
 
-/* An array of `bytes` carried over from an earlier run (or NULL): zeroed when
- * this run wants it (allocated if there was none), freed when it does not. */
-static void *zeroed_or_freed(void *p, int want, size_t bytes)
-{
-    if (!want) {
-        free(p);
-        return NULL;
-    }
-    if (p) return memset(p, 0, bytes);
-    return tc_xcalloc(1, bytes);
-}
 
 /* The per-account arrays an event rule asks for in `uses`: the distinct-exposure
  * count, and the followee count (in-degree over the net and the population's
@@ -50,7 +39,7 @@ static void rule_init(tc_event_engine *e)
     const tc_population *pop = e->pop;
     unsigned uses = e->model->engine == TC_RULE_EVENT ? e->model->uses : 0;
     size_t n = net->n ? (size_t)net->n : 1;
-    e->nseen = zeroed_or_freed(e->nseen, uses & TC_USES_COUNT, n * sizeof *e->nseen);
+    e->nseen = tc_zeroed_or_freed(e->nseen, uses & TC_USES_COUNT, n * sizeof *e->nseen);
     if (!((uses & TC_USES_DEGREE) || (pop->sessions && pop->background > 0))) {
         free(e->followees);
         e->followees = NULL;
@@ -59,7 +48,7 @@ static void rule_init(tc_event_engine *e)
     } else {
         e->followees = tc_population_followees(pop, net);
     }
-    e->nread = zeroed_or_freed(e->nread, pop->sessions && pop->appeal_fatigue > 0,
+    e->nread = tc_zeroed_or_freed(e->nread, pop->sessions && pop->appeal_fatigue > 0,
                                n * sizeof *e->nread);
 }
 

@@ -200,14 +200,8 @@ static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
         s->cto = m->contact_to;
     }
     s->count_x = !o->skip_exposures;
-    if (!(s->skip && s->count_x)) {
-        free(s->xbits);
-        s->xbits = NULL;
-    } else if (s->xbits) {
-        memset(s->xbits, 0, (nn + 63) / 64 * sizeof *s->xbits);
-    } else {
-        s->xbits = tc_xcalloc((nn + 63) / 64 ? (nn + 63) / 64 : 1, sizeof *s->xbits);
-    }
+    size_t words = (nn + 63) / 64; /* a bit per account */
+    s->xbits = tc_zeroed_or_freed(s->xbits, s->skip && s->count_x, words * sizeof *s->xbits);
     if (s->state) {
         memset(s->state, 0, nn);
         memset(s->mark, 0, nn);
@@ -218,14 +212,7 @@ static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
         s->nxt = tc_xcalloc(nn, 1);
     }
     s->cmask = m->contact_mask;
-    if (!s->cmask) {
-        free(s->deaf);
-        s->deaf = NULL;
-    } else if (s->deaf) {
-        memset(s->deaf, 0, (nn + 63) / 64 * sizeof *s->deaf);
-    } else {
-        s->deaf = tc_xcalloc((nn + 63) / 64 ? (nn + 63) / 64 : 1, sizeof *s->deaf);
-    }
+    s->deaf = tc_zeroed_or_freed(s->deaf, s->cmask != 0, words * sizeof *s->deaf);
     if (s->cnt && s->ncnt == ncnt) {
         memset(s->cnt, 0, ncnt * sizeof *s->cnt);
     } else {
