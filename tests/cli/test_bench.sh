@@ -126,6 +126,21 @@ for th in $threads; do
     b=$(row ic_nx0.12 ba_100k "$th" | awk '{print $7, $9, $15 != "-"}')
     [ -n "$a" ] && [ "$a" = "$b" ] || not_ok "ic_nx0.12 on $th threads: edges, reach, ratio '$b', ic_p0.12 '$a'"
 done
+# the README's table: analysis/bench_readme.py over this output gives rows of
+# its numbers, and over the recorded bench the README's very table
+check
+"$PY" analysis/bench_readme.py "$T/out" >"$T/tbl" 2>"$T/tblerr" &&
+    [ "$(grep '^| IC p = 0.12, 100 k × 5 | 1 |' "$T/tbl" | awk -F' [|] ' '{gsub(",", "", $5); print $5}')" = \
+        "$(row ic_p0.12 ba_100k 1 | awk '{print $9}')" ] ||
+    not_ok "bench_readme.py on this output: $(cat "$T/tbl" "$T/tblerr")"
+check
+rec=$(ls docs/bench/cascades-*.txt | tail -n 1)
+"$PY" analysis/bench_readme.py "$rec" >"$T/tbl" &&
+    sed -n '/^| workload (directed BA/,/^$/p' README.md | sed '/^$/d' | cmp -s - "$T/tbl" ||
+    not_ok "the README's table is not analysis/bench_readme.py over $rec"
+check
+"$PY" analysis/bench_readme.py "$T/tbl" >/dev/null 2>&1
+[ $? -eq 2 ] || not_ok "bench_readme.py accepts a text with no bench row"
 for w in macronleaks chains; do
     for th in $threads; do
         check
