@@ -22,7 +22,8 @@ enum tc_purpose {
     TC_P_GROUPS = 9,    /* bot group and ring order: a = account */
     TC_P_INFILTRATE = 10, /* bot a's follows of humans: b = follow index */
     TC_P_SESSION = 11,  /* reading sessions of account a in local hour b */
-    TC_P_TREND = 12,    /* does account a see the trend in its session at b (bits of t) */
+    TC_P_TREND = 12,    /* account a's next sighting of the trend after b (bits of t);
+                           engine.fast_path off: does a see it in its session at b */
     TC_P_TREND_ADOPT = 13, /* does account a adopt the trending post it saw at b */
     TC_P_REPOST = 14,   /* bot a's repost number b: Poisson gap */
     TC_P_MENTION = 15,  /* bot a's post b mentions named account j: b = seq << 8 | j */
@@ -45,8 +46,9 @@ enum tc_purpose {
     TC_P_LIVE = 34,       /* lanes path: the gaps between the takers of post (author,
                              seq) in block j of its audience, in lane b: its own
                              Philox counter (engine/lanes.c, not tc_rng_seek) */
-    TC_P_PRESS = 38,      /* does account a's k-th session under press event e show the
-                             news: b = e << 32 | k */
+    TC_P_PRESS = 38,      /* account a's k-th sighting of press event e's news, its gap:
+                             b = e << 32 | k; engine.fast_path off: does a's k-th
+                             session under e show the news */
     TC_P_PRESS_ADOPT = 39, /* does account a adopt the post the news showed: b as above */
     TC_P_CONTACT = 40     /* step engine, contacts skipped ahead: the gaps between the
                              contacts that take in block j of account a's audience in

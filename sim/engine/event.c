@@ -288,9 +288,11 @@ int32_t tc_event_seen_with_trend(const tc_event_engine *e, int32_t author, int32
  * hour keep it so), the logarithm is not needed to know. */
 void tc_event_session_limits(tc_event_engine *e)
 {
+    e->sess_cum[0] = 0;
     for (int h = 0; h < 24; h++) {
         double x = 3600.0 * e->pop->rate[h];
         e->sess_empty[h] = x > 0 && x <= 10 ? -expm1(-x * (1 + 1e-6)) : 2;
+        e->sess_cum[h + 1] = e->sess_cum[h] + (x > 0 ? x : 0);
     }
 }
 
@@ -311,13 +313,11 @@ int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t)
     return tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p;
 }
 
-/* The reading sessions of w strictly after t, walked in order: the first at or
- * after `until` (with until <= t, the first after t) or at which w sees the
- * trend, or INFINITY if none before the horizon. Local hour H (hours since the
- * epoch in w's time zone) holds the points of a Poisson process of rate
- * rate[H mod 24], drawn as gaps from stream (SESSION, w, H). */
-static inline double session_walk(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
-                                  double until)
+/* The first reading session of w strictly after t, or INFINITY if none before
+ * the horizon. Local hour H (hours since the epoch in w's time zone) holds the
+ * points of a Poisson process of rate rate[H mod 24], drawn as gaps from stream
+ * (SESSION, w, H). */
+double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
 {
     const tc_population *pop = e->pop;
     int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
@@ -332,23 +332,43 @@ static inline double session_walk(const tc_event_engine *e, gsl_rng *r, int32_t 
         for (double s = start + first_gap(e, r, h, lam);; s += gsl_ran_exponential(r, 1.0 / lam)) {
             if (s >= start + 3600) break;
             if (s <= t) continue;
-            if (s >= e->horizon) return INFINITY;
-            if (s >= until || tc_event_trend_shows(e, w, s)) return s;
+            return s < e->horizon ? s : INFINITY;
         }
     }
 }
 
-double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
+/* In w's local time, counted in seconds from the local midnight that begins
+ * the day of the run's start (x), the sessions expected since then are
+ * L(x) = whole days * sess_cum[24] + sess_cum[h] + rate[h] * (x's seconds into
+ * hour h). The next sighting after t lies where L has grown by E / p, E
+ * exponential: found hour by hour within one day, whole days at once. */
+double tc_event_next_sighting(const tc_event_engine *e, int32_t w, double t, double p,
+                              uint32_t purpose, uint64_t b)
 {
-    return session_walk(e, r, w, t, t);
-}
-
-/* The k-th session after t is the one k calls of tc_event_next_session() would
- * give: the walk goes on where one call would stop. */
-double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
-                                   double until)
-{
-    return session_walk(e, r, w, t, until);
+    const tc_population *pop = e->pop;
+    const double *cum = e->sess_cum, day = cum[24];
+    if (!(p > 0) || !(day > 0) || t >= e->horizon) return INFINITY;
+    int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
+    int64_t d0 = off / 86400 - (off % 86400 < 0);
+    double x = t + (double)(off - d0 * 86400);
+    double days = floor(x / 86400), into = x - days * 86400;
+    int h = (int)(into / 3600);
+    h = h < 0 ? 0 : h > 23 ? 23 : h;
+    double L = days * day + cum[h] + pop->rate[h] * (into - 3600.0 * h);
+    double T = L - log(tc_rng_u01(e->key, purpose, (uint32_t)w, b)) / p;
+    double D = floor(T / day), rem = T - D * day;
+    if (rem < 0) rem = 0;
+    int k = 0;
+    while (k < 24 && !(rem < cum[k + 1])) k++;
+    if (k == 24) { /* rounding at the day's end: the next day's first session hour */
+        D += 1;
+        rem = 0;
+        for (k = 0; !(rem < cum[k + 1]); k++) {}
+    }
+    double y = D * 86400 + 3600.0 * k + (rem - cum[k]) / pop->rate[k];
+    double s = t + (y - x);
+    if (!(s > t)) s = nextafter(t, INFINITY);
+    return s < e->horizon ? s : INFINITY;
 }
 
 /* ------------------------------------------------------------------ a bucket */

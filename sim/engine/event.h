@@ -168,6 +168,8 @@ typedef struct tc_event_engine {
     int64_t *fcand;        /* [threads, tstride apart]: the same, in the round being delivered */
     double sess_empty[24]; /* by local hour: a first uniform at or above it surely
                               leaves the hour without a session (2: never taken) */
+    double sess_cum[25];   /* sessions expected from local midnight to the start of
+                              local hour h (sess_cum[24]: a day's) */
     uint64_t *fexp;        /* [n bits] set only once exposed[] is: a filter that fits in cache */
     uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
                               (adopted, immune, removed): another filter */
@@ -257,23 +259,23 @@ double tc_event_rule_prob(const tc_event_engine *e, int32_t src, int32_t w, doub
  * least 1: w is seeing a post). */
 int32_t tc_event_seen_with_trend(const tc_event_engine *e, int32_t author, int32_t w);
 
-/* Fill e->sess_empty from the population's session rates (done by the engine's
- * set-up). */
+/* Fill e->sess_empty and e->sess_cum from the population's session rates (done
+ * by the engine's set-up). */
 void tc_event_session_limits(tc_event_engine *e);
 
 /* The first reading session of w strictly after t, or INFINITY if none before
  * the horizon; `r` is repositioned. */
 double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t);
 
-/* While the tag trends, a person's sessions go through the wheel only where
- * something may happen: the first session of w after t at which w sees the
- * trend (stream TREND at (w, bits of the session's time), below the trend's
- * probability), or else its first session at or after `until`, where the check
- * goes on; INFINITY if neither comes before the horizon. The sessions passed
- * over are those at which w did not see the trend: they would have done
- * nothing but schedule the next. `r` is repositioned. */
-double tc_event_next_trend_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
-                                   double until);
+/* Sightings (of the trend, of the news): the points after t of a Poisson
+ * process of rate p times w's session rate, i.e. the sessions of w that show
+ * what is seen, each with probability p, without the sessions in between. The
+ * first such point after t, drawn by inverting the process's integrated rate
+ * with one exponential from stream (purpose, w, b); INFINITY if none comes
+ * before the horizon (or p = 0). Same distribution as walking the sessions and
+ * drawing at each (engine.fast_path: off); other draws. */
+double tc_event_next_sighting(const tc_event_engine *e, int32_t w, double t, double p,
+                              uint32_t purpose, uint64_t b);
 
 /* Does w see the trend in its session at t? */
 int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/rng.h"
 
@@ -41,6 +42,13 @@ void tc_platform_destroy(tc_event_engine *e)
 
 /* ------------------------------------------------------------------ trending */
 
+static inline uint64_t time_bits(double t)
+{
+    uint64_t b;
+    memcpy(&b, &t, sizeof b);
+    return b;
+}
+
 /* Count one post or reshare at t into the trending window (and its root's
  * volume, which picks the post a trend shows). */
 void tc_platform_volume(tc_event_engine *e, double t, int32_t root)
@@ -75,8 +83,9 @@ static int32_t top_root(const tc_event_engine *e)
     return best;
 }
 
-/* Every reading person not yet adopted gets a session check while the trend
- * lasts: scheduled at its first session after t. */
+/* Every reading person not yet adopted gets a check while the trend lasts:
+ * at its first sighting of the trend after t (drawn from stream TREND at (v,
+ * bits of t)), or at its first session (engine.fast_path: off). */
 static void trend_start(tc_event_engine *e, double t)
 {
     const tc_population *pop = e->pop;
@@ -89,7 +98,9 @@ static void trend_start(tc_event_engine *e, double t)
         for (int32_t v = 0; v < n; v++) {
             if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->out->adopt_t[v] != INFINITY)
                 continue;
-            double s = tc_event_next_trend_session(e, e->rng[tid], v, t, t);
+            double s = e->fast_off ? tc_event_next_session(e, e->rng[tid], v, t)
+                                   : tc_event_next_sighting(e, v, t, pop->trend_p, TC_P_TREND,
+                                                            time_bits(t));
             if (s >= e->horizon) continue;
             tc_pending c = {.t = s, .account = v, .parent = -1, .root = -1, .depth = 1,
                             .seq = e->trend_epoch, .kind = TC_K_TREND};
@@ -152,9 +163,10 @@ static void takedown(tc_event_engine *e, int i, int64_t iv)
 }
 
 /* Press event i starts: every person it covers who may still adopt gets a
- * session check at its first session after the event (press_session in
- * play.c goes on from there). The news shows the post with the most volume
- * now: what the press reports. */
+ * check at its first sighting of the news after the event (stream PRESS at
+ * (v, i << 32)), or at its first session (engine.fast_path: off);
+ * press_session in play.c goes on from there. The news shows the post with
+ * the most volume now: what the press reports. */
 static void press(tc_event_engine *e, int i)
 {
     const tc_population *pop = e->pop;
@@ -169,7 +181,9 @@ static void press(tc_event_engine *e, int i)
             if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->out->adopt_t[v] != INFINITY ||
                 !tc_timeline_covers(x, pop, v))
                 continue;
-            double s = tc_event_next_session(e, e->rng[tid], v, x->t);
+            double s = e->fast_off ? tc_event_next_session(e, e->rng[tid], v, x->t)
+                                   : tc_event_next_sighting(e, v, x->t, x->probability,
+                                                            TC_P_PRESS, (uint64_t)(uint32_t)i << 32);
             if (s >= e->horizon || s >= x->until) continue;
             tc_pending c = {.t = s, .account = v, .parent = author, .root = r, .depth = 0,
                             .seq = i, .kind = TC_K_PRESS};

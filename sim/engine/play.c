@@ -168,34 +168,31 @@ static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uin
     return 0;
 }
 
-/* A person's session while the tag trends: it sees the trend with probability
- * trend_p and may adopt the most voluminous post; its next session is checked
- * while the trend lasts: the next at which it sees the trend, or the first
- * as long after this one as the trend has lasted (sessions in between, at which
- * it does not see the trend, are passed over: tc_event_next_trend_session()). */
+/* A person's sighting of the trend (by default), or its session while the tag
+ * trends (engine.fast_path: off), where it sees the trend with probability
+ * trend_p: it may adopt the most voluminous post; if not, its next sighting
+ * (drawn from stream TREND at (w, bits of t)), or its next session, is checked
+ * while the trend lasts. */
 static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
     if (!e->trend_on || c->seq != e->trend_epoch || e->out->adopt_t[w] != INFINITY ||
         (e->flags[w] & TC_F_IMMUNE))
         return;
-    if (tc_event_trend_shows(e, w, c->t) &&
-        sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv))
-        return;
+    int seen = !e->fast_off || tc_event_trend_shows(e, w, c->t);
+    if (seen && sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv)) return;
     tc_pending n = *c;
-    /* looking as far ahead as the trend has lasted: sessions drawn past its
-     * end are wasted, and a trend that has lasted long tends to go on
-     * (engine.fast_path: off, one session at a time) */
-    double since = e->spans[2 * e->nspans - 2];
-    double until = e->fast_off ? c->t : c->t + (c->t - since);
-    n.t = tc_event_next_trend_session(e, e->rng[0], w, c->t, until);
+    n.t = e->fast_off ? tc_event_next_session(e, e->rng[0], w, c->t)
+                      : tc_event_next_sighting(e, w, c->t, e->pop->trend_p, TC_P_TREND,
+                                               time_bits(c->t));
     if (n.t < e->horizon) tc_wheel_schedule(e, &n);
 }
 
-/* A person's session while press event c->seq is in force: the news shows the
- * post c->root with the event's probability, and w may adopt it; its next
- * session is checked until the event ends or w adopts. The k-th session
- * (c->depth) draws from (w, event << 32 | k). */
+/* A person's sighting of the news while press event c->seq is in force (by
+ * default), or its session then (engine.fast_path: off), where the news shows
+ * the post c->root with the event's probability: w may adopt it; if not, its
+ * next sighting, or session, is checked until the event ends or w adopts. The
+ * k-th (c->depth) draws from (w, event << 32 | k). */
 static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
@@ -203,12 +200,14 @@ static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
     if (c->t >= x->until || e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE))
         return;
     uint64_t bits = (uint64_t)(uint32_t)c->seq << 32 | (uint32_t)c->depth;
-    if (tc_rng_u01(e->key, TC_P_PRESS, (uint32_t)w, bits) < x->probability &&
-        sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv))
-        return;
+    int seen = !e->fast_off || tc_rng_u01(e->key, TC_P_PRESS, (uint32_t)w, bits) < x->probability;
+    if (seen && sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv)) return;
     tc_pending n = *c;
     n.depth++;
-    n.t = tc_event_next_session(e, e->rng[0], w, c->t);
+    n.t = e->fast_off ? tc_event_next_session(e, e->rng[0], w, c->t)
+                      : tc_event_next_sighting(e, w, c->t, x->probability, TC_P_PRESS,
+                                               (uint64_t)(uint32_t)c->seq << 32 |
+                                                   (uint32_t)n.depth);
     if (n.t < e->horizon && n.t < x->until) tc_wheel_schedule(e, &n);
 }
 
