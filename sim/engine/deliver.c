@@ -60,7 +60,7 @@ static void expose(tc_event_engine *e, int tid, const tc_post *p, int32_t w)
                     .seq = p->seq, .t0 = (float)p->t, .kind = TC_K_RESHARE};
     if (cls != TC_CLASS_BOT && pop->sessions) {
         tc_rng_seek(r, e->key, TC_P_DELAY, (uint32_t)w, b);
-        double look = p->t + gsl_ran_lognormal(r, log(pop->delay_median_s), pop->delay_sigma);
+        double look = p->t + gsl_ran_lognormal(r, e->delay_mu, pop->delay_sigma);
         c.t = tc_event_next_session(e, r, w, look);
         if (c.t >= e->horizon) return;
         c.kind = TC_K_READ;

@@ -72,6 +72,7 @@ static void setup(tc_event_engine *e, const tc_net *net, const tc_population *po
     e->key = key;
     e->threads = threads;
     tc_event_session_limits(e);
+    e->delay_mu = log(pop->delay_median_s);
     e->dt = o->dt;
     e->horizon = o->horizon;
     e->nbuckets = (int64_t)ceil(o->horizon / o->dt);

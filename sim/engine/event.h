@@ -170,6 +170,7 @@ typedef struct tc_event_engine {
                               leaves the hour without a session (2: never taken) */
     double sess_cum[25];   /* sessions expected from local midnight to the start of
                               local hour h (sess_cum[24]: a day's) */
+    double delay_mu;       /* log of the people's median latency (the log-normal's mu) */
     uint64_t *fexp;        /* [n bits] set only once exposed[] is: a filter that fits in cache */
     uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
                               (adopted, immune, removed): another filter */
