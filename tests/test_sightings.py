@@ -9,7 +9,9 @@ with engine.fast_path: off every session is walked and shows them with
   are the people whose first sighting falls within the trend: each with
   probability 1 - exp(-q D), D the hours it trended, at one session an hour;
 - the news: a person of the covered community adopts with probability
-  1 - exp(-2 q p) over the event's 2 hours;
+  1 - exp(-2 q p) over the event's 2 hours, p halved by a damping or not
+  (after a person's first sighting, the default path keeps only the
+  sightings that may adopt, at its largest probability);
 - a graph with feeds, a trend and the news, 200 replicates on each path: KS
   p > 0.001 on reach, exposures, reshares, volume, the time of its peak, depth
   and breadth."""
@@ -65,6 +67,8 @@ model: {name: ic, p: 0.05, p_bot: 0.5}
 events:
   - {at: 10m, post: hub}
   - {at: 4h, until: 8h, press: {probability: 0.3, community: b}}
+  - {at: 5h, until: 7h, damping: {factor: 0.6, community: b}}
+  - {at: 9h, damping: {factor: 0.5}}
 platform: {trending: {window: 30m, threshold: 15, probability: 0.2}}
 output: {cascade: false}
 sweep: {replicates: 200, series: false}
@@ -121,18 +125,25 @@ class Sightings(unittest.TestCase):
             self.assertLess(abs(seen - expect), 4 * np.sqrt(var), (fp, seen, expect))
 
     def test_press_known_answer(self):
+        """Also with a damping of 0.5 over the news's community: after its
+        first sighting a person's sightings are thinned to its largest
+        probability, which a damping does not raise."""
         q, p = 0.5, 0.2
         ev = "  - {at: 1h, until: 3h, press: {probability: %s, community: b}}" % q
+        half = "\n  - {at: 1h, until: 3h, damping: {factor: 0.5, community: b}}"
         for fp in PATHS:
-            s, series, events = self.alone(f"press_{fp}", fp, followers=10, p=p, events=ev)
-            b = series["new_adopters_by_community"][:, 1]
-            t = np.arange(len(b)) * 600
-            self.assertEqual(int(b[(t < 3600) | (t >= 3 * 3600)].sum()), 0, fp)
-            n_b = 2000
-            pa = 1 - np.exp(-2 * q * p)
-            se = np.sqrt(n_b * pa * (1 - pa))
-            self.assertLess(abs(int(b.sum()) - n_b * pa), 4 * se, (fp, int(b.sum()), n_b * pa))
-            self.assertTrue(np.all(events["depth"] <= 1), fp)
+            for factor, extra in ((1, ""), (0.5, half)):
+                s, series, events = self.alone(f"press_{fp}_{factor}", fp, followers=10, p=p,
+                                               events=ev + extra)
+                b = series["new_adopters_by_community"][:, 1]
+                t = np.arange(len(b)) * 600
+                self.assertEqual(int(b[(t < 3600) | (t >= 3 * 3600)].sum()), 0, fp)
+                n_b = 2000
+                pa = 1 - np.exp(-2 * q * p * factor)
+                se = np.sqrt(n_b * pa * (1 - pa))
+                self.assertLess(abs(int(b.sum()) - n_b * pa), 4 * se,
+                                (fp, factor, int(b.sum()), n_b * pa))
+                self.assertTrue(np.all(events["depth"] <= 1), fp)
 
     def test_same_distribution_both_ways(self):
         scen = self.path("mixed.yaml")

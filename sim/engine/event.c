@@ -50,6 +50,21 @@ static void rule_init(tc_event_engine *e)
     }
     e->nread = tc_zeroed_or_freed(e->nread, pop->sessions && pop->appeal_fatigue > 0,
                                n * sizeof *e->nread);
+    e->sight_thin = !e->fast_off && uses == TC_FIXED_BY_CLASS;
+    for (int cls = 0; cls < 3; cls++) {
+        tc_exposure x = {.src = -1, .dst = -1, .dst_class = (uint8_t)cls};
+        e->sight_base[cls] = e->sight_thin ? e->model->adopt_prob(e->mpar, &x) : 1;
+    }
+}
+
+double tc_event_sight_bound(const tc_event_engine *e, int32_t w)
+{
+    if (!e->sight_thin) return 1;
+    const tc_population *pop = e->pop;
+    int cls = pop->cls[w];
+    double q = e->sight_base[cls];
+    if (pop->susc && cls != TC_CLASS_BOT) q *= pop->susc[pop->comm[w]];
+    return q < 1 ? q : 1; /* dampings only lower it: factors are at most 1 */
 }
 
 /* ------------------------------------------------------------------ init */

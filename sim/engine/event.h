@@ -171,6 +171,9 @@ typedef struct tc_event_engine {
     double sess_cum[25];   /* sessions expected from local midnight to the start of
                               local hour h (sess_cum[24]: a day's) */
     double delay_mu;       /* log of the people's median latency (the log-normal's mu) */
+    int sight_thin;        /* sightings after a person's first may be thinned to those
+                              that can adopt: a rule fixed by class (ic), fast path on */
+    double sight_base[3];  /* by class: the rule's probability (sight_thin) */
     uint64_t *fexp;        /* [n bits] set only once exposed[] is: a filter that fits in cache */
     uint64_t *fclosed;     /* [n bits] set only for accounts that can no longer adopt
                               (adopted, immune, removed): another filter */
@@ -277,6 +280,11 @@ double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, do
  * drawing at each (engine.fast_path: off); other draws. */
 double tc_event_next_sighting(const tc_event_engine *e, int32_t w, double t, double p,
                               uint32_t purpose, uint64_t b);
+
+/* The most a sighting can make w adopt: its class's probability times its
+ * community's susceptibility (dampings and appeal are at most 1); at most 1.
+ * 1 where sightings are not thinned. */
+double tc_event_sight_bound(const tc_event_engine *e, int32_t w);
 
 /* Does w see the trend in its session at t? */
 int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t);

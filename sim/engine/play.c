@@ -142,9 +142,11 @@ static void repost(tc_event_engine *e, const tc_pending *c, int64_t iv)
 /* w sees post r (the trending post, or the news's) in its session at t: the
  * first sighting counts as an exposure, and w may adopt r as a reshare of its
  * author's post (depth 1), with the rule's probability times r's appeal, drawn
- * from stream `purpose` at (w, bits). 1 if w adopted. */
+ * from stream `purpose` at (w, bits); a sighting kept with probability q of
+ * the thinned ones (those after w's first, see tc_event_sight_bound) adopts
+ * with that probability over q. 1 if w adopted. */
 static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uint64_t bits,
-                 double t, int64_t iv)
+                 double t, int64_t iv, double q)
 {
     int32_t author = e->out->roots[r].author;
     if (!e->out->exposed[w]) {
@@ -158,7 +160,7 @@ static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uin
                                                 tc_event_seen_with_trend(e, author, w))
                            : tc_event_adopt_prob(e, author, w, t);
     prob *= tc_event_appeal(e, e->pop->cls[w], r, e->out->roots[r].t, t);
-    if (prob > 0 && (prob >= 1 || tc_rng_u01(e->key, purpose, (uint32_t)w, bits) < prob) &&
+    if (prob > 0 && (prob >= q || tc_rng_u01(e->key, purpose, (uint32_t)w, bits) < prob / q) &&
         !tc_event_silenced(e, w, t)) {
         tc_pending a = {.t = t, .account = w, .parent = author, .root = r, .depth = 1,
                         .seq = 0, .kind = TC_K_TREND};
@@ -172,19 +174,31 @@ static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uin
  * trends (engine.fast_path: off), where it sees the trend with probability
  * trend_p: it may adopt the most voluminous post; if not, its next sighting
  * (drawn from stream TREND at (w, bits of t)), or its next session, is checked
- * while the trend lasts. */
+ * while the trend lasts. Under a rule fixed by class the sightings after the
+ * first of the trend's epoch (c->depth 2; the first counts the exposure) are
+ * thinned to those that may adopt: rate trend_p times the bound q, each
+ * adopting with the probability over q. */
 static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
     if (!e->trend_on || c->seq != e->trend_epoch || e->out->adopt_t[w] != INFINITY ||
         (e->flags[w] & TC_F_IMMUNE))
         return;
-    int seen = !e->fast_off || tc_event_trend_shows(e, w, c->t);
-    if (seen && sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv)) return;
     tc_pending n = *c;
-    n.t = e->fast_off ? tc_event_next_session(e, e->rng[0], w, c->t)
-                      : tc_event_next_sighting(e, w, c->t, e->pop->trend_p, TC_P_TREND,
-                                               time_bits(c->t));
+    if (e->fast_off) {
+        if (tc_event_trend_shows(e, w, c->t) &&
+            sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv, 1))
+            return;
+        n.t = tc_event_next_session(e, e->rng[0], w, c->t);
+    } else {
+        double q = tc_event_sight_bound(e, w);
+        if (sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv,
+                  c->depth > 1 ? q : 1))
+            return;
+        n.depth = 2;
+        n.t = tc_event_next_sighting(e, w, c->t, e->pop->trend_p * q, TC_P_TREND,
+                                     time_bits(c->t));
+    }
     if (n.t < e->horizon) tc_wheel_schedule(e, &n);
 }
 
@@ -192,7 +206,8 @@ static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
  * default), or its session then (engine.fast_path: off), where the news shows
  * the post c->root with the event's probability: w may adopt it; if not, its
  * next sighting, or session, is checked until the event ends or w adopts. The
- * k-th (c->depth) draws from (w, event << 32 | k). */
+ * k-th (c->depth) draws from (w, event << 32 | k). Sightings after the first
+ * are thinned as the trend's (trend_session). */
 static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
@@ -200,14 +215,20 @@ static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
     if (c->t >= x->until || e->out->adopt_t[w] != INFINITY || (e->flags[w] & TC_F_IMMUNE))
         return;
     uint64_t bits = (uint64_t)(uint32_t)c->seq << 32 | (uint32_t)c->depth;
-    int seen = !e->fast_off || tc_rng_u01(e->key, TC_P_PRESS, (uint32_t)w, bits) < x->probability;
-    if (seen && sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv)) return;
     tc_pending n = *c;
     n.depth++;
-    n.t = e->fast_off ? tc_event_next_session(e, e->rng[0], w, c->t)
-                      : tc_event_next_sighting(e, w, c->t, x->probability, TC_P_PRESS,
-                                               (uint64_t)(uint32_t)c->seq << 32 |
-                                                   (uint32_t)n.depth);
+    if (e->fast_off) {
+        if (tc_rng_u01(e->key, TC_P_PRESS, (uint32_t)w, bits) < x->probability &&
+            sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv, 1))
+            return;
+        n.t = tc_event_next_session(e, e->rng[0], w, c->t);
+    } else {
+        double q = tc_event_sight_bound(e, w);
+        if (sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv, c->depth > 0 ? q : 1))
+            return;
+        n.t = tc_event_next_sighting(e, w, c->t, x->probability * q, TC_P_PRESS,
+                                     (uint64_t)(uint32_t)c->seq << 32 | (uint32_t)n.depth);
+    }
     if (n.t < e->horizon && n.t < x->until) tc_wheel_schedule(e, &n);
 }
 
