@@ -14,7 +14,10 @@ with engine.fast_path: off every session is walked and shows them with
   sightings that may adopt, at its largest probability);
 - a graph with feeds, a trend and the news, 200 replicates on each path: KS
   p > 0.001 on reach, exposures, reshares, volume, the time of its peak, depth
-  and breadth."""
+  and breadth; and the same where people have a session in twenty days,
+  so that sightings sharing a person's sessions with the feed or with each
+  other would show (they do not: the trend and each press event have
+  sessions of their own)."""
 import os
 import subprocess
 import tempfile
@@ -72,6 +75,32 @@ events:
 platform: {trending: {window: 30m, threshold: 15, probability: 0.2}}
 output: {cascade: false}
 sweep: {replicates: 200, series: false}
+"""
+
+# few sessions (one in twenty days, all in one local hour, over 20 days), time zones far
+# apart, a trend and the news at probability 1 for weeks: where sightings of
+# several sources and the feed would share a person's rare sessions, they
+# must not (each source has sessions of its own, on either path)
+SPARSE = """\
+name: sparse
+seed: 3
+time: {start: 2017-05-05T20:00:00+02:00, duration: 20d, dt: 1m, output_interval: 1d}
+graph: {generator: ba, n: 2000, m: 3, communities: [{name: a, share: 0.5}, {name: b, share: 0.5}]}
+population:
+  humans:
+    delay: {median: 5m, sigma: 1.0}
+    sessions: {per_day: 0.05, attention: 5, rhythm: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}
+    utc_offset: {a: +14h, b: -12h}
+  bots: {fraction: 0}
+accounts:
+  - {name: source, community: a, followers: 100}
+model: {name: ic, p: 0.3}
+events:
+  - {at: 1h, post: source}
+  - {at: 2h, until: 15d, press: {probability: 1}}
+platform:
+  trending: {window: 1h, every: 1m, threshold: 1, probability: 1}
+sweep: {replicates: 100, series: false}
 """
 
 METRICS = ("reach", "exposed", "exposed_human", "reshares", "volume", "peak_t", "max_depth",
@@ -144,6 +173,29 @@ class Sightings(unittest.TestCase):
                 self.assertLess(abs(int(b.sum()) - n_b * pa), 4 * se,
                                 (fp, factor, int(b.sum()), n_b * pa))
                 self.assertTrue(np.all(events["depth"] <= 1), fp)
+
+    def ks_both_ways(self, name, text):
+        scen = self.path(name + ".yaml")
+        with open(scen, "w", encoding="utf-8") as f:
+            f.write(text)
+        tables = []
+        for fp in PATHS:
+            out = self.path(f"{name}_{fp}.h5")
+            self.tc("sweep", scen, "-o", out, "--quiet", "--set", f"engine.fast_path={fp}")
+            with h5py.File(out, "r") as f:
+                tables.append((list(f["sweep/metrics"].asstr()[:]), f["sweep/summary"][()]))
+        names, a = tables[0]
+        _, b = tables[1]
+        for m in METRICS:
+            i = names.index(m)
+            x, y = a[0, :, i], b[0, :, i]
+            pv = ks_2samp(x[~np.isnan(x)], y[~np.isnan(y)]).pvalue
+            self.assertGreater(pv, 0.001, f"{name} {m}: KS p = {pv:.2g}")
+        return names, a
+
+    def test_sparse_sessions_both_ways(self):
+        names, a = self.ks_both_ways("sparse", SPARSE)
+        self.assertGreater(np.median(a[0, :, names.index("reach")]), 300)
 
     def test_same_distribution_both_ways(self):
         scen = self.path("mixed.yaml")

@@ -50,9 +50,12 @@ enum tc_purpose {
                              b = e << 32 | k; engine.fast_path off: does a's k-th
                              session under e show the news */
     TC_P_PRESS_ADOPT = 39, /* does account a adopt the post the news showed: b as above */
-    TC_P_CONTACT = 40     /* step engine, contacts skipped ahead: the gaps between the
+    TC_P_CONTACT = 40,    /* step engine, contacts skipped ahead: the gaps between the
                              contacts that take in block j of account a's audience in
                              step b: its own Philox counter (engine/stepper.c) */
+    TC_P_LOOK = 41        /* engine.fast_path off: account a's sessions for the trend
+                             (source 0) or press event i (source i + 1) in local hour
+                             H: b = source << 32 | H */
 };
 
 /* Philox4x32-10 as a GSL generator. Its state is {counter, key, 4 buffered words}.

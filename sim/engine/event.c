@@ -329,11 +329,12 @@ int tc_event_trend_shows(const tc_event_engine *e, int32_t w, double t)
     return tc_rng_u01(e->key, TC_P_TREND, (uint32_t)w, bits) < e->pop->trend_p;
 }
 
-/* The first reading session of w strictly after t, or INFINITY if none before
- * the horizon. Local hour H (hours since the epoch in w's time zone) holds the
- * points of a Poisson process of rate rate[H mod 24], drawn as gaps from stream
- * (SESSION, w, H). */
-double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
+/* The first point strictly after t of w's session process drawn from stream
+ * (purpose, w, tag | H), or INFINITY if none before the horizon. Local hour H
+ * (hours since the epoch in w's time zone) holds the points of a Poisson
+ * process of rate rate[H mod 24], drawn as gaps. */
+static double next_point(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
+                         uint32_t purpose, uint64_t tag)
 {
     const tc_population *pop = e->pop;
     int64_t off = pop->start_epoch + pop->tz[pop->comm[w]];
@@ -344,13 +345,24 @@ double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, do
         int h = (int)(((H % 24) + 24) % 24);
         double lam = pop->rate[h];
         if (lam <= 0 || start + 3600 <= t) continue;
-        tc_rng_seek(r, e->key, TC_P_SESSION, (uint32_t)w, (uint64_t)H);
+        tc_rng_seek(r, e->key, purpose, (uint32_t)w, tag | (uint64_t)H);
         for (double s = start + first_gap(e, r, h, lam);; s += gsl_ran_exponential(r, 1.0 / lam)) {
             if (s >= start + 3600) break;
             if (s <= t) continue;
             return s < e->horizon ? s : INFINITY;
         }
     }
+}
+
+double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t)
+{
+    return next_point(e, r, w, t, TC_P_SESSION, 0);
+}
+
+double tc_event_next_look(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
+                          uint32_t source)
+{
+    return next_point(e, r, w, t, TC_P_LOOK, (uint64_t)source << 32);
 }
 
 /* In w's local time, counted in seconds from the local midnight that begins

@@ -271,6 +271,15 @@ void tc_event_session_limits(tc_event_engine *e);
  * the horizon; `r` is repositioned. */
 double tc_event_next_session(const tc_event_engine *e, gsl_rng *r, int32_t w, double t);
 
+/* Where w may see the trend (source 0) or press event i's news (source i + 1):
+ * sessions of their own, apart from those in which it reads its feed, at the
+ * same rates: the first strictly after t, or INFINITY, from stream (LOOK, w,
+ * source << 32 | H). Each shows what is seen with its probability
+ * (engine.fast_path: off); by default the sessions that show it are drawn at
+ * once (tc_event_next_sighting). `r` is repositioned. */
+double tc_event_next_look(const tc_event_engine *e, gsl_rng *r, int32_t w, double t,
+                          uint32_t source);
+
 /* Sightings (of the trend, of the news): the points after t of a Poisson
  * process of rate p times w's session rate, i.e. the sessions of w that show
  * what is seen, each with probability p, without the sessions in between. The

@@ -85,7 +85,8 @@ static int32_t top_root(const tc_event_engine *e)
 
 /* Every reading person not yet adopted gets a check while the trend lasts:
  * at its first sighting of the trend after t (drawn from stream TREND at (v,
- * bits of t)), or at its first session (engine.fast_path: off). */
+ * bits of t)), or at its first session for the trend (engine.fast_path: off,
+ * tc_event_next_look). */
 static void trend_start(tc_event_engine *e, double t)
 {
     const tc_population *pop = e->pop;
@@ -98,7 +99,7 @@ static void trend_start(tc_event_engine *e, double t)
         for (int32_t v = 0; v < n; v++) {
             if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->out->adopt_t[v] != INFINITY)
                 continue;
-            double s = e->fast_off ? tc_event_next_session(e, e->rng[tid], v, t)
+            double s = e->fast_off ? tc_event_next_look(e, e->rng[tid], v, t, 0)
                                    : tc_event_next_sighting(e, v, t, pop->trend_p, TC_P_TREND,
                                                             time_bits(t));
             if (s >= e->horizon) continue;
@@ -164,7 +165,8 @@ static void takedown(tc_event_engine *e, int i, int64_t iv)
 
 /* Press event i starts: every person it covers who may still adopt gets a
  * check at its first sighting of the news after the event (stream PRESS at
- * (v, i << 32)), or at its first session (engine.fast_path: off);
+ * (v, i << 32)), or at its first session for the news (engine.fast_path:
+ * off, tc_event_next_look);
  * press_session in play.c goes on from there. The news shows the post with
  * the most volume now: what the press reports. */
 static void press(tc_event_engine *e, int i)
@@ -181,9 +183,10 @@ static void press(tc_event_engine *e, int i)
             if (pop->cls[v] == TC_CLASS_BOT || e->flags[v] || e->out->adopt_t[v] != INFINITY ||
                 !tc_timeline_covers(x, pop, v))
                 continue;
-            double s = e->fast_off ? tc_event_next_session(e, e->rng[tid], v, x->t)
-                                   : tc_event_next_sighting(e, v, x->t, x->probability,
-                                                            TC_P_PRESS, (uint64_t)(uint32_t)i << 32);
+            double s = e->fast_off
+                           ? tc_event_next_look(e, e->rng[tid], v, x->t, (uint32_t)i + 1)
+                           : tc_event_next_sighting(e, v, x->t, x->probability, TC_P_PRESS,
+                                                    (uint64_t)(uint32_t)i << 32);
             if (s >= e->horizon || s >= x->until) continue;
             tc_pending c = {.t = s, .account = v, .parent = author, .root = r, .depth = 0,
                             .seq = i, .kind = TC_K_PRESS};

@@ -170,11 +170,11 @@ static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uin
     return 0;
 }
 
-/* A person's sighting of the trend (by default), or its session while the tag
- * trends (engine.fast_path: off), where it sees the trend with probability
- * trend_p: it may adopt the most voluminous post; if not, its next sighting
- * (drawn from stream TREND at (w, bits of t)), or its next session, is checked
- * while the trend lasts. Under a rule fixed by class the sightings after the
+/* A person's sighting of the trend (by default), or its session for the trend
+ * while the tag trends (engine.fast_path: off; tc_event_next_look), where it
+ * sees the trend with probability trend_p: it may adopt the most voluminous
+ * post; if not, its next sighting (drawn from stream TREND at (w, bits of t)),
+ * or its next such session, is checked while the trend lasts. Under a rule fixed by class the sightings after the
  * first of the trend's epoch (c->depth 2; the first counts the exposure) are
  * thinned to those that may adopt: rate trend_p times the bound q, each
  * adopting with the probability over q. */
@@ -189,7 +189,7 @@ static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
         if (tc_event_trend_shows(e, w, c->t) &&
             sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv, 1))
             return;
-        n.t = tc_event_next_session(e, e->rng[0], w, c->t);
+        n.t = tc_event_next_look(e, e->rng[0], w, c->t, 0);
     } else {
         double q = tc_event_sight_bound(e, w);
         if (sight(e, w, e->trend_root, TC_P_TREND_ADOPT, time_bits(c->t), c->t, iv,
@@ -203,9 +203,10 @@ static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 }
 
 /* A person's sighting of the news while press event c->seq is in force (by
- * default), or its session then (engine.fast_path: off), where the news shows
- * the post c->root with the event's probability: w may adopt it; if not, its
- * next sighting, or session, is checked until the event ends or w adopts. The
+ * default), or its session for the news then (engine.fast_path: off), where
+ * the news shows the post c->root with the event's probability: w may adopt
+ * it; if not, its next sighting, or session, is checked until the event ends
+ * or w adopts. The
  * k-th (c->depth) draws from (w, event << 32 | k). Sightings after the first
  * are thinned as the trend's (trend_session). */
 static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
@@ -221,7 +222,7 @@ static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
         if (tc_rng_u01(e->key, TC_P_PRESS, (uint32_t)w, bits) < x->probability &&
             sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv, 1))
             return;
-        n.t = tc_event_next_session(e, e->rng[0], w, c->t);
+        n.t = tc_event_next_look(e, e->rng[0], w, c->t, (uint32_t)c->seq + 1);
     } else {
         double q = tc_event_sight_bound(e, w);
         if (sight(e, w, c->root, TC_P_PRESS_ADOPT, bits, c->t, iv, c->depth > 0 ? q : 1))

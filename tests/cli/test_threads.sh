@@ -2,8 +2,8 @@
 # threads must give byte-identical /series, /summary and /cascade datasets;
 # so must a scenario on the engine's fast path (no sessions) on 1, 2 and 3
 # threads, with a hub whose audience spans several blocks; and so must the
-# default scenario with engine.fast_path: off (every reading session through
-# the wheel while the tag trends or is in the news) on 1 and 3 threads.
+# default scenario with engine.fast_path: off (every session for the trend and
+# the news through the wheel) on 1 and 3 threads.
 set -u
 BIN=${BIN:-build/tagcascade}
 d=$(mktemp -d)
