@@ -174,10 +174,10 @@ static int sight(tc_event_engine *e, int32_t w, int32_t r, uint32_t purpose, uin
  * while the tag trends (engine.fast_path: off; tc_event_next_look), where it
  * sees the trend with probability trend_p: it may adopt the most voluminous
  * post; if not, its next sighting (drawn from stream TREND at (w, bits of t)),
- * or its next such session, is checked while the trend lasts. Under a rule fixed by class the sightings after the
- * first of the trend's epoch (c->depth 2; the first counts the exposure) are
- * thinned to those that may adopt: rate trend_p times the bound q, each
- * adopting with the probability over q. */
+ * or its next such session, is checked while the trend lasts. Under a rule
+ * fixed by class the sightings after the first of the trend's epoch (c->depth
+ * 2; the first counts the exposure) are thinned to those that may adopt: rate
+ * trend_p times the bound q, each adopting with the probability over q. */
 static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
@@ -206,9 +206,8 @@ static void trend_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
  * default), or its session for the news then (engine.fast_path: off), where
  * the news shows the post c->root with the event's probability: w may adopt
  * it; if not, its next sighting, or session, is checked until the event ends
- * or w adopts. The
- * k-th (c->depth) draws from (w, event << 32 | k). Sightings after the first
- * are thinned as the trend's (trend_session). */
+ * or w adopts. The k-th (c->depth) draws from (w, event << 32 | k). Sightings
+ * after the first are thinned as the trend's (trend_session). */
 static void press_session(tc_event_engine *e, const tc_pending *c, int64_t iv)
 {
     int32_t w = c->account;
