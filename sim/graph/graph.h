@@ -42,6 +42,16 @@ int tc_graph_check_bytes(double bytes, double accounts, double edges, const char
 /* Append one edge (grows the arrays). */
 void tc_graph_add(tc_edges *g, int32_t src, int32_t dst);
 
+/* Room for `cap` edges in all (never shrinks). */
+void tc_graph_reserve(tc_edges *g, int64_t cap);
+
+/* A preferential-attachment graph of accounts offset .. offset + n - 1 appended
+ * to g: the edges of igraph_barabasi_game(n, power, m, outpref = true, A = 1,
+ * directed, IGRAPH_BARABASI_PSUMTREE) under igraph's default generator as seeded,
+ * in igraph's order, each as "cited account's posts reach the citing one",
+ * without building an igraph graph. TC_ERUNTIME if igraph fails. */
+int tc_graph_ba(tc_edges *g, int64_t n, double power, int64_t m, int32_t offset, tc_err *err);
+
 /* Communities of a file without a community attribute: the scenario's list laid
  * over ids 0 .. n-1 as consecutive ranges by share. Sets g->ncomm, g->comm_names
  * and g->comm[0 .. n-1] (g->comm allocated by the caller). TC_EINPUT if a
