@@ -22,6 +22,44 @@ static int cmp_ranked(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
+static int ranked_less(ranked x, ranked y)
+{
+    return x.score < y.score || (x.score == y.score && x.id < y.id);
+}
+
+/* Move the k smallest of a[0 .. n) (by cmp_ranked's total order) to a[0 .. k),
+ * in no particular order: a quickselect on the median of three, which sorts the
+ * range it is left with once it has split more than 2 log2 n times. */
+static void select_smallest(ranked *a, int64_t n, int64_t k)
+{
+    int64_t lo = 0, hi = n, depth = 0, limit = 2;
+    for (int64_t m = n; m > 1; m >>= 1) limit += 2;
+    while (hi - lo > 16 && k > lo && k < hi) {
+        if (++depth > limit) break;
+        int64_t mid = lo + (hi - lo) / 2;
+        ranked x = a[lo], y = a[mid], z = a[hi - 1], p;
+        if (ranked_less(x, y)) p = ranked_less(y, z) ? y : ranked_less(x, z) ? z : x;
+        else p = ranked_less(x, z) ? x : ranked_less(y, z) ? z : y;
+        /* three ways: below p, equal to p (one element: the order is total), above */
+        int64_t i = lo, lt = lo, gt = hi;
+        while (i < gt) {
+            if (ranked_less(a[i], p)) {
+                ranked t = a[i]; a[i] = a[lt]; a[lt] = t;
+                i++, lt++;
+            } else if (ranked_less(p, a[i])) {
+                gt--;
+                ranked t = a[i]; a[i] = a[gt]; a[gt] = t;
+            } else {
+                i++;
+            }
+        }
+        if (k <= lt) hi = lt;
+        else if (k >= gt) lo = gt;
+        else return;
+    }
+    if (k > lo && k < hi) qsort(a + lo, (size_t)(hi - lo), sizeof *a, cmp_ranked);
+}
+
 static int community_index(const tc_population *pop, const tc_named_value *x, const char *key,
                            tc_err *err)
 {
@@ -299,7 +337,8 @@ int tc_population_build(tc_population *pop, const tc_scenario *sc, int32_t nbase
                 "(%lld accounts) and leave humans in it", sc->bots.community_at.file,
                 sc->bots.community_at.line, sc->bots.community_at.col, (long long)k,
                 sc->bots.community, (long long)nc);
-    if (k > 0) qsort(cand, (size_t)nc, sizeof *cand, cmp_ranked);
+    /* which accounts are bots, not their order: place_groups orders them again */
+    if (k > 0) select_smallest(cand, nc, k);
     for (int64_t i = 0; i < k; i++) pop->cls[cand[i].id] = TC_CLASS_BOT;
     pop->nbots = k;
     pop->nhumans = nb - k;
