@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "base/sort.h"
 #include "graph/graph.h"
 #include "graph/graphstore.h"
 #include "input/scenario.h"
@@ -322,12 +323,6 @@ static void skip_pass(const tc_chunglu_model *m, const int32_t *ids, const doubl
     }
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 int64_t tc_chunglu_audience(const tc_chunglu_model *m, int32_t u, gsl_rng *r, int32_t **buf,
                             int64_t *cap, int64_t at)
 {
@@ -337,7 +332,7 @@ int64_t tc_chunglu_audience(const tc_chunglu_model *m, int32_t u, gsl_rng *r, in
     skip_pass(m, m->own_id + lo, m->own_w + lo, hi - lo, own_factor(m, u), u, -1, r, 0, &o);
     if (m->all_id)
         skip_pass(m, m->all_id, m->all_w, m->n, other_factor(m, u), u, c, r, 1, &o);
-    if (o.len - at > 1) qsort(*buf + at, (size_t)(o.len - at), sizeof **buf, cmp_i32);
+    tc_sort_i32(*buf + at, o.len - at);
     return o.len - at;
 }
 

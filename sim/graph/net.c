@@ -4,29 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Most audiences are short: insertion sort there, qsort for the long ones. */
-static void sort_i32(int32_t *a, int64_t len)
-{
-    if (len > 32) {
-        qsort(a, (size_t)len, sizeof *a, cmp_i32);
-        return;
-    }
-    for (int64_t i = 1; i < len; i++) {
-        int32_t x = a[i];
-        int64_t j = i;
-        while (j > 0 && a[j - 1] > x) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = x;
-    }
-}
+#include "base/sort.h"
 
 /* Drop self-loops and repeats from sorted audiences, moving entries down. */
 static void compact(tc_net *net)
@@ -52,7 +30,7 @@ void tc_net_freeze(tc_net *net)
     int32_t n = net->n;
     #pragma omp parallel for schedule(dynamic, 4096)
     for (int32_t u = 0; u < n; u++)
-        sort_i32(net->dst + net->off[u], net->off[u + 1] - net->off[u]);
+        tc_sort_i32(net->dst + net->off[u], net->off[u + 1] - net->off[u]);
     compact(net);
 }
 
@@ -132,7 +110,7 @@ int tc_net_add_edges(tc_net *net, int32_t n, int64_t k, const int32_t *src,
     #pragma omp parallel for schedule(dynamic, 64)
     for (int64_t i = 0; i < ndirty; i++) {
         int32_t u = dirty[i];
-        sort_i32(net->dst + net->off[u], net->off[u + 1] - net->off[u]);
+        tc_sort_i32(net->dst + net->off[u], net->off[u + 1] - net->off[u]);
     }
     compact(net);
 cleanup:
