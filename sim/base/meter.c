@@ -46,21 +46,23 @@ static void print(tc_meter *m, double frac, const char *what, double now, int fi
     m->last = now;
 }
 
-void tc_meter_show(tc_meter *m, double frac, const char *what)
+int tc_meter_due(const tc_meter *m, double frac)
 {
-    if (m->mode == TC_METER_NONE) return;
+    if (m->mode == TC_METER_NONE) return 0;
     double now = tc_clock_now();
     if (frac < 0) frac = 0;
     if (frac > 1) frac = 1;
-    if (m->mode == TC_METER_BAR) {
-        if (now - m->last >= 0.2) print(m, frac, what, now, 0);
-        return;
-    }
-    int tenth = (int)(frac * 10 + 1e-9);
-    if (tenth > m->tenth || now - m->last >= 60) {
-        m->tenth = tenth;
-        print(m, frac, what, now, 0);
-    }
+    if (m->mode == TC_METER_BAR) return now - m->last >= 0.2;
+    return (int)(frac * 10 + 1e-9) > m->tenth || now - m->last >= 60;
+}
+
+void tc_meter_show(tc_meter *m, double frac, const char *what)
+{
+    if (!tc_meter_due(m, frac)) return;
+    if (frac < 0) frac = 0;
+    if (frac > 1) frac = 1;
+    if (m->mode == TC_METER_LINES) m->tenth = (int)(frac * 10 + 1e-9);
+    print(m, frac, what, tc_clock_now(), 0);
 }
 
 void tc_meter_end(tc_meter *m, double frac, const char *what)

@@ -23,6 +23,10 @@ void tc_meter_start(tc_meter *m, tc_meter_mode mode);
  * runs". Prints when due (bar: at most 5 times a second), else nothing. */
 void tc_meter_show(tc_meter *m, double frac, const char *what);
 
+/* Whether tc_meter_show would print at `frac` now: lets a caller skip making
+ * `what` when nothing would be printed. */
+int tc_meter_due(const tc_meter *m, double frac);
+
 /* The last word: the bar drawn at `frac` and its line ended; a line when the
  * last one printed was not at this point. */
 void tc_meter_end(tc_meter *m, double frac, const char *what);

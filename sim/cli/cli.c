@@ -250,6 +250,9 @@ static int progress(void *vctx, const tc_engine *e)
     progress_ctx *p = vctx;
     if (stop_requested) return 1;
     if (p->meter.mode == TC_METER_NONE) return 0;
+    tc_progress pr;
+    tc_engine_progress(e, &pr);
+    if (!tc_meter_due(&p->meter, pr.done)) return 0; /* the line is made only when shown */
     char what[96];
     double frac;
     progress_what(p, e, &frac, what, sizeof what);
