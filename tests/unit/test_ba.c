@@ -4,7 +4,8 @@
  * in igraph's order, each reversed (the cited account's posts reach the citing
  * one) and shifted by the offset. The cases cover m >= i (all earlier accounts
  * cited), m = 0, a single account, power 0 (uniform), sublinear and superlinear
- * power, and several seeds; another seed must give other edges. */
+ * power, and several seeds; another seed must give other edges. Powers 0 and 1
+ * (whole weights) take our own tree of sums, the others igraph's. */
 #include <igraph.h>
 #include <stdlib.h>
 #include <string.h>
