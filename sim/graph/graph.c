@@ -66,9 +66,9 @@ static double expected_edges(const tc_scenario *sc)
     return e;
 }
 
-void tc_graph_add(tc_edges *g, int32_t src, int32_t dst)
+static inline void add_edge(tc_edges *g, int32_t src, int32_t dst)
 {
-    if (g->m == g->cap) {
+    if (__builtin_expect(g->m == g->cap, 0)) {
         g->cap = g->cap ? g->cap + g->cap / 2 : 1024;
         g->src = tc_xrealloc(g->src, (size_t)g->cap * sizeof *g->src);
         g->dst = tc_xrealloc(g->dst, (size_t)g->cap * sizeof *g->dst);
@@ -76,6 +76,11 @@ void tc_graph_add(tc_edges *g, int32_t src, int32_t dst)
     g->src[g->m] = src;
     g->dst[g->m] = dst;
     g->m++;
+}
+
+void tc_graph_add(tc_edges *g, int32_t src, int32_t dst)
+{
+    add_edge(g, src, dst);
 }
 
 void tc_graph_reserve(tc_edges *g, int64_t cap)
@@ -106,12 +111,12 @@ static void take_edges(tc_edges *g, const igraph_t *ig, int32_t offset, int foll
         int32_t a = (int32_t)IGRAPH_FROM(ig, e) + offset;
         int32_t b = (int32_t)IGRAPH_TO(ig, e) + offset;
         if (!directed) {
-            tc_graph_add(g, a, b);
-            tc_graph_add(g, b, a);
+            add_edge(g, a, b);
+            add_edge(g, b, a);
         } else if (follows) {
-            tc_graph_add(g, b, a);
+            add_edge(g, b, a);
         } else {
-            tc_graph_add(g, a, b);
+            add_edge(g, a, b);
         }
     }
 }
@@ -198,17 +203,22 @@ static int64_t ba_tree_search(const ba_tree *t, double x)
         igraph_psumtree_search(&t->ig, &to, x);
         return to;
     }
+    /* in a line, the child is the number of running sums at or below the value
+     * (they do not decrease), found without a branch; the value then loses the
+     * running sum before it, which is exact as each step of igraph's is */
     int64_t node = 0;
     for (int k = t->nlev - 1; k >= 0; k--) {
         const int64_t *s = t->lev[k] + node * BA_FAN;
-        int c = 0, last = -1;
-        for (; c < BA_FAN; c++) {
-            if (s[c] > 0) last = c;
-            if (x < (double)s[c]) break;
-            x -= (double)s[c];
+        int64_t run[BA_FAN], sum = 0;
+        for (int c = 0; c < BA_FAN; c++) run[c] = sum += s[c];
+        int c = 0;
+        for (int j = 0; j < BA_FAN; j++) c += x >= (double)run[j];
+        if (c == BA_FAN) { /* only where the value reaches the total, which igraph refuses */
+            for (c = BA_FAN - 1; c > 0 && s[c] == 0; c--) {}
+            x = 0;
+        } else if (c > 0) {
+            x -= (double)run[c - 1];
         }
-        /* only where the drawn value reaches the total, which igraph refuses */
-        if (c == BA_FAN) c = last < 0 ? 0 : last;
         node = node * BA_FAN + c;
     }
     return node;
@@ -234,7 +244,7 @@ int tc_graph_ba(tc_edges *g, int64_t n, double power, int64_t m, int32_t offset,
         if (m >= i) {
             for (int64_t to = 0; to < i; to++) {
                 degree[to]++;
-                tc_graph_add(g, (int32_t)to + offset, (int32_t)i + offset);
+                add_edge(g, (int32_t)to + offset, (int32_t)i + offset);
                 if (ba_tree_set(&tree, to, ba_attraction((double)degree[to], power))) goto fail;
             }
         } else {
@@ -247,7 +257,7 @@ int tc_graph_ba(tc_edges *g, int64_t n, double power, int64_t m, int32_t offset,
                     to = ba_tree_search(&tree, igraph_rng_get_unif(igraph_rng_default(), 0, sum));
                 degree[to]++;
                 cited[j] = (int32_t)to;
-                tc_graph_add(g, (int32_t)to + offset, (int32_t)i + offset);
+                add_edge(g, (int32_t)to + offset, (int32_t)i + offset);
                 if (ba_tree_set(&tree, to, 0.0)) goto fail;
             }
             for (int64_t j = m - 1; j >= 0; j--)
@@ -289,7 +299,7 @@ static int chung_lu(tc_edges *g, const tc_scenario *sc, uint64_t key, int c, int
     for (int32_t u = 0; u < (int32_t)size; u++) {
         int64_t k = tc_chunglu_audience(&model, u, r, &buf, &cap, 0);
         for (int64_t i = 0; i < k; i++)
-            tc_graph_add(g, (int32_t)(off + u), (int32_t)(off + buf[i]));
+            add_edge(g, (int32_t)(off + u), (int32_t)(off + buf[i]));
     }
     tc_chunglu_model_destroy(&model);
 cleanup:
@@ -662,7 +672,7 @@ static void reciprocate(tc_edges *g, const tc_scenario *sc, uint64_t key)
     for (int64_t e = 0; e < m; e++)
         if (tc_rng_u01(key, TC_P_RECIPROCITY, (uint32_t)e, (uint64_t)e >> 32) <
             sc->graph.reciprocity)
-            tc_graph_add(g, g->dst[e], g->src[e]);
+            add_edge(g, g->dst[e], g->src[e]);
 }
 
 static int find_comm(const tc_edges *g, const char *name)
@@ -733,13 +743,13 @@ int tc_graph_add_hubs(tc_edges *g, const tc_scenario *sc, uint64_t key, tc_err *
         if (kout > nx) kin += kout - nx, kout = nx;
         tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 0);
         gsl_ran_choose(r, pick, (size_t)kin, own, (size_t)no, sizeof *own);
-        for (int64_t i = 0; i < kin; i++) tc_graph_add(g, hub, pick[i]);
+        for (int64_t i = 0; i < kin; i++) add_edge(g, hub, pick[i]);
         tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 1);
         gsl_ran_choose(r, pick, (size_t)kout, other, (size_t)nx, sizeof *other);
-        for (int64_t i = 0; i < kout; i++) tc_graph_add(g, hub, pick[i]);
+        for (int64_t i = 0; i < kout; i++) add_edge(g, hub, pick[i]);
         tc_rng_seek(r, key, TC_P_HUB, (uint32_t)h, 2);
         gsl_ran_choose(r, pick, (size_t)hs->following, own, (size_t)no, sizeof *own);
-        for (int64_t i = 0; i < hs->following; i++) tc_graph_add(g, pick[i], hub);
+        for (int64_t i = 0; i < hs->following; i++) add_edge(g, pick[i], hub);
         hub++;
     }
 cleanup:

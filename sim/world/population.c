@@ -194,9 +194,9 @@ static int in_audience(const tc_net *net, int32_t u, int32_t v)
     return lo < net->off[u + 1] && net->dst[lo] == v;
 }
 
-static void push_pair(pair **v, int64_t *n, int64_t *cap, int32_t s, int32_t d)
+static inline void push_pair(pair **v, int64_t *n, int64_t *cap, int32_t s, int32_t d)
 {
-    *v = tc_xgrow(*v, cap, *n + 1, sizeof **v, 1024);
+    if (__builtin_expect(*n == *cap, 0)) *v = tc_xgrow(*v, cap, *n + 1, sizeof **v, 1024);
     (*v)[(*n)++] = (pair){s, d};
 }
 
@@ -209,6 +209,9 @@ static void add_edges(tc_population *pop, const tc_scenario *sc, const tc_net *n
     pair *v = NULL;
     int64_t n = 0, cap = 0;
     if (sc->bots.follows > 0 && pop->nhumans > 0) {
+        /* room for every follow and its follow-back: grown only by the rings */
+        cap = pop->nbots * sc->bots.follows * (sc->bots.follow_back > 0 ? 2 : 1);
+        v = tc_xmalloc((size_t)cap * sizeof *v);
         gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
         for (int32_t b = 0; b < nbase; b++) {
             if (pop->cls[b] != TC_CLASS_BOT) continue;
