@@ -1,4 +1,5 @@
-/* igraph in, flat edge list out. Every igraph call lives here, on one thread. */
+/* igraph in, flat edge list out. Every igraph call lives here, on one thread;
+ * our own draws, keyed per follow, run on threads. */
 #include "graph/graph.h"
 
 #include <errno.h>
@@ -642,24 +643,30 @@ static void mix(tc_edges *g, const tc_scenario *sc, uint64_t key)
     int64_t *fill = tc_xmalloc((size_t)nc * sizeof *fill);
     memcpy(fill, cnt, (size_t)nc * sizeof *fill);
     for (int64_t e = 0; e < g->m; e++) pool[fill[g->comm[g->src[e]]]++] = g->src[e];
-    double *w = tc_xmalloc((size_t)nc * sizeof *w);
-    gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
-    for (int64_t e = 0; e < g->m; e++) {
-        tc_rng_seek(r, key, TC_P_MIXING, (uint32_t)e, (uint64_t)e >> 32);
-        if (gsl_rng_uniform_pos(r) >= sc->graph.mixing) continue;
-        int own = g->comm[g->dst[e]];
-        double tot = 0;
-        for (int c = 0; c < nc; c++) tot += w[c] = c == own ? 0 : (double)(cnt[c + 1] - cnt[c]);
-        if (tot <= 0) continue;
-        double u = gsl_rng_uniform(r) * tot;
-        int c = 0;
-        while (c < nc - 1 && (u -= w[c]) >= 0) c++;
-        while (w[c] == 0) c--; /* round-off landed on an empty community */
-        int64_t k = cnt[c] + (int64_t)gsl_rng_uniform_int(r, (unsigned long)(cnt[c + 1] - cnt[c]));
-        g->src[e] = pool[k];
+    /* each follow's draws are its own (stream of its index): threads give the
+     * same follows */
+    #pragma omp parallel
+    {
+        double *w = tc_xmalloc((size_t)nc * sizeof *w);
+        gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+        #pragma omp for schedule(static)
+        for (int64_t e = 0; e < g->m; e++) {
+            tc_rng_seek(r, key, TC_P_MIXING, (uint32_t)e, (uint64_t)e >> 32);
+            if (gsl_rng_uniform_pos(r) >= sc->graph.mixing) continue;
+            int own = g->comm[g->dst[e]];
+            double tot = 0;
+            for (int c = 0; c < nc; c++) tot += w[c] = c == own ? 0 : (double)(cnt[c + 1] - cnt[c]);
+            if (tot <= 0) continue;
+            double u = gsl_rng_uniform(r) * tot;
+            int c = 0;
+            while (c < nc - 1 && (u -= w[c]) >= 0) c++;
+            while (w[c] == 0) c--; /* round-off landed on an empty community */
+            int64_t k = cnt[c] + (int64_t)gsl_rng_uniform_int(r, (unsigned long)(cnt[c + 1] - cnt[c]));
+            g->src[e] = pool[k];
+        }
+        gsl_rng_free(r);
+        free(w);
     }
-    gsl_rng_free(r);
-    free(w);
     free(fill);
     free(pool);
     free(cnt);
@@ -669,10 +676,24 @@ static void reciprocate(tc_edges *g, const tc_scenario *sc, uint64_t key)
 {
     if (sc->graph.reciprocity <= 0) return;
     int64_t m = g->m;
-    for (int64_t e = 0; e < m; e++)
-        if (tc_rng_u01(key, TC_P_RECIPROCITY, (uint32_t)e, (uint64_t)e >> 32) <
-            sc->graph.reciprocity)
+    /* which follows are returned, drawn on threads (each from its own stream)
+     * into a bitset; then appended in order */
+    uint64_t *back = tc_xcalloc((size_t)(m / 64 + 1), sizeof *back);
+    #pragma omp parallel for schedule(static)
+    for (int64_t wd = 0; wd < m / 64 + 1; wd++) {
+        uint64_t bits = 0;
+        for (int64_t e = wd * 64; e < (wd + 1) * 64 && e < m; e++)
+            if (tc_rng_u01(key, TC_P_RECIPROCITY, (uint32_t)e, (uint64_t)e >> 32) <
+                sc->graph.reciprocity)
+                bits |= (uint64_t)1 << (e & 63);
+        back[wd] = bits;
+    }
+    for (int64_t wd = 0; wd < m / 64 + 1; wd++)
+        for (uint64_t bits = back[wd]; bits; bits &= bits - 1) {
+            int64_t e = wd * 64 + __builtin_ctzll(bits);
             add_edge(g, g->dst[e], g->src[e]);
+        }
+    free(back);
 }
 
 static int find_comm(const tc_edges *g, const char *name)

@@ -209,22 +209,44 @@ static void add_edges(tc_population *pop, const tc_scenario *sc, const tc_net *n
     pair *v = NULL;
     int64_t n = 0, cap = 0;
     if (sc->bots.follows > 0 && pop->nhumans > 0) {
-        /* room for every follow and its follow-back: grown only by the rings */
-        cap = pop->nbots * sc->bots.follows * (sc->bots.follow_back > 0 ? 2 : 1);
-        v = tc_xmalloc((size_t)cap * sizeof *v);
-        gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
-        for (int32_t b = 0; b < nbase; b++) {
-            if (pop->cls[b] != TC_CLASS_BOT) continue;
-            tc_rng_seek(r, key, TC_P_INFILTRATE, (uint32_t)b, 0);
-            for (int64_t j = 0; j < sc->bots.follows; j++) {
-                int32_t h;
-                do h = (int32_t)gsl_rng_uniform_int(r, (unsigned long)nbase);
-                while (pop->cls[h] != TC_CLASS_HUMAN);
-                push_pair(&v, &n, &cap, h, b);
-                if (gsl_rng_uniform(r) < sc->bots.follow_back) push_pair(&v, &n, &cap, b, h);
+        /* each bot's follows from its own stream, on threads, into a room of
+         * its own sized for every follow and its follow-back; packed after
+         * (the pairs are sorted below, so their order does not matter) */
+        int64_t F = sc->bots.follows * (sc->bots.follow_back > 0 ? 2 : 1), nb = 0;
+        for (int32_t b = 0; b < nbase; b++) nb += pop->cls[b] == TC_CLASS_BOT;
+        int32_t *bot = tc_xmalloc((size_t)(nb ? nb : 1) * sizeof *bot);
+        nb = 0;
+        for (int32_t b = 0; b < nbase; b++)
+            if (pop->cls[b] == TC_CLASS_BOT) bot[nb++] = b;
+        int64_t *got = tc_xmalloc((size_t)(nb ? nb : 1) * sizeof *got);
+        cap = nb * F;
+        v = tc_xmalloc((size_t)(cap ? cap : 1) * sizeof *v);
+        #pragma omp parallel
+        {
+            gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+            #pragma omp for schedule(dynamic, 256)
+            for (int64_t i = 0; i < nb; i++) {
+                int32_t b = bot[i];
+                pair *room = v + i * F;
+                int64_t k = 0;
+                tc_rng_seek(r, key, TC_P_INFILTRATE, (uint32_t)b, 0);
+                for (int64_t j = 0; j < sc->bots.follows; j++) {
+                    int32_t h;
+                    do h = (int32_t)gsl_rng_uniform_int(r, (unsigned long)nbase);
+                    while (pop->cls[h] != TC_CLASS_HUMAN);
+                    room[k++] = (pair){h, b};
+                    if (gsl_rng_uniform(r) < sc->bots.follow_back) room[k++] = (pair){b, h};
+                }
+                got[i] = k;
             }
+            gsl_rng_free(r);
         }
-        gsl_rng_free(r);
+        for (int64_t i = 0; i < nb; i++) {
+            memmove(v + n, v + i * F, (size_t)got[i] * sizeof *v);
+            n += got[i];
+        }
+        free(got);
+        free(bot);
     }
     if (pop->leader) {
         /* members of one ring are consecutive in no particular id order: gather by leader */
