@@ -128,6 +128,24 @@ void tc_sort_i32_depth(int32_t *a, int64_t n, int depth)
 
 void tc_sort_i32(int32_t *a, int64_t n)
 {
+    if (n < 2) return;
+    if (n > 32) {
+        /* sorted already, or two sorted runs (a Chung-Lu audience: its own
+         * community's candidates, then everyone's): one pass, or one merge */
+        int64_t cut = -1, runs = 1;
+        for (int64_t i = 1; i < n && runs <= 2; i++)
+            if (a[i] < a[i - 1]) runs++, cut = i;
+        if (runs == 1) return;
+        if (runs == 2) {
+            int32_t *left = tc_xmalloc((size_t)cut * sizeof *left);
+            memcpy(left, a, (size_t)cut * sizeof *left);
+            int64_t i = 0, j = cut, k = 0;
+            while (i < cut && j < n) a[k++] = a[j] < left[i] ? a[j++] : left[i++];
+            while (i < cut) a[k++] = left[i++];
+            free(left);
+            return;
+        }
+    }
     int depth = 2;
     for (int64_t m = n; m > 1; m >>= 1) depth += 2;
     tc_sort_i32_depth(a, n, depth);

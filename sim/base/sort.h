@@ -11,9 +11,10 @@
 /* Sort a[0 .. n) ascending. Takes n * 8 bytes of scratch (tc_xmalloc). */
 void tc_sort_u64(uint64_t *a, int64_t n);
 
-/* Sort a[0 .. n) ascending, in place, without scratch: insertion sort up to 32
- * values (most audiences), else a quicksort on the median of three that turns
- * to heapsort when it splits more than 2 log2 n times deep. */
+/* Sort a[0 .. n) ascending, in place: insertion sort up to 32 values (most
+ * audiences); above, nothing for sorted values and one merge (scratch: the
+ * first run) for two sorted runs, else a quicksort on the median of three that
+ * turns to heapsort when it splits more than 2 log2 n times deep. */
 void tc_sort_i32(int32_t *a, int64_t n);
 
 /* The same with the depth bound given: 0 is heapsort from the start. */

@@ -2,8 +2,9 @@
  * range, keys that differ in a few digits only (passes skipped), many equal
  * keys, short inputs that go to qsort, and the pairs of world building. The
  * sort of account ids against qsort: every length to 300, long runs of random,
- * few distinct, sorted, reversed, organ-pipe and equal ids, and the heapsort
- * the quicksort turns to when it splits too deep. */
+ * few distinct, sorted, reversed, organ-pipe and equal ids, two sorted runs
+ * (merged) and nearly sorted ids, and the heapsort the quicksort turns to when
+ * it splits too deep. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,9 @@ static int cmp_i32(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* shape 0 random, 1 few distinct, 2 sorted, 3 reversed, 4 organ pipe, 5 equal */
+/* shape 0 random, 1 few distinct, 2 sorted, 3 reversed, 4 organ pipe, 5 equal,
+ * 6 two sorted runs interleaving, 7 two sorted runs with repeats within and
+ * across, 8 sorted but for the last value */
 static void check_i32(int64_t n, int shape)
 {
     int32_t *a = malloc((size_t)(n ? n : 1) * sizeof *a), *b = malloc((size_t)(n ? n : 1) * sizeof *b);
@@ -54,6 +57,9 @@ static void check_i32(int64_t n, int shape)
         case 3: v = (int32_t)(n - i); break;
         case 4: v = (int32_t)(i < n / 2 ? i : n - i); break;
         case 5: v = 7; break;
+        case 6: v = (int32_t)(i < n / 3 ? 3 * i : 3 * (i - n / 3) + 1); break;
+        case 7: v = (int32_t)(i < n / 2 ? i / 3 : (i - n / 2) / 2); break;
+        case 8: v = (int32_t)(i < n - 1 ? i : n / 2); break;
         default: break;
         }
         a[i] = b[i] = v;
@@ -84,8 +90,8 @@ static void check_i32_heap(int64_t n, int shape, int depth)
 int main(void)
 {
     for (int64_t n = 0; n <= 300; n++)
-        for (int shape = 0; shape < 6; shape++) check_i32(n, shape);
-    for (int shape = 0; shape < 6; shape++) check_i32(200000, shape);
+        for (int shape = 0; shape < 9; shape++) check_i32(n, shape);
+    for (int shape = 0; shape < 9; shape++) check_i32(200000, shape);
     for (int depth = 0; depth < 2; depth++)
         for (int shape = 0; shape < 4; shape++) {
             check_i32_heap(33 + shape, shape, depth);
