@@ -293,19 +293,44 @@ static int chung_lu(tc_edges *g, const tc_scenario *sc, uint64_t key, int c, int
                     .communities = 1,
                     .seed = tc_rng_derive(key, TC_P_IGRAPH, (uint64_t)c + 1)};
     tc_chunglu_model model;
-    int32_t *buf = NULL;
-    int64_t cap = 0;
-    gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+    /* audiences drawn on threads, a block of accounts each (each account's
+     * draws are its own), then appended block by block in account order */
+    enum { ROWS = 4096, BATCH = 64 };
+    int32_t *bufs[BATCH] = {0};
+    int64_t caps[BATCH] = {0}, lens[BATCH];
+    int32_t *ends = tc_xmalloc((size_t)BATCH * ROWS * sizeof *ends);
     TC_TRY(tc_chunglu_model_init(&model, &p, err));
-    for (int32_t u = 0; u < (int32_t)size; u++) {
-        int64_t k = tc_chunglu_audience(&model, u, r, &buf, &cap, 0);
-        for (int64_t i = 0; i < k; i++)
-            add_edge(g, (int32_t)(off + u), (int32_t)(off + buf[i]));
+    int64_t nblocks = (size + ROWS - 1) / ROWS;
+    for (int64_t b0 = 0; b0 < nblocks; b0 += BATCH) {
+        int nb = (int)(nblocks - b0 < BATCH ? nblocks - b0 : BATCH);
+        #pragma omp parallel
+        {
+            gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+            #pragma omp for schedule(dynamic, 1)
+            for (int i = 0; i < nb; i++) {
+                int64_t lo = (b0 + i) * ROWS, hi = lo + ROWS < size ? lo + ROWS : size, len = 0;
+                for (int64_t u = lo; u < hi; u++) {
+                    len += tc_chunglu_audience(&model, (int32_t)u, r, &bufs[i], &caps[i], len);
+                    ends[(int64_t)i * ROWS + (u - lo)] = (int32_t)len;
+                }
+                lens[i] = len;
+            }
+            gsl_rng_free(r);
+        }
+        for (int i = 0; i < nb; i++) {
+            tc_graph_reserve(g, g->m + lens[i] + (g->cap - g->m < lens[i] ? g->cap / 2 : 0));
+            int64_t lo = (b0 + i) * ROWS, at = 0;
+            for (int64_t u = lo; at < lens[i]; u++)
+                for (int64_t e = ends[(int64_t)i * ROWS + (u - lo)]; at < e; at++) {
+                    g->src[g->m] = (int32_t)(off + u);
+                    g->dst[g->m++] = (int32_t)(off + bufs[i][at]);
+                }
+        }
     }
     tc_chunglu_model_destroy(&model);
 cleanup:
-    free(buf);
-    gsl_rng_free(r);
+    for (int i = 0; i < BATCH; i++) free(bufs[i]);
+    free(ends);
     return rc;
 }
 
