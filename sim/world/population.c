@@ -245,6 +245,9 @@ static void add_edges(tc_population *pop, const tc_scenario *sc, const tc_net *n
             memmove(v + n, v + i * F, (size_t)got[i] * sizeof *v);
             n += got[i];
         }
+        /* the rooms' unused ends given back before the pairs are sorted */
+        cap = n ? n : 1;
+        v = tc_xrealloc(v, (size_t)cap * sizeof *v);
         free(got);
         free(bot);
     }
