@@ -336,6 +336,26 @@ int64_t tc_chunglu_audience(const tc_chunglu_model *m, int32_t u, gsl_rng *r, in
     return o.len - at;
 }
 
+void tc_chunglu_audience_blocks(const tc_chunglu_model *m, int64_t first, int64_t rows, int nb,
+                                int32_t **bufs, int64_t *caps, int64_t *lens, int64_t *sizes)
+{
+    #pragma omp parallel
+    {
+        gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+        #pragma omp for schedule(dynamic, 1)
+        for (int i = 0; i < nb; i++) {
+            int64_t lo = first + i * rows, hi = lo + rows < m->n ? lo + rows : m->n, len = 0;
+            for (int64_t u = lo; u < hi; u++) {
+                int64_t k = tc_chunglu_audience(m, (int32_t)u, r, &bufs[i], &caps[i], len);
+                sizes[u - first] = k;
+                len += k;
+            }
+            lens[i] = len;
+        }
+        gsl_rng_free(r);
+    }
+}
+
 int tc_chunglu_write(const char *path, const tc_chunglu *p, int64_t *m_out, tc_err *err)
 {
     int rc = TC_OK;
@@ -362,23 +382,8 @@ int tc_chunglu_write(const char *path, const tc_chunglu *p, int64_t *m_out, tc_e
     int64_t nblocks = ((int64_t)n + BLOCK_ROWS - 1) / BLOCK_ROWS;
     for (int64_t b0 = 0; b0 < nblocks; b0 += BATCH_BLOCKS) {
         int nb = (int)(nblocks - b0 < BATCH_BLOCKS ? nblocks - b0 : BATCH_BLOCKS);
-        #pragma omp parallel
-        {
-            gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
-            #pragma omp for schedule(dynamic, 1)
-            for (int i = 0; i < nb; i++) {
-                int64_t lo = (b0 + i) * BLOCK_ROWS;
-                int64_t hi = lo + BLOCK_ROWS < n ? lo + BLOCK_ROWS : n;
-                int64_t len = 0;
-                for (int64_t u = lo; u < hi; u++) {
-                    int64_t k = tc_chunglu_audience(&m, (int32_t)u, r, &bufs[i], &caps[i], len);
-                    off[u + 1] = k;
-                    len += k;
-                }
-                lens[i] = len;
-            }
-            gsl_rng_free(r);
-        }
+        tc_chunglu_audience_blocks(&m, b0 * BLOCK_ROWS, BLOCK_ROWS, nb, bufs, caps, lens,
+                                   off + 1 + b0 * BLOCK_ROWS);
         for (int i = 0; i < nb; i++) TC_TRY(tc_graphstore_append(&o, bufs[i], lens[i], err));
     }
     for (int32_t u = 0; u < n; u++) off[u + 1] += off[u];

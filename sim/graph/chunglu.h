@@ -54,6 +54,14 @@ double tc_chunglu_prob(const tc_chunglu_model *m, int32_t u, int32_t v);
 int64_t tc_chunglu_audience(const tc_chunglu_model *m, int32_t u, gsl_rng *r, int32_t **buf,
                             int64_t *cap, int64_t at);
 
+/* The audiences of nb blocks of `rows` accounts from account `first` on (the
+ * last clipped to the model's n), drawn on threads, a block each: block i's
+ * audiences one after another in bufs[i] (grown as needed, capacity caps[i]),
+ * lens[i] entries in all, and sizes[u - first] the size of u's. The same for
+ * any thread count. */
+void tc_chunglu_audience_blocks(const tc_chunglu_model *m, int64_t first, int64_t rows, int nb,
+                                int32_t **bufs, int64_t *caps, int64_t *lens, int64_t *sizes);
+
 /* Generate the graph into the store `path` (atomically), audiences drawn in
  * parallel over blocks of accounts and written in order: memory O(n) plus a
  * batch of audiences, never the whole graph. *m_out receives the follows drawn.

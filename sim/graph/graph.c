@@ -298,30 +298,17 @@ static int chung_lu(tc_edges *g, const tc_scenario *sc, uint64_t key, int c, int
     enum { ROWS = 4096, BATCH = 64 };
     int32_t *bufs[BATCH] = {0};
     int64_t caps[BATCH] = {0}, lens[BATCH];
-    int32_t *ends = tc_xmalloc((size_t)BATCH * ROWS * sizeof *ends);
+    int64_t *sizes = tc_xmalloc((size_t)BATCH * ROWS * sizeof *sizes);
     TC_TRY(tc_chunglu_model_init(&model, &p, err));
     int64_t nblocks = (size + ROWS - 1) / ROWS;
     for (int64_t b0 = 0; b0 < nblocks; b0 += BATCH) {
         int nb = (int)(nblocks - b0 < BATCH ? nblocks - b0 : BATCH);
-        #pragma omp parallel
-        {
-            gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
-            #pragma omp for schedule(dynamic, 1)
-            for (int i = 0; i < nb; i++) {
-                int64_t lo = (b0 + i) * ROWS, hi = lo + ROWS < size ? lo + ROWS : size, len = 0;
-                for (int64_t u = lo; u < hi; u++) {
-                    len += tc_chunglu_audience(&model, (int32_t)u, r, &bufs[i], &caps[i], len);
-                    ends[(int64_t)i * ROWS + (u - lo)] = (int32_t)len;
-                }
-                lens[i] = len;
-            }
-            gsl_rng_free(r);
-        }
+        tc_chunglu_audience_blocks(&model, b0 * ROWS, ROWS, nb, bufs, caps, lens, sizes);
         for (int i = 0; i < nb; i++) {
             tc_graph_reserve(g, g->m + lens[i] + (g->cap - g->m < lens[i] ? g->cap / 2 : 0));
             int64_t lo = (b0 + i) * ROWS, at = 0;
             for (int64_t u = lo; at < lens[i]; u++)
-                for (int64_t e = ends[(int64_t)i * ROWS + (u - lo)]; at < e; at++) {
+                for (int64_t e = at + sizes[u - b0 * ROWS]; at < e; at++) {
                     g->src[g->m] = (int32_t)(off + u);
                     g->dst[g->m++] = (int32_t)(off + bufs[i][at]);
                 }
@@ -330,7 +317,7 @@ static int chung_lu(tc_edges *g, const tc_scenario *sc, uint64_t key, int c, int
     tc_chunglu_model_destroy(&model);
 cleanup:
     for (int i = 0; i < BATCH; i++) free(bufs[i]);
-    free(ends);
+    free(sizes);
     return rc;
 }
 
