@@ -427,6 +427,12 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int cla
     int64_t *cand = cnt + l->tstride - 64;
     int ncomm = pop->ncomm, single = l->L == 1;
     double q = l->pmax, lq = log1p(-q); /* -inf when q = 1: every follower a candidate */
+    double p_all = l->p_all;
+    const uint64_t *Afull = l->Afull, *Al = l->A;
+    /* the chunk's claims in locals: the vectors of the chunks share lines, and
+     * other threads write theirs */
+    lclaim *cb = l->cbuf[c];
+    int64_t cn = l->cbuf_n[c], ccap = l->cbuf_cap[c];
     for (int64_t it = lo; it < hi; it++) {
         /* the audiences are scattered over the graph: their offsets are fetched
          * 16 items ahead, their first followers 8 ahead */
@@ -460,16 +466,17 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int cla
                     break;
                 }
                 int32_t v = k < d ? s1[k] : s2[k];
-                if (l->Afull[v >> 6] >> (v & 63) & 1) continue;
-                if (!single && (l->A[v] & bb)) continue;
-                double p = l->p_all >= 0 ? l->p_all : l->prob[pop->cls[v] * ncomm + pop->comm[v]];
+                if (Afull[v >> 6] >> (v & 63) & 1) continue;
+                if (!single && (Al[v] & bb)) continue;
+                double p = p_all >= 0 ? p_all : l->prob[pop->cls[v] * ncomm + pop->comm[v]];
                 if (p < q && tc_pstream_u01(&s) * q >= p) continue;
                 cand[b]++;
-                TC_GROW(l->cbuf[c], l->cbuf_cap[c], l->cbuf_n[c] + 1, 256);
-                l->cbuf[c][l->cbuf_n[c]++] = (lclaim){.v = v, .u = u, .seq = f->seq, .m = bb};
+                if (cn == ccap) cb = tc_xgrow(cb, &ccap, cn + 1, sizeof *cb, 256);
+                cb[cn++] = (lclaim){.v = v, .u = u, .seq = f->seq, .m = bb};
             }
         }
     }
+    l->cbuf[c] = cb, l->cbuf_n[c] = cn, l->cbuf_cap[c] = ccap;
 }
 
 static lqueue *queue_at(tc_lanes *l, int64_t i) { return &l->q[(l->qhead + i) % l->qcap]; }
