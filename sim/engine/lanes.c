@@ -434,11 +434,18 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int cla
     lclaim *cb = l->cbuf[c];
     int64_t cn = l->cbuf_n[c], ccap = l->cbuf_cap[c];
     for (int64_t it = lo; it < hi; it++) {
-        /* the audiences are scattered over the graph: their offsets are fetched
-         * 16 items ahead, their first followers 8 ahead */
-        if (it + 8 < hi) {
-            const litem *x = &l->item[it + 8];
-            __builtin_prefetch(net->dst + l->front[x->f].off + x->j * BLOCK);
+        /* the audiences are scattered over the graph: a block's first lines
+         * (up to four, and its last; most audiences span two) are fetched 16
+         * items ahead */
+        if (it + 16 < hi) {
+            const litem *x = &l->item[it + 16];
+            const lfront *fx = &l->front[x->f];
+            int64_t k0 = x->j * BLOCK, k1 = k0 + BLOCK < fx->deg ? k0 + BLOCK : fx->deg;
+            if (k1 > k0 + 64) k1 = k0 + 64;
+            const char *a = (const char *)(net->dst + fx->off + k0);
+            const char *e = (const char *)(net->dst + fx->off + k1);
+            for (; a < e; a += 64) __builtin_prefetch(a);
+            if (k1 > k0) __builtin_prefetch(e - 1);
         }
         const lfront *f = &l->front[l->item[it].f];
         int32_t u = f->u;
