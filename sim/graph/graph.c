@@ -206,19 +206,22 @@ static int64_t ba_tree_search(const ba_tree *t, double x)
     }
     /* in a line, the child is the number of running sums at or below the value
      * (they do not decrease), found without a branch; the value then loses the
-     * running sum before it, which is exact as each step of igraph's is */
-    int64_t node = 0;
+     * running sum before it, which is exact as each step of igraph's is. The
+     * sums are whole, so the value compares with them as its whole part does,
+     * and that part is what it keeps after each subtraction: the comparisons
+     * are of integers, without a conversion each */
+    int64_t node = 0, xi = (int64_t)x; /* x >= 0 */
     for (int k = t->nlev - 1; k >= 0; k--) {
         const int64_t *s = t->lev[k] + node * BA_FAN;
         int64_t run[BA_FAN], sum = 0;
         for (int c = 0; c < BA_FAN; c++) run[c] = sum += s[c];
         int c = 0;
-        for (int j = 0; j < BA_FAN; j++) c += x >= (double)run[j];
+        for (int j = 0; j < BA_FAN; j++) c += xi >= run[j];
         if (c == BA_FAN) { /* only where the value reaches the total, which igraph refuses */
             for (c = BA_FAN - 1; c > 0 && s[c] == 0; c--) {}
-            x = 0;
+            xi = 0;
         } else if (c > 0) {
-            x -= (double)run[c - 1];
+            xi -= run[c - 1];
         }
         node = node * BA_FAN + c;
     }
@@ -237,9 +240,44 @@ int tc_graph_ba(tc_edges *g, int64_t n, double power, int64_t m, int32_t offset,
     ba_tree tree;
     if (ba_tree_init(&tree, n, power == 0 || power == 1))
         return igraph_fail(err, "igraph_psumtree_init");
-    int64_t *degree = tc_xcalloc((size_t)n, sizeof *degree);
     int32_t *cited = tc_xcalloc((size_t)(m > 0 ? m : 1), sizeof *cited);
     int rc = TC_OK;
+    if (tree.whole) {
+        /* whole weights: an account's weight is its leaf, degree + 1 at power 1
+         * and 2 at power 0, so no array of degrees is read (a miss per draw):
+         * a drawn account's new weight comes from the leaf the search has just
+         * read, and is put back from cw after the account's m draws */
+        int64_t *cw = tc_xcalloc((size_t)(m > 0 ? m : 1), sizeof *cw);
+        const int64_t flat = (int64_t)ba_attraction(0, 0); /* power 0's every weight */
+        ba_tree_set(&tree, 0, 1.0);
+        for (int64_t i = 1; i < n; i++) {
+            if (m >= i) {
+                for (int64_t to = 0; to < i; to++) {
+                    add_edge(g, (int32_t)to + offset, (int32_t)i + offset);
+                    ba_tree_set(&tree, to, (double)(power == 0 ? flat : tree.lev[0][to] + 1));
+                }
+            } else {
+                for (int64_t j = 0; j < m; j++) {
+                    int64_t to;
+                    if (tree.total == 0)
+                        to = igraph_rng_get_integer(igraph_rng_default(), 0, i - 1);
+                    else
+                        to = ba_tree_search(&tree, igraph_rng_get_unif(igraph_rng_default(), 0,
+                                                                       (double)tree.total));
+                    /* a drawn leaf is not zero: the search never stops on one */
+                    cw[j] = power == 0 ? flat : tree.lev[0][to] + 1;
+                    cited[j] = (int32_t)to;
+                    add_edge(g, (int32_t)to + offset, (int32_t)i + offset);
+                    ba_tree_set(&tree, to, 0.0);
+                }
+                for (int64_t j = m - 1; j >= 0; j--) ba_tree_set(&tree, cited[j], (double)cw[j]);
+            }
+            ba_tree_set(&tree, i, ba_attraction((double)(m > i ? i : m), power));
+        }
+        free(cw);
+        goto done;
+    }
+    int64_t *degree = tc_xcalloc((size_t)n, sizeof *degree);
     if (ba_tree_set(&tree, 0, 1.0)) goto fail;
     for (int64_t i = 1; i < n; i++) {
         if (m >= i) {
@@ -268,12 +306,13 @@ int tc_graph_ba(tc_edges *g, int64_t n, double power, int64_t m, int32_t offset,
         degree[i] += m > i ? i : m;
         if (ba_tree_set(&tree, i, ba_attraction((double)degree[i], power))) goto fail;
     }
-    goto done;
+    goto free_degree;
 fail:
     rc = igraph_fail(err, "igraph_psumtree_update");
+free_degree:
+    free(degree);
 done:
     ba_tree_destroy(&tree);
-    free(degree);
     free(cited);
     return rc;
 }
