@@ -8,6 +8,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
 
 #ifdef TC_MPI
 #include <mpi.h>
@@ -689,8 +692,58 @@ static int cmd_fit(int argc, char **argv, const char *command)
 
 static int dispatch(int argc, char **argv);
 
+/* The commands that build worlds and run them ask glibc's malloc for
+ * transparent huge pages (its tunable glibc.malloc.hugetlb=1, glibc 2.35 and
+ * later) where the kernel gives them only to memory that asks for them (THP
+ * "madvise", Debian's default). A page fault costs microseconds on a virtual
+ * machine, and a replay faults in tens of thousands of 4 KiB pages; with the
+ * tunable, most become 2 MiB pages (docs/performance.md, "Huge pages"). glibc
+ * reads its tunables only as a process starts, so the process starts itself
+ * again with the tunable added: the same process id, arguments and open files,
+ * once. Not where the tunable is already set, under valgrind (it would run the
+ * new image unchecked) or a sanitizer, where /proc/self/exe cannot be run (it
+ * goes on as it was), or with TC_HUGE_PAGES=0. */
+static void huge_pages(int argc, char **argv)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+    if (argc < 2) return;
+    static const char *heavy[] = {"run", "sweep", "fit", "serve", "graph"};
+    int found = 0;
+    for (size_t i = 0; i < sizeof heavy / sizeof *heavy; i++) found |= !strcmp(argv[1], heavy[i]);
+    const char *off = getenv("TC_HUGE_PAGES"), *tun = getenv("GLIBC_TUNABLES"),
+               *pre = getenv("LD_PRELOAD");
+    if (!found || (off && !strcmp(off, "0")) || (tun && strstr(tun, "glibc.malloc.hugetlb")) ||
+        (pre && strstr(pre, "vgpreload")))
+        return;
+    int major = 0, minor = 0;
+    if (sscanf(gnu_get_libc_version(), "%d.%d", &major, &minor) != 2 ||
+        major * 1000 + minor < 2035)
+        return;
+    char mode[256] = "";
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (!f) return;
+    if (!fgets(mode, sizeof mode, f)) mode[0] = 0;
+    fclose(f);
+    if (!strstr(mode, "[madvise]")) return; /* "always" has them already, "never" none */
+    char *old = tun ? tc_xstrdup(tun) : NULL, buf[4096];
+    int n = snprintf(buf, sizeof buf, "%s%sglibc.malloc.hugetlb=1", old ? old : "",
+                     old && *old ? ":" : "");
+    if (n > 0 && (size_t)n < sizeof buf && !setenv("GLIBC_TUNABLES", buf, 1)) {
+        execv("/proc/self/exe", argv);
+        /* not started again: on as before, the environment as it was */
+        if (old) setenv("GLIBC_TUNABLES", old, 1);
+        else unsetenv("GLIBC_TUNABLES");
+    }
+    free(old);
+#else
+    (void)argc;
+    (void)argv;
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    huge_pages(argc, argv);
 #ifdef TC_MPI
     /* MPI calls come from one thread at a time (a critical section guards them) */
     int provided, rank = 0, size = 1;
