@@ -8,8 +8,8 @@ in discrete generations, up to 64 replicates in one pass over the graph.
   and structural virality;
 - a batch's replicate r is its single run r, bit for bit: a sweep with and
   without engine.batch, and `tagcascade run --replicate r`;
-- engine.batch: auto batches a point where replicate 0 alone reached a quarter
-  of the accounts, and plays the others one by one, with the same results;
+- engine.batch: auto plays each replicate alone, as false does, with the
+  same results as true;
 - the same files on 1, 2 and 3 threads;
 - where it does not apply (a random delay, sessions), the event engine plays;
 - output.exposures: false leaves the exposure counts out and nothing else."""
@@ -235,43 +235,33 @@ class Lanes(unittest.TestCase):
         self.assertTrue(groups_equal(a, b, "sweep/summary"))
 
     def test_batch_auto(self):
-        """engine.batch: auto (the default) plays replicate 0 of each point alone
-        first: the point whose cascades stay small (p = 0.02: a few accounts) is
-        played one by one, the one whose cascades cover the graph (p = 0.5)
-        batched, as stderr says; the table is the one engine.batch: true and
-        false give. A point of fewer than 8 runs per thread is batched without
-        asking."""
+        """engine.batch: auto (the default) plays each replicate alone, as false
+        does: a replicate alone on the one-lane path costs less than its share
+        of a batch wherever its cascade goes (docs/performance.md). No point is
+        asked about first (stderr says nothing of it), for a point whose
+        cascades stay small (p = 0.02) and one whose cascades cover the graph
+        (p = 0.5); the table is the one engine.batch: true and false give."""
         scen = self.path("auto.yaml")
         with open(scen, "w") as f:
             f.write(SCENARIO.format(sigma=0, replicates=20).replace("[0.1, 0.14]", "[0.02, 0.5]"))
         a, t, b = self.path("auto.h5"), self.path("true.h5"), self.path("false.h5")
         p = run("sweep", scen, "-o", a, "--progress", "none", "--threads", "2")
-        said = [l for l in p.stderr.splitlines() if "replicate 0 alone reached" in l]
-        self.assertEqual(len(said), 2, p.stderr)
-        self.assertIn("point 0:", said[0])
-        self.assertIn("played one by one", said[0])
-        self.assertIn("point 1:", said[1])
-        self.assertIn("batched", said[1])
-        share = [float(l.split("reached ")[1].split(" %")[0]) for l in said]
-        self.assertLess(share[0], 25)
-        self.assertGreaterEqual(share[1], 25)
+        self.assertNotIn("replicate 0 alone", p.stderr)
+        self.assertNotIn("batched", p.stderr)
         run("sweep", scen, "-o", t, "--quiet", "--set", "engine.batch=true")
         run("sweep", scen, "-o", b, "--quiet", "--set", "engine.batch=false")
         for other in (t, b):
             self.assertTrue(groups_equal(a, other, "sweep/summary"), other)
             self.assertTrue(groups_equal(a, other, "runs"), other)
-        # replicate 0's reach is the share stderr gave
+        # the cascades of the two points are as described: the question the
+        # earlier rule asked would have been answered both ways
         na, sa = sweep_table(a)
         out = self.path("one.h5")
         run("run", scen, "--point", "0", "-o", out, "--quiet")
         with h5py.File(out, "r") as f:
             n = int(f["meta"].attrs["graph_n"])
-        for q in (0, 1):
-            self.assertAlmostEqual(100 * sa[q, 0, na.index("reach")] / n, share[q], places=1)
-        # too few runs to pay for the first one: no question asked
-        p = run("sweep", scen, "-o", self.path("few.h5"), "--progress", "none",
-                "--threads", "2", "--set", "sweep.replicates=8")
-        self.assertNotIn("replicate 0 alone reached", p.stderr)
+        self.assertLess(sa[0, 0, na.index("reach")] / n, 0.25)
+        self.assertGreaterEqual(sa[1, 0, na.index("reach")] / n, 0.25)
 
     def test_exposures_off(self):
         """output.exposures: false: the lanes path tracks no exposures; the file

@@ -146,19 +146,6 @@ typedef struct {
     int batch;
 } unit;
 
-/* engine.batch: auto batches a point only where a batch pays: a batch plays
- * its lanes' generations together, which saves work where the lanes' cascades
- * cover much of the graph, and costs more than the runs alone where they stay
- * small (docs/performance.md, "The lanes path"). A first replicate played
- * alone tells which: the point is batched when it reached at least
- * TC_PILOT_SHARE of the accounts. That run is played before the point's others
- * are planned, on one thread while the others wait, so it is asked for only
- * where the point has at least TC_PILOT_RUNS runs per thread of all ranks;
- * with fewer, the point is batched unasked: small cascades, where a batch
- * loses, cost little either way, large ones, where it wins, much. */
-#define TC_PILOT_SHARE 0.25
-enum { TC_PILOT_RUNS = 8 };
-
 /* Replicate r of point p alone, on one thread, in the engine *eng (NULL: none
  * yet; tc_run_simulate_reuse), into *rec and *sum (destroyed by the caller
  * whatever the outcome). */
@@ -175,35 +162,19 @@ static int play_one(const tc_sweep *sw, const tc_world *w, int64_t p, int64_t r,
                                  rec, sum, stop_progress, (void *)stop, err);
 }
 
-/* The share of its accounts that replicate 0 of point p reaches alone, or -1
- * with *rc set. */
-static double pilot_reach(const tc_sweep *sw, int64_t p, const tc_world *w, int *rc,
-                          tc_err *err)
-{
-    tc_recorder rec;
-    tc_summary sum;
-    tc_engine *eng = NULL;
-    *rc = play_one(sw, w, p, 0, &eng, &rec, &sum, NULL, err);
-    double share = *rc ? -1 : (double)sum.reach / (double)(w->net.n > 0 ? w->net.n : 1);
-    tc_engine_free(eng);
-    tc_summary_destroy(&sum);
-    tc_recorder_destroy(&rec);
-    return share;
-}
-
 /* How many replicates of point p one batch may hold: 0 when its runs cannot
- * be batched (engine/engine.h), or, under engine.batch: auto, when its first
- * replicate shows that a batch would not pay, asked when `runs` (its runs in
- * the group) reach TC_PILOT_RUNS per worker (thread of a rank); the answer is
- * told on stderr when `say`. Decided on the point's people, built for the
- * question and freed again (their build is a small part of a run's). */
-static int point_lanes(const tc_sweep *sw, int64_t p, int64_t runs, int64_t workers,
-                       const tc_world *gw, int say, int *rc, tc_err *err)
+ * be batched (engine/engine.h) or batching is not asked for. Only
+ * engine.batch: true batches: a replicate alone on the lanes path now costs
+ * less than its share of a batch, wherever its cascade goes (docs/performance.md,
+ * "The lanes path"), so auto plays each alone, as false does. Decided on the
+ * point's people, built for the question and freed again (their build is a
+ * small part of a run's). */
+static int point_lanes(const tc_sweep *sw, int64_t p, const tc_world *gw, int *rc, tc_err *err)
 {
     const tc_scenario *sc = &sw->sc[p];
     const tc_model_type *m = sc->model;
     if (m->engine != TC_RULE_EVENT || m->uses != TC_FIXED_BY_CLASS || m->delay ||
-        sc->engine.fast_path == TC_FAST_OFF || sc->engine.batch == TC_BATCH_OFF)
+        sc->engine.fast_path == TC_FAST_OFF || sc->engine.batch != TC_BATCH_ON)
         return 0;
     /* what rules the lanes path out can be read from the scenario, without
      * building the point's people */
@@ -219,16 +190,6 @@ static int point_lanes(const tc_sweep *sw, int64_t p, int64_t runs, int64_t work
     tc_engine_opts o;
     tc_run_opts(sc, 1, &o, &T);
     int lanes = tc_batch_lanes(&w.net, &w.pop, &w.tl, sc->model, sc->mpar, &o);
-    if (lanes > 0 && sc->engine.batch == TC_BATCH_AUTO && runs >= TC_PILOT_RUNS * workers) {
-        double share = pilot_reach(sw, p, &w, rc, err);
-        if (!*rc && say)
-            fprintf(stderr, "tagcascade: point %lld: replicate 0 alone reached %.1f %% of the "
-                    "accounts: %s\n", (long long)p, 100 * share,
-                    share < TC_PILOT_SHARE ? "replicates played one by one (a batch pays "
-                                             "from 25 %)"
-                                           : "replicates batched on the lanes path");
-        if (share < TC_PILOT_SHARE) lanes = 0;
-    }
     tc_timeline_destroy(&w.tl);
     tc_population_destroy(&w.pop);
     return *rc ? 0 : lanes;
@@ -250,10 +211,7 @@ static int plan_units(runner *ru, const tc_world *gw, int64_t lo, int64_t hi, un
     for (int64_t k = lo; k < hi;) {
         int64_t p = ru->todo[k] / sw->R, r0 = ru->todo[k] % sw->R;
         if (p != last_p) {
-            int64_t runs = 1;
-            while (k + runs < hi && ru->todo[k + runs] / sw->R == p) runs++;
-            lanes = point_lanes(sw, p, runs, workers, gw, !ru->o->quiet && ru->rank == 0, &rc,
-                                err);
+            lanes = point_lanes(sw, p, gw, &rc, err);
             if (rc) {
                 free(u);
                 return rc;

@@ -28,9 +28,9 @@ typedef enum {
 /* engine.fast_path: auto = skip ahead over an audience wherever the result has
  * the same distribution as asking edge by edge; off = always edge by edge. */
 typedef enum { TC_FAST_AUTO = 0, TC_FAST_OFF = 1 } tc_fast_mode;
-/* engine.batch: auto = a sweep batches a point's replicates on the lanes path
- * where a first replicate played alone reaches enough accounts for a batch to
- * pay (sweep_run.c); true = wherever the lanes path applies; false = never. */
+/* engine.batch: true = a sweep batches a point's replicates on the lanes path
+ * wherever it applies; auto and false = each replicate alone (a replicate
+ * alone costs less than its share of a batch: sweep_run.c). */
 typedef enum { TC_BATCH_AUTO = 0, TC_BATCH_ON = 1, TC_BATCH_OFF = 2 } tc_batch_mode;
 
 /* Which accounts an intervention applies to. */
