@@ -240,7 +240,8 @@ class Lanes(unittest.TestCase):
         of a batch wherever its cascade goes (docs/performance.md). No point is
         asked about first (stderr says nothing of it), for a point whose
         cascades stay small (p = 0.02) and one whose cascades cover the graph
-        (p = 0.5); the table is the one engine.batch: true and false give."""
+        (p = 0.5); true batches both, as stderr says; the table is the one
+        engine.batch: true and false give."""
         scen = self.path("auto.yaml")
         with open(scen, "w") as f:
             f.write(SCENARIO.format(sigma=0, replicates=20).replace("[0.1, 0.14]", "[0.02, 0.5]"))
@@ -248,7 +249,11 @@ class Lanes(unittest.TestCase):
         p = run("sweep", scen, "-o", a, "--progress", "none", "--threads", "2")
         self.assertNotIn("replicate 0 alone", p.stderr)
         self.assertNotIn("batched", p.stderr)
-        run("sweep", scen, "-o", t, "--quiet", "--set", "engine.batch=true")
+        # true batches both points, as stderr says (and auto above did not)
+        p = run("sweep", scen, "-o", t, "--progress", "none", "--threads", "2",
+                "--set", "engine.batch=true")
+        said = [l for l in p.stderr.splitlines() if "replicates batched on the lanes path" in l]
+        self.assertEqual(len(said), 2, p.stderr)
         run("sweep", scen, "-o", b, "--quiet", "--set", "engine.batch=false")
         for other in (t, b):
             self.assertTrue(groups_equal(a, other, "sweep/summary"), other)

@@ -168,8 +168,9 @@ static int play_one(const tc_sweep *sw, const tc_world *w, int64_t p, int64_t r,
  * less than its share of a batch, wherever its cascade goes (docs/performance.md,
  * "The lanes path"), so auto plays each alone, as false does. Decided on the
  * point's people, built for the question and freed again (their build is a
- * small part of a run's). */
-static int point_lanes(const tc_sweep *sw, int64_t p, const tc_world *gw, int *rc, tc_err *err)
+ * small part of a run's). A batched point is told on stderr when `say`. */
+static int point_lanes(const tc_sweep *sw, int64_t p, const tc_world *gw, int say, int *rc,
+                       tc_err *err)
 {
     const tc_scenario *sc = &sw->sc[p];
     const tc_model_type *m = sc->model;
@@ -190,6 +191,9 @@ static int point_lanes(const tc_sweep *sw, int64_t p, const tc_world *gw, int *r
     tc_engine_opts o;
     tc_run_opts(sc, 1, &o, &T);
     int lanes = tc_batch_lanes(&w.net, &w.pop, &w.tl, sc->model, sc->mpar, &o);
+    if (lanes > 0 && say)
+        fprintf(stderr, "tagcascade: point %lld: replicates batched on the lanes path, up to %d "
+                "at once (engine.batch: true)\n", (long long)p, lanes);
     tc_timeline_destroy(&w.tl);
     tc_population_destroy(&w.pop);
     return *rc ? 0 : lanes;
@@ -211,7 +215,7 @@ static int plan_units(runner *ru, const tc_world *gw, int64_t lo, int64_t hi, un
     for (int64_t k = lo; k < hi;) {
         int64_t p = ru->todo[k] / sw->R, r0 = ru->todo[k] % sw->R;
         if (p != last_p) {
-            lanes = point_lanes(sw, p, gw, &rc, err);
+            lanes = point_lanes(sw, p, gw, !ru->o->quiet && ru->rank == 0, &rc, err);
             if (rc) {
                 free(u);
                 return rc;
