@@ -129,19 +129,29 @@ class StepSkip(unittest.TestCase):
             self.assertGreater(len(set(sa[0, :, names.index("reach")])), 20)
 
     def test_threads(self):
-        """sir and sis on 20,000 accounts, where a step's audiences go through
-        the parallel pass: 1, 2 and 3 threads write the same series, summary
-        and cascade."""
-        for model in ("{name: sir, beta: 0.3, gamma: 0.3}", "{name: sis, beta: 0.25, gamma: 0.4}"):
-            scen = self.scenario("threads", model, n=20000, replicates=1, followers=5000)
+        """sir and sis on 100,000 accounts, where a step's audiences go through
+        the parallel pass, and steps that reach many accounts are applied and
+        listed on threads: 1, 2 and 3 threads write the same series, summary
+        and cascade. The same for the plain step engine and for a rule without
+        the promise."""
+        cases = [("{name: sir, beta: 0.3, gamma: 0.3}", "auto", "step_skip"),
+                 ("{name: sis, beta: 0.25, gamma: 0.4}", "auto", "step_skip"),
+                 ("{name: sir, beta: 0.3, gamma: 0.3}", "off", "step"),
+                 ("{name: maki_thompson, lambda: 0.4, alpha: 0.2}", "auto", "step")]
+        for model, fast, engine in cases:
+            scen = self.scenario("threads", model, n=100000, replicates=1, followers=5000)
             outs = []
             for t in (1, 2, 3):
                 out = self.path(f"t{t}.h5")
-                run("run", scen, "--point", "0", "-o", out, "--quiet", "--threads", str(t))
+                run("run", scen, "--point", "0", "-o", out, "--quiet", "--threads", str(t),
+                    "--set", f"engine.fast_path={fast}")
                 outs.append(out)
             with h5py.File(outs[0], "r") as f:
-                self.assertEqual(f["meta"].attrs["engine"], "step_skip")
+                self.assertEqual(f["meta"].attrs["engine"], engine)
                 self.assertGreater(f["meta"].attrs["edges_examined"], 50000)
+                # steps that reach more than 16,384 accounts, so that phase 4
+                # runs on threads
+                self.assertGreater(f["series/new_adopters_human"][()].max(), 16384, model)
             for o in outs[1:]:
                 for g in ("series", "summary", "cascade"):
                     self.assertTrue(groups_equal(outs[0], o, g), (model, o, g))

@@ -10,7 +10,9 @@
  *      when the rule needs out[], draws its next state from its own stream
  *      (run key, TC_P_STEP, account, step) while the states are read-only;
  *   4. the new states are applied, adoptions recorded, and the list of accounts
- *      in push or live states rebuilt.
+ *      in push or live states rebuilt; a long list is split over the threads,
+ *      each writing only its accounts' entries, and their sums are added up
+ *      after.
  * Each account's draw depends on nothing but the counts and its stream, and the
  * records are integer sums or rows sorted on output, so the result is the same
  * for any thread count and any order in which the lists were filled.
@@ -20,8 +22,9 @@
  * one Bernoulli draw of its own, and u's audience is skipped over block by
  * block (4,096 followers) with geometric gaps, from a Philox counter keyed by
  * (run key; u, step, block, TC_P_CONTACT): only the contacts that take count,
- * and such a follower moves in phase 3 without a draw of its own. Every
- * follower is still visited when exposures are counted (a bit filter). The
+ * and such a follower moves in phase 3 without a draw of its own. When
+ * exposures are counted, every follower is still visited (a bit filter), in
+ * the first step its author pushes only: an exposure lasts. The
  * draws depend on no thread or order, so the result is again the same for any
  * thread count; it is the plain engine's in distribution, not in numbers. */
 #include "engine/stepper.h"
@@ -36,7 +39,9 @@
 #include "base/rng.h"
 #include "engine/outcome.h"
 
-enum { M_HIT = 1, M_ACT = 2 }; /* mark bits: has an in-count this step; in act */
+/* mark bits: has an in-count this step; in act; has pushed to its audience in
+ * an earlier step or pass (so that all its followers are exposed already) */
+enum { M_HIT = 1, M_ACT = 2, M_TOLD = 4 };
 
 /* A growing vector of 64-bit entries. */
 typedef struct tc_cvec {
@@ -60,9 +65,20 @@ static inline void cvec_push(tc_cvec *c, uint64_t x)
 #define SKIP_BLOCK 4096
 #define SKIP_PASS ((int64_t)1 << 20)
 
-/* A block of a pusher's audience: followers [j SKIP_BLOCK, (j + 1) SKIP_BLOCK). */
+/* What one thread's part of phase 4 adds to the run: the change in each
+ * state's size, the reshares, and the cascade log's rows. */
 typedef struct {
-    int32_t u, j;
+    int64_t sizes[TC_STEP_MAXSTATES];
+    int64_t reshares;
+    tc_adoption *log;
+    int64_t nlog, log_cap;
+} tc_share;
+
+/* A block of a pusher's audience: followers [j SKIP_BLOCK, (j + 1) SKIP_BLOCK);
+ * `expose`: the block's followers are visited for exposures (u's first push). */
+typedef struct {
+    int32_t u;
+    uint32_t j : 31, expose : 1;
 } sitem;
 
 struct tc_stepper {
@@ -82,8 +98,11 @@ struct tc_stepper {
     int next_event;                  /* next timeline event to look at */
     int64_t nreshares;               /* entries into an adopting state (progress reports) */
     int64_t examined;                /* audience entries read */
-    int64_t *tcount;                 /* per thread: [2 + ncomm] new exposures, tstride apart */
+    int64_t *tcount;                 /* per thread, a row of 3 tstride: this step's new
+                                        exposures, reshares and adopters, each [2 + ncomm]
+                                        (by class, bots second, then by community) */
     int64_t tstride;
+    tc_share *share;                 /* per thread, on lines of its own: phase 4's sums */
     gsl_rng **rng;                   /* per thread */
 
     int ns, np;                      /* states, push states */
@@ -124,6 +143,19 @@ struct tc_stepper {
     sitem *item;                     /* this pass's blocks */
     int64_t nitem, item_cap;
 };
+
+/* Thread t's row of counts: exposures, then reshares and adopters tstride apart. */
+static inline int64_t *tcount_row(const tc_stepper *s, int t)
+{
+    return s->tcount + (size_t)t * 3 * (size_t)s->tstride;
+}
+
+/* Thread t's share (tc_xcalloc_lines rounds it to lines). */
+static inline tc_share *share_row(const tc_stepper *s, int t)
+{
+    size_t row = (sizeof *s->share + TC_LINE - 1) / TC_LINE * TC_LINE;
+    return (tc_share *)((char *)s->share + (size_t)t * row);
+}
 
 /* Thread t's row of contact vectors (tc_xcalloc_lines rounds rows to lines). */
 static inline tc_cvec *cv_row(const tc_stepper *s, int t)
@@ -172,10 +204,11 @@ static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
     /* what threads write at the same time lies on lines of their own */
     s->tstride = (2 + (int64_t)pop->ncomm + 7) / 8 * 8;
     if (s->tcount) {
-        memset(s->tcount, 0, (size_t)s->threads * (size_t)s->tstride * sizeof *s->tcount);
+        memset(s->tcount, 0, (size_t)s->threads * 3 * (size_t)s->tstride * sizeof *s->tcount);
         for (int i = 0; i < s->threads; i++) gsl_rng_set(s->rng[i], 0);
     } else {
-        s->tcount = tc_xcalloc_lines((size_t)s->threads, (size_t)s->tstride * sizeof *s->tcount);
+        s->tcount = tc_xcalloc_lines((size_t)s->threads, 3 * (size_t)s->tstride * sizeof *s->tcount);
+        s->share = tc_xcalloc_lines((size_t)s->threads, sizeof *s->share);
         s->rng = tc_xcalloc((size_t)s->threads, sizeof *s->rng);
         for (int i = 0; i < s->threads; i++) s->rng[i] = tc_rng_alloc_own_line();
     }
@@ -268,6 +301,7 @@ tc_stepper *tc_stepper_reuse(tc_stepper *old, const tc_net *net, const tc_popula
     tc_stepper *s = tc_xcalloc(1, sizeof *s);
     s->threads = old->threads;
     TC_CARRY(s, old, tcount);
+    TC_CARRY(s, old, share);
     TC_CARRY(s, old, rng);
     TC_CARRY(s, old, state);
     TC_CARRY(s, old, deaf);
@@ -313,6 +347,9 @@ void tc_stepper_free(tc_stepper *s)
     free(s->xbits);
     free(s->item);
     free(s->tcount);
+    if (s->share)
+        for (int t = 0; t < s->threads; t++) free(share_row(s, t)->log);
+    free(s->share);
     if (s->rng)
         for (int i = 0; i < s->threads; i++) gsl_rng_free(s->rng[i]);
     free(s->rng);
@@ -326,13 +363,15 @@ uint8_t tc_stepper_state(const tc_stepper *s, int32_t v) { return s->state[v]; }
 /* ------------------------------------------------------------------ helpers */
 
 /* Whether contacts with v can change anything: v's deaf bit follows its state
- * and exposure. */
+ * and exposure. Threads may set the bits of different accounts at once. */
 static inline void hear(tc_stepper *s, int32_t v)
 {
     if (!s->deaf) return;
-    uint64_t bit = (uint64_t)1 << (v & 63);
-    if (!(s->cmask >> s->state[v] & 1) && s->out->exposed[v]) s->deaf[v >> 6] |= bit;
-    else s->deaf[v >> 6] &= ~bit;
+    uint64_t bit = (uint64_t)1 << (v & 63), *x = &s->deaf[v >> 6];
+    int want = !(s->cmask >> s->state[v] & 1) && s->out->exposed[v];
+    if (want == !!(__atomic_load_n(x, __ATOMIC_RELAXED) & bit)) return;
+    if (want) __atomic_fetch_or(x, bit, __ATOMIC_RELAXED);
+    else __atomic_fetch_and(x, ~bit, __ATOMIC_RELAXED);
 }
 
 static inline int deaf(const tc_stepper *s, int32_t w)
@@ -531,7 +570,7 @@ static void skip_block(tc_stepper *s, int64_t k, const sitem *it, int64_t *tc, t
     int64_t k0 = (int64_t)it->j * SKIP_BLOCK, k1 = k0 + SKIP_BLOCK < A ? k0 + SKIP_BLOCK : A;
     const int32_t *s1 = net->dst + net->off[u];
     const int32_t *s2 = s->pop->xdst ? s->pop->xdst + s->pop->xoff[u] - d : NULL;
-    if (s->count_x)
+    if (it->expose)
         for (int64_t i = k0; i < k1; i++) skip_expose(s, i < d ? s1[i] : s2[i], tc, mine != NULL);
     if (s->beta <= 0) return;
     uint8_t su = s->state[u];
@@ -612,14 +651,19 @@ static void count_skip(tc_stepper *s, int64_t k, int64_t total)
             int32_t u = s->act[i];
             if (!(s->push >> s->state[u] & 1)) continue;
             int64_t A = audience(s, u);
+            /* a follower, once exposed, stays so: an audience is visited for
+             * exposures in its author's first push only */
+            unsigned x = s->count_x && !(s->mark[u] & M_TOLD);
+            s->mark[u] |= M_TOLD;
+            if (!x && s->beta <= 0) continue;
             for (int64_t j = 0; j * SKIP_BLOCK < A; j++) {
                 TC_GROW(s->item, s->item_cap, s->nitem + 1, 256);
-                s->item[s->nitem++] = (sitem){.u = u, .j = (int32_t)j};
+                s->item[s->nitem++] = (sitem){.u = u, .j = (uint32_t)j, .expose = x};
             }
             entries += A;
         }
         if (!parallel) {
-            skip_blocks(s, k, 0, s->nitem, s->tcount, NULL, s->eval, &s->neval);
+            skip_blocks(s, k, 0, s->nitem, tcount_row(s, 0), NULL, s->eval, &s->neval);
             continue;
         }
         int64_t nb = s->nitem, ng = (nb + 63) / 64;
@@ -627,7 +671,7 @@ static void count_skip(tc_stepper *s, int64_t k, int64_t total)
         {
             int tid = omp_get_thread_num();
             tc_cvec *mine = cv_row(s, tid);
-            int64_t *tc = s->tcount + (size_t)tid * (size_t)s->tstride;
+            int64_t *tc = tcount_row(s, tid);
 #pragma omp for schedule(dynamic, 1)
             for (int64_t g = 0; g < ng; g++)
                 skip_blocks(s, k, 64 * g, 64 * g + 64 < nb ? 64 * g + 64 : nb, tc, mine, NULL, NULL);
@@ -638,11 +682,58 @@ static void count_skip(tc_stepper *s, int64_t k, int64_t total)
     }
 }
 
+/* Whether v goes in the list of list_ids: `which` 0, evaluated in this step;
+ * 1, kept in act (and its M_ACT mark set to say so). */
+static inline int listed(tc_stepper *s, int32_t v, int which)
+{
+    uint8_t m = s->mark[v];
+    if (which == 0) return (m & M_HIT) || ((m & M_ACT) && (s->visit >> s->state[v] & 1));
+    uint8_t to = (s->keep >> s->state[v] & 1) ? m | M_ACT : m & (uint8_t)~M_ACT;
+    if (to != m) s->mark[v] = to;
+    return to & M_ACT;
+}
+
+/* The accounts of 0 .. n - 1 that `listed` picks, in id order, put in `list`
+ * (room for n); their number. On threads each lists a range of ids where its
+ * own list would start at the latest, and the lists are then moved together. */
+static int64_t list_range(tc_stepper *s, int32_t *list, int which, int32_t lo, int32_t hi)
+{
+    int64_t m = 0;
+    if (which == 0) {
+        for (int32_t v = lo; v < hi; v++)
+            if (listed(s, v, 0)) list[m++] = v;
+    } else {
+        for (int32_t v = lo; v < hi; v++)
+            if (listed(s, v, 1)) list[m++] = v;
+    }
+    return m;
+}
+
+static int64_t list_ids(tc_stepper *s, int32_t *list, int which)
+{
+    int32_t n = s->net->n;
+    if (s->threads == 1 || n <= 65536) return list_range(s, list, which, 0, n);
+    int T = s->threads;
+    int64_t got[T];
+#pragma omp parallel num_threads(T)
+    {
+        int t = omp_get_thread_num();
+        int32_t lo = (int32_t)((int64_t)n * t / T), hi = (int32_t)((int64_t)n * (t + 1) / T);
+        got[t] = list_range(s, list + lo, which, lo, hi);
+    }
+    int64_t at = got[0];
+    for (int t = 1; t < T; t++) {
+        memmove(list + at, list + (int64_t)n * t / T, (size_t)got[t] * sizeof *list);
+        at += got[t];
+    }
+    return at;
+}
+
 /* 2. In-counts: every account of act in a push state reaches its audience. The
  * accounts it reaches first in this step are listed in eval. */
 static void count(tc_stepper *s, int64_t k)
 {
-    memset(s->tcount, 0, (size_t)s->threads * (size_t)s->tstride * sizeof *s->tcount);
+    memset(s->tcount, 0, (size_t)s->threads * 3 * (size_t)s->tstride * sizeof *s->tcount);
     int64_t na = s->nact;
     s->pre[0] = 0;
     for (int64_t i = 0; i < na; i++) {
@@ -670,16 +761,25 @@ static void count(tc_stepper *s, int64_t k)
     if (dense(s, n)) {
         /* many: list them all again in id order, so that the next phases walk
          * the per-account arrays forward rather than at random */
-        s->neval = 0;
-        for (int32_t v = 0; v < n; v++)
-            if ((s->mark[v] & M_HIT) || ((s->mark[v] & M_ACT) && (s->visit >> s->state[v] & 1)))
-                s->eval[s->neval++] = v;
+        s->neval = list_ids(s, s->eval, 0);
         return;
     }
     for (int64_t i = 0; i < na; i++) {
         int32_t u = s->act[i];
         if ((s->visit >> s->state[u] & 1) && !(s->mark[u] & M_HIT)) s->eval[s->neval++] = u;
     }
+}
+
+/* Counts c ([2 + ncomm], by class then community) added to `counter` in
+ * interval iv, and cleared. */
+static void add_counts(tc_stepper *s, int counter, int64_t iv, int64_t *c)
+{
+    tc_recorder *rec = s->rec;
+    rec->by_class[((int64_t)counter * rec->T + iv) * 2 + 0] += c[0];
+    rec->by_class[((int64_t)counter * rec->T + iv) * 2 + 1] += c[1];
+    for (int q = 0; q < s->pop->ncomm; q++)
+        rec->by_comm[((int64_t)counter * rec->T + iv) * rec->ncomm + q] += c[2 + q];
+    memset(c, 0, (size_t)(2 + s->pop->ncomm) * sizeof *c);
 }
 
 /* 3. Next states of the accounts of eval, from the states at the start of step k. */
@@ -694,7 +794,7 @@ static void evaluate(tc_stepper *s, int64_t k, int64_t iv)
     reduction(+ : ex)
     {
         int tid = omp_get_thread_num();
-        int64_t *tc = s->tcount + (size_t)tid * (size_t)s->tstride;
+        int64_t *tc = tcount_row(s, tid);
         gsl_rng *r = s->rng[tid];
         int32_t in[TC_STEP_MAXSTATES], out[TC_STEP_MAXSTATES];
 #pragma omp for schedule(dynamic, 256)
@@ -733,85 +833,120 @@ static void evaluate(tc_stepper *s, int64_t k, int64_t iv)
         }
     }
     s->examined += ex;
-    tc_recorder *rec = s->rec;
-    for (int t = 0; t < s->threads; t++) {
-        const int64_t *c = s->tcount + (size_t)t * (size_t)s->tstride;
-        rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 0] += c[0];
-        rec->by_class[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * 2 + 1] += c[1];
-        for (int q = 0; q < pop->ncomm; q++)
-            rec->by_comm[((int64_t)TC_CNT_EXPOSED * rec->T + iv) * rec->ncomm + q] += c[2 + q];
-    }
+    for (int t = 0; t < s->threads; t++) add_counts(s, TC_CNT_EXPOSED, iv, tcount_row(s, t));
 }
 
-/* 4. Apply the new states. Entering an adopting state is a reshare; the first
- * time, the account adopts at the step's end, from its parent: the smallest id
- * among the accounts it follows that were in an adopting push state at the
- * start of the step. With none (a spontaneous adoption) it, and whoever adopts
- * from it, belongs to no cascade: root -1, no row in the cascade log. */
-static void apply(tc_stepper *s, int64_t k, int64_t iv)
+/* 4. eval[i] takes its new state at t, the end of the step. Entering an
+ * adopting state is a reshare; the first time, the account adopts from its
+ * parent: the smallest id among the accounts it follows that were in an
+ * adopting push state at the start of the step. With none (a spontaneous
+ * adoption) it, and whoever adopts from it, belongs to no cascade: root -1, no
+ * row in the cascade log. Writes only the account's own entries; the sums go
+ * to the thread's share sh and counts c (reshares, then adopters tstride on),
+ * its log rows to sh->log, or straight to the log when `direct`. */
+static inline void settle(tc_stepper *s, int64_t i, double t, tc_share *sh, int64_t *c,
+                          int direct)
 {
     const tc_population *pop = s->pop;
     tc_outcome *o = s->out;
-    double t = fmin((double)(k + 1) * s->dt, s->horizon); /* a last step may be cut short */
-    for (int64_t i = 0; i < s->neval; i++) {
+    int32_t v = s->eval[i];
+    uint8_t old = s->state[v], nw = s->nxt[i];
+    int32_t pv = s->par[v];
+    s->par[v] = NO_PARENT;
+    s->mark[v] &= (uint8_t)~M_HIT;
+    if (nw == old) {
+        hear(s, v); /* it may have been exposed in this step */
+        return;
+    }
+    if (nw >= s->ns) {
+        fprintf(stderr, "tagcascade: rule %s gave state %d of %d\n", s->model->name, nw, s->ns);
+        abort();
+    }
+    s->state[v] = nw;
+    hear(s, v);
+    sh->sizes[old]--;
+    sh->sizes[nw]++;
+    if (!(s->adopt >> nw & 1) || (s->adopt >> old & 1)) return;
+    int bot = pop->cls[v] == TC_CLASS_BOT, q = 2 + pop->comm[v];
+    sh->reshares++;
+    c[bot]++;
+    c[q]++;
+    if (o->adopt_t[v] != INFINITY) return; /* again: volume, not a new adopter */
+    c[s->tstride + bot]++;
+    c[s->tstride + q]++;
+    if (pv != NO_PARENT)
+        tc_outcome_adopt(o, v, t, pv, o->root[pv], o->depth[pv] + 1);
+    else
+        tc_outcome_adopt(o, v, t, -1, -1, 0);
+    if (o->root[v] < 0 || !o->record) return; /* rows belong to a cascade */
+    tc_adoption a = {.t = t, .account = v, .parent = o->parent[v], .root = o->root[v],
+                     .depth = o->depth[v]};
+    if (direct) {
+        tc_outcome_log(o, &a, 1);
+    } else {
+        TC_GROW(sh->log, sh->log_cap, sh->nlog + 1, 1024);
+        sh->log[sh->nlog++] = a;
+    }
+}
+
+/* settle for eval[lo .. hi - 1]. */
+static void settle_range(tc_stepper *s, int64_t lo, int64_t hi, double t, tc_share *sh,
+                         int64_t *c, int direct)
+{
+    const tc_outcome *o = s->out;
+    for (int64_t i = lo; i < hi; i++) {
         /* the accounts' parents are scattered: their cascade and depth are
          * fetched 8 accounts ahead, their ids 16 ahead */
-        if (i + 16 < s->neval) __builtin_prefetch(&s->par[s->eval[i + 16]]);
-        if (i + 8 < s->neval) {
+        if (i + 16 < hi) __builtin_prefetch(&s->par[s->eval[i + 16]]);
+        if (i + 8 < hi) {
             int32_t q = s->par[s->eval[i + 8]];
             if (q != NO_PARENT) {
                 __builtin_prefetch(&o->root[q]);
                 __builtin_prefetch(&o->depth[q]);
             }
         }
-        int32_t v = s->eval[i];
-        uint8_t old = s->state[v], nw = s->nxt[i];
-        int32_t pv = s->par[v];
-        s->par[v] = NO_PARENT;
-        s->mark[v] &= (uint8_t)~M_HIT;
-        if (nw == old) {
-            hear(s, v); /* it may have been exposed in this step */
-            continue;
+        settle(s, i, t, sh, c, direct);
+    }
+}
+
+/* 4. Apply the new states: eval split in equal ranges over the threads when
+ * long, the shares then summed in thread order. */
+static void apply(tc_stepper *s, int64_t k, int64_t iv)
+{
+    tc_outcome *o = s->out;
+    double t = fmin((double)(k + 1) * s->dt, s->horizon); /* a last step may be cut short */
+    int64_t ne = s->neval;
+    int T = s->threads > 1 && ne > 16384 ? s->threads : 1;
+    if (T == 1) {
+        settle_range(s, 0, ne, t, share_row(s, 0), tcount_row(s, 0) + s->tstride, 1);
+    } else {
+#pragma omp parallel num_threads(T)
+        {
+            int tid = omp_get_thread_num();
+            settle_range(s, ne * tid / T, ne * (tid + 1) / T, t, share_row(s, tid),
+                         tcount_row(s, tid) + s->tstride, 0);
         }
-        if (nw >= s->ns) {
-            fprintf(stderr, "tagcascade: rule %s gave state %d of %d\n", s->model->name, nw, s->ns);
-            abort();
-        }
-        s->state[v] = nw;
-        hear(s, v);
-        s->sizes[old]--;
-        s->sizes[nw]++;
-        if (!(s->adopt >> nw & 1) || (s->adopt >> old & 1)) continue;
-        s->nreshares++;
-        tc_recorder_add(s->rec, TC_CNT_RESHARES, iv, pop->cls[v], pop->comm[v], 1);
-        if (o->adopt_t[v] != INFINITY) continue; /* again: volume, not a new adopter */
-        tc_recorder_add(s->rec, TC_CNT_ADOPTERS, iv, pop->cls[v], pop->comm[v], 1);
-        if (pv != NO_PARENT)
-            tc_outcome_adopt(o, v, t, pv, o->root[pv], o->depth[pv] + 1);
-        else
-            tc_outcome_adopt(o, v, t, -1, -1, 0);
-        if (o->root[v] >= 0) { /* rows belong to a cascade */
-            tc_adoption a = {.t = t, .account = v, .parent = o->parent[v], .root = o->root[v],
-                             .depth = o->depth[v]};
-            tc_outcome_log(o, &a, 1);
-        }
+    }
+    for (int tid = 0; tid < T; tid++) {
+        tc_share *sh = share_row(s, tid);
+        for (int q = 0; q < s->ns; q++) s->sizes[q] += sh->sizes[q];
+        memset(sh->sizes, 0, sizeof sh->sizes);
+        s->nreshares += sh->reshares;
+        sh->reshares = 0;
+        int64_t *c = tcount_row(s, tid) + s->tstride;
+        add_counts(s, TC_CNT_RESHARES, iv, c);
+        add_counts(s, TC_CNT_ADOPTERS, iv, c + s->tstride);
+        tc_outcome_log(o, sh->log, sh->nlog);
+        sh->nlog = 0;
     }
     /* act: keep those still in push or live states, add the newcomers (in id
      * order when the lists are long) */
-    int64_t na = 0;
     int32_t n = s->net->n;
     if (dense(s, n)) {
-        for (int32_t v = 0; v < n; v++) {
-            if (s->keep >> s->state[v] & 1) {
-                s->mark[v] |= M_ACT;
-                s->act[na++] = v;
-            } else {
-                s->mark[v] &= (uint8_t)~M_ACT;
-            }
-        }
-        s->nact = na;
+        s->nact = list_ids(s, s->act, 1);
         return;
     }
+    int64_t na = 0;
     for (int64_t i = 0; i < s->nact; i++) {
         int32_t u = s->act[i];
         if (s->keep >> s->state[u] & 1) s->act[na++] = u;
