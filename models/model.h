@@ -39,10 +39,12 @@ typedef struct tc_exposure {
                           and run, keyed by (run, account): a threshold's draw */
 } tc_exposure;
 
-/* What an event rule asks the engine to track (bits of `uses`). */
+/* What a rule asks the engine to track (bits of `uses`; a step rule may ask
+ * for TC_USES_DEGREE only). */
 enum {
     TC_USES_COUNT = 1,  /* distinct exposures per account, played in time order */
-    TC_USES_DEGREE = 2, /* followee count of dst and audience size of src */
+    TC_USES_DEGREE = 2, /* followee count of dst and audience size of src; for a
+                           step rule, tc_step_view.followees */
     TC_USES_THETA = 4,  /* one uniform per account and run */
     TC_FIXED_BY_CLASS = 8 /* a promise, not a need: adopt_prob depends on par and
                              dst_class only, so the engine may skip ahead over an
@@ -62,7 +64,8 @@ typedef enum { TC_RULE_EVENT = 0, TC_RULE_STEP = 1 } tc_rule_engine;
 /* What the step engine tells a step rule about one account at the start of a
  * step: its state, and how many of the accounts it follows (in[k]) and of its
  * followers (out[k]) are in each state k. in[] counts only accounts in states of
- * `push_mask`; out[] is filled only when `needs_out` is set (else zeros). */
+ * `push_mask`; out[] is filled only when `needs_out` is set (else zeros), and
+ * `followees` only for a rule with TC_USES_DEGREE in `uses` (else 0). */
 typedef struct tc_step_view {
     uint8_t state, cls;
     uint16_t comm;
@@ -86,6 +89,8 @@ typedef struct tc_step_view {
  *   delay (optional, may be NULL): the rule's own reshare delay in seconds, drawn
  *     from `r` (a keyed stream); when set it replaces the population's delay.
  * Step rules:
+ *   uses: TC_USES_DEGREE to read tc_step_view.followees (counting them costs a
+ *     pass over the graph at the start of every run), else 0.
  *   nstates, state_names: the compartments; state 0 is where every account starts.
  *   seed_state: the state a timeline post puts its author in.
  *   push_mask: bit k set if accounts in state k reach their followers (in[k]).
@@ -115,7 +120,7 @@ typedef struct tc_model_type {
     int nparams;
     const char *(*check)(const double *par);
     tc_rule_engine engine;
-    /* event rules */
+    /* event rules (and step rules, for TC_USES_DEGREE) */
     unsigned uses;
     double (*adopt_prob)(const double *par, const tc_exposure *x);
     double (*delay)(const double *par, gsl_rng *r);

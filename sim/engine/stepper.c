@@ -121,7 +121,8 @@ struct tc_stepper {
     int32_t *cnt;                    /* [n * np] in-counts of this step, else 0 */
     size_t ncnt;                     /* its entries */
     int32_t *par;                    /* [n] smallest adopting pusher followed, this step */
-    int32_t *indeg;                  /* [n] followees (net and added edges) */
+    int32_t *indeg;                  /* [n] followees (net and added edges), when the
+                                        rule reads them (TC_USES_DEGREE), else NULL */
     int32_t *act;                    /* accounts in push or live states, each once */
     int64_t nact;
     int32_t *eval;                   /* accounts to evaluate this step, each once */
@@ -255,8 +256,14 @@ static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
     }
     if (!s->par) s->par = tc_xmalloc(nn * sizeof *s->par);
     for (int32_t v = 0; v < n; v++) s->par[v] = NO_PARENT;
-    if (s->indeg) tc_population_count_followees(s->pop, s->net, s->indeg);
-    else s->indeg = tc_population_followees(s->pop, s->net);
+    if (!(m->uses & TC_USES_DEGREE)) {
+        free(s->indeg);
+        s->indeg = NULL;
+    } else if (s->indeg) {
+        tc_population_count_followees(s->pop, s->net, s->indeg);
+    } else {
+        s->indeg = tc_population_followees(s->pop, s->net);
+    }
     if (!s->act) {
         s->act = tc_xmalloc(nn * sizeof *s->act);
         s->eval = tc_xmalloc(nn * sizeof *s->eval);
@@ -826,7 +833,7 @@ static void evaluate(tc_stepper *s, int64_t k, int64_t iv)
                 tc[2 + pop->comm[v]]++;
             }
             tc_step_view view = {.state = s->state[v], .cls = pop->cls[v], .comm = pop->comm[v],
-                                 .followees = s->indeg[v], .audience = audience(s, v),
+                                 .followees = s->indeg ? s->indeg[v] : 0, .audience = audience(s, v),
                                  .in = in, .out = out};
             tc_rng_seek(r, s->key, TC_P_STEP, (uint32_t)v, (uint64_t)k);
             s->nxt[i] = m->transition(s->mpar, &view, r);

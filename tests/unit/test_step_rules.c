@@ -11,6 +11,8 @@
  *     (GSL rk8pd) at every step, within a stated tolerance;
  *   threads: the whole output identical on 1, 2 and 3 threads, and to the
  *     rule's with contact_mask 0 (every contact counted) on 1 and 2;
+ *   followees: a rule that asks for them (TC_USES_DEGREE) reads each account's
+ *     in-degree, and one that does not reads 0;
  *   no posts: nothing happens. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
@@ -163,6 +165,7 @@ static void test_registry(void)
                   p->name);
         }
         CHECK(!m->check, "%s", m->name);
+        CHECK(!(m->uses & ~(unsigned)TC_USES_DEGREE), "%s: uses", m->name);
         /* random parameters and views: the answer is a state, and a state with no
          * contact and no live bit does not change */
         int bad = 0, moved = 0;
@@ -514,6 +517,41 @@ static void test_threads(void)
     free_world(&w);
 }
 
+/* S (0) -> I (1) once every followee is in I, which lasts. */
+static uint8_t all_followees(const double *par, const tc_step_view *v, gsl_rng *r)
+{
+    (void)par;
+    (void)r;
+    return v->state == 1 || (v->in[1] > 0 && v->in[1] == v->followees) ? 1 : 0;
+}
+
+static void test_followees(void)
+{
+    /* 1 follows 0; 2 follows 0 and 1; 3 follows 0 and 4, and 4 never posts:
+     * from 0, 1 adopts at step 0, 2 at step 1, and 3 never */
+    const int32_t src[] = {0, 0, 1, 0, 4}, dst[] = {1, 2, 2, 3, 3}, seed = 0;
+    static const char *const names[] = {"S", "I"};
+    world w;
+    make_world(&w, 5, 5, src, dst, 1, &seed);
+    tc_model_type m = {.name = "all_followees", .engine = TC_RULE_STEP, .uses = TC_USES_DEGREE,
+                       .nstates = 2, .state_names = names, .seed_state = 1, .push_mask = 2,
+                       .adopt_mask = 2, .contact_mask = 1, .transition = all_followees};
+    int64_t comp[6 * 2];
+    for (int threads = 1; threads <= 2; threads++) {
+        runspec rs = {.m = &m, .key = 5, .threads = threads, .steps = 6};
+        run(&w, &rs, comp, NULL, NULL, NULL);
+        CHECK(comp[0 * 2 + 1] == 2 && comp[1 * 2 + 1] == 3 && comp[5 * 2 + 1] == 3,
+              "followees on %d threads: infected %lld, %lld, %lld after steps 0, 1, 5", threads,
+              (long long)comp[1], (long long)comp[3], (long long)comp[11]);
+    }
+    /* not asked for: 0 followees, so nobody is reached at all */
+    m.uses = 0;
+    runspec rs = {.m = &m, .key = 5, .threads = 1, .steps = 6};
+    run(&w, &rs, comp, NULL, NULL, NULL);
+    CHECK(comp[5 * 2 + 1] == 1, "followees not asked for: %lld infected", (long long)comp[11]);
+    free_world(&w);
+}
+
 static void test_no_posts(void)
 {
     world *w = complete_world(200, 0);
@@ -550,6 +588,7 @@ int main(void)
     test_star();
     test_sis();
     test_no_posts();
+    test_followees();
     test_threads();
     test_mean_field();
     return tc_test_done("test_step_rules");
