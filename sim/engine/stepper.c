@@ -118,7 +118,8 @@ struct tc_stepper {
     unsigned cmask;                  /* the rule's contact_mask */
     uint8_t *mark;                   /* [n] M_* bits */
     uint8_t *nxt;                    /* [n] next state of eval[i] */
-    int32_t *cnt;                    /* [n * np] in-counts of this step, else 0 */
+    int32_t *cnt;                    /* [n * np] in-counts of this step, else 0; NULL when
+                                        contacts are skipped ahead (none is counted) */
     size_t ncnt;                     /* its entries */
     int32_t *par;                    /* [n] smallest adopting pusher followed, this step */
     int32_t *indeg;                  /* [n] followees (net and added edges), when the
@@ -247,7 +248,11 @@ static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
     }
     s->cmask = m->contact_mask;
     s->deaf = tc_zeroed_or_freed(s->deaf, s->cmask != 0, words * sizeof *s->deaf);
-    if (s->cnt && s->ncnt == ncnt) {
+    if (s->skip) {
+        free(s->cnt);
+        s->cnt = NULL;
+        s->ncnt = 0;
+    } else if (s->cnt && s->ncnt == ncnt) {
         memset(s->cnt, 0, ncnt * sizeof *s->cnt);
     } else {
         free(s->cnt);
@@ -816,7 +821,7 @@ static void evaluate(tc_stepper *s, int64_t k, int64_t iv)
             int hit = 0;
             for (int q = 0; q < ns; q++) {
                 in[q] = out[q] = 0;
-                if (s->slot[q] < 0) continue;
+                if (s->slot[q] < 0 || !s->cnt) continue;
                 int32_t *c = &s->cnt[(int64_t)v * np + s->slot[q]];
                 in[q] = *c;
                 hit |= *c != 0;
