@@ -557,6 +557,31 @@ static void deliver_all(tc_lanes *l, double t, int64_t iv)
     }
 }
 
+/* The pass is over: what only delivery used is freed before the lanes are
+ * taken, so that it does not add to the memory the summary's cascade trees
+ * then take. Claims past the horizon are dropped unplayed. */
+static void end_pass(tc_lanes *l)
+{
+    free(l->front);
+    l->front = NULL;
+    l->nfront = l->front_cap = 0;
+    free(l->item);
+    l->item = NULL;
+    l->nitem = l->item_cap = 0;
+    for (int64_t i = 0; i < l->qn; i++) free(queue_at(l, i)->c);
+    l->qn = 0;
+    free(l->spare);
+    l->spare = NULL;
+    l->spare_cap = 0;
+    for (int c = 0; c < l->nchunks; c++) {
+        free(l->cbuf[c]);
+        l->cbuf[c] = NULL;
+        l->cbuf_n[c] = l->cbuf_cap[c] = 0;
+    }
+    free(l->fidx);
+    l->fidx = NULL;
+}
+
 int tc_lanes_step(tc_lanes *l)
 {
     const tc_timeline *tl = l->tl;
@@ -567,6 +592,7 @@ int tc_lanes_step(tc_lanes *l)
     if (l->qn && queue_at(l, 0)->t < t) t = queue_at(l, 0)->t;
     if (!(t < l->horizon)) {
         l->now = l->horizon;
+        end_pass(l);
         return 0;
     }
     l->now = t;
