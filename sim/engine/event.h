@@ -142,6 +142,7 @@ typedef struct tc_event_engine {
     int64_t *vol;           /* ring of nwin + 1 periods */
     int64_t *root_vol;      /* volume per root */
     int64_t root_vol_cap;
+    int32_t top;            /* the root with the most volume, the first of equals */
     double *spans;          /* [2 * nspans]: on, off (spans_cap doubles) */
     int64_t nspans, spans_cap;
 
@@ -341,6 +342,12 @@ void tc_platform_destroy(tc_event_engine *e);
 
 /* Count one post or reshare at t (of cascade root, -1: none) into the volume. */
 void tc_platform_volume(tc_event_engine *e, double t, int32_t root);
+/* One more post or reshare of root r in its volume (root_vol), keeping `top`. */
+static inline void tc_platform_root_vol(tc_event_engine *e, int32_t r)
+{
+    int64_t v = ++e->root_vol[r], m = e->root_vol[e->top];
+    if (v > m || (v == m && r < e->top)) e->top = r;
+}
 
 /* The bucket of the next trend check that could change anything, or -1. */
 int64_t tc_platform_next_check(const tc_event_engine *e);

@@ -21,6 +21,7 @@ void tc_platform_init(tc_event_engine *e)
         if (tl->ev[i].kind == TC_EV_DAMPING) e->damping[e->ndamping++] = i;
     }
     e->tk_removed = tc_xcalloc((size_t)tl->n + 1, sizeof *e->tk_removed);
+    e->top = 0;
     if (pop->trend_on) {
         e->trend_enabled = 1;
         e->nwin = (int64_t)llround(pop->trend_window_s / pop->trend_every_s);
@@ -53,7 +54,7 @@ static inline uint64_t time_bits(double t)
  * volume, which picks the post a trend shows). */
 void tc_platform_volume(tc_event_engine *e, double t, int32_t root)
 {
-    if (root >= 0 && e->root_vol) e->root_vol[root]++;
+    if (root >= 0 && e->root_vol) tc_platform_root_vol(e, root);
     if (!e->trend_enabled) return;
     int64_t k = (int64_t)floor(t / e->pop->trend_every_s), R = e->nwin + 1;
     for (int64_t j = e->vol_last + 1; j <= k && j <= e->vol_last + R; j++) e->vol[j % R] = 0;
@@ -75,12 +76,11 @@ int64_t tc_platform_next_check(const tc_event_engine *e)
     return tc < e->horizon ? tc_event_bucket(e, tc) : -1;
 }
 
+/* The root with the most volume, the first of equals: kept as volumes grow
+ * (tc_platform_root_vol), since they only grow and a new root starts at 0. */
 static int32_t top_root(const tc_event_engine *e)
 {
-    int32_t best = 0;
-    for (int32_t r = 1; r < e->out->nroots; r++)
-        if (e->root_vol[r] > e->root_vol[best]) best = r;
-    return best;
+    return e->top;
 }
 
 /* Every reading person not yet adopted gets a check while the trend lasts:

@@ -539,7 +539,7 @@ static void play_threads(tc_event_engine *e, const tc_pvec *cand, int64_t iv)
         }
         if (e->root_vol)
             for (int64_t i = 0; i < k->npost; i++)
-                if (k->post[i].root >= 0) e->root_vol[k->post[i].root]++; /* tc_platform_volume */
+                if (k->post[i].root >= 0) tc_platform_root_vol(e, k->post[i].root);
         tc_deliver_reserve(e, e->nposts + k->npost);
         memcpy(e->posts + e->nposts, k->post, (size_t)k->npost * sizeof *k->post);
         e->nposts += k->npost;
