@@ -154,7 +154,13 @@ int tc_sim_run(tc_sim *s, const char *out)
      * thread safety has no lock of its own (graph stores are HDF5 files): the
      * builds and writes of handles on several threads take turns */
 #pragma omp critical(tc_api_libraries)
-    rc = tc_world_build(&w, sc, err);
+    {
+        /* the build's own parallel parts on the handle's threads too */
+        int was = omp_get_max_threads();
+        omp_set_num_threads(threads);
+        rc = tc_world_build(&w, sc, err);
+        omp_set_num_threads(was);
+    }
     if (rc) goto cleanup;
     have_w = 1;
     TC_TRY(tc_run_simulate(&w, sc, tc_run_key(sc->seed, 0), threads, &e, &rec, &sum, NULL, NULL,

@@ -356,6 +356,7 @@ static int cmd_run(int argc, char **argv, char *command)
     const char *inputs[2] = {o.scenario, run->graph.file};
     TC_TRY(tc_path_check_output(run->output.path, inputs, run->graph.file ? 2 : 1, err));
     int threads = o.threads ? o.threads : omp_get_max_threads();
+    omp_set_num_threads(threads); /* the world's build and the output's too */
     double t0 = tc_clock_now();
     if (!o.quiet) fprintf(stderr, "tagcascade: building the graph of '%s'\n", run->name);
     TC_TRY(tc_world_build(&w, run, err));
@@ -589,6 +590,7 @@ static int cmd_sweep(int argc, char **argv, const char *command)
         return TC_EINPUT;
     }
     if (!o.threads) o.threads = omp_get_max_threads();
+    omp_set_num_threads(o.threads); /* worlds built and files written, besides the runs */
     o.progress = progress >= 0 ? (tc_meter_mode)progress
                  : o.quiet ? TC_METER_NONE : TC_METER_AUTO;
     o.command = command;
@@ -673,6 +675,7 @@ static int cmd_fit(int argc, char **argv, const char *command)
         return TC_EINPUT;
     }
     if (!o.threads) o.threads = omp_get_max_threads();
+    omp_set_num_threads(o.threads); /* worlds built and files written, besides the runs */
     o.command = command;
     rc = tc_h5out_check_dest(o.out, &err);
     if (!rc) rc = tc_path_check_output(o.out, (const char *const *)argv + optind, 1, &err);

@@ -73,5 +73,26 @@ for n in 2 3; do
 done
 fast=$(h5dump -A 0 -d /summary/reshares "$d/f1.h5" | sed -n 's/^ *(0): *//p')
 [ "${fast:-0}" -gt 1000 ] || { echo "not ok - fast path: only ${fast:-0} reshares"; status=1; }
-[ $status -eq 0 ] && echo "ok - identical on 1, 2, 4 threads ($reshares reshares), and with sessions one by one (trending ${trending} s); fast path on 1, 2, 3 ($fast)"
+# --threads N holds for the whole command, the world's build included: with
+# OMP_NUM_THREADS=3, a run or a sweep on 1 thread forms no team of threads
+# (libgomp names each thread of a team as it starts it), and on 2 threads no
+# team of 3
+teams() {
+    OMP_NUM_THREADS=3 OMP_DISPLAY_AFFINITY=TRUE OMP_AFFINITY_FORMAT="tc-team %{num_threads}" \
+        "$BIN" "$@" -q 2>&1 | sed -n 's/^tc-team //p' | sort -u | tr '\n' ' '
+}
+shown=$(teams run scenarios/classroom.yaml --threads 2 -o "$d/c2.h5")
+case "$shown" in
+*2*)
+    for cmd in "run scenarios/classroom.yaml --threads 1 -o $d/c1.h5" \
+        "sweep scenarios/classroom.yaml --threads 1 -o $d/s1.h5"; do
+        # shellcheck disable=SC2086
+        got=$(teams $cmd)
+        [ -z "$got" ] || { echo "not ok - '$cmd' formed teams of: $got"; status=1; }
+    done
+    case "$shown" in *3*) echo "not ok - a run on 2 threads formed a team of 3"; status=1 ;; esac
+    ;;
+*) echo "# skip the teams' sizes: this OpenMP does not name its threads (OMP_DISPLAY_AFFINITY)" ;;
+esac
+[ $status -eq 0 ] && echo "ok - identical on 1, 2, 4 threads ($reshares reshares), and with sessions one by one (trending ${trending} s); fast path on 1, 2, 3 ($fast); --threads for the whole command"
 exit $status
