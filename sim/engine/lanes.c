@@ -28,6 +28,7 @@
 #include "base/pstream.h"
 #include "base/rng.h"
 #include "engine/event.h"
+#include "engine/xroute.h"
 
 /* A post being delivered at the current time: `u`'s post `seq` (0: its
  * reshare; k + 1: timeline event k) in the lanes of m. */
@@ -122,6 +123,8 @@ struct tc_lanes {
     int64_t *tcnt;           /* per thread [L * ncnt] first exposures this time, a line apart */
     int64_t tstride;         /* L * ncnt exposure counts, then 64 claim counts per lane bit */
     int64_t *xcnt;           /* [L][T][ncnt] first exposures per interval */
+    tc_xroute route;         /* one lane on several threads: first exposures by the
+                                owners of the filter's lines (rows NULL otherwise) */
     int64_t cand[64];        /* claims made per lane bit */
 };
 
@@ -231,6 +234,8 @@ tc_lanes *tc_lanes_alloc(const tc_net *net, const tc_population *pop, const tc_t
     l->tstride = ((int64_t)l->L * l->ncnt + 64 + 7) / 8 * 8;
     l->tcnt = tc_xcalloc_lines((size_t)l->threads, (size_t)l->tstride * sizeof *l->tcnt);
     l->xcnt = tc_xcalloc((size_t)l->L * (size_t)l->T * (size_t)l->ncnt, sizeof *l->xcnt);
+    if (l->L == 1 && l->count_x && l->threads > 1)
+        tc_xroute_init(&l->route, l->threads, l->Xfull, pop, NULL);
     return l;
 }
 
@@ -260,6 +265,7 @@ void tc_lanes_free(tc_lanes *l)
     free(l->cbuf_cap);
     free(l->tcnt);
     free(l->xcnt);
+    tc_xroute_destroy(&l->route);
     free(l);
 }
 
@@ -454,10 +460,14 @@ static void deliver(tc_lanes *l, int64_t lo, int64_t hi, int c, int tid, int cla
         /* the block as up to two runs: the net's audience, then the added follows */
         const int32_t *s1 = net->dst + f->off;
         const int32_t *s2 = pop->xdst ? pop->xdst + pop->xoff[u] - d : NULL;
-        if (k0 < d && l->count_x)
-            expose_run(l, s1 + k0, (k1 < d ? k1 : d) - k0, f->m, cnt, shared);
-        if (k1 > d && l->count_x)
-            expose_run(l, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), f->m, cnt, shared);
+        if (shared && l->route.rows) { /* one lane on several threads */
+            if (k0 < d) tc_xroute_visit(&l->route, tid, s1 + k0, (k1 < d ? k1 : d) - k0, cnt);
+            if (k1 > d)
+                tc_xroute_visit(&l->route, tid, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), cnt);
+        } else if (l->count_x) {
+            if (k0 < d) expose_run(l, s1 + k0, (k1 < d ? k1 : d) - k0, f->m, cnt, shared);
+            if (k1 > d) expose_run(l, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), f->m, cnt, shared);
+        }
         if (!claims || q <= 0) continue;
         for (uint64_t lm = f->m; lm; lm &= lm - 1) {
             int b = __builtin_ctzll(lm);
@@ -508,10 +518,17 @@ static void deliver_all(tc_lanes *l, double t, int64_t iv)
     if (C == 1) {
         deliver(l, 0, l->nitem, 0, 0, claims, 0);
     } else {
-#pragma omp parallel for schedule(dynamic, 1) num_threads(l->threads)
-        for (int c = 0; c < C; c++) {
-            int64_t lo = l->nitem * c / C, hi = l->nitem * (c + 1) / C;
-            deliver(l, lo, hi, c, omp_get_thread_num(), claims, 1);
+#pragma omp parallel num_threads(l->threads)
+        {
+            int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+#pragma omp for schedule(dynamic, 1)
+            for (int c = 0; c < C; c++) {
+                int64_t lo = l->nitem * c / C, hi = l->nitem * (c + 1) / C;
+                deliver(l, lo, hi, c, tid, claims, 1);
+            }
+            /* after the loop's barrier: the followers sent to each owner */
+            for (int o = tid; l->route.rows && o < l->threads; o += nth)
+                tc_xroute_settle(&l->route, o, l->tcnt + (int64_t)tid * l->tstride);
         }
     }
     for (int i = 0; i < l->threads; i++) {
@@ -580,6 +597,7 @@ static void end_pass(tc_lanes *l)
     }
     free(l->fidx);
     l->fidx = NULL;
+    tc_xroute_destroy(&l->route);
 }
 
 int tc_lanes_step(tc_lanes *l)

@@ -38,6 +38,7 @@
 #include "base/pstream.h"
 #include "base/rng.h"
 #include "engine/outcome.h"
+#include "engine/xroute.h"
 
 /* mark bits: has an in-count this step; in act; has pushed to its audience in
  * an earlier step or pass (so that all its followers are exposed already) */
@@ -142,6 +143,8 @@ struct tc_stepper {
     uint8_t cfrom, cto;              /* the contact state, and where a contact takes it */
     int count_x;                     /* exposures counted: every follower visited */
     uint64_t *xbits;                 /* [n bits] exposed (skip and count_x), else NULL */
+    tc_xroute route;                 /* with xbits on several threads: first exposures by
+                                        the owners of its lines (rows NULL otherwise) */
     sitem *item;                     /* this pass's blocks */
     int64_t nitem, item_cap;
 };
@@ -237,6 +240,9 @@ static void setup(tc_stepper *s, const tc_net *net, const tc_population *pop,
     s->count_x = !o->skip_exposures;
     size_t words = (nn + 63) / 64; /* a bit per account */
     s->xbits = tc_zeroed_or_freed(s->xbits, s->skip && s->count_x, words * sizeof *s->xbits);
+    if (!s->xbits || s->threads < 2) tc_xroute_destroy(&s->route);
+    else if (!s->route.rows) tc_xroute_init(&s->route, s->threads, s->xbits, pop, out->exposed);
+    else tc_xroute_bind(&s->route, s->xbits, pop, out->exposed); /* carried over */
     if (s->state) {
         memset(s->state, 0, nn);
         memset(s->mark, 0, nn);
@@ -329,6 +335,7 @@ tc_stepper *tc_stepper_reuse(tc_stepper *old, const tc_net *net, const tc_popula
     TC_CARRY(s, old, cv); /* threads x parts of as many accounts: the same shape */
     TC_CARRY(s, old, hits);
     TC_CARRY(s, old, xbits);
+    TC_CARRY(s, old, route);
     TC_CARRY(s, old, item);
     TC_CARRY(s, old, item_cap);
     tc_stepper_free(old);
@@ -357,6 +364,7 @@ void tc_stepper_free(tc_stepper *s)
     free(s->cv);
     free(s->hits);
     free(s->xbits);
+    tc_xroute_destroy(&s->route);
     free(s->item);
     free(s->tcount);
     if (s->share)
@@ -574,7 +582,7 @@ static inline void skip_expose(tc_stepper *s, int32_t w, int64_t *tc, int shared
  * contact state is reached: at once on one thread (hits = eval), else sorted
  * into this thread's parts (`mine`). */
 static void skip_block(tc_stepper *s, int64_t k, const sitem *it, int64_t *tc, tc_cvec *mine,
-                       int32_t *hits, int64_t *nhits)
+                       int32_t *hits, int64_t *nhits, int tid)
 {
     const tc_net *net = s->net;
     int32_t u = it->u;
@@ -582,8 +590,12 @@ static void skip_block(tc_stepper *s, int64_t k, const sitem *it, int64_t *tc, t
     int64_t k0 = (int64_t)it->j * SKIP_BLOCK, k1 = k0 + SKIP_BLOCK < A ? k0 + SKIP_BLOCK : A;
     const int32_t *s1 = net->dst + net->off[u];
     const int32_t *s2 = s->pop->xdst ? s->pop->xdst + s->pop->xoff[u] - d : NULL;
-    if (it->expose)
+    if (it->expose && mine && s->route.rows) { /* on threads: to the filter's owners */
+        if (k0 < d) tc_xroute_visit(&s->route, tid, s1 + k0, (k1 < d ? k1 : d) - k0, tc);
+        if (k1 > d) tc_xroute_visit(&s->route, tid, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), tc);
+    } else if (it->expose) {
         for (int64_t i = k0; i < k1; i++) skip_expose(s, i < d ? s1[i] : s2[i], tc, mine != NULL);
+    }
     if (s->beta <= 0) return;
     uint8_t su = s->state[u];
     int slot = s->slot[su], adopt = s->adopt >> su & 1;
@@ -632,7 +644,7 @@ static void skip_block(tc_stepper *s, int64_t k, const sitem *it, int64_t *tc, t
  * scattered over the graph, so a block's offsets are fetched 16 blocks ahead
  * and its first lines (up to four, and its last) 8 ahead. */
 static void skip_blocks(tc_stepper *s, int64_t k, int64_t lo, int64_t hi, int64_t *tc,
-                        tc_cvec *mine, int32_t *hits, int64_t *nhits)
+                        tc_cvec *mine, int32_t *hits, int64_t *nhits, int tid)
 {
     const tc_net *net = s->net;
     for (int64_t b = lo; b < hi; b++) {
@@ -645,7 +657,7 @@ static void skip_blocks(tc_stepper *s, int64_t k, int64_t lo, int64_t hi, int64_
             for (; a < e; a += 64) __builtin_prefetch(a);
             if (k1 > k0) __builtin_prefetch(e - 1);
         }
-        skip_block(s, k, &s->item[b], tc, mine, hits, nhits);
+        skip_block(s, k, &s->item[b], tc, mine, hits, nhits, tid);
     }
 }
 
@@ -675,7 +687,7 @@ static void count_skip(tc_stepper *s, int64_t k, int64_t total)
             entries += A;
         }
         if (!parallel) {
-            skip_blocks(s, k, 0, s->nitem, tcount_row(s, 0), NULL, s->eval, &s->neval);
+            skip_blocks(s, k, 0, s->nitem, tcount_row(s, 0), NULL, s->eval, &s->neval, 0);
             continue;
         }
         int64_t nb = s->nitem, ng = (nb + 63) / 64;
@@ -686,7 +698,11 @@ static void count_skip(tc_stepper *s, int64_t k, int64_t total)
             int64_t *tc = tcount_row(s, tid);
 #pragma omp for schedule(dynamic, 1)
             for (int64_t g = 0; g < ng; g++)
-                skip_blocks(s, k, 64 * g, 64 * g + 64 < nb ? 64 * g + 64 : nb, tc, mine, NULL, NULL);
+                skip_blocks(s, k, 64 * g, 64 * g + 64 < nb ? 64 * g + 64 : nb, tc, mine, NULL, NULL,
+                            tid);
+            /* after the loop's barrier: the followers sent to each owner */
+            for (int o = tid; s->route.rows && o < s->threads; o += omp_get_num_threads())
+                tc_xroute_settle(&s->route, o, tc);
 #pragma omp for schedule(dynamic, 1)
             for (int q = 0; q < s->nparts; q++) count_part(s, q);
         }
