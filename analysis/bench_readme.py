@@ -24,6 +24,7 @@ ROWS = [
     ("ic_nx0.12", "ba_1m", 2, "IC p = 0.12, 1 M × 10, exposures not counted"),
     ("sir", "ba_1m", 1, "SIR β 0.12 γ 0.5, 1 M × 10"),
     ("sir", "ba_1m", 2, "SIR β 0.12 γ 0.5, 1 M × 10"),
+    ("sir_nx", "ba_1m", 2, "SIR β 0.12 γ 0.5, 1 M × 10, exposures not counted"),
     ("sir_off", "ba_1m", 2, "SIR, plain step engine, 1 M × 10"),
 ]
 

@@ -121,8 +121,9 @@ cascades() { # name n m
     works="ic_p0.2 ic_p0.12 ic_nx0.12"
     gtwork="--work ic_p0.2:0.2:1 --work ic_p0.12:0.12:1"
     if [ $sir = 1 ]; then
-        # sir_off: sir on the plain step engine (engine.fast_path: off), every contact counted
-        works="$works sir sir_off"
+        # sir_off: sir on the plain step engine (engine.fast_path: off), every contact counted;
+        # sir_nx: sir with output.exposures: false, next to graph-tool's sir
+        works="$works sir sir_nx sir_off"
         gtwork="$gtwork --work sir:0.12:0.5"
     fi
     for w in $works; do
@@ -134,7 +135,7 @@ cascades() { # name n m
         fast=auto
         [ $w = sir_off ] && fast=off
         exposures=true
-        case $w in ic_nx*) exposures=false ;; esac
+        case $w in ic_nx* | sir_nx) exposures=false ;; esac
         for th in $THREADS; do
             : >"$d/tc.$w.$th"
             i=1
@@ -161,9 +162,9 @@ cascades() { # name n m
     printf '%-9s %-9s %7s %4s %8s %7s %10s %11s %8s %7s %8s %11s %8s %7s %6s\n' workload graph \
         threads runs run_s wall_s edges edges_per_s reach peak_MB gt_s gt_edges_per_s gt_reach \
         gt_peak_MB gt/tc
-    for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir sir_off; do
+    for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir sir_nx sir_off; do
         gw=$w
-        case $w in ic_nx*) gw=ic_p${w#ic_nx} ;; sir_off) gw=sir ;; esac
+        case $w in ic_nx*) gw=ic_p${w#ic_nx} ;; sir_nx | sir_off) gw=sir ;; esac
         for th in $THREADS; do
             if [ $gw = sir ] && [ $sir = 0 ]; then
                 printf '%-9s %-9s %7s %s\n' "$w" "$name" "$th" "sir: not in this build"

@@ -98,12 +98,12 @@ numeric() {
         echo "$l" | awk -v i="$i" '{exit !($i ~ /^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/)}' || return 1
     done
 }
-for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir sir_off; do
+for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir sir_nx sir_off; do
     for th in $threads; do
         check
         l=$(row "$w" ba_100k "$th")
         if [ -z "$l" ]; then not_ok "no row $w ba_100k $th"; continue; fi
-        if [ ${w%_off} = sir ] && [ $SIR = 0 ]; then
+        if [ "${w#sir}" != "$w" ] && [ $SIR = 0 ]; then
             echo "$l" | grep -q 'sir: not in this build$' || not_ok "row $w $th: '$l', want 'sir: not in this build'"
             continue
         fi
@@ -119,12 +119,17 @@ for w in ic_p0.2 ic_p0.12 ic_nx0.12 sir sir_off; do
         fi
     done
 done
-# without exposures counted: the same cascades (reach, edges), next to graph-tool's ic_p0.12
+# without exposures counted: the same cascades (reach, edges), next to graph-tool's
+# ic_p0.12 and sir
 for th in $threads; do
-    check
-    a=$(row ic_p0.12 ba_100k "$th" | awk '{print $7, $9, $15 != "-"}')
-    b=$(row ic_nx0.12 ba_100k "$th" | awk '{print $7, $9, $15 != "-"}')
-    [ -n "$a" ] && [ "$a" = "$b" ] || not_ok "ic_nx0.12 on $th threads: edges, reach, ratio '$b', ic_p0.12 '$a'"
+    for pair in ic_p0.12:ic_nx0.12 sir:sir_nx; do
+        [ ${pair%:*} = sir ] && [ $SIR = 0 ] && continue
+        check
+        a=$(row "${pair%:*}" ba_100k "$th" | awk '{print $7, $9, $15 != "-"}')
+        b=$(row "${pair#*:}" ba_100k "$th" | awk '{print $7, $9, $15 != "-"}')
+        [ -n "$a" ] && [ "$a" = "$b" ] ||
+            not_ok "${pair#*:} on $th threads: edges, reach, ratio '$b', ${pair%:*} '$a'"
+    done
 done
 # the README's table: analysis/bench_readme.py over this output gives rows of
 # its numbers, and over the recorded bench the README's very table
