@@ -127,16 +127,6 @@ void tc_net_destroy(tc_net *net)
     memset(net, 0, sizeof *net);
 }
 
-uint64_t tc_net_hash_bytes(uint64_t h, const void *p, size_t len)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < len; i++) {
-        h ^= c[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 uint64_t tc_net_hash(const tc_net *net)
 {
     if (net->hashed) return net->hash;

@@ -56,6 +56,14 @@ uint64_t tc_net_hash(const tc_net *net);
 /* The FNV-1a 64 step of tc_net_hash, for hashing a CSR that is not in memory
  * all at once: start from TC_NET_HASH_INIT and feed the same bytes in order. */
 #define TC_NET_HASH_INIT 0xcbf29ce484222325ULL
-uint64_t tc_net_hash_bytes(uint64_t h, const void *p, size_t len);
+static inline uint64_t tc_net_hash_bytes(uint64_t h, const void *p, size_t len)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < len; i++) {
+        h ^= c[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
 
 #endif
