@@ -562,17 +562,13 @@ static void count_parts(tc_stepper *s, int64_t lo, int64_t hi)
 }
 
 /* w sees a post for the first time in this step? Then it is exposed, counted
- * in tc (class, community). `shared`: other threads visit at once. */
-static inline void skip_expose(tc_stepper *s, int32_t w, int64_t *tc, int shared)
+ * in tc (class, community). One thread visits; on several, tc_xroute_visit. */
+static inline void skip_expose(tc_stepper *s, int32_t w, int64_t *tc)
 {
     uint64_t bit = (uint64_t)1 << (w & 63), *x = &s->xbits[w >> 6];
-    if (__atomic_load_n(x, __ATOMIC_RELAXED) & bit) return;
-    if (shared) {
-        if (__atomic_fetch_or(x, bit, __ATOMIC_RELAXED) & bit) return;
-    } else {
-        *x |= bit;
-    }
-    __atomic_store_n(&s->out->exposed[w], 1, __ATOMIC_RELAXED);
+    if (*x & bit) return;
+    *x |= bit;
+    s->out->exposed[w] = 1;
     tc[s->pop->cls[w] == TC_CLASS_BOT]++;
     tc[2 + s->pop->comm[w]]++;
 }
@@ -590,11 +586,11 @@ static void skip_block(tc_stepper *s, int64_t k, const sitem *it, int64_t *tc, t
     int64_t k0 = (int64_t)it->j * SKIP_BLOCK, k1 = k0 + SKIP_BLOCK < A ? k0 + SKIP_BLOCK : A;
     const int32_t *s1 = net->dst + net->off[u];
     const int32_t *s2 = s->pop->xdst ? s->pop->xdst + s->pop->xoff[u] - d : NULL;
-    if (it->expose && mine && s->route.rows) { /* on threads: to the filter's owners */
+    if (it->expose && mine) { /* on threads (route.rows set): to the filter's owners */
         if (k0 < d) tc_xroute_visit(&s->route, tid, s1 + k0, (k1 < d ? k1 : d) - k0, tc);
         if (k1 > d) tc_xroute_visit(&s->route, tid, s2 + (k0 > d ? k0 : d), k1 - (k0 > d ? k0 : d), tc);
     } else if (it->expose) {
-        for (int64_t i = k0; i < k1; i++) skip_expose(s, i < d ? s1[i] : s2[i], tc, mine != NULL);
+        for (int64_t i = k0; i < k1; i++) skip_expose(s, i < d ? s1[i] : s2[i], tc);
     }
     if (s->beta <= 0) return;
     uint8_t su = s->state[u];
