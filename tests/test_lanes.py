@@ -10,7 +10,8 @@ in discrete generations, up to 64 replicates in one pass over the graph.
   without engine.batch, and `tagcascade run --replicate r`;
 - engine.batch: auto plays each replicate alone, as false does, with the
   same results as true;
-- the same files on 1, 2 and 3 threads;
+- the same files on 1, 2 and 3 threads, with generations large enough to be
+  taken apart on several threads;
 - where it does not apply (a random delay, sessions), the event engine plays;
 - output.exposures: false leaves the exposure counts out and nothing else."""
 import os
@@ -74,6 +75,32 @@ sweep:
   replicates: 400
   series: false
   grid: {model.p: [0.3]}
+"""
+
+# Generations of over 8,192 adopters (TAKE_PAR in sim/engine/lanes.c): taken
+# apart on several threads.
+BIG = """\
+name: lanes_big
+seed: 11
+time: {start: "2017-05-05T20:00:00+02:00", duration: 1h, output_interval: 5m}
+graph:
+  generator: ba
+  n: 60000
+  m: 4
+  communities: [{name: us, share: 0.5}, {name: fr, share: 0.5}]
+  mixing: 0.1
+  reciprocity: 0.3
+population:
+  humans:
+    delay: {median: 2m, sigma: 0}
+  bots:
+    fraction: 0.1
+    delay: {min: 2m, max: 2m}
+accounts:
+  - {name: a, community: us, followers: 30000}
+model: {name: ic, p: 0.4, p_bot: 0.5}
+events:
+  - {at: 5m, post: a}
 """
 
 METRICS = ["reach", "exposed", "max_depth", "max_breadth", "largest_structural_virality"]
@@ -214,6 +241,28 @@ class Lanes(unittest.TestCase):
         run("sweep", self.scen, "-o", s3, "--quiet", "--threads", "3", "--set", "engine.batch=true")
         self.assertTrue(groups_equal(s1, s3, "sweep/summary"))
         self.assertTrue(groups_equal(s1, s3, "runs"))
+
+    def test_large_generations(self):
+        """Generations of over 8,192 adopters, which several threads take apart:
+        the same files on 1, 2 and 3 threads, and the same series and
+        summary as the run that logs its cascade (taken on one thread)."""
+        scen = self.path("big.yaml")
+        with open(scen, "w") as f:
+            f.write(BIG)
+        outs = []
+        for t in (1, 2, 3):
+            outs.append(self.path(f"big{t}.h5"))
+            run("run", scen, "-o", outs[-1], "--quiet", "--threads", str(t))
+        with h5py.File(outs[0], "r") as f:
+            self.assertEqual(f["meta"].attrs["engine"], "lanes")
+            self.assertGreater(f["summary/max_breadth"][()], 8192)
+        for o in outs[1:]:
+            for g in ("series", "summary"):
+                self.assertTrue(groups_equal(outs[0], o, g), (o, g))
+        logged = self.path("big_log.h5")
+        run("run", scen, "-o", logged, "--quiet", "--threads", "2", "--set", "output.cascade=true")
+        for g in ("series", "summary"):
+            self.assertTrue(groups_equal(outs[0], logged, g), g)
 
     def test_not_taken(self):
         """A random delay, or reading sessions: the event engine plays, and a sweep

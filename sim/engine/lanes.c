@@ -67,6 +67,10 @@ typedef struct {
 
 enum { BLOCK = 4096 };
 
+/* Adopters a time slice must have before tc_lanes_take shares them out among
+ * threads (and a lane in all before it starts any). */
+enum { TAKE_PAR = 8192 };
+
 struct tc_lanes {
     const tc_net *net;
     const tc_population *pop;
@@ -126,6 +130,7 @@ struct tc_lanes {
     tc_xroute route;         /* one lane on several threads: first exposures by the
                                 owners of the filter's lines (rows NULL otherwise) */
     int64_t cand[64];        /* claims made per lane bit */
+    int64_t *tkcnt;          /* per thread 2 * ncnt counts of tc_lanes_take, a line apart */
 };
 
 /* ------------------------------------------------------------------ applies */
@@ -265,6 +270,7 @@ void tc_lanes_free(tc_lanes *l)
     free(l->cbuf_cap);
     free(l->tcnt);
     free(l->xcnt);
+    free(l->tkcnt);
     tc_xroute_destroy(&l->route);
     free(l);
 }
@@ -672,6 +678,95 @@ void tc_lanes_fresh(tc_lanes *l, const tc_outcome *out)
     l->nprev = 0;
 }
 
+/* The counts of one thread in l->tkcnt: 2 * ncnt, to a whole line. */
+static inline int64_t tk_stride(const tc_lanes *l) { return (2 * (int64_t)l->ncnt + 7) / 8 * 8; }
+
+/* Adopters order[lo .. hi) of the lane whose states are st, all adopted at time
+ * t: their outcome, and how many adopted (cnt[0 .. ncnt): bots at 1, others at
+ * 0, communities from 2) and how many of them reshared (cnt[ncnt ..]). */
+static void take_run(const tc_lanes *l, const lstate *st, tc_outcome *out, int64_t lo,
+                     int64_t hi, double t, int64_t *cnt)
+{
+    int32_t n = l->net->n;
+    const uint8_t *cls = l->pop->cls;
+    const uint16_t *comm = l->pop->comm;
+    int nc = l->ncnt;
+    for (int64_t i = lo; i < hi; i++) {
+        /* the parents are scattered: ask for one a few adopters ahead */
+        if (i + 16 < hi) {
+            int32_t p = st[l->order[i + 16]].post;
+            if (p >= 0 && p < n) {
+                __builtin_prefetch(&out->root[p]);
+                __builtin_prefetch(&out->depth[p]);
+            }
+        }
+        int32_t v = l->order[i];
+        const lstate *x = &st[v];
+        int32_t parent, root, depth;
+        if (x->post <= -2) { /* its own timeline post */
+            parent = -1, root = l->event_root[-2 - x->post], depth = 0;
+        } else if (x->post >= n) { /* a timeline post, taken up */
+            int ev = x->post - n;
+            parent = l->tl->ev[ev].account, root = l->event_root[ev], depth = 1;
+        } else {
+            parent = x->post, root = out->root[parent], depth = out->depth[parent] + 1;
+        }
+        tc_outcome_adopt(out, v, t, parent, root, depth);
+        int c = cls[v] == TC_CLASS_BOT, m = 2 + comm[v];
+        cnt[c]++;
+        cnt[m]++;
+        if (parent < 0) continue;
+        cnt[nc + c]++;
+        cnt[nc + m]++;
+        if (out->record) {
+            tc_adoption a = {.t = t, .account = v, .parent = parent, .root = root,
+                             .depth = depth};
+            tc_outcome_log(out, &a, 1);
+        }
+    }
+}
+
+/* The adopters of tc_lanes_take, in order[0 .. na) by slice (l->tcount[s]: one
+ * past slice s's last), taken by thread tid of nth (which all call it): a
+ * slice of at least TAKE_PAR adopters split among them, a smaller one taken
+ * by one; the counts of each slice into rec. cnt: 2 * ncnt counts of the
+ * calling thread's own. */
+static void take_slices(const tc_lanes *l, const lstate *st, tc_outcome *out, tc_recorder *rec,
+                        int64_t *cnt, int tid, int nth)
+{
+    int nc = l->ncnt, ncomm = l->pop->ncomm;
+    for (int64_t s = 0; s < l->ntimes; s++) {
+        int64_t lo = s ? l->tcount[s - 1] : 0, hi = l->tcount[s];
+        if (hi == lo) continue;
+        double t = l->times[s];
+        int64_t iv = interval_of(l, t);
+        int split = nth > 1 && hi - lo >= TAKE_PAR;
+        if (split || tid == 0) {
+            memset(cnt, 0, 2 * (size_t)nc * sizeof *cnt);
+            if (split)
+                take_run(l, st, out, lo + (hi - lo) * tid / nth, lo + (hi - lo) * (tid + 1) / nth,
+                         t, cnt);
+            else
+                take_run(l, st, out, lo, hi, t, cnt);
+        }
+#pragma omp barrier
+        if (tid == 0) {
+            for (int th = 0; th < (split ? nth : 1); th++) {
+                const int64_t *c = th == tid ? cnt : l->tkcnt + th * tk_stride(l);
+                for (int k = 0; k < 2; k++) {
+                    int ctr = k ? TC_CNT_RESHARES : TC_CNT_ADOPTERS;
+                    int64_t *bc = rec->by_class + ((int64_t)ctr * rec->T + iv) * 2;
+                    int64_t *bm = rec->by_comm + ((int64_t)ctr * rec->T + iv) * rec->ncomm;
+                    bc[0] += c[k * nc];
+                    bc[1] += c[k * nc + 1];
+                    for (int m = 0; m < ncomm; m++) bm[m] += c[k * nc + 2 + m];
+                }
+            }
+        }
+#pragma omp barrier
+    }
+}
+
 void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_work *w)
 {
     const tc_population *pop = l->pop;
@@ -737,30 +832,20 @@ void tc_lanes_take(tc_lanes *l, int bit, tc_outcome *out, tc_recorder *rec, tc_w
     }
     l->last_out = out;
     l->nprev = na;
-    for (int64_t i = 0; i < na; i++) {
-        int32_t v = l->order[i];
-        const lstate *x = &st[v];
-        double t = l->times[x->slice];
-        int32_t parent, root, depth;
-        if (x->post <= -2) { /* its own timeline post */
-            parent = -1, root = l->event_root[-2 - x->post], depth = 0;
-        } else if (x->post >= n) { /* a timeline post, taken up */
-            int ev = x->post - n;
-            parent = l->tl->ev[ev].account, root = l->event_root[ev], depth = 1;
-        } else {
-            parent = x->post, root = out->root[parent], depth = out->depth[parent] + 1;
-        }
-        tc_outcome_adopt(out, v, t, parent, root, depth);
-        int64_t iv = interval_of(l, t);
-        tc_recorder_add(rec, TC_CNT_ADOPTERS, iv, pop->cls[v], pop->comm[v], 1);
-        if (parent < 0) continue;
-        tc_recorder_add(rec, TC_CNT_RESHARES, iv, pop->cls[v], pop->comm[v], 1);
-        if (out->record) {
-            tc_adoption a = {.t = t, .account = v, .parent = parent, .root = root,
-                             .depth = depth};
-            tc_outcome_log(out, &a, 1);
-        }
+    /* slice by slice (a parent adopted at an earlier one), on threads where
+     * slices are large and no log of the cascade is kept */
+    int par = l->threads > 1 && !out->record && na >= TAKE_PAR;
+    if (par && !l->tkcnt)
+        l->tkcnt = tc_xcalloc_lines((size_t)l->threads, 2 * (size_t)l->ncnt * sizeof *l->tkcnt);
+    int64_t one[2 * 64 + 2], *own = 2 * l->ncnt <= (int)(sizeof one / sizeof *one) ? one : NULL;
+    if (!par && !own) own = tc_xmalloc(2 * (size_t)l->ncnt * sizeof *own);
+#pragma omp parallel num_threads(par ? l->threads : 1)
+    {
+        int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        int64_t *cnt = par ? l->tkcnt + tid * tk_stride(l) : own;
+        take_slices(l, st, out, rec, cnt, tid, nth);
     }
+    if (own != one) free(own);
     int64_t T = rec->T < l->T ? rec->T : l->T;
     for (int64_t i = 0; i < T; i++) {
         const int64_t *c = l->xcnt + ((int64_t)k * l->T + i) * l->ncnt;
