@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
+#include <omp.h>
 #include <igraph.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +62,15 @@ void *tc_xcalloc_lines(size_t n, size_t size)
     if (!p) oom(total);
     memset(p, 0, total);
     return p;
+}
+
+void tc_touch_pages(void *p, size_t size)
+{
+    if (size < ((size_t)4 << 20) || omp_in_parallel() || omp_get_max_threads() < 2) return;
+    volatile char *c = p;
+    int64_t pages = (int64_t)((size + 4095) / 4096);
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < pages; i++) c[i * 4096] = 0;
 }
 
 void *tc_xmalloc_huge(size_t size)

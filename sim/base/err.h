@@ -61,6 +61,15 @@ void *tc_xcalloc_lines(size_t n, size_t size);
  * arrays that grow: moving a block with huge pages (realloc, mremap) held the
  * old and the new copy at once (a 4 GB CSR took 8 GB). Freed by free(). */
 void *tc_xmalloc_huge(size_t size);
+
+/* Write a zero at every 4 KB of [p, p + size), memory fresh from malloc or
+ * zeroed, on the threads OpenMP would use now, where they are several, no
+ * parallel region is running and the block is 4 MB or more; else nothing. A
+ * page's first touch costs a fault; on virtual machines whose host backs the
+ * guest's memory only when first touched, about 1-2 ms per MB on one thread,
+ * and faults taken on several threads at once overlap. For large arrays that
+ * one thread is about to fill (a store's read, a scattered fill). */
+void tc_touch_pages(void *p, size_t size);
 char *tc_xstrdup(const char *s);
 
 /* Room for at least `need` elements of `size` bytes in the growing array `p`,

@@ -568,6 +568,7 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
                    NULL, err));
     net->n = (int32_t)n;
     net->off = tc_xmalloc(((size_t)n + 1) * sizeof *net->off);
+    tc_touch_pages(net->off, ((size_t)n + 1) * sizeof *net->off);
     TC_TRY(read_all(d, H5T_NATIVE_INT64, net->off, n + 1, path, "off", err));
     H5Dclose(d);
     d = -1;
@@ -586,6 +587,7 @@ int tc_graphstore_read(const char *path, tc_net *net, tc_graphstore_info *info, 
                    NULL, err));
     net->m = m;
     net->dst = tc_xmalloc((size_t)(m ? m : 1) * sizeof *net->dst);
+    tc_touch_pages(net->dst, (size_t)m * sizeof *net->dst);
     TC_TRY(read_all(d, H5T_NATIVE_INT32, net->dst, m, path, "dst", err));
     H5Dclose(d);
     d = -1;

@@ -58,6 +58,7 @@ int tc_net_from_edges(tc_net *net, int32_t n, int64_t m, const int32_t *src,
     for (int64_t e = 0; e < m; e++) net->off[src[e] + 1]++;
     for (int32_t u = 0; u < n; u++) net->off[u + 1] += net->off[u];
     net->dst = tc_xmalloc((size_t)(m ? m : 1) * sizeof *net->dst);
+    tc_touch_pages(net->dst, (size_t)m * sizeof *net->dst); /* filled in scattered order */
     /* off[u] serves as u's fill cursor; afterwards it holds u's end, which is
      * u+1's start, so one shift puts the offsets back */
     for (int64_t e = 0; e < m; e++) net->dst[net->off[src[e]]++] = dst[e];

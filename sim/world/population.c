@@ -288,6 +288,7 @@ static void add_edges(tc_population *pop, const tc_scenario *sc, const tc_net *n
         v[k++] = v[i];
     }
     pop->xoff = tc_xcalloc((size_t)pop->n + 1, sizeof *pop->xoff);
+    tc_touch_pages(pop->xoff, ((size_t)pop->n + 1) * sizeof *pop->xoff);
     pop->xdst = tc_xmalloc((size_t)(k ? k : 1) * sizeof *pop->xdst);
     pop->xm = k;
     for (int64_t i = 0; i < k; i++) {

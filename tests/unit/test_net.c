@@ -1,6 +1,9 @@
 /* The audience CSR: hand-made edges with self-loops and duplicates, and the same
- * small graph read from files in both direction conventions and in each format. */
+ * small graph read from files in both direction conventions and in each format;
+ * a CSR of 2 M edges built on 2 threads against a sort of its edges; what
+ * tc_touch_pages writes, and when. */
 #include <igraph.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +13,12 @@
 #include "tc_test.h"
 
 static char dir[] = "/tmp/tc_test_netXXXXXX";
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
 
 static void write_file(const char *name, const char *text)
 {
@@ -162,6 +171,68 @@ int main(void)
         CHECK(in == 200, "followers in its community: %d", in);
         tc_world_destroy(&w);
         tc_scenario_destroy(&sc);
+    }
+
+    /* tc_touch_pages: a zero at every 4 KB of a block of 4 MB or more on 2
+     * threads, and nothing else; nothing on 1 thread, below 4 MB, or inside a
+     * parallel region */
+    {
+        size_t sz = ((size_t)6 << 20) + 123;
+        unsigned char *p = malloc(sz);
+        size_t wrong = 0;
+        memset(p, 0xab, sz);
+        omp_set_num_threads(2);
+        tc_touch_pages(p, sz);
+        for (size_t i = 0; i < sz; i++) wrong += p[i] != (i % 4096 ? 0xab : 0);
+        CHECK(wrong == 0, "%zu bytes not as written on 2 threads", wrong);
+        memset(p, 0xab, sz);
+        omp_set_num_threads(1);
+        tc_touch_pages(p, sz);
+        omp_set_num_threads(2);
+        tc_touch_pages(p, ((size_t)4 << 20) - 1);
+#pragma omp parallel num_threads(2)
+        {
+#pragma omp single
+            tc_touch_pages(p, sz);
+        }
+        wrong = 0;
+        for (size_t i = 0; i < sz; i++) wrong += p[i] != 0xab;
+        CHECK(wrong == 0, "%zu bytes written where nothing should be", wrong);
+        free(p);
+    }
+
+    /* 2 M edges among 100,000 accounts (8 MB of audiences, touched on 2
+     * threads before the scattered fill): each audience is the sorted set of
+     * its edges' ends, self-loops and repeats left out */
+    {
+        int32_t nn = 100000;
+        int64_t mm = 2000000;
+        int32_t *es = malloc((size_t)mm * sizeof *es), *ed = malloc((size_t)mm * sizeof *ed);
+        uint64_t x = 88172645463325252ull, *key = malloc((size_t)mm * sizeof *key);
+        for (int64_t e = 0; e < mm; e++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            es[e] = (int32_t)(x % (uint64_t)nn);
+            ed[e] = (int32_t)((x >> 32) % 997 + (uint64_t)es[e] * 7) % nn;
+            key[e] = (uint64_t)es[e] << 32 | (uint32_t)ed[e];
+        }
+        omp_set_num_threads(2);
+        tc_net big;
+        CHECK(tc_net_from_edges(&big, nn, mm, es, ed, &err) == 0, "%s", err.msg);
+        qsort(key, (size_t)mm, sizeof *key, cmp_u64);
+        int64_t k = 0, wrong = 0;
+        for (int64_t e = 0; e < mm; e++) {
+            if (e && key[e] == key[e - 1]) continue;
+            int32_t a = (int32_t)(key[e] >> 32), b = (int32_t)(uint32_t)key[e];
+            if (a == b) continue;
+            wrong += k >= big.m || big.dst[k] != b || k < big.off[a] || k >= big.off[a + 1];
+            k++;
+        }
+        CHECK(wrong == 0 && k == big.m, "%lld entries differ; %lld kept against m = %lld",
+              (long long)wrong, (long long)k, (long long)big.m);
+        tc_net_destroy(&big);
+        free(key);
+        free(es);
+        free(ed);
     }
 
     char cmd[300];
