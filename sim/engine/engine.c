@@ -149,11 +149,11 @@ int tc_engine_step(tc_engine *e)
 /* The summary of a run of the lanes path whose outcome and counters are filled:
  * what the event engine's platform would say with nothing on the platform. */
 static void lanes_summary(const tc_outcome *out, const tc_population *pop,
-                          const tc_recorder *rec, tc_summary *s)
+                          const tc_recorder *rec, int threads, tc_summary *s)
 {
-    tc_outcome_finish(out, pop, rec, s);
+    tc_outcome_finish(out, pop, rec, threads, s);
     s->first_trending_t = NAN;
-    tc_outcome_cascades(out, pop, s);
+    tc_outcome_cascades(out, pop, threads, s);
 }
 
 /* Exposures not counted (tc_engine_opts.skip_exposures): whatever the engine
@@ -171,12 +171,12 @@ void tc_engine_finish(tc_engine *e, tc_summary *s)
 {
     if (e->ln) {
         tc_lanes_take(e->ln, e->lane, &e->out, e->rec, &e->work);
-        lanes_summary(&e->out, e->pop, e->rec, s);
+        lanes_summary(&e->out, e->pop, e->rec, e->threads, s);
     } else {
-        tc_outcome_finish(&e->out, e->pop, e->rec, s);
+        tc_outcome_finish(&e->out, e->pop, e->rec, e->threads, s);
         if (e->ev) tc_event_finish(e->ev, s);
         else tc_stepper_finish(e->st, s);
-        tc_outcome_cascades(&e->out, e->pop, s);
+        tc_outcome_cascades(&e->out, e->pop, e->threads, s);
     }
     if (e->skip_exposures) uncounted(e->rec, s);
 }
@@ -208,7 +208,7 @@ const tc_outcome *tc_engine_outcome(const tc_engine *e) { return &e->out; }
 
 struct tc_batch {
     const tc_population *pop;
-    int skip_exposures;
+    int skip_exposures, threads;
     tc_lanes *ln;
     tc_outcome out;   /* each lane's in turn */
 };
@@ -232,6 +232,7 @@ tc_batch *tc_batch_alloc(const tc_net *net, const tc_population *pop, const tc_t
     tc_batch *b = tc_xcalloc(1, sizeof *b);
     b->pop = pop;
     b->skip_exposures = o->skip_exposures;
+    b->threads = o->threads;
     b->ln = tc_lanes_alloc(net, pop, tl, model, mpar, lane_key, lanes, o);
     tc_outcome_init(&b->out, net->n, o->record_cascade);
     tc_lanes_fresh(b->ln, &b->out);
@@ -244,7 +245,7 @@ void tc_batch_take(tc_batch *b, int lane, tc_recorder *rec, tc_summary *s, tc_wo
 {
     tc_work wk;
     tc_lanes_take(b->ln, lane, &b->out, rec, &wk);
-    lanes_summary(&b->out, b->pop, rec, s);
+    lanes_summary(&b->out, b->pop, rec, b->threads, s);
     if (b->skip_exposures) uncounted(rec, s);
     wk.engine = "lanes";
     if (w) *w = wk;

@@ -4,10 +4,14 @@
 #include "engine/outcome.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/cascade.h"
+
+/* Accounts before the summary's passes over them go on threads. */
+enum { OUTCOME_PAR = 1 << 18 };
 
 void tc_outcome_init(tc_outcome *o, int32_t n, int record)
 {
@@ -89,23 +93,33 @@ void tc_outcome_cascade(const tc_outcome *o, tc_adoption **out, int64_t *n)
 /* ------------------------------------------------------------------ finish */
 
 void tc_outcome_finish(const tc_outcome *o, const tc_population *pop, const tc_recorder *rec,
-                       tc_summary *s)
+                       int threads, tc_summary *s)
 {
     memset(s, 0, sizeof *s);
+    int64_t reach = 0, reach_bot = 0, exposed = 0, exposed_bot = 0;
+    int32_t max_depth = 0;
+    int nt = threads > 1 && o->n >= OUTCOME_PAR ? threads : 1;
+#pragma omp parallel for num_threads(nt) schedule(static) \
+    reduction(+ : reach, reach_bot, exposed, exposed_bot) reduction(max : max_depth)
     for (int32_t v = 0; v < o->n; v++) {
         int bot = pop->cls[v] == TC_CLASS_BOT;
         if (o->adopt_t[v] != INFINITY) {
-            s->reach++;
-            if (bot) s->reach_bot++;
-            else s->reach_human++;
-            if (o->depth[v] > s->max_depth) s->max_depth = o->depth[v];
+            reach++;
+            reach_bot += bot;
+            if (o->depth[v] > max_depth) max_depth = o->depth[v];
         }
         if (o->exposed[v]) {
-            s->exposed++;
-            if (bot) s->exposed_bot++;
-            else s->exposed_human++;
+            exposed++;
+            exposed_bot += bot;
         }
     }
+    s->reach = reach;
+    s->reach_bot = reach_bot;
+    s->reach_human = reach - reach_bot;
+    s->max_depth = max_depth;
+    s->exposed = exposed;
+    s->exposed_bot = exposed_bot;
+    s->exposed_human = exposed - exposed_bot;
     int64_t T = rec->T, bot_volume = 0;
     s->peak_volume = -1;
     for (int64_t i = 0; i < T; i++) {
@@ -159,8 +173,10 @@ enum { PREFETCH = 16 };
 /* Lay out the forest and fill sc[v] for every account: a subtree of 1 and its
  * bucket. One pass over the accounts lists the reshares in cascades (without a
  * branch on each account: a fair share of them is in none) and finds each
- * cascade's depth; two passes over that list count and place the nodes. */
-static void forest_build(const tc_outcome *o, forest *f, scratch *sc)
+ * cascade's depth; two passes over that list count and place the nodes. On T
+ * threads each pass takes equal runs of the accounts, resp. of the list, in
+ * order, so that every bucket holds its nodes by id as on one. */
+static void forest_build(const tc_outcome *o, forest *f, scratch *sc, int T)
 {
     int32_t n = o->n, R = o->nroots;
     f->nroots = R;
@@ -168,13 +184,36 @@ static void forest_build(const tc_outcome *o, forest *f, scratch *sc)
     f->first = tc_xmalloc(((size_t)R + 1) * sizeof *f->first);
     int32_t *in = tc_xmalloc_huge((size_t)(n ? n : 1) * sizeof *in);
     int64_t nin = 0;
-    for (int32_t v = 0; v < n; v++) {
-        int x = (o->adopt_t[v] != INFINITY) & (o->depth[v] >= 1) & (o->root[v] >= 0);
-        int32_t r = x ? o->root[v] : R, d = x ? o->depth[v] : 0;
-        if (d > f->deepest[r]) f->deepest[r] = d;
-        sc[v] = (scratch){.sub = 1, .bucket = 0};
-        in[nin] = v;
-        nin += x;
+    /* each thread's run of the accounts, its reshares listed from the run's
+     * start, its deepest per cascade */
+    int32_t *deep = T > 1 ? tc_xcalloc((size_t)T * ((size_t)R + 1), sizeof *deep) : f->deepest;
+    int64_t *got = tc_xcalloc((size_t)T, sizeof *got);
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+    for (int t = 0; t < T; t++) {
+        int32_t lo = (int32_t)((int64_t)n * t / T), hi = (int32_t)((int64_t)n * (t + 1) / T);
+        int32_t *dp = deep + (size_t)t * ((size_t)R + 1);
+        int64_t k = lo;
+        for (int32_t v = lo; v < hi; v++) {
+            int x = (o->adopt_t[v] != INFINITY) & (o->depth[v] >= 1) & (o->root[v] >= 0);
+            int32_t r = x ? o->root[v] : R, d = x ? o->depth[v] : 0;
+            if (d > dp[r]) dp[r] = d;
+            sc[v] = (scratch){.sub = 1, .bucket = 0};
+            in[k] = v;
+            k += x;
+        }
+        got[t] = k - lo;
+    }
+    for (int t = 0; t < T; t++) {
+        int64_t lo = (int64_t)n * t / T;
+        if (lo != nin) memmove(in + nin, in + lo, (size_t)got[t] * sizeof *in);
+        nin += got[t];
+    }
+    if (T > 1) {
+        for (int t = 0; t < T; t++)
+            for (int32_t r = 0; r <= R; r++)
+                if (deep[(size_t)t * ((size_t)R + 1) + r] > f->deepest[r])
+                    f->deepest[r] = deep[(size_t)t * ((size_t)R + 1) + r];
+        free(deep);
     }
     f->first[0] = 0;
     for (int32_t r = 0; r < R; r++) f->first[r + 1] = f->first[r] + f->deepest[r] + 1;
@@ -182,20 +221,56 @@ static void forest_build(const tc_outcome *o, forest *f, scratch *sc)
     /* end[b] counts bucket b - 1 until the running sum makes it bucket b's start */
     int64_t *end = tc_xcalloc((size_t)B + 1, sizeof *end);
     for (int32_t r = 0; r < R; r++) end[f->first[r] + 1] = 1;
-    for (int64_t k = 0; k < nin; k++) {
-        int32_t v = in[k];
-        int64_t b = f->first[o->root[v]] + o->depth[v];
-        sc[v].bucket = (int32_t)b;
-        end[b + 1]++;
+    /* on threads where the buckets are few beside the nodes: each thread's count
+     * per bucket, then its cursor in each */
+    int P = T > 1 && B <= nin / 16 ? T : 1;
+    int64_t *cur = P > 1 ? tc_xcalloc((size_t)P * ((size_t)B + 1), sizeof *cur) : NULL;
+#pragma omp parallel for num_threads(P) schedule(static, 1)
+    for (int t = 0; t < P; t++) {
+        int64_t a = nin * t / P, z = nin * (t + 1) / P;
+        int64_t *mine = P > 1 ? cur + (size_t)t * ((size_t)B + 1) : end + 1;
+        for (int64_t k = a; k < z; k++) {
+            int32_t v = in[k];
+            int64_t b = f->first[o->root[v]] + o->depth[v];
+            sc[v].bucket = (int32_t)b;
+            mine[b]++;
+        }
     }
+    if (P > 1)
+        for (int t = 0; t < P; t++)
+            for (int64_t b = 0; b < B; b++) end[b + 1] += cur[(size_t)t * ((size_t)B + 1) + b];
     for (int64_t b = 0; b < B; b++) end[b + 1] += end[b];
     f->acct = tc_xmalloc_huge((size_t)(end[B] ? end[B] : 1) * sizeof *f->acct);
     for (int32_t r = 0; r < R; r++) f->acct[end[f->first[r]]++] = o->roots[r].author;
-    for (int64_t k = 0; k < nin; k++) {
-        int32_t v = in[k];
-        f->acct[end[sc[v].bucket]++] = v;
+    if (P > 1) {
+        /* thread t's cursor in bucket b: after the nodes of threads before it */
+        for (int64_t b = 0; b < B; b++) {
+            int64_t at = end[b];
+            for (int t = 0; t < P; t++) {
+                int64_t c = cur[(size_t)t * ((size_t)B + 1) + b];
+                cur[(size_t)t * ((size_t)B + 1) + b] = at;
+                at += c;
+            }
+            end[b] = at;
+        }
+#pragma omp parallel for num_threads(P) schedule(static, 1)
+        for (int t = 0; t < P; t++) {
+            int64_t a = nin * t / P, z = nin * (t + 1) / P;
+            int64_t *mine = cur + (size_t)t * ((size_t)B + 1);
+            for (int64_t k = a; k < z; k++) {
+                int32_t v = in[k];
+                f->acct[mine[sc[v].bucket]++] = v;
+            }
+        }
+        free(cur);
+    } else {
+        for (int64_t k = 0; k < nin; k++) {
+            int32_t v = in[k];
+            f->acct[end[sc[v].bucket]++] = v;
+        }
     }
     f->end = end; /* end[b] is now one past bucket b's last node */
+    free(got);
     free(in);
 }
 
@@ -303,15 +378,17 @@ static void forest_stats_general(const tc_outcome *o, const tc_population *pop, 
     free(node_of);
 }
 
-void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, tc_summary *s)
+void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, int threads,
+                         tc_summary *s)
 {
     int32_t R = o->nroots;
+    int T = threads > 1 && o->n >= OUTCOME_PAR ? threads : 1;
     s->nroots = R;
     s->root = tc_xcalloc((size_t)R + 1, sizeof *s->root);
     scratch *sc = tc_xmalloc_huge((size_t)(o->n ? o->n : 1) * sizeof *sc);
     tc_cascade_reach reach;
     forest f;
-    forest_build(o, &f, sc);
+    forest_build(o, &f, sc, T);
     for (int32_t r = 0; r < R; r++)
         if (!forest_stats(o, pop, &f, sc, r, &reach, &s->root[r])) {
             forest_stats_general(o, pop, &f, r, s);

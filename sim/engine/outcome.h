@@ -59,9 +59,10 @@ void tc_outcome_log(tc_outcome *o, const tc_adoption *a, int64_t n);
 
 /* The part of the summary that the outcome and the counters give: reach and
  * exposure by class, deepest adoption, posts, reshares and volume with its
- * peak, bot shares. Sets every other field of *s to zero. O(n + T). */
+ * peak, bot shares. Sets every other field of *s to zero. O(n + T); the pass
+ * over the accounts on `threads` threads from 2^18 accounts on. */
 void tc_outcome_finish(const tc_outcome *o, const tc_population *pop, const tc_recorder *rec,
-                       tc_summary *s);
+                       int threads, tc_summary *s);
 
 /* Fill the cascade part of `s` (root[], cascades, largest_*, mean_sv,
  * max_breadth; s->root owned by s: tc_summary_destroy) from the per-account
@@ -70,7 +71,10 @@ void tc_outcome_finish(const tc_outcome *o, const tc_population *pop, const tc_r
  * the bit. One pass over the accounts, two over the reshares in cascades, and
  * one each way per cascade over its tree; scratch of 12 bytes per account and
  * 4 per node. O(n + posts + the cascades' depths), and O(log 1,000) more for a
- * reshare among the 1,000 earliest of its cascade so far (the reach times). */
-void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, tc_summary *s);
+ * reshare among the 1,000 earliest of its cascade so far (the reach times).
+ * From 2^18 accounts on, the passes that lay out the trees run on `threads`
+ * threads, with the same layout on any number. */
+void tc_outcome_cascades(const tc_outcome *o, const tc_population *pop, int threads,
+                         tc_summary *s);
 
 #endif

@@ -2,7 +2,9 @@
  * plainly, one cascade at a time, and given to tc_cascade_tree_stats: every
  * statistic and every summary field the same, to the bit. Random forests as the
  * engines record them, and forests whose parents break that rule (a parent two
- * steps shallower, in another cascade, or in none). */
+ * steps shallower, in another cascade, or in none). Forests of 300,000
+ * accounts laid out on 2 and 3 threads against the plain trees, and
+ * tc_outcome_finish on threads against one. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "base/rng.h"
 #include "engine/cascade.h"
 #include "engine/outcome.h"
+#include "engine/recorder.h"
 #include "tc_test.h"
 
 static int by_depth_id(const void *a, const void *b, void *arg)
@@ -154,7 +157,7 @@ int main(void)
                 tc_summary a, b;
                 memset(&a, 0, sizeof a);
                 memset(&b, 0, sizeof b);
-                tc_outcome_cascades(&o, &pop, &a);
+                tc_outcome_cascades(&o, &pop, 1, &a);
                 reference(&o, &pop, &b);
                 int ok = same(&a, &b);
                 if (!ok)
@@ -183,7 +186,7 @@ int main(void)
             tc_outcome_adopt(&o, v, 5.0 + v, shape ? 0 : v - 1, r, shape ? 1 : v);
         tc_summary a;
         memset(&a, 0, sizeof a);
-        tc_outcome_cascades(&o, &pop, &a);
+        tc_outcome_cascades(&o, &pop, 1, &a);
         const tc_cascade_stats *c = &a.root[0];
         CHECK(c->size == n - 1 && c->t_reach[0] == 10.0 && c->t_reach[1] == 100.0 &&
                   c->t_reach[2] == 1000.0,
@@ -196,6 +199,50 @@ int main(void)
         tc_summary_destroy(&a);
         tc_outcome_destroy(&o);
         free(pop.cls);
+    }
+    /* large forests laid out on threads (from 2^18 accounts on): one cascade
+     * and three, with and without a broken parent */
+    struct { int32_t R; int broken; } big[] = {{1, 0}, {1, 2}, {3, 0}, {3, 3}};
+    for (size_t k = 0; k < sizeof big / sizeof *big; k++) {
+        tc_rng_seek(g, 8, TC_P_GRAPH, (uint32_t)k, 0);
+        tc_outcome o;
+        tc_population pop;
+        forest(&o, &pop, g, 300000, big[k].R, big[k].broken);
+        /* reshares' times in no order of depth */
+        for (int32_t v = 0; v < o.n; v++)
+            if (o.adopt_t[v] != INFINITY && o.depth[v] >= 1 && o.root[v] >= 0)
+                o.adopt_t[v] = o.roots[o.root[v]].t + 60.0 * (double)gsl_rng_uniform_int(g, 5000);
+        tc_summary b;
+        memset(&b, 0, sizeof b);
+        reference(&o, &pop, &b);
+        for (int th = 2; th <= 3; th++) {
+            tc_summary a;
+            memset(&a, 0, sizeof a);
+            tc_outcome_cascades(&o, &pop, th, &a);
+            CHECK(same(&a, &b), "300,000 accounts, %d posts, broken %d, %d threads: "
+                  "cascades %lld vs %lld, largest %lld vs %lld, mean sv %.17g vs %.17g",
+                  big[k].R, big[k].broken, th, (long long)a.cascades, (long long)b.cascades,
+                  (long long)a.largest_size, (long long)b.largest_size, a.mean_sv, b.mean_sv);
+            tc_summary_destroy(&a);
+        }
+        if (k == 0) { /* the counts of tc_outcome_finish on threads, against one */
+            tc_recorder rec;
+            tc_recorder_init(&rec, 4, 1, 60.0);
+            for (int32_t v = 0; v < o.n; v += 3) o.exposed[v] = 1;
+            tc_summary f1, f3;
+            tc_outcome_finish(&o, &pop, &rec, 1, &f1);
+            tc_outcome_finish(&o, &pop, &rec, 3, &f3);
+            CHECK(!memcmp(&f1, &f3, sizeof f1) && f1.reach > 100000 && f1.exposed == 100000 &&
+                      f1.reach_bot > 0 && f1.max_depth > 10,
+                  "finish: reach %lld vs %lld, bots %lld vs %lld, exposed %lld vs %lld, "
+                  "depth %lld vs %lld", (long long)f1.reach, (long long)f3.reach,
+                  (long long)f1.reach_bot, (long long)f3.reach_bot, (long long)f1.exposed,
+                  (long long)f3.exposed, (long long)f1.max_depth, (long long)f3.max_depth);
+            tc_recorder_destroy(&rec);
+        }
+        free(b.root);
+        free(pop.cls);
+        tc_outcome_destroy(&o);
     }
     gsl_rng_free(g);
     return tc_test_done("outcome_cascades");
